@@ -1,0 +1,153 @@
+import type { Db } from '../../src/lib/db/create-db';
+import { createUser, countUsers } from '../../src/lib/auth/auth.queries';
+import { hashPassword } from '../../src/lib/auth/password';
+import type { Role } from '../../src/lib/auth/roles';
+import { createOrganization } from '../../src/lib/directory/organization.queries';
+import type { OrganizationForm } from '../../src/lib/directory/organization';
+import { sampleOrganizations } from './luebeck-sample';
+
+/** A demo account of the sample region. */
+export interface DemoLogin {
+  role: Role;
+  email: string;
+  password: string;
+  organization: string;
+}
+
+const DEMO_USERS: { role: Role; email: string; displayName: string; orgKey: string }[] = [
+  { role: 'admin', email: 'admin@partnernetz.example', displayName: 'Alex Admin (Demo)', orgKey: 'traeger' },
+  {
+    role: 'coordinator',
+    email: 'koordination@partnernetz.example',
+    displayName: 'Kim Koordination (Demo)',
+    orgKey: 'traeger',
+  },
+  {
+    role: 'caseworker',
+    email: 'fachkraft@partnernetz.example',
+    displayName: 'Fatma Fachkraft (Demo)',
+    orgKey: 'jmd-1',
+  },
+  {
+    role: 'caseworker',
+    email: 'fachkraft.moisling@partnernetz.example',
+    displayName: 'Mika Fachkraft (Demo)',
+    orgKey: 'jmd-2',
+  },
+  {
+    role: 'partner',
+    email: 'partner@partnernetz.example',
+    displayName: 'Paula Partner (Demo)',
+    orgKey: 'partner-1',
+  },
+];
+
+const WORDS = [
+  'Hafen',
+  'Linde',
+  'Mohn',
+  'Trave',
+  'Möwe',
+  'Kogge',
+  'Backstein',
+  'Marzipan',
+  'Holstentor',
+  'Düne',
+  'Leuchtturm',
+  'Segel',
+];
+
+/** A memorable random demo password ("Möwe-Trave-Segel-482"); never a fixed, published one. */
+export function generateDemoPassword(): string {
+  const pick = () => WORDS[crypto.getRandomValues(new Uint32Array(1))[0]! % WORDS.length]!;
+  const number = 100 + (crypto.getRandomValues(new Uint32Array(1))[0]! % 900);
+  return `${pick()}-${pick()}-${pick()}-${number}`;
+}
+
+/** Whether the database holds no users yet (then the start command seeds it). */
+export async function isDatabaseEmpty(db: Db): Promise<boolean> {
+  return (await countUsers(db)) === 0;
+}
+
+/**
+ * Loads the sample region around Lübeck (Träger, two JMD offices, partner institutions, one demo user per role)
+ * in one transaction. Passwords are random unless given (tests pass their own).
+ */
+export async function seedSampleRegion(
+  db: Db,
+  options: {
+    passwords?: Partial<Record<string, string>>;
+    onProgress?: (done: number, total: number) => void;
+  } = {},
+): Promise<DemoLogin[]> {
+  const logins: DemoLogin[] = [];
+  const hashes = new Map<string, { password: string; hash: string }>();
+  for (const demo of DEMO_USERS) {
+    const password =
+      options.passwords?.[demo.email] ?? options.passwords?.[demo.role] ?? generateDemoPassword();
+    hashes.set(demo.email, { password, hash: await hashPassword(password) });
+  }
+
+  await db.transaction().execute(async (trx) => {
+    const idsByKey = new Map<string, string>();
+    const total = sampleOrganizations.length;
+    let done = 0;
+    // Parents first so parent_id always points at an inserted row.
+    const ordered = [...sampleOrganizations].sort(
+      (a, b) => Number(a.parentKey !== null) - Number(b.parentKey !== null),
+    );
+    for (const sample of ordered) {
+      const form: OrganizationForm = {
+        kind: sample.kind,
+        category: sample.category,
+        parentId: sample.parentKey ? (idsByKey.get(sample.parentKey) ?? null) : null,
+        name: sample.name,
+        street: sample.street,
+        postcode: sample.postcode,
+        city: sample.city,
+        district: sample.district,
+        latitude: sample.lat,
+        longitude: sample.lon,
+        phone: sample.phone,
+        email: sample.email,
+        website: sample.website,
+        description: sample.description,
+        languages: sample.languages,
+      };
+      const organization = await createOrganization(trx, form, { isSample: true });
+      idsByKey.set(sample.key, organization.id);
+      options.onProgress?.(++done, total);
+    }
+
+    const traeger = sampleOrganizations.find((o) => o.kind === 'traeger')!;
+    const offices = sampleOrganizations.filter((o) => o.kind === 'jmd_office');
+    const firstPartner = sampleOrganizations.find((o) => o.kind === 'partner')!;
+    const orgFor = (key: string) =>
+      key === 'traeger'
+        ? traeger
+        : key === 'jmd-1'
+          ? offices[0]!
+          : key === 'jmd-2'
+            ? offices[1]!
+            : firstPartner;
+
+    for (const demo of DEMO_USERS) {
+      const organization = orgFor(demo.orgKey);
+      const secret = hashes.get(demo.email)!;
+      await createUser(trx, {
+        displayName: demo.displayName,
+        email: demo.email,
+        role: demo.role,
+        organizationId: idsByKey.get(organization.key)!,
+        passwordHash: secret.hash,
+      });
+      logins.push({
+        role: demo.role,
+        email: demo.email,
+        password: secret.password,
+        organization: organization.name,
+      });
+    }
+  });
+  return logins;
+}

@@ -1,0 +1,33 @@
+import type { DemoLogin } from '../db/seed/seed';
+import { ROLE_LABELS } from '../src/lib/auth/roles';
+
+/** A progress printer for long CLI jobs: a bar on a terminal, a line per 10 % otherwise. */
+export function progressBar(label: string): (done: number, total: number) => void {
+  let lastDecile = -1;
+  return (done, total) => {
+    const share = total === 0 ? 1 : done / total;
+    if (process.stdout.isTTY) {
+      const width = 30;
+      const filled = Math.round(share * width);
+      process.stdout.write(
+        `\r${label} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}`,
+      );
+      if (done === total) process.stdout.write('\n');
+    } else {
+      const decile = Math.floor(share * 10);
+      if (decile !== lastDecile) {
+        lastDecile = decile;
+        console.log(`${label}: ${done}/${total} (${Math.round(share * 100)} %)`);
+      }
+    }
+  };
+}
+
+/** Prints the demo accounts once, right after seeding (never in production). */
+export function printDemoLogins(logins: DemoLogin[], baseUrl: string): void {
+  console.log('\nBeispielregion Lübeck geladen. Demo-Zugänge (nur jetzt angezeigt):');
+  for (const login of logins) {
+    console.log(`  ${ROLE_LABELS[login.role].padEnd(22)} ${login.email.padEnd(40)} ${login.password}`);
+  }
+  console.log(`\nAnmelden unter ${baseUrl}/anmelden\n`);
+}

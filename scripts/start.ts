@@ -1,0 +1,65 @@
+/**
+ * CLI: `npm start` — builds the app when the build is missing or older than the sources, migrates the
+ * database, seeds the Lübeck sample region into an empty database (printing the demo logins once,
+ * never in production), then serves the built app.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig, ConfigError } from '../src/lib/config/config';
+import { createDb } from '../src/lib/db/create-db';
+import { migrateToLatest } from '../src/lib/db/migrator';
+import { isDatabaseEmpty, seedSampleRegion } from '../db/seed/seed';
+import { printDemoLogins, progressBar } from './cli';
+
+const root = path.resolve(import.meta.dirname, '..');
+const entry = path.join(root, 'dist/server/entry.mjs');
+
+function newestMtime(target: string): number {
+  if (!fs.existsSync(target)) return 0;
+  const stat = fs.statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...fs.readdirSync(target).map((name) => newestMtime(path.join(target, name))));
+}
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  throw error;
+}
+
+const sourcesChanged =
+  Math.max(
+    ...['src', 'db', 'public', 'astro.config.mjs', 'package.json'].map((p) =>
+      newestMtime(path.join(root, p)),
+    ),
+  ) > newestMtime(entry);
+if (!fs.existsSync(entry) || sourcesChanged) {
+  console.log('Baue die Anwendung (einmalig nach jeder Änderung) …');
+  execFileSync(process.execPath, [path.join(root, 'node_modules/astro/astro.js'), 'build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+  });
+}
+
+const db = createDb(config);
+await migrateToLatest(db);
+if (config.seedOnEmpty && (await isDatabaseEmpty(db))) {
+  const logins = await seedSampleRegion(db, { onProgress: progressBar('Beispielregion Lübeck') });
+  if (config.isProduction) console.log('Beispielregion geladen (Produktionsmodus: keine Demo-Passwörter).');
+  else printDemoLogins(logins, config.publicBaseUrl);
+}
+await db.destroy();
+
+process.env['HOST'] = config.host;
+process.env['PORT'] = String(config.port);
+console.log(
+  `JMD Partnernetz läuft: ${config.publicBaseUrl} (Datenbank: ${config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'PostgreSQL'})`,
+);
+await import(entry);

@@ -1,0 +1,74 @@
+import type { Transaction } from 'kysely';
+import type { Db } from '../db/create-db';
+import type { Database } from '../db/database';
+import { newId, nowIso } from '../db/ids';
+import type { AuditLogRow } from './audit.table';
+
+/** One audit entry as the viewer shows it. */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actorUserId: string | null;
+  actorOrganizationId: string | null;
+  action: string;
+  objectType: string;
+  objectId: string | null;
+  consentId: string | null;
+  requestId: string | null;
+}
+
+/** Maps an audit row to the domain object. */
+export function rowToAuditEntry(row: AuditLogRow): AuditEntry {
+  return {
+    id: row.id,
+    at: row.at,
+    actorUserId: row.actor_user_id,
+    actorOrganizationId: row.actor_organization_id,
+    action: row.action,
+    objectType: row.object_type,
+    objectId: row.object_id,
+    consentId: row.consent_id,
+    requestId: row.request_id,
+  };
+}
+
+/** Records who did what to which object — ids only, never content (DESIGN.md §5 rule 8). */
+export async function recordAudit(
+  db: Db | Transaction<Database>,
+  entry: {
+    actor: { id: string; organizationId: string } | null;
+    action: string;
+    objectType: string;
+    objectId: string | null;
+    consentId?: string | null;
+    requestId?: string | null;
+  },
+): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      id: newId(),
+      at: nowIso(),
+      actor_user_id: entry.actor?.id ?? null,
+      actor_organization_id: entry.actor?.organizationId ?? null,
+      action: entry.action,
+      object_type: entry.objectType,
+      object_id: entry.objectId,
+      consent_id: entry.consentId ?? null,
+      request_id: entry.requestId ?? null,
+    })
+    .execute();
+}
+
+/** Lists audit entries, newest first, optionally filtered by actor, action or object. */
+export async function listAuditEntries(
+  db: Db,
+  filter: { actorUserId?: string; action?: string; objectType?: string; objectId?: string; limit?: number },
+): Promise<AuditEntry[]> {
+  let query = db.selectFrom('audit_log').selectAll().orderBy('at', 'desc').orderBy('id', 'desc');
+  if (filter.actorUserId) query = query.where('actor_user_id', '=', filter.actorUserId);
+  if (filter.action) query = query.where('action', '=', filter.action);
+  if (filter.objectType) query = query.where('object_type', '=', filter.objectType);
+  if (filter.objectId) query = query.where('object_id', '=', filter.objectId);
+  return (await query.limit(filter.limit ?? 200).execute()).map(rowToAuditEntry);
+}

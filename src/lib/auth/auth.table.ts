@@ -1,0 +1,48 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+
+/** app_user: a person who signs in ("user" is reserved in PostgreSQL). */
+export interface UserTable {
+  id: string;
+  organization_id: string;
+  email: string;
+  display_name: string;
+  role: 'admin' | 'coordinator' | 'caseworker' | 'partner';
+  password_hash: string | null;
+  active: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  password_changed_at: string | null;
+}
+
+/** session: only the SHA-256 of the token is stored (Lucia design). */
+export interface SessionTable {
+  id: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  user_agent: string | null;
+}
+
+/** login_attempt: failed sign-ins, keyed by a hash of the account or of the IP. */
+export interface LoginAttemptTable {
+  id: string;
+  scope: 'account' | 'ip';
+  key_hash: string;
+  attempted_at: string;
+}
+
+/** password_token: single-use, expiring link to set a password; only the hash is stored. */
+export interface PasswordTokenTable {
+  id: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export type UserRow = Selectable<UserTable>;
+export type NewUserRow = Insertable<UserTable>;
+export type UserUpdate = Updateable<UserTable>;
+export type SessionRow = Selectable<SessionTable>;

@@ -1,0 +1,66 @@
+import type { Role } from './roles';
+
+/** Who acts: the signed-in user, reduced to what decisions need. */
+export interface Actor {
+  id: string;
+  organizationId: string;
+  role: Role;
+  active: boolean;
+}
+
+/** What is acted on. `organizationId` is the owning organization where one exists. */
+export type Resource =
+  | { type: 'directory' }
+  | { type: 'organization'; id: string | null; kind?: 'traeger' | 'jmd_office' | 'partner' }
+  | { type: 'user'; id: string | null; organizationId?: string }
+  | { type: 'session'; userId: string }
+  | { type: 'audit_log' };
+
+export type Action =
+  | 'directory.read'
+  | 'organization.read'
+  | 'organization.create'
+  | 'organization.update'
+  | 'organization.list_admin'
+  | 'user.list'
+  | 'user.create'
+  | 'user.update'
+  | 'user.read'
+  | 'audit.read'
+  | 'session.end';
+
+type Rule = (actor: Actor, resource: Resource) => boolean;
+
+const isRole =
+  (...roles: Role[]): Rule =>
+  (actor) =>
+    roles.includes(actor.role);
+
+// One table decides every action; an action without a rule is denied (deny by default).
+const RULES: Record<Action, Rule> = {
+  'directory.read': (actor, r) => r.type === 'directory' && actor.role !== undefined,
+  'organization.read': (_actor, r) => r.type === 'organization',
+  'organization.list_admin': (actor, r) =>
+    r.type === 'organization' && isRole('admin', 'coordinator')(actor, r),
+  // Coordinators keep the partner directory; Träger and JMD offices are the admin's.
+  'organization.create': (actor, r) =>
+    r.type === 'organization' &&
+    (actor.role === 'admin' || (actor.role === 'coordinator' && (r.kind ?? 'partner') === 'partner')),
+  'organization.update': (actor, r) =>
+    r.type === 'organization' &&
+    (actor.role === 'admin' || (actor.role === 'coordinator' && r.kind === 'partner')),
+  'user.list': (actor, r) => r.type === 'user' && actor.role === 'admin',
+  'user.create': (actor, r) => r.type === 'user' && actor.role === 'admin',
+  'user.update': (actor, r) => r.type === 'user' && actor.role === 'admin',
+  'user.read': (actor, r) => r.type === 'user' && (actor.role === 'admin' || r.id === actor.id),
+  'audit.read': (actor, r) => r.type === 'audit_log' && actor.role === 'admin',
+  // A user ends only their own sessions; a foreign session is treated as unknown (404).
+  'session.end': (actor, r) => r.type === 'session' && r.userId === actor.id,
+};
+
+/** Decides whether `actor` may do `action` on `resource`; unknown actions, inactive or missing actors are denied. */
+export function can(actor: Actor | null | undefined, action: Action, resource: Resource): boolean {
+  if (!actor || !actor.active) return false;
+  const rule = RULES[action] as Rule | undefined;
+  return rule ? rule(actor, resource) : false;
+}

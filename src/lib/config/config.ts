@@ -1,0 +1,117 @@
+import { z } from 'zod';
+
+/** Accepts "true/false/1/0/yes/no" from the environment. */
+const FlagSchema = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const UrlSchema = (name: string) =>
+  z.url({ message: `${name} muss eine vollständige URL sein (z. B. http://localhost:4321).` });
+
+const MinutesSchema = (name: string, fallback: number) =>
+  z.coerce
+    .number({ message: `${name} muss eine Zahl (Minuten) sein.` })
+    .int({ message: `${name} muss eine ganze Zahl (Minuten) sein.` })
+    .min(1, { message: `${name} muss mindestens 1 Minute betragen.` })
+    .default(fallback);
+
+/** Schema of every environment variable the app reads; documented in the README. */
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z
+    .string()
+    .default('sqlite:data/partnernetz.sqlite')
+    .refine((value) => /^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(value), {
+      message:
+        'DATABASE_URL muss mit "sqlite:" (z. B. sqlite:data/partnernetz.sqlite) oder "postgres://" beginnen.',
+    }),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce
+    .number({ message: 'PORT muss eine Zahl sein.' })
+    .int()
+    .min(1, { message: 'PORT muss zwischen 1 und 65535 liegen.' })
+    .max(65535, { message: 'PORT muss zwischen 1 und 65535 liegen.' })
+    .default(4321),
+  PUBLIC_BASE_URL: UrlSchema('PUBLIC_BASE_URL').optional(),
+  SESSION_IDLE_MINUTES: MinutesSchema('SESSION_IDLE_MINUTES', 30),
+  SESSION_ABSOLUTE_MINUTES: MinutesSchema('SESSION_ABSOLUTE_MINUTES', 12 * 60),
+  TRUST_PROXY: z.coerce
+    .number({ message: 'TRUST_PROXY muss die Anzahl vertrauenswürdiger Proxys sein (0, 1, 2 …).' })
+    .int()
+    .min(0, { message: 'TRUST_PROXY darf nicht negativ sein.' })
+    .default(0),
+  SMTP_URL: UrlSchema('SMTP_URL').optional(),
+  MAIL_FROM: z.string().default('JMD Partnernetz <no-reply@partnernetz.invalid>'),
+  MEILISEARCH_URL: UrlSchema('MEILISEARCH_URL').optional(),
+  MEILISEARCH_KEY: z.string().optional(),
+  TILE_URL: z.string().default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+  TILE_ATTRIBUTION: z
+    .string()
+    .default('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-Mitwirkende'),
+  SEED_ON_EMPTY: FlagSchema.default(true),
+});
+
+/** Validated configuration handed to every part of the app. */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  isProduction: boolean;
+  databaseUrl: string;
+  host: string;
+  port: number;
+  publicBaseUrl: string;
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  trustProxy: number;
+  smtpUrl: string | null;
+  mailFrom: string;
+  meilisearchUrl: string | null;
+  meilisearchKey: string | null;
+  /** Empty string switches map tiles off (no tile requests at all). */
+  tileUrl: string;
+  tileAttribution: string;
+  seedOnEmpty: boolean;
+  version: string;
+}
+
+/** Thrown when the environment holds a bad value; the message lists every problem in German. */
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Ungültige Konfiguration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment; throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, version = '0.0.0'): Config {
+  // Empty variables count as unset, as in most .env tooling.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  if (e.SESSION_ABSOLUTE_MINUTES < e.SESSION_IDLE_MINUTES) {
+    throw new ConfigError(['SESSION_ABSOLUTE_MINUTES: darf nicht kleiner als SESSION_IDLE_MINUTES sein.']);
+  }
+  return {
+    env: e.NODE_ENV,
+    isProduction: e.NODE_ENV === 'production',
+    databaseUrl: e.DATABASE_URL,
+    host: e.HOST,
+    port: e.PORT,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionAbsoluteMs: e.SESSION_ABSOLUTE_MINUTES * 60_000,
+    trustProxy: e.TRUST_PROXY,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM,
+    meilisearchUrl: e.MEILISEARCH_URL ?? null,
+    meilisearchKey: e.MEILISEARCH_KEY ?? null,
+    tileUrl: env['TILE_URL'] === '' ? '' : e.TILE_URL,
+    tileAttribution: e.TILE_ATTRIBUTION,
+    seedOnEmpty: e.SEED_ON_EMPTY,
+    version,
+  };
+}

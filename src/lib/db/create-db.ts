@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Database } from './database';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** A Kysely instance with the dialect it talks to. */
+export type Db = Kysely<Database>;
+
+/** Tells which dialect a DATABASE_URL selects. */
+export function dialectOf(databaseUrl: string): Dialect {
+  return databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+}
+
+/** Path of the SQLite file named by a `sqlite:` URL (":memory:" stays in memory). */
+export function sqlitePathOf(databaseUrl: string): string {
+  return databaseUrl.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+}
+
+/** Opens the database named by `databaseUrl`: SQLite through better-sqlite3 or PostgreSQL through a pg pool. */
+export function createDb(config: { databaseUrl: string }): Db {
+  if (dialectOf(config.databaseUrl) === 'sqlite') {
+    const file = sqlitePathOf(config.databaseUrl);
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const database = new SQLite(file);
+    // WAL lets readers run beside one writer; FULL sync so a committed referral survives a power cut.
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = FULL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  }
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

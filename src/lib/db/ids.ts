@@ -1,0 +1,13 @@
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
+
+/** A random, non-derivable id (80 bits, base32) for any row. */
+export function newId(): string {
+  const bytes = new Uint8Array(10);
+  crypto.getRandomValues(bytes);
+  return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+/** The current time as ISO 8601 text in UTC, as every timestamp column stores it. */
+export function nowIso(now: Date = new Date()): string {
+  return now.toISOString();
+}

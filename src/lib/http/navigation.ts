@@ -1,0 +1,32 @@
+import type { Role } from '../auth/roles';
+
+/** One entry of the main navigation. */
+export interface NavItem {
+  href: string;
+  label: string;
+}
+
+const NAV: Record<Role, NavItem[]> = {
+  caseworker: [{ href: '/verzeichnis', label: 'Partnerverzeichnis' }],
+  partner: [
+    { href: '/einrichtung', label: 'Meine Einrichtung' },
+    { href: '/verzeichnis', label: 'Partnerverzeichnis' },
+  ],
+  coordinator: [
+    { href: '/netzwerk', label: 'Netzwerk' },
+    { href: '/verzeichnis', label: 'Partnerverzeichnis' },
+    { href: '/admin/organisationen', label: 'Organisationen pflegen' },
+  ],
+  admin: [
+    { href: '/admin', label: 'Verwaltung' },
+    { href: '/admin/benutzer', label: 'Benutzer' },
+    { href: '/admin/organisationen', label: 'Organisationen' },
+    { href: '/admin/protokoll', label: 'Protokoll' },
+    { href: '/verzeichnis', label: 'Partnerverzeichnis' },
+  ],
+};
+
+/** The navigation a role sees (the policy still guards every page). */
+export function navigationFor(role: Role | null): NavItem[] {
+  return role ? NAV[role] : [];
+}

@@ -1,0 +1,51 @@
+import { AppError } from './app-error';
+
+/** Whether a method changes state (and so needs the origin check). */
+export function isUnsafeMethod(method: string): boolean {
+  return !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
+}
+
+/**
+ * Whether an unsafe request comes from our own pages (CSRF defence). Browsers send Origin on every
+ * cross-site POST; a request without Origin and without Sec-Fetch-Site is not from a browser page.
+ */
+export function isSameOriginRequest(request: Request, allowedOrigins: string[]): boolean {
+  const origin = request.headers.get('origin');
+  if (origin !== null) return allowedOrigins.includes(origin);
+  const site = request.headers.get('sec-fetch-site');
+  if (site !== null) return site === 'same-origin' || site === 'none';
+  return true;
+}
+
+/** The client's IP: the socket address, or — behind `trustProxy` proxies — the matching X-Forwarded-For entry. */
+export function clientIpOf(request: Request, socketAddress: string, trustProxy: number): string {
+  if (trustProxy <= 0) return socketAddress;
+  const forwarded = (request.headers.get('x-forwarded-for') ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  // Each trusted proxy appends the address it saw; the entry `trustProxy` from the end is the client.
+  return forwarded[forwarded.length - trustProxy] ?? forwarded[0] ?? socketAddress;
+}
+
+/** Reads a form body into a plain object of strings (last value wins); a broken body is a 400, never a 500. */
+export async function readForm(request: Request): Promise<{ data: Record<string, string>; all: FormData }> {
+  let all: FormData;
+  try {
+    all = await request.formData();
+  } catch {
+    throw new AppError(
+      'bad_request',
+      'Das Formular konnte nicht gelesen werden. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.',
+    );
+  }
+  const data: Record<string, string> = {};
+  for (const [key, value] of all.entries()) if (typeof value === 'string') data[key] = value;
+  return { data, all };
+}
+
+/** Keeps only local paths for redirects after sign-in (prevents open redirects). */
+export function safeLocalPath(value: string | null | undefined, fallback: string): string {
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
+  return value;
+}

@@ -1,0 +1,83 @@
+import { defineMiddleware } from 'astro:middleware';
+import { getAppContext } from './lib/http/app-context';
+import { applySecurityHeaders } from './lib/http/security-headers';
+import { clientIpOf, isSameOriginRequest, isUnsafeMethod } from './lib/http/request';
+import { deleteSessionCookie, sessionCookieName } from './lib/http/session-cookie';
+import { validateSessionToken } from './lib/auth/session.service';
+import { renderErrorPage } from './lib/http/error-page';
+import { AppError } from './lib/http/app-error';
+
+/** Per request: request id, origin check, session, security headers, sanitized error handling. */
+export const onRequest = defineMiddleware(async (context, next) => {
+  const app = getAppContext();
+  const { config } = app;
+  const requestId = crypto.randomUUID();
+  const url = context.url;
+  const isAsset = url.pathname.startsWith('/_astro/') || url.pathname === '/favicon.svg';
+  context.locals.app = app;
+  context.locals.requestId = requestId;
+  context.locals.user = null;
+  context.locals.session = null;
+  context.locals.clientIp = clientIpOf(context.request, safeClientAddress(context), config.trustProxy);
+
+  const finish = (response: Response): Response => {
+    let target = response;
+    try {
+      target.headers.set('X-Request-Id', requestId);
+    } catch {
+      // Redirects made by Response.redirect() have immutable headers; copy them once.
+      target = new Response(response.body, response);
+      target.headers.set('X-Request-Id', requestId);
+    }
+    applySecurityHeaders(target.headers, {
+      tileUrl: config.tileUrl,
+      dev: import.meta.env.DEV,
+      production: config.isProduction,
+      noStore: !isAsset,
+    });
+    return target;
+  };
+
+  // CSRF: every state change must come from our own origin (Astro checks forms; we check all methods).
+  if (
+    isUnsafeMethod(context.request.method) &&
+    !isSameOriginRequest(context.request, [url.origin, config.publicBaseUrl])
+  ) {
+    return finish(
+      new Response('Anfrage abgelehnt: Sie kam nicht von dieser Website (Herkunftsprüfung).', {
+        status: 403,
+        headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+      }),
+    );
+  }
+
+  if (!isAsset) {
+    const token = context.cookies.get(sessionCookieName(config.isProduction))?.value;
+    if (token) {
+      const result = await validateSessionToken(app.db, config, token);
+      if (result) {
+        context.locals.user = result.user;
+        context.locals.session = result.session;
+      } else {
+        deleteSessionCookie(context.cookies, config.isProduction);
+      }
+    }
+  }
+
+  try {
+    return finish(await next());
+  } catch (error) {
+    if (error instanceof AppError) return finish(renderErrorPage(error.status, requestId, error.message));
+    // Log only the request id and the error's kind: driver messages can carry personal data.
+    console.error(`[${requestId}] Unerwarteter Fehler: ${error instanceof Error ? error.name : 'unknown'}`);
+    return finish(renderErrorPage(500, requestId));
+  }
+});
+
+function safeClientAddress(context: { clientAddress: string }): string {
+  try {
+    return context.clientAddress;
+  } catch {
+    return 'unbekannt';
+  }
+}

@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createDb, type Db } from '../../src/lib/db/create-db';
+import { migrateToLatest } from '../../src/lib/db/migrator';
+import { newId } from '../../src/lib/db/ids';
+
+/** A dialect the integration suite runs on. */
+export interface TestDialect {
+  name: 'sqlite' | 'postgres';
+}
+
+const postgresUrl = process.env['TEST_DATABASE_URL'];
+
+/** SQLite always; PostgreSQL too when TEST_DATABASE_URL is set. */
+export const testDialects: TestDialect[] = [
+  { name: 'sqlite' },
+  ...(postgresUrl ? [{ name: 'postgres' as const }] : []),
+];
+
+if (!postgresUrl) {
+  console.info(
+    'Hinweis: TEST_DATABASE_URL nicht gesetzt – PostgreSQL-Integrationstests werden übersprungen.',
+  );
+}
+
+/** A fresh, empty database of the dialect; `drop` removes it again. */
+export async function createEmptyTestDb(
+  dialect: TestDialect,
+): Promise<{ db: Db; url: string; drop: () => Promise<void> }> {
+  if (dialect.name === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jmd-test-'));
+    const url = `sqlite:${path.join(dir, 'test.sqlite')}`;
+    const db = createDb({ databaseUrl: url });
+    return {
+      db,
+      url,
+      drop: async () => {
+        await db.destroy();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  const name = `jmd_test_${newId()}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(postgresUrl!);
+  url.pathname = `/${name}`;
+  const db = createDb({ databaseUrl: url.toString() });
+  return {
+    db,
+    url: url.toString(),
+    drop: async () => {
+      await db.destroy();
+      const cleanup = new pg.Client({ connectionString: postgresUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+/** A fresh database of the dialect with every migration applied. */
+export async function createTestDb(
+  dialect: TestDialect,
+): Promise<{ db: Db; url: string; drop: () => Promise<void> }> {
+  const test = await createEmptyTestDb(dialect);
+  await migrateToLatest(test.db);
+  return test;
+}

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createMigrator } from '../../src/lib/db/migrator';
+import { createEmptyTestDb, testDialects } from '../helpers/db';
+import type { Db } from '../../src/lib/db/create-db';
+
+async function tableNames(db: Db): Promise<string[]> {
+  const tables = await db.introspection.getTables();
+  return tables
+    .map((t) => t.name)
+    .filter((name) => !name.startsWith('kysely_'))
+    .sort();
+}
+
+describe.each(testDialects)('migrations on $name', (dialect) => {
+  let test: Awaited<ReturnType<typeof createEmptyTestDb>>;
+  beforeAll(async () => {
+    test = await createEmptyTestDb(dialect);
+  });
+  afterAll(async () => test?.drop());
+
+  it('run up, all the way down, and up again', async () => {
+    const migrator = createMigrator(test.db);
+    const up = await migrator.migrateToLatest();
+    expect(up.error).toBeUndefined();
+    expect(await tableNames(test.db)).toEqual(
+      ['app_user', 'audit_log', 'login_attempt', 'organization', 'password_token', 'session'].sort(),
+    );
+
+    let down;
+    do {
+      down = await migrator.migrateDown();
+      expect(down.error).toBeUndefined();
+    } while ((down.results ?? []).length > 0);
+    expect(await tableNames(test.db)).toEqual([]);
+
+    const again = await migrator.migrateToLatest();
+    expect(again.error).toBeUndefined();
+    expect((await tableNames(test.db)).length).toBe(6);
+    const pending = (await migrator.getMigrations()).filter((m) => !m.executedAt);
+    expect(pending).toEqual([]);
+  });
+
+  it('enforces foreign keys (a user needs an existing organization)', async () => {
+    await expect(
+      test.db
+        .insertInto('app_user')
+        .values({
+          id: 'u1',
+          organization_id: 'does-not-exist',
+          email: 'x@y.example',
+          display_name: 'X',
+          role: 'admin',
+          password_hash: null,
+          active: 1,
+          version: 1,
+          created_at: 'now',
+          updated_at: 'now',
+          password_changed_at: null,
+        })
+        .execute(),
+    ).rejects.toThrow();
+  });
+
+  it('answers a trivial query', async () => {
+    const result = await sql<{ one: number }>`select 1 as one`.execute(test.db);
+    expect(Number(result.rows[0]?.one)).toBe(1);
+  });
+});

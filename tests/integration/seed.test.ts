@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, testDialects } from '../helpers/db';
+import { seedSampleRegion, isDatabaseEmpty } from '../../db/seed/seed';
+import { signIn } from '../../src/lib/auth/sign-in.service';
+import { PARTNER_CATEGORIES } from '../../src/lib/directory/organization';
+import { listOrganizations } from '../../src/lib/directory/organization.queries';
+
+const limits = { sessionIdleMs: 30 * 60_000, sessionAbsoluteMs: 12 * 60 * 60_000 };
+
+describe.each(testDialects)('sample region on $name', (dialect) => {
+  let test: Awaited<ReturnType<typeof createTestDb>>;
+  let progress: number[] = [];
+  let logins: Awaited<ReturnType<typeof seedSampleRegion>>;
+  beforeAll(async () => {
+    test = await createTestDb(dialect);
+    expect(await isDatabaseEmpty(test.db)).toBe(true);
+    progress = [];
+    logins = await seedSampleRegion(test.db, { onProgress: (done) => progress.push(done) });
+  });
+  afterAll(async () => test?.drop());
+
+  it('loads one Träger, two JMD offices and at least 60 partners covering every category', async () => {
+    const traeger = await listOrganizations(test.db, { kind: 'traeger' });
+    const offices = await listOrganizations(test.db, { kind: 'jmd_office' });
+    const partners = await listOrganizations(test.db, { kind: 'partner', limit: 1000 });
+    expect(traeger.total).toBe(1);
+    expect(offices.total).toBe(2);
+    expect(offices.items.every((o) => o.parentId === traeger.items[0]!.id)).toBe(true);
+    expect(partners.total).toBeGreaterThanOrEqual(60);
+    const categories = new Set(partners.items.map((p) => p.category));
+    expect([...categories].sort()).toEqual([...PARTNER_CATEGORIES].sort());
+    expect(progress.at(-1)).toBe(1 + 2 + partners.total);
+    expect(await isDatabaseEmpty(test.db)).toBe(false);
+  });
+
+  it('marks every entry as sample data, with plausible and distinct places', async () => {
+    const all = await listOrganizations(test.db, { limit: 1000 });
+    const coordinates = new Set<string>();
+    for (const organization of all.items) {
+      expect(organization.isSample).toBe(true);
+      expect(organization.name).toMatch(/\(Beispiel\)$/);
+      expect(organization.postcode).toMatch(/^2(3[5-9]|38)\d{2}$/);
+      expect(organization.latitude).toBeGreaterThan(53.7);
+      expect(organization.latitude).toBeLessThan(54.0);
+      expect(organization.longitude).toBeGreaterThan(10.3);
+      expect(organization.longitude).toBeLessThan(10.95);
+      expect(organization.email).toMatch(/\.example$/);
+      expect(organization.district).toBeTruthy();
+      coordinates.add(`${organization.latitude},${organization.longitude}`);
+    }
+    expect(coordinates.size).toBe(all.total);
+  });
+
+  it('creates one demo user per role whose printed password signs in', async () => {
+    expect(new Set(logins.map((l) => l.role))).toEqual(new Set(['admin', 'coordinator', 'caseworker', 'partner']));
+    for (const login of logins) {
+      const result = await signIn(test.db, limits, {
+        email: login.email,
+        password: login.password,
+        ip: '127.0.0.1',
+        userAgent: null,
+      });
+      expect(result.ok).toBe(true);
+    }
+  });
+});

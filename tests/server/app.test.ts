@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORDS, signInOverHttp, startTestServer, type TestServer } from '../helpers/server';
+
+// The built app in production mode over real HTTP: cookie flags, CSRF, headers, guards, error pages.
+describe('built app (production mode)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ NODE_ENV: 'production' });
+  });
+  afterAll(async () => server?.stop());
+
+  const form = (body: Record<string, string>, origin?: string) => ({
+    method: 'POST',
+    redirect: 'manual' as const,
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(origin ? { origin } : {}),
+    },
+    body: new URLSearchParams(body),
+  });
+
+  it('reports health with the version and the database dialect', async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body).toMatchObject({ status: 'ok', database: 'sqlite' });
+    expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('signs a caseworker in with a __Host- cookie that is HttpOnly, Secure and SameSite=Lax', async () => {
+    const response = await fetch(
+      `${server.url}/anmelden`,
+      form({ email: 'fachkraft@partnernetz.example', password: DEMO_PASSWORDS['caseworker']! }, server.url),
+    );
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/verzeichnis');
+    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('__Host-jmd_session='))!;
+    expect(cookie).toBeDefined();
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/Secure/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).toMatch(/Path=\//);
+    expect(cookie).not.toMatch(/Domain=/i);
+  });
+
+  it('answers a wrong password with a German message that does not reveal the account', async () => {
+    const known = await fetch(
+      `${server.url}/anmelden`,
+      form({ email: 'admin@partnernetz.example', password: 'falsch-falsch' }, server.url),
+    );
+    const unknown = await fetch(
+      `${server.url}/anmelden`,
+      form({ email: 'niemand@partnernetz.example', password: 'falsch-falsch' }, server.url),
+    );
+    expect(known.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    const [a, b] = [await known.text(), await unknown.text()];
+    expect(a).toContain('Die Anmeldung ist fehlgeschlagen');
+    expect(b).toContain('Die Anmeldung ist fehlgeschlagen');
+    // The typed e-mail address is kept in the form.
+    expect(a).toContain('value="admin@partnernetz.example"');
+  });
+
+  it('refuses a cross-origin POST with 403', async () => {
+    const response = await fetch(
+      `${server.url}/anmelden`,
+      form(
+        { email: 'fachkraft@partnernetz.example', password: DEMO_PASSWORDS['caseworker']! },
+        'https://evil.example',
+      ),
+    );
+    expect(response.status).toBe(403);
+    expect(response.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('refuses a cross-origin JSON POST too, not only forms', async () => {
+    const response = await fetch(`${server.url}/abmelden`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: '{}',
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it('sends the security headers of DESIGN.md §5 rule 7', async () => {
+    const response = await fetch(`${server.url}/anmelden`);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("base-uri 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('referrer-policy')).toBe('same-origin');
+    expect(response.headers.get('strict-transport-security')).toContain('max-age=');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('sends pages without inline scripts or styles, so the CSP holds', async () => {
+    const cookie = await signInOverHttp(server, 'admin@partnernetz.example', DEMO_PASSWORDS['admin']!);
+    const html = await (await fetch(`${server.url}/admin`, { headers: { cookie } })).text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/<style[\s>]/);
+    expect(html).not.toMatch(/\sstyle="/);
+  });
+
+  it('redirects a visitor without a session to the sign-in page', async () => {
+    const response = await fetch(`${server.url}/verzeichnis`, { redirect: 'manual' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/anmelden');
+  });
+
+  it('shows a German 404 page for an unknown address', async () => {
+    const response = await fetch(`${server.url}/gibt-es-nicht`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain('Seite nicht gefunden');
+  });
+
+  it('answers 404 when a caseworker opens an admin page', async () => {
+    const cookie = await signInOverHttp(
+      server,
+      'fachkraft@partnernetz.example',
+      DEMO_PASSWORDS['caseworker']!,
+    );
+    const response = await fetch(`${server.url}/admin/benutzer`, { headers: { cookie } });
+    expect(response.status).toBe(404);
+  });
+
+  it('answers 404 when a caseworker tries to end a session that is not theirs', async () => {
+    const victim = await signInOverHttp(server, 'partner@partnernetz.example', DEMO_PASSWORDS['partner']!);
+    const attacker = await signInOverHttp(
+      server,
+      'fachkraft@partnernetz.example',
+      DEMO_PASSWORDS['caseworker']!,
+    );
+    const { hashToken } = await import('../../src/lib/auth/token');
+    const victimSessionId = hashToken(victim.split('=')[1]!);
+    const response = await fetch(`${server.url}/konto/sitzungen`, {
+      ...form({ action: 'end', session: victimSessionId }, server.url),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url, cookie: attacker },
+    });
+    expect(response.status).toBe(404);
+    const stillIn = await fetch(`${server.url}/einrichtung`, {
+      headers: { cookie: victim },
+      redirect: 'manual',
+    });
+    expect(stillIn.status).toBe(200);
+  });
+
+  it('signs out on POST and the old cookie no longer works', async () => {
+    const cookie = await signInOverHttp(
+      server,
+      'koordination@partnernetz.example',
+      DEMO_PASSWORDS['coordinator']!,
+    );
+    expect((await fetch(`${server.url}/netzwerk`, { headers: { cookie }, redirect: 'manual' })).status).toBe(
+      200,
+    );
+    const out = await fetch(`${server.url}/abmelden`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(out.status).toBe(303);
+    expect((await fetch(`${server.url}/netzwerk`, { headers: { cookie }, redirect: 'manual' })).status).toBe(
+      303,
+    );
+  });
+
+  it('answers a malformed form body with a German 400, never a 500 or a stack trace', async () => {
+    const response = await fetch(`${server.url}/anmelden`, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=kaputt', origin: server.url },
+      body: 'das ist kein multipart',
+    });
+    const text = await response.text();
+    expect(response.status).toBe(400);
+    expect(text).toContain('Das Formular konnte nicht gelesen werden');
+    expect(text).not.toMatch(/at .*\.(js|mjs|ts):\d+/);
+    expect(text).not.toContain('TypeError');
+  });
+});
