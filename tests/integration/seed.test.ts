@@ -52,7 +52,9 @@ describe.each(testDialects)('sample region on $name', (dialect) => {
   });
 
   it('creates one demo user per role whose printed password signs in', async () => {
-    expect(new Set(logins.map((l) => l.role))).toEqual(new Set(['admin', 'coordinator', 'caseworker', 'partner']));
+    expect(new Set(logins.map((l) => l.role))).toEqual(
+      new Set(['admin', 'coordinator', 'caseworker', 'partner']),
+    );
     for (const login of logins) {
       const result = await signIn(test.db, limits, {
         email: login.email,

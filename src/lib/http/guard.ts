@@ -10,5 +10,7 @@ export function requireUser(astro: AstroGlobal): User | Response {
 
 /** A German 404 response for unknown or foreign objects (we never say "forbidden" about them). */
 export function notFound(astro: AstroGlobal): Promise<Response> {
-  return astro.rewrite('/404');
+  if (astro.request.method === 'GET' || astro.request.method === 'HEAD') return astro.rewrite('/404');
+  // A rewrite re-sends the original request, whose form body has already been read; render the page as a GET.
+  return astro.rewrite(new Request(new URL('/404', astro.url), { headers: astro.request.headers }));
 }
