@@ -37,22 +37,24 @@ describe.skipIf(!hasChromium)('sign-in in a real browser', () => {
   });
 
   it('shows an accessible sign-in page', async () => {
-    const page = await browser.newPage();
+    const context = await browser.newContext();
+    const page = await context.newPage();
     await page.goto(`${server.url}/anmelden`);
     expect(await page.title()).toContain('Anmelden');
     expect(await wcagViolations(page)).toEqual([]);
-    await page.close();
+    await context.close();
   });
 
   it('keeps the typed e-mail and shows an accessible error after a wrong password', async () => {
-    const page = await browser.newPage();
+    const context = await browser.newContext();
+    const page = await context.newPage();
     await signInInBrowser(page, server.url, 'fachkraft@partnernetz.example', 'falsches-passwort');
     await expect
       .poll(() => page.getByRole('alert').textContent())
       .toContain('Die Anmeldung ist fehlgeschlagen');
     expect(await page.getByLabel('E-Mail-Adresse').inputValue()).toBe('fachkraft@partnernetz.example');
     expect(await wcagViolations(page)).toEqual([]);
-    await page.close();
+    await context.close();
   });
 
   for (const { role, email, start, heading } of ROLES) {

@@ -53,3 +53,14 @@ export async function signInInBrowser(
   await page.getByRole('button', { name: 'Anmelden' }).click();
   await page.waitForLoadState('load');
 }
+
+/**
+ * Saves a full-page screenshot when SCREENSHOT_DIR is set (to look at pages as users see them); does nothing
+ * otherwise, so test runs leave no files behind.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env['SCREENSHOT_DIR'];
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+}

@@ -60,12 +60,36 @@ export async function recordAudit(
     .execute();
 }
 
+/** The distinct actions recorded so far, for the viewer's filter. */
+export async function listAuditActions(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('audit_log').select('action').distinct().orderBy('action').execute();
+  return rows.map((row) => row.action);
+}
+
 /** Lists audit entries, newest first, optionally filtered by actor, action or object. */
 export async function listAuditEntries(
   db: Db,
-  filter: { actorUserId?: string; action?: string; objectType?: string; objectId?: string; limit?: number },
+  filter: {
+    actorUserId?: string;
+    action?: string;
+    objectType?: string;
+    objectId?: string;
+    /** Only entries before this one (keyset paging, newest first). */
+    before?: { at: string; id: string };
+    from?: string;
+    until?: string;
+    limit?: number;
+  },
 ): Promise<AuditEntry[]> {
   let query = db.selectFrom('audit_log').selectAll().orderBy('at', 'desc').orderBy('id', 'desc');
+  const before = filter.before;
+  if (before) {
+    query = query.where((eb) =>
+      eb.or([eb('at', '<', before.at), eb.and([eb('at', '=', before.at), eb('id', '<', before.id)])]),
+    );
+  }
+  if (filter.from) query = query.where('at', '>=', filter.from);
+  if (filter.until) query = query.where('at', '<', filter.until);
   if (filter.actorUserId) query = query.where('actor_user_id', '=', filter.actorUserId);
   if (filter.action) query = query.where('action', '=', filter.action);
   if (filter.objectType) query = query.where('object_type', '=', filter.objectType);

@@ -315,3 +315,13 @@ export async function isPasswordTokenUsable(db: Executor, tokenHash: string, now
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** Marks every unused password token of a user as used, so only the newest link works. */
+export async function revokePasswordTokens(db: Executor, userId: string, now: string): Promise<void> {
+  await db
+    .updateTable('password_token')
+    .set({ used_at: now })
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .execute();
+}

@@ -1,6 +1,14 @@
 import type { Db } from '../db/create-db';
 import { nowIso } from '../db/ids';
-import { consumePasswordToken, findUserById, insertPasswordToken, setPasswordHash } from './auth.queries';
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/database';
+import {
+  consumePasswordToken,
+  findUserById,
+  insertPasswordToken,
+  revokePasswordTokens,
+  setPasswordHash,
+} from './auth.queries';
 import { checkPasswordStrength, hashPassword } from './password';
 import { invalidateUserSessions } from './session.service';
 import { generateToken, hashToken, isWellFormedToken } from './token';
@@ -10,12 +18,14 @@ export const PASSWORD_LINK_TTL_MS = 72 * 60 * 60_000;
 
 /** Issues a single-use, expiring link to set a password; only the token's hash is stored. */
 export async function issuePasswordLink(
-  db: Db,
+  db: Db | Transaction<Database>,
   config: { publicBaseUrl: string },
   userId: string,
   now: Date = new Date(),
 ): Promise<{ url: string; expiresAt: string }> {
   const token = generateToken();
+  // A new link replaces older ones: only the newest link the admin handed out works.
+  await revokePasswordTokens(db, userId, nowIso(now));
   const expiresAt = nowIso(new Date(now.getTime() + PASSWORD_LINK_TTL_MS));
   await insertPasswordToken(db, { id: hashToken(token), userId, createdAt: nowIso(now), expiresAt });
   return { url: `${config.publicBaseUrl}/passwort-setzen/${token}`, expiresAt };

@@ -68,6 +68,7 @@ export async function listOrganizations(
     category?: PartnerCategory;
     text?: string;
     activeOnly?: boolean;
+    active?: boolean;
     limit?: number;
     offset?: number;
   } = {},
@@ -76,6 +77,7 @@ export async function listOrganizations(
   if (filter.kind) query = query.where('kind', '=', filter.kind);
   if (filter.category) query = query.where('category', '=', filter.category);
   if (filter.activeOnly) query = query.where('active', '=', 1);
+  if (filter.active !== undefined) query = query.where('active', '=', filter.active ? 1 : 0);
   if (filter.text) {
     // Parameterized LIKE; wildcards typed by the user are dropped (SQLite has no default escape character).
     const pattern = `%${filter.text.toLowerCase().replace(/[\\%_]/g, '')}%`;

@@ -30,3 +30,11 @@ const NAV: Record<Role, NavItem[]> = {
 export function navigationFor(role: Role | null): NavItem[] {
   return role ? NAV[role] : [];
 }
+
+/** The entry to mark as the current page: the longest href that is the path or a parent of it. */
+export function currentNavHref(items: NavItem[], path: string): string | null {
+  const matches = items
+    .map((item) => item.href)
+    .filter((href) => path === href || (href !== '/' && path.startsWith(`${href}/`)));
+  return matches.sort((a, b) => b.length - a.length)[0] ?? null;
+}

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { hasChromium, launchBrowser, screenshot, signInInBrowser, wcagViolations } from '../helpers/browser';
+import { DEMO_PASSWORDS, startTestServer, type TestServer } from '../helpers/server';
+
+// Every page a role reaches from its navigation, checked with axe for WCAG 2.1 AA in a real browser.
+describe.skipIf(!hasChromium)('pages of each role in a real browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function signedIn(role: string, email: string): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signInInBrowser(page, server.url, email, DEMO_PASSWORDS[role]!);
+    return { context, page };
+  }
+
+  async function expectAccessible(page: Page, path: string, name: string) {
+    const response = await page.goto(`${server.url}${path}`);
+    expect(response?.status(), path).toBe(200);
+    await screenshot(page, name);
+    expect(await wcagViolations(page), path).toEqual([]);
+  }
+
+  it('admin: accounts, organizations, audit log, own account', async () => {
+    const { context, page } = await signedIn('admin', 'admin@partnernetz.example');
+    await expectAccessible(page, '/admin/benutzer', 'admin-benutzer');
+    await expectAccessible(page, '/admin/benutzer/neu', 'admin-benutzer-neu');
+    await page.getByRole('link', { name: 'Benutzer', exact: true }).click();
+    await page.getByRole('link', { name: 'Fatma Fachkraft (Demo)' }).click();
+    await page.waitForLoadState('load');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Fatma Fachkraft (Demo)');
+    await screenshot(page, 'admin-benutzer-detail');
+    expect(await wcagViolations(page)).toEqual([]);
+    await expectAccessible(page, '/admin/organisationen', 'admin-organisationen');
+    await expectAccessible(page, '/admin/organisationen/neu', 'admin-organisationen-neu');
+    await expectAccessible(page, '/admin/protokoll', 'admin-protokoll');
+    await expectAccessible(page, '/konto', 'konto');
+    await expectAccessible(page, '/konto/sitzungen', 'konto-sitzungen');
+    await context.close();
+  });
+
+  it('admin: a form with errors stays accessible and keeps the input', async () => {
+    const { context, page } = await signedIn('admin', 'admin@partnernetz.example');
+    await page.goto(`${server.url}/admin/benutzer/neu`);
+    await page.getByLabel('Name').fill('Test Person');
+    await page.getByLabel('E-Mail-Adresse (dienstlich)').fill('ohne-at');
+    await page.getByRole('button', { name: 'Konto anlegen' }).click();
+    await page.waitForLoadState('load');
+    expect(await page.getByRole('alert').textContent()).toContain('Das Konto wurde nicht angelegt');
+    expect(await page.getByLabel('E-Mail-Adresse (dienstlich)').inputValue()).toBe('ohne-at');
+    await screenshot(page, 'admin-benutzer-neu-fehler');
+    expect(await wcagViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('coordinator: network overview and partner upkeep', async () => {
+    const { context, page } = await signedIn('coordinator', 'koordination@partnernetz.example');
+    await expectAccessible(page, '/admin/organisationen', 'koordination-organisationen');
+    await page.getByRole('link', { name: /^IHK Lübeck/ }).click();
+    await page.waitForLoadState('load');
+    await screenshot(page, 'koordination-organisation');
+    expect(await wcagViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('caseworker: directory list and a detail page', async () => {
+    const { context, page } = await signedIn('caseworker', 'fachkraft@partnernetz.example');
+    await screenshot(page, 'fachkraft-verzeichnis');
+    await page.getByLabel('Name, Ort oder Stadtteil').fill('Volkshochschule');
+    await page.getByRole('button', { name: 'Filtern' }).click();
+    await page.waitForLoadState('load');
+    expect(new URL(page.url()).searchParams.get('q')).toBe('Volkshochschule');
+    await page
+      .getByRole('link', { name: /^Volkshochschule Lübeck/ })
+      .first()
+      .click();
+    await page.waitForLoadState('load');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Volkshochschule Lübeck');
+    await screenshot(page, 'fachkraft-verzeichnis-detail');
+    expect(await wcagViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('partner: own institution', async () => {
+    const { context, page } = await signedIn('partner', 'partner@partnernetz.example');
+    await screenshot(page, 'partner-einrichtung');
+    expect(await wcagViolations(page)).toEqual([]);
+    await context.close();
+  });
+});
