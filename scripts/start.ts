@@ -39,7 +39,8 @@ const sourcesChanged =
       newestMtime(path.join(root, p)),
     ),
   ) > newestMtime(entry);
-if (!fs.existsSync(entry) || sourcesChanged) {
+// `--no-build` serves the existing build as it is (containers, tests); otherwise a stale build is rebuilt.
+if (!process.argv.includes('--no-build') && (!fs.existsSync(entry) || sourcesChanged)) {
   console.log('Baue die Anwendung (einmalig nach jeder Änderung) …');
   execFileSync(process.execPath, [path.join(root, 'node_modules/astro/astro.js'), 'build'], {
     cwd: root,

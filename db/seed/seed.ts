@@ -57,11 +57,12 @@ const WORDS = [
   'Segel',
 ];
 
-/** A memorable random demo password ("Möwe-Trave-Segel-482"); never a fixed, published one. */
+/** A memorable random demo password of three different words ("Möwe-Trave-Segel-482"); never a published one. */
 export function generateDemoPassword(): string {
-  const pick = () => WORDS[crypto.getRandomValues(new Uint32Array(1))[0]! % WORDS.length]!;
-  const number = 100 + (crypto.getRandomValues(new Uint32Array(1))[0]! % 900);
-  return `${pick()}-${pick()}-${pick()}-${number}`;
+  const random = (n: number) => crypto.getRandomValues(new Uint32Array(1))[0]! % n;
+  const words = [...WORDS];
+  const picked = [0, 1, 2].map(() => words.splice(random(words.length), 1)[0]!);
+  return `${picked.join('-')}-${100 + random(900)}`;
 }
 
 /** Whether the database holds no users yet (then the start command seeds it). */

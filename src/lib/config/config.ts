@@ -48,7 +48,8 @@ export const EnvSchema = z.object({
   TILE_ATTRIBUTION: z
     .string()
     .default('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-Mitwirkende'),
-  SEED_ON_EMPTY: FlagSchema.default(true),
+  // Default: seed in development, never in production unless asked for explicitly.
+  SEED_ON_EMPTY: FlagSchema.optional(),
 });
 
 /** Validated configuration handed to every part of the app. */
@@ -111,7 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     meilisearchKey: e.MEILISEARCH_KEY ?? null,
     tileUrl: env['TILE_URL'] === '' ? '' : e.TILE_URL,
     tileAttribution: e.TILE_ATTRIBUTION,
-    seedOnEmpty: e.SEED_ON_EMPTY,
+    seedOnEmpty: e.SEED_ON_EMPTY ?? e.NODE_ENV !== 'production',
     version,
   };
 }
