@@ -5,6 +5,10 @@ import type { Role } from '../../src/lib/auth/roles';
 import { createOrganization } from '../../src/lib/directory/organization.queries';
 import type { OrganizationForm } from '../../src/lib/directory/organization';
 import { sampleOrganizations } from './luebeck-sample';
+import { sampleServicesFor } from './luebeck-services';
+import { ServiceFormSchema } from '../../src/lib/directory/service';
+import { insertLocation, insertService } from '../../src/lib/directory/service.queries';
+import { upsertPostcodeCentroids } from '../../src/lib/geo/postcode.queries';
 
 /** A demo account of the sample region. */
 export interface DemoLogin {
@@ -89,9 +93,10 @@ export async function seedSampleRegion(
     hashes.set(demo.email, { password, hash: await hashPassword(password) });
   }
 
+  const now = new Date();
   await db.transaction().execute(async (trx) => {
     const idsByKey = new Map<string, string>();
-    const total = sampleOrganizations.length;
+    const total = sampleOrganizations.length + sampleOrganizations.filter((o) => o.kind === 'partner').length;
     let done = 0;
     // Parents first so parent_id always points at an inserted row.
     const ordered = [...sampleOrganizations].sort(
@@ -149,6 +154,63 @@ export async function seedSampleRegion(
         organization: organization.name,
       });
     }
+
+    // Each partner gets its address as a location and one or two services, confirmed by the coordinator at
+    // varied dates (some over 12 months ago, so the stale list and its warning have something to show).
+    const coordinatorId = (
+      await trx
+        .selectFrom('app_user')
+        .select('id')
+        .where('role', '=', 'coordinator')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const partners = sampleOrganizations.filter((o) => o.kind === 'partner');
+    for (const [index, sample] of partners.entries()) {
+      const organizationId = idsByKey.get(sample.key)!;
+      const locationId = await insertLocation(trx, organizationId, {
+        name: null,
+        street: sample.street,
+        postcode: sample.postcode,
+        city: sample.city,
+        district: sample.district,
+        latitude: sample.lat,
+        longitude: sample.lon,
+        transitNotes: null,
+      });
+      for (const service of sampleServicesFor(sample, index)) {
+        const form = ServiceFormSchema.parse({ ...service, locationIds: [locationId] });
+        const assuredAt = new Date(now);
+        assuredAt.setMonth(assuredAt.getMonth() - service.confirmedMonthsAgo);
+        assuredAt.setDate(assuredAt.getDate() - (index % 20));
+        await insertService(trx, organizationId, form, {
+          isSample: true,
+          assuredBy: coordinatorId,
+          assuredAt: assuredAt.toISOString(),
+        });
+      }
+      options.onProgress?.(++done, total);
+    }
+    await upsertPostcodeCentroids(trx, centroidsOf(sampleOrganizations), 'sample');
   });
   return logins;
+}
+
+/** The mean coordinates of the sample places per postcode: the sample region ships the centroids it needs. */
+function centroidsOf(
+  samples: readonly { postcode: string; city: string; lat: number; lon: number }[],
+): { postcode: string; place: string; latitude: number; longitude: number }[] {
+  const groups = new Map<string, { place: string; lats: number[]; lons: number[] }>();
+  for (const sample of samples) {
+    const group = groups.get(sample.postcode) ?? { place: sample.city, lats: [], lons: [] };
+    group.lats.push(sample.lat);
+    group.lons.push(sample.lon);
+    groups.set(sample.postcode, group);
+  }
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  return [...groups].map(([postcode, group]) => ({
+    postcode,
+    place: group.place,
+    latitude: Number(mean(group.lats).toFixed(5)),
+    longitude: Number(mean(group.lons).toFixed(5)),
+  }));
 }

@@ -24,7 +24,25 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
     const up = await migrator.migrateToLatest();
     expect(up.error).toBeUndefined();
     expect(await tableNames(test.db)).toEqual(
-      ['app_user', 'audit_log', 'login_attempt', 'organization', 'password_token', 'session'].sort(),
+      [
+        'app_user',
+        'audit_log',
+        'contact',
+        'entry_change',
+        'location',
+        'login_attempt',
+        'organization',
+        'password_token',
+        'phone',
+        'postcode_centroid',
+        'schedule',
+        'service',
+        'service_at_location',
+        'service_language',
+        'service_taxonomy',
+        'session',
+        'taxonomy_term',
+      ].sort(),
     );
 
     let down;
@@ -36,7 +54,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
 
     const again = await migrator.migrateToLatest();
     expect(again.error).toBeUndefined();
-    expect((await tableNames(test.db)).length).toBe(6);
+    expect((await tableNames(test.db)).length).toBe(17);
     const pending = (await migrator.getMigrations()).filter((m) => !m.executedAt);
     expect(pending).toEqual([]);
   });

@@ -14,7 +14,11 @@ export type Resource =
   | { type: 'organization'; id: string | null; kind?: 'traeger' | 'jmd_office' | 'partner' }
   | { type: 'user'; id: string | null; organizationId?: string }
   | { type: 'session'; userId: string }
-  | { type: 'audit_log' };
+  | { type: 'audit_log' }
+  | { type: 'service'; organizationId: string }
+  | { type: 'location'; organizationId: string }
+  | { type: 'taxonomy' }
+  | { type: 'import' };
 
 export type Action =
   | 'directory.read'
@@ -27,7 +31,17 @@ export type Action =
   | 'user.update'
   | 'user.read'
   | 'audit.read'
-  | 'session.end';
+  | 'session.end'
+  | 'service.create'
+  | 'service.update'
+  | 'service.confirm'
+  | 'service.archive'
+  | 'service.review'
+  | 'service.history'
+  | 'location.update'
+  | 'taxonomy.manage'
+  | 'directory.import'
+  | 'directory.upkeep';
 
 type Rule = (actor: Actor, resource: Resource) => boolean;
 
@@ -56,7 +70,27 @@ const RULES: Record<Action, Rule> = {
   'audit.read': (actor, r) => r.type === 'audit_log' && actor.role === 'admin',
   // A user ends only their own sessions; a foreign session is treated as unknown (404).
   'session.end': (actor, r) => r.type === 'session' && r.userId === actor.id,
+  // Directory upkeep: coordinators and admins everywhere; partner staff only their own organization's entries
+  // (their changes are marked for a coordinator's review, see docs/decisions/0007).
+  'service.create': (actor, r) => r.type === 'service' && keepsEntriesOf(actor, r.organizationId),
+  'service.update': (actor, r) => r.type === 'service' && keepsEntriesOf(actor, r.organizationId),
+  'service.confirm': (actor, r) => r.type === 'service' && keepsEntriesOf(actor, r.organizationId),
+  'service.history': (actor, r) => r.type === 'service' && keepsEntriesOf(actor, r.organizationId),
+  'location.update': (actor, r) => r.type === 'location' && keepsEntriesOf(actor, r.organizationId),
+  'service.archive': (actor, r) => r.type === 'service' && isRole('admin', 'coordinator')(actor, r),
+  'service.review': (actor, r) => r.type === 'service' && isRole('admin', 'coordinator')(actor, r),
+  'taxonomy.manage': (actor, r) => r.type === 'taxonomy' && isRole('admin', 'coordinator')(actor, r),
+  'directory.import': (actor, r) => r.type === 'import' && isRole('admin', 'coordinator')(actor, r),
+  'directory.upkeep': (actor, r) => r.type === 'directory' && isRole('admin', 'coordinator')(actor, r),
 };
+
+function keepsEntriesOf(actor: Actor, organizationId: string): boolean {
+  return (
+    actor.role === 'admin' ||
+    actor.role === 'coordinator' ||
+    (actor.role === 'partner' && actor.organizationId === organizationId)
+  );
+}
 
 /** Decides whether `actor` may do `action` on `resource`; unknown actions, inactive or missing actors are denied. */
 export function can(actor: Actor | null | undefined, action: Action, resource: Resource): boolean {

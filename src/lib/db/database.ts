@@ -1,6 +1,19 @@
 import type { OrganizationTable } from '../directory/organization.table';
 import type { LoginAttemptTable, PasswordTokenTable, SessionTable, UserTable } from '../auth/auth.table';
 import type { AuditLogTable } from '../audit/audit.table';
+import type {
+  ContactTable,
+  EntryChangeTable,
+  LocationTable,
+  PhoneTable,
+  PostcodeCentroidTable,
+  ScheduleTable,
+  ServiceAtLocationTable,
+  ServiceLanguageTable,
+  ServiceTable,
+  ServiceTaxonomyTable,
+  TaxonomyTermTable,
+} from '../directory/directory.table';
 
 /** Every table the app knows, keyed by its SQL name. */
 export interface Database {
@@ -10,4 +23,15 @@ export interface Database {
   login_attempt: LoginAttemptTable;
   password_token: PasswordTokenTable;
   audit_log: AuditLogTable;
+  taxonomy_term: TaxonomyTermTable;
+  service: ServiceTable;
+  service_taxonomy: ServiceTaxonomyTable;
+  service_language: ServiceLanguageTable;
+  location: LocationTable;
+  service_at_location: ServiceAtLocationTable;
+  contact: ContactTable;
+  phone: PhoneTable;
+  schedule: ScheduleTable;
+  entry_change: EntryChangeTable;
+  postcode_centroid: PostcodeCentroidTable;
 }

@@ -122,6 +122,7 @@ export async function createOrganization(
     id: options.id ?? newId(),
     ...formToColumns(form),
     is_sample: options.isSample ? 1 : 0,
+    needs_review: 0,
     active: 1,
     version: 1,
     created_at: now,

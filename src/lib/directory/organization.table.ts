@@ -19,6 +19,7 @@ export interface OrganizationTable {
   languages: string;
   description: string | null;
   is_sample: number;
+  needs_review: number;
   active: number;
   version: number;
   created_at: string;

@@ -15,13 +15,4 @@ export function formatDate(iso: string): string {
   return date.format(new Date(iso));
 }
 
-const LANGUAGE_NAMES = new Intl.DisplayNames(['de'], { type: 'language' });
-
-/** German name of an ISO 639 language code ("ar" → "Arabisch"). */
-export function languageName(code: string): string {
-  try {
-    return LANGUAGE_NAMES.of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
+export { languageName } from './languages';

@@ -1,0 +1,576 @@
+import type { Transaction } from 'kysely';
+import type { Db } from '../db/create-db';
+import type { Database } from '../db/database';
+import { newId, nowIso } from '../db/ids';
+import type { LocationRow, ServiceRow } from './directory.table';
+import { formatOpeningHours } from './opening-hours';
+import type { Location, Service, ServiceForm, ServiceStatus } from './service';
+
+type Executor = Db | Transaction<Database>;
+
+/** Maps a location row to the domain object. */
+export function rowToLocation(row: LocationRow): Location {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    name: row.name,
+    street: row.street,
+    postcode: row.postcode,
+    city: row.city,
+    district: row.district,
+    latitude: row.latitude === null ? null : Number(row.latitude),
+    longitude: row.longitude === null ? null : Number(row.longitude),
+    transitNotes: row.transit_notes,
+    archivedAt: row.archived_at,
+    needsReview: Number(row.needs_review) === 1,
+    version: Number(row.version),
+  };
+}
+
+const bool = (value: number | null) => (value === null ? null : Number(value) === 1);
+const flag = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
+
+async function loadServiceDetails(db: Executor, rows: (ServiceRow & { organization_name: string })[]) {
+  const ids = rows.map((row) => row.id);
+  if (ids.length === 0) return [];
+  const [terms, languages, phones, contacts, places] = await Promise.all([
+    db.selectFrom('service_taxonomy').selectAll().where('service_id', 'in', ids).execute(),
+    db.selectFrom('service_language').selectAll().where('service_id', 'in', ids).execute(),
+    db
+      .selectFrom('phone')
+      .selectAll()
+      .where('service_id', 'in', ids)
+      .where('contact_id', 'is', null)
+      .execute(),
+    db.selectFrom('contact').selectAll().where('service_id', 'in', ids).orderBy('sort_order').execute(),
+    db.selectFrom('service_at_location').selectAll().where('service_id', 'in', ids).execute(),
+  ]);
+  const contactIds = contacts.map((c) => c.id);
+  const contactPhones =
+    contactIds.length === 0
+      ? []
+      : await db.selectFrom('phone').selectAll().where('contact_id', 'in', contactIds).execute();
+  return rows.map((row): Service => {
+    const contact = contacts.find((c) => c.service_id === row.id) ?? null;
+    return {
+      id: row.id,
+      organizationId: row.organization_id,
+      organizationName: row.organization_name,
+      externalId: row.external_id,
+      name: row.name,
+      description: row.description,
+      termIds: terms.filter((t) => t.service_id === row.id).map((t) => t.term_id),
+      minAge: row.min_age === null ? null : Number(row.min_age),
+      maxAge: row.max_age === null ? null : Number(row.max_age),
+      eligibilityNotes: row.eligibility_notes,
+      freeOfCharge: bool(row.free_of_charge),
+      feesDescription: row.fees_description,
+      applicationProcess: row.application_process,
+      requiredDocuments: row.required_documents,
+      accessibility: row.accessibility,
+      wheelchairAccessible: bool(row.wheelchair_accessible),
+      freePlaces: row.free_places === null ? null : Number(row.free_places),
+      freePlacesUpdatedAt: row.free_places_updated_at,
+      openingHours: row.opening_hours,
+      status: row.status as ServiceStatus,
+      assuredDate: row.assured_date,
+      assurerUserId: row.assurer_user_id,
+      archivedAt: row.archived_at,
+      needsReview: Number(row.needs_review) === 1,
+      isSample: Number(row.is_sample) === 1,
+      version: Number(row.version),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      languages: languages
+        .filter((l) => l.service_id === row.id)
+        .map((l) => l.language)
+        .sort(),
+      phone: phones.find((p) => p.service_id === row.id)?.number ?? null,
+      contact: contact && {
+        id: contact.id,
+        name: contact.name,
+        title: contact.title,
+        email: contact.email,
+        phone: contactPhones.find((p) => p.contact_id === contact.id)?.number ?? null,
+      },
+      locationIds: places.filter((p) => p.service_id === row.id).map((p) => p.location_id),
+    };
+  });
+}
+
+function serviceQuery(db: Executor) {
+  return db
+    .selectFrom('service')
+    .innerJoin('organization', 'organization.id', 'service.organization_id')
+    .selectAll('service')
+    .select('organization.name as organization_name');
+}
+
+/** Finds a service with its categories, languages, phone, contact and locations. */
+export async function findService(db: Executor, id: string): Promise<Service | null> {
+  const row = await serviceQuery(db).where('service.id', '=', id).executeTakeFirst();
+  return row ? ((await loadServiceDetails(db, [row]))[0] ?? null) : null;
+}
+
+/** Finds the id of the service with this external id (imports match on it). */
+export async function findServiceIdByExternalId(db: Executor, externalId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('service')
+    .select('id')
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+export const SERVICE_SORTS = ['name', 'organisation', 'bestaetigt', 'geaendert'] as const;
+export type ServiceSort = (typeof SERVICE_SORTS)[number];
+
+/** Lists services with filters, sorted and paginated; categories are matched with their whole subtree. */
+export async function listServices(
+  db: Executor,
+  filter: {
+    text?: string;
+    termIds?: string[];
+    language?: string;
+    organizationId?: string;
+    status?: ServiceStatus;
+    archived?: boolean;
+    needsReview?: boolean;
+    assuredBefore?: string;
+    sort?: ServiceSort;
+    descending?: boolean;
+    limit?: number;
+    offset?: number;
+  } = {},
+): Promise<{ items: Service[]; total: number }> {
+  let query = db
+    .selectFrom('service')
+    .innerJoin('organization', 'organization.id', 'service.organization_id');
+  if (filter.archived !== undefined) {
+    query = query.where('service.archived_at', filter.archived ? 'is not' : 'is', null);
+  }
+  if (filter.organizationId) query = query.where('service.organization_id', '=', filter.organizationId);
+  if (filter.status) query = query.where('service.status', '=', filter.status);
+  if (filter.needsReview) query = query.where('service.needs_review', '=', 1);
+  if (filter.assuredBefore) {
+    const before = filter.assuredBefore;
+    query = query.where((eb) =>
+      eb.or([eb('service.assured_date', 'is', null), eb('service.assured_date', '<', before)]),
+    );
+  }
+  if (filter.termIds && filter.termIds.length > 0) {
+    const termIds = filter.termIds;
+    query = query.where('service.id', 'in', (eb) =>
+      eb.selectFrom('service_taxonomy').select('service_id').where('term_id', 'in', termIds),
+    );
+  }
+  if (filter.language) {
+    const language = filter.language;
+    query = query.where('service.id', 'in', (eb) =>
+      eb.selectFrom('service_language').select('service_id').where('language', '=', language),
+    );
+  }
+  if (filter.text) {
+    // Parameterized LIKE; wildcards typed by the user are dropped. The real search engine has its own issue.
+    const pattern = `%${filter.text.toLowerCase().replace(/[\\%_]/g, '')}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb(eb.fn('lower', ['service.name']), 'like', eb.val(pattern)),
+        eb(eb.fn('lower', ['organization.name']), 'like', eb.val(pattern)),
+        eb(eb.fn('lower', ['service.description']), 'like', eb.val(pattern)),
+      ]),
+    );
+  }
+  const countRow = await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  const direction = filter.descending ? 'desc' : 'asc';
+  const sortColumn = {
+    name: 'service.name',
+    organisation: 'organization.name',
+    bestaetigt: 'service.assured_date',
+    geaendert: 'service.updated_at',
+  } as const;
+  const rows = await query
+    .selectAll('service')
+    .select('organization.name as organization_name')
+    .orderBy(sortColumn[filter.sort ?? 'name'], direction)
+    .orderBy('service.name', 'asc')
+    .orderBy('service.id', 'asc')
+    .limit(filter.limit ?? 50)
+    .offset(filter.offset ?? 0)
+    .execute();
+  return { items: await loadServiceDetails(db, rows), total: Number(countRow?.n ?? 0) };
+}
+
+async function writeServiceChildren(db: Executor, serviceId: string, form: ServiceForm): Promise<void> {
+  await db.deleteFrom('service_taxonomy').where('service_id', '=', serviceId).execute();
+  await db.deleteFrom('service_language').where('service_id', '=', serviceId).execute();
+  await db.deleteFrom('phone').where('service_id', '=', serviceId).execute();
+  await db.deleteFrom('contact').where('service_id', '=', serviceId).execute();
+  await db.deleteFrom('schedule').where('service_id', '=', serviceId).execute();
+  await db.deleteFrom('service_at_location').where('service_id', '=', serviceId).execute();
+  if (form.termIds.length > 0) {
+    await db
+      .insertInto('service_taxonomy')
+      .values([...new Set(form.termIds)].map((termId) => ({ service_id: serviceId, term_id: termId })))
+      .execute();
+  }
+  if (form.languages.length > 0) {
+    await db
+      .insertInto('service_language')
+      .values(form.languages.map((language) => ({ service_id: serviceId, language })))
+      .execute();
+  }
+  if (form.phone) {
+    await db
+      .insertInto('phone')
+      .values({ id: newId(), service_id: serviceId, contact_id: null, number: form.phone, description: null })
+      .execute();
+  }
+  if (form.contactName) {
+    const contactId = newId();
+    await db
+      .insertInto('contact')
+      .values({
+        id: contactId,
+        service_id: serviceId,
+        name: form.contactName,
+        title: form.contactTitle,
+        email: form.contactEmail,
+        sort_order: 0,
+      })
+      .execute();
+    if (form.contactPhone) {
+      await db
+        .insertInto('phone')
+        .values({
+          id: newId(),
+          service_id: null,
+          contact_id: contactId,
+          number: form.contactPhone,
+          description: null,
+        })
+        .execute();
+    }
+  }
+  if (form.openingHours.rules.length > 0) {
+    await db
+      .insertInto('schedule')
+      .values(
+        form.openingHours.rules.map((rule) => ({
+          id: newId(),
+          service_id: serviceId,
+          freq: 'WEEKLY',
+          byday: rule.weekday,
+          opens_at: rule.opensAt,
+          closes_at: rule.closesAt,
+          valid_from: null,
+          valid_to: null,
+        })),
+      )
+      .execute();
+  }
+  if (form.locationIds.length > 0) {
+    await db
+      .insertInto('service_at_location')
+      .values(
+        [...new Set(form.locationIds)].map((locationId) => ({
+          id: newId(),
+          service_id: serviceId,
+          location_id: locationId,
+        })),
+      )
+      .execute();
+  }
+}
+
+function formColumns(form: ServiceForm) {
+  return {
+    name: form.name,
+    description: form.description,
+    min_age: form.minAge,
+    max_age: form.maxAge,
+    eligibility_notes: form.eligibilityNotes,
+    free_of_charge: flag(form.freeOfCharge),
+    fees_description: form.feesDescription,
+    application_process: form.applicationProcess,
+    required_documents: form.requiredDocuments,
+    accessibility: form.accessibility,
+    wheelchair_accessible: flag(form.wheelchairAccessible),
+    free_places: form.freePlaces,
+    opening_hours: formatOpeningHours(form.openingHours),
+    closed_on_holidays: form.openingHours.closedOnHolidays ? 1 : 0,
+    status: form.status,
+  };
+}
+
+/** Inserts a service with all its parts; the caller opens the transaction. */
+export async function insertService(
+  db: Executor,
+  organizationId: string,
+  form: ServiceForm,
+  options: {
+    externalId?: string | null;
+    isSample?: boolean;
+    needsReview?: boolean;
+    /** Who confirmed the data; `undefined` leaves the entry unconfirmed. */
+    assuredBy?: string | null;
+    /** When it was confirmed (default: now). */
+    assuredAt?: string;
+    now?: Date;
+  } = {},
+): Promise<string> {
+  const now = nowIso(options.now);
+  const id = newId();
+  await db
+    .insertInto('service')
+    .values({
+      id,
+      organization_id: organizationId,
+      external_id: options.externalId ?? null,
+      ...formColumns(form),
+      free_places_updated_at: form.freePlaces === null ? null : now,
+      assured_date: options.assuredBy !== undefined ? (options.assuredAt ?? now) : null,
+      assurer_user_id: options.assuredBy ?? null,
+      archived_at: null,
+      needs_review: options.needsReview ? 1 : 0,
+      is_sample: options.isSample ? 1 : 0,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await writeServiceChildren(db, id, form);
+  return id;
+}
+
+/** Replaces a service's fields if `version` still matches; false when someone else saved first. */
+export async function updateServiceIfCurrent(
+  db: Executor,
+  id: string,
+  version: number,
+  form: ServiceForm,
+  options: { freePlacesChanged: boolean; needsReview?: boolean },
+): Promise<boolean> {
+  const now = nowIso();
+  const result = await db
+    .updateTable('service')
+    .set({
+      ...formColumns(form),
+      ...(options.freePlacesChanged && { free_places_updated_at: now }),
+      ...(options.needsReview !== undefined && { needs_review: options.needsReview ? 1 : 0 }),
+      version: version + 1,
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) return false;
+  await writeServiceChildren(db, id, form);
+  return true;
+}
+
+/** Sets the service-level bookkeeping fields (archive, confirm, review) if `version` still matches. */
+export async function updateServiceStateIfCurrent(
+  db: Executor,
+  id: string,
+  version: number,
+  changes: {
+    archivedAt?: string | null;
+    assuredDate?: string;
+    assurerUserId?: string;
+    needsReview?: boolean;
+  },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('service')
+    .set({
+      ...(changes.archivedAt !== undefined && { archived_at: changes.archivedAt }),
+      ...(changes.assuredDate !== undefined && { assured_date: changes.assuredDate }),
+      ...(changes.assurerUserId !== undefined && { assurer_user_id: changes.assurerUserId }),
+      ...(changes.needsReview !== undefined && { needs_review: changes.needsReview ? 1 : 0 }),
+      version: version + 1,
+      updated_at: nowIso(),
+    })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Finds a location. */
+export async function findLocation(db: Executor, id: string): Promise<Location | null> {
+  const row = await db.selectFrom('location').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? rowToLocation(row) : null;
+}
+
+/** Lists locations by organization or by id. */
+export async function listLocations(
+  db: Executor,
+  filter: { organizationId?: string; ids?: string[]; archived?: boolean },
+): Promise<Location[]> {
+  let query = db.selectFrom('location').selectAll().orderBy('name').orderBy('street');
+  if (filter.organizationId) query = query.where('organization_id', '=', filter.organizationId);
+  if (filter.ids) {
+    if (filter.ids.length === 0) return [];
+    query = query.where('id', 'in', filter.ids);
+  }
+  if (filter.archived !== undefined)
+    query = query.where('archived_at', filter.archived ? 'is not' : 'is', null);
+  return (await query.execute()).map(rowToLocation);
+}
+
+/** The editable fields of a location. */
+export interface LocationFields {
+  name: string | null;
+  street: string | null;
+  postcode: string | null;
+  city: string | null;
+  district: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  transitNotes: string | null;
+}
+
+function locationColumns(fields: LocationFields) {
+  return {
+    name: fields.name,
+    street: fields.street,
+    postcode: fields.postcode,
+    city: fields.city,
+    district: fields.district,
+    latitude: fields.latitude,
+    longitude: fields.longitude,
+    transit_notes: fields.transitNotes,
+  };
+}
+
+/** Inserts a location. */
+export async function insertLocation(
+  db: Executor,
+  organizationId: string,
+  fields: LocationFields,
+  options: { needsReview?: boolean } = {},
+): Promise<string> {
+  const now = nowIso();
+  const id = newId();
+  await db
+    .insertInto('location')
+    .values({
+      id,
+      organization_id: organizationId,
+      ...locationColumns(fields),
+      archived_at: null,
+      needs_review: options.needsReview ? 1 : 0,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return id;
+}
+
+/** Updates a location if `version` still matches. */
+export async function updateLocationIfCurrent(
+  db: Executor,
+  id: string,
+  version: number,
+  changes: Partial<LocationFields> & { archivedAt?: string | null; needsReview?: boolean },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('location')
+    .set({
+      ...(changes.name !== undefined && { name: changes.name }),
+      ...(changes.street !== undefined && { street: changes.street }),
+      ...(changes.postcode !== undefined && { postcode: changes.postcode }),
+      ...(changes.city !== undefined && { city: changes.city }),
+      ...(changes.district !== undefined && { district: changes.district }),
+      ...(changes.latitude !== undefined && { latitude: changes.latitude }),
+      ...(changes.longitude !== undefined && { longitude: changes.longitude }),
+      ...(changes.transitNotes !== undefined && { transit_notes: changes.transitNotes }),
+      ...(changes.archivedAt !== undefined && { archived_at: changes.archivedAt }),
+      ...(changes.needsReview !== undefined && { needs_review: changes.needsReview ? 1 : 0 }),
+      version: version + 1,
+      updated_at: nowIso(),
+    })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** One recorded change of one field. */
+export interface EntryChange {
+  id: string;
+  entityType: string;
+  entityId: string;
+  field: string;
+  oldValue: string | null;
+  newValue: string | null;
+  changedBy: string | null;
+  changedByName: string | null;
+  changedAt: string;
+  via: string;
+}
+
+/** Appends field changes to the history (one row per field). */
+export async function insertEntryChanges(
+  db: Executor,
+  entry: {
+    entityType: 'service' | 'location' | 'organization';
+    entityId: string;
+    changedBy: string | null;
+    via: string;
+    requestId: string | null;
+  },
+  changes: { field: string; from: string; to: string }[],
+): Promise<void> {
+  if (changes.length === 0) return;
+  const at = nowIso();
+  await db
+    .insertInto('entry_change')
+    .values(
+      changes.map((change) => ({
+        id: newId(),
+        entity_type: entry.entityType,
+        entity_id: entry.entityId,
+        field: change.field,
+        old_value: change.from === '' ? null : change.from,
+        new_value: change.to === '' ? null : change.to,
+        changed_by: entry.changedBy,
+        changed_at: at,
+        via: entry.via,
+        request_id: entry.requestId,
+      })),
+    )
+    .execute();
+}
+
+/** The change history of an entry, newest first. */
+export async function listEntryChanges(
+  db: Executor,
+  entityType: string,
+  entityId: string,
+): Promise<EntryChange[]> {
+  const rows = await db
+    .selectFrom('entry_change')
+    .leftJoin('app_user', 'app_user.id', 'entry_change.changed_by')
+    .selectAll('entry_change')
+    .select('app_user.display_name as changed_by_name')
+    .where('entity_type', '=', entityType)
+    .where('entity_id', '=', entityId)
+    .orderBy('changed_at', 'desc')
+    .orderBy('field')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    field: row.field,
+    oldValue: row.old_value,
+    newValue: row.new_value,
+    changedBy: row.changed_by,
+    changedByName: row.changed_by_name,
+    changedAt: row.changed_at,
+    via: row.via,
+  }));
+}
