@@ -71,24 +71,6 @@ describe.skipIf(!hasChromium)('pages of each role in a real browser', () => {
     await context.close();
   });
 
-  it('caseworker: directory list and a detail page', async () => {
-    const { context, page } = await signedIn('caseworker', 'fachkraft@partnernetz.example');
-    await screenshot(page, 'fachkraft-verzeichnis');
-    await page.getByLabel('Name, Ort oder Stadtteil').fill('Volkshochschule');
-    await page.getByRole('button', { name: 'Filtern' }).click();
-    await page.waitForLoadState('load');
-    expect(new URL(page.url()).searchParams.get('q')).toBe('Volkshochschule');
-    await page
-      .getByRole('link', { name: /^Volkshochschule Lübeck/ })
-      .first()
-      .click();
-    await page.waitForLoadState('load');
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Volkshochschule Lübeck');
-    await screenshot(page, 'fachkraft-verzeichnis-detail');
-    expect(await wcagViolations(page)).toEqual([]);
-    await context.close();
-  });
-
   it('partner: own institution', async () => {
     const { context, page } = await signedIn('partner', 'partner@partnernetz.example');
     await screenshot(page, 'partner-einrichtung');

@@ -15,7 +15,8 @@ const NAV: Record<Role, NavItem[]> = {
   coordinator: [
     { href: '/netzwerk', label: 'Netzwerk' },
     { href: '/verzeichnis', label: 'Partnerverzeichnis' },
-    { href: '/admin/organisationen', label: 'Organisationen pflegen' },
+    { href: '/pflege', label: 'Verzeichnis pflegen' },
+    { href: '/admin/organisationen', label: 'Partnereinrichtungen' },
   ],
   admin: [
     { href: '/admin', label: 'Verwaltung' },
@@ -23,6 +24,7 @@ const NAV: Record<Role, NavItem[]> = {
     { href: '/admin/organisationen', label: 'Organisationen' },
     { href: '/admin/protokoll', label: 'Protokoll' },
     { href: '/verzeichnis', label: 'Partnerverzeichnis' },
+    { href: '/pflege', label: 'Pflege' },
   ],
 };
 

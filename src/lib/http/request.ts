@@ -49,3 +49,15 @@ export function safeLocalPath(value: string | null | undefined, fallback: string
   if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
   return value;
 }
+
+/** The form's fields, with the named multi-value fields (checkbox groups) as arrays. */
+export function formWithLists(
+  form: { data: Record<string, string>; all: FormData },
+  listNames: string[],
+): Record<string, string | string[]> {
+  const values: Record<string, string | string[]> = { ...form.data };
+  for (const name of listNames) {
+    values[name] = form.all.getAll(name).filter((value): value is string => typeof value === 'string');
+  }
+  return values;
+}

@@ -1,0 +1,420 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb, type Db } from '../../src/lib/db/create-db';
+import type { Actor } from '../../src/lib/auth/policy';
+import { decodeCsvBytes, parseCsv } from '../../src/lib/directory/csv';
+import { commitImport, dryRunImport } from '../../src/lib/directory/import.service';
+import { findOrganization, listOrganizations } from '../../src/lib/directory/organization.queries';
+import {
+  findService,
+  findServiceIdByExternalId,
+  insertLocation,
+  listEntryChanges,
+  listLocations,
+} from '../../src/lib/directory/service.queries';
+import { createTestDb, testDialects } from '../helpers/db';
+import { createTestOrganization, createTestUser } from '../helpers/factories';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const EXAMPLE_FILE = path.join(root, 'docs/beispiel-import.csv');
+const EXAMPLE = decodeCsvBytes(fs.readFileSync(EXAMPLE_FILE));
+const EXAMPLE_ROWS = 7;
+
+/** Writes rows as CSV the way Excel does: quotes only where needed, CRLF line ends. */
+function toCsv(rows: string[][], delimiter = ';'): string {
+  const quote = (cell: string) =>
+    cell.includes(delimiter) || /["\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+  return rows.map((row) => row.map(quote).join(delimiter)).join('\r\n') + '\r\n';
+}
+
+/** The example file as header + rows, to change single cells. */
+function exampleRows(): string[][] {
+  const parsed = parseCsv(EXAMPLE);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return [parsed.header, ...parsed.rows.map((row) => parsed.header.map((name) => row.cells[name] ?? ''))];
+}
+
+type Counted = 'service' | 'organization' | 'location' | 'entry_change' | 'audit_log';
+
+async function count(db: Db, table: Counted): Promise<number> {
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+async function counts(db: Db): Promise<Record<Counted, number>> {
+  return {
+    service: await count(db, 'service'),
+    organization: await count(db, 'organization'),
+    location: await count(db, 'location'),
+    entry_change: await count(db, 'entry_change'),
+    audit_log: await count(db, 'audit_log'),
+  };
+}
+
+async function serviceByExternalId(db: Db, externalId: string) {
+  const id = await findServiceIdByExternalId(db, externalId);
+  return id ? findService(db, id) : null;
+}
+
+const HEADER = [
+  'externe_id',
+  'organisation',
+  'name',
+  'kategorie',
+  'beschreibung',
+  'strasse',
+  'plz',
+  'ort',
+  'email',
+];
+
+describe.each(testDialects)('CSV import on $name', (dialect) => {
+  let test: Awaited<ReturnType<typeof createTestDb>>;
+  let coordinator: Actor;
+  let caseworker: Actor;
+  beforeAll(async () => {
+    test = await createTestDb(dialect);
+    const asActor = (user: Awaited<ReturnType<typeof createTestUser>>): Actor => ({
+      id: user.id,
+      organizationId: user.organizationId,
+      role: user.role,
+      active: user.active,
+    });
+    coordinator = asActor(await createTestUser(test.db, { role: 'coordinator' }));
+    caseworker = asActor(await createTestUser(test.db, { role: 'caseworker' }));
+  });
+  afterAll(async () => test?.drop());
+
+  it('a dry run names every bad row with its line and a German reason, and writes nothing', async () => {
+    const text = toCsv([
+      HEADER,
+      ['P-1', 'Prüfstelle (Test)', 'Gutes Angebot', 'beratung', '', 'Breite Straße 1', '23552', 'Lübeck', ''],
+      ['P-2', 'Prüfstelle (Test)', 'PLZ falsch', 'beratung', '', 'Breite Straße 1', '2355', 'Lübeck', ''],
+      ['P-3', 'Prüfstelle (Test)', 'Zwei Zeilen', 'beratung', 'erste\nzweite', '', '', 'Lübeck', 'kein-at'],
+      ['P-4', 'Prüfstelle (Test)', 'Unbekannt', 'gibt-es-nicht', '', '', '', 'Lübeck', ''],
+      ['P-1', 'Prüfstelle (Test)', 'Doppelt', 'beratung', '', '', '', 'Lübeck', ''],
+    ]);
+    const before = await counts(test.db);
+    const report = await dryRunImport(test.db, text);
+    expect(report.problems.map((p) => [p.line, p.field, p.externalId])).toEqual([
+      [3, 'plz', 'P-2'],
+      [4, 'email', 'P-3'],
+      [6, 'kategorie', 'P-4'],
+      [7, 'externe_id', 'P-1'],
+    ]);
+    expect(report.problems[0]!.message).toBe(
+      'Zeile 3, Spalte „plz“: Die Postleitzahl hat in Deutschland genau 5 Ziffern, z. B. 23552.',
+    );
+    expect(report.problems[1]!.message).toMatch(/^Zeile 4, Spalte „email“: .*gültige E-Mail-Adresse/);
+    expect(report.problems[2]!.message).toContain('„gibt-es-nicht“');
+    expect(report.problems[3]!.message).toContain('schon in Zeile 2');
+    expect(report).toMatchObject({ rows: 5, create: 1, newOrganizations: ['Prüfstelle (Test)'] });
+    expect(await counts(test.db)).toEqual(before);
+  });
+
+  it('a commit with one bad row writes nothing at all', async () => {
+    const text = toCsv([
+      HEADER,
+      ['A-1', 'Atomar (Test)', 'Erstes Angebot', 'beratung', '', 'Breite Straße 1', '23552', 'Lübeck', ''],
+      ['A-2', 'Atomar (Test)', 'Zweites Angebot', 'beratung', '', 'Breite Straße 1', '23552', 'Lübeck', ''],
+      ['A-3', 'Atomar (Test)', 'Drittes Angebot', 'beratung', '', 'Breite Straße 1', '23552', 'Lübeck', 'x@'],
+    ]);
+    const before = await counts(test.db);
+    const result = await commitImport(test.db, { actor: coordinator, requestId: null }, text);
+    expect(result).toMatchObject({ ok: false, kind: 'invalid' });
+    expect(result.ok === false && result.kind === 'invalid' && result.report.problems).toHaveLength(1);
+    expect(await counts(test.db)).toEqual(before);
+    expect(await findServiceIdByExternalId(test.db, 'A-1')).toBeNull();
+  });
+
+  it('a missing required column is one file-level error naming it', async () => {
+    const text = toCsv([
+      ['externe_id', 'organisation', 'name', 'ort'],
+      ['M-1', 'Ohne Kategorie (Test)', 'Angebot', 'Lübeck'],
+    ]);
+    const report = await dryRunImport(test.db, text);
+    expect(report.problems).toHaveLength(1);
+    expect(report.problems[0]).toMatchObject({ line: 1, field: null, externalId: null });
+    expect(report.problems[0]!.message).toContain('Pflichtspalte „kategorie“ fehlt');
+  });
+
+  it('unknown columns are a warning, not an error', async () => {
+    const text = toCsv([
+      ['externe_id', 'organisation', 'name', 'kategorie', 'Lieblingsfarbe'],
+      ['W-1', 'Warnung (Test)', 'Angebot', 'freizeit', 'blau'],
+    ]);
+    const report = await dryRunImport(test.db, text);
+    expect(report.problems).toEqual([]);
+    expect(report.warnings).toEqual(['Unbekannte Spalte „lieblingsfarbe“ wird nicht importiert.']);
+  });
+
+  it('only coordinators and admins may import; others are told nothing', async () => {
+    const before = await counts(test.db);
+    const result = await commitImport(test.db, { actor: caseworker, requestId: null }, EXAMPLE);
+    expect(result).toEqual({ ok: false, kind: 'not_found' });
+    expect(await counts(test.db)).toEqual(before);
+  });
+
+  it('the example file imports as new, unconfirmed services of new partner organizations', async () => {
+    const before = await counts(test.db);
+    const result = await commitImport(test.db, { actor: coordinator, requestId: 'req-import' }, EXAMPLE);
+    expect(result.ok && result.report).toMatchObject({
+      rows: EXAMPLE_ROWS,
+      create: EXAMPLE_ROWS,
+      update: 0,
+      unchanged: 0,
+      problems: [],
+    });
+    const after = await counts(test.db);
+    expect(after.service - before.service).toBe(EXAMPLE_ROWS);
+    expect(after.organization - before.organization).toBe(6);
+    expect(after.location - before.location).toBe(6);
+    expect(after.audit_log - before.audit_log).toBe(1);
+
+    const course = (await serviceByExternalId(test.db, 'HL-0001'))!;
+    const cafe = (await serviceByExternalId(test.db, 'HL-0002'))!;
+    expect(course).toMatchObject({
+      name: 'Jugendintegrationskurs (Beispiel)',
+      termIds: ['sprache.jugendintegrationskurs'],
+      minAge: 16,
+      maxAge: 27,
+      freeOfCharge: false,
+      wheelchairAccessible: true,
+      freePlaces: 4,
+      openingHours: 'Mo-Do 08:30-13:00; Fr 08:30-12:00',
+      languages: ['ar', 'de', 'en'],
+      requiredDocuments:
+        'Berechtigungsschein des BAMF oder Bescheid des Jobcenters\nPass oder Aufenthaltsdokument',
+      assuredDate: null,
+      assurerUserId: null,
+      contact: null,
+    });
+    expect(cafe.organizationId).toBe(course.organizationId);
+    expect(cafe.locationIds).toEqual(course.locationIds);
+    const [location] = await listLocations(test.db, { ids: course.locationIds });
+    expect(location).toMatchObject({ street: 'Königstraße 42', postcode: '23552', latitude: 53.8689 });
+    const school = (await findOrganization(test.db, course.organizationId))!;
+    expect(school).toMatchObject({
+      kind: 'partner',
+      category: 'language_course',
+      email: 'kurse@sprachschule-hansekogge.example',
+      postcode: '23552',
+    });
+
+    const counselling = (await serviceByExternalId(test.db, 'HL-0003'))!;
+    expect(counselling.termIds.sort()).toEqual(['anerkennung.iq_beratung', 'beratung']);
+    expect(counselling.contact).toMatchObject({
+      name: 'Lena Sommer (Beispiel)',
+      email: 'lena.sommer@anerkennung-holstentor.example',
+    });
+    expect((await findOrganization(test.db, counselling.organizationId))!.email).toBeNull();
+    const support = (await serviceByExternalId(test.db, 'HL-0006'))!;
+    expect(support.description).toBe(
+      'Einzelgespräche mit Sprachmittlung; auch kurzfristig bei Krisen.\nGruppenangebot "Ankommen" donnerstags.',
+    );
+    expect(support.status).toBe('temporarily_closed');
+
+    const history = await listEntryChanges(test.db, 'service', course.id);
+    expect(history.length).toBeGreaterThan(5);
+    expect(history.every((c) => c.via === 'import' && c.changedBy === coordinator.id)).toBe(true);
+  });
+
+  it('importing the example again reports every row unchanged and adds no history', async () => {
+    const versionBefore = (await serviceByExternalId(test.db, 'HL-0001'))!.version;
+    const before = await counts(test.db);
+    const result = await commitImport(test.db, { actor: coordinator, requestId: null }, EXAMPLE);
+    expect(result.ok && result.report).toMatchObject({
+      create: 0,
+      update: 0,
+      unchanged: EXAMPLE_ROWS,
+      newOrganizations: [],
+    });
+    const after = await counts(test.db);
+    expect({ ...after, audit_log: before.audit_log }).toEqual(before);
+    expect((await serviceByExternalId(test.db, 'HL-0001'))!.version).toBe(versionBefore);
+  });
+
+  it('changing one cell updates that service and records exactly that field', async () => {
+    const rows = exampleRows();
+    const column = rows[0]!.indexOf('freie_plaetze');
+    const row = rows.find((cells) => cells[0] === 'HL-0007')!;
+    expect(row[column]).toBe('2');
+    row[column] = '5';
+    const before = (await serviceByExternalId(test.db, 'HL-0007'))!;
+    const historyBefore = await count(test.db, 'entry_change');
+    const result = await commitImport(test.db, { actor: null, requestId: null }, toCsv(rows));
+    expect(result.ok && result.report).toMatchObject({ update: 1, unchanged: EXAMPLE_ROWS - 1 });
+    const after = (await serviceByExternalId(test.db, 'HL-0007'))!;
+    expect(after).toMatchObject({ freePlaces: 5, version: before.version + 1 });
+    expect(after.freePlacesUpdatedAt).not.toBe(before.freePlacesUpdatedAt);
+    expect(await count(test.db, 'entry_change')).toBe(historyBefore + 1);
+    const [change] = await listEntryChanges(test.db, 'service', after.id);
+    expect(change).toMatchObject({
+      field: 'freePlaces',
+      oldValue: '2',
+      newValue: '5',
+      via: 'import',
+      changedBy: null,
+    });
+  });
+
+  it('an existing partner is found by its name in any case, and its place is reused', async () => {
+    const partner = await createTestOrganization(test.db, { name: 'Haus am Markt (Test)' });
+    const locationId = await insertLocation(test.db, partner.id, {
+      name: null,
+      street: 'Markt 1',
+      postcode: '23552',
+      city: 'Lübeck',
+      district: null,
+      latitude: null,
+      longitude: null,
+      transitNotes: null,
+    });
+    const text = toCsv([
+      ['externe_id', 'organisation', 'name', 'kategorie', 'strasse', 'plz', 'ort'],
+      [
+        'E-1',
+        'HAUS AM MARKT (TEST)',
+        'Offene Sprechstunde',
+        'Kultur, Musik und Bibliothek',
+        'Markt 1',
+        '23552',
+        'Lübeck',
+      ],
+    ]);
+    const result = await commitImport(test.db, { actor: coordinator, requestId: null }, text);
+    expect(result.ok && result.report).toMatchObject({ create: 1, newOrganizations: [] });
+    const service = (await serviceByExternalId(test.db, 'E-1'))!;
+    expect(service).toMatchObject({
+      organizationId: partner.id,
+      locationIds: [locationId],
+      termIds: ['freizeit.kultur'],
+    });
+  });
+
+  it('a row cannot move an existing service to another organization', async () => {
+    const text = toCsv([
+      ['externe_id', 'organisation', 'name', 'kategorie'],
+      ['HL-0001', 'Eine ganz andere Schule (Test)', 'Jugendintegrationskurs (Beispiel)', 'sprache'],
+    ]);
+    const report = await dryRunImport(test.db, text);
+    expect(report.problems).toHaveLength(1);
+    expect(report.problems[0]).toMatchObject({ line: 2, field: 'organisation' });
+    expect(report.problems[0]!.message).toContain('Sprachschule Hansekogge (Beispiel)');
+  });
+
+  it('Excel files with semicolons and a byte order mark and plain comma files both import', async () => {
+    const header = [
+      'Externe ID',
+      'Organisation',
+      'Name',
+      'Kategorie',
+      'Straße',
+      'PLZ',
+      'Ort',
+      'Breitengrad',
+      'Längengrad',
+    ];
+    const excel =
+      '\uFEFF' +
+      toCsv(
+        [
+          header,
+          [
+            'X-1',
+            'Format Excel (Test)',
+            'Angebot A',
+            'beratung.mbe',
+            'Am Hafen 1',
+            '23552',
+            'Lübeck',
+            '53,8686',
+            '10,6869',
+          ],
+        ],
+        ';',
+      );
+    const comma = toCsv(
+      [
+        header,
+        [
+          'X-2',
+          'Format Komma (Test)',
+          'Angebot B',
+          'Migrationsberatung für Erwachsene (MBE)',
+          'Am Hafen 2',
+          '23552',
+          'Lübeck',
+          '53.8687',
+          '10.687',
+        ],
+      ],
+      ',',
+    );
+    for (const text of [excel, comma]) {
+      const result = await commitImport(test.db, { actor: coordinator, requestId: null }, text);
+      expect(result.ok && result.report).toMatchObject({ create: 1, problems: [] });
+    }
+    for (const [externalId, latitude] of [
+      ['X-1', 53.8686],
+      ['X-2', 53.8687],
+    ] as const) {
+      const service = (await serviceByExternalId(test.db, externalId))!;
+      expect(service.termIds).toEqual(['beratung.mbe']);
+      const [location] = await listLocations(test.db, { ids: service.locationIds });
+      expect(location!.latitude).toBe(latitude);
+    }
+    const partners = await listOrganizations(test.db, { kind: 'partner', text: 'Format', limit: 10 });
+    expect(partners.items.map((o) => o.category)).toEqual(['counselling', 'counselling']);
+  });
+});
+
+describe('npm run import', () => {
+  const run = promisify(execFile);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jmd-import-'));
+  const databaseUrl = `sqlite:${path.join(dir, 'import.sqlite')}`;
+  const cli = (...args: string[]) =>
+    run(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+    });
+  const serviceCount = async () => {
+    const db = createDb({ databaseUrl });
+    try {
+      return await count(db, 'service');
+    } finally {
+      await db.destroy();
+    }
+  };
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('checks a file with --dry-run without writing, then imports it', async () => {
+    const dry = await cli(EXAMPLE_FILE, '--dry-run');
+    expect(dry.stdout).toContain(`würde anlegen: ${EXAMPLE_ROWS}`);
+    expect(await serviceCount()).toBe(0);
+    const real = await cli(EXAMPLE_FILE);
+    expect(real.stdout).toContain(`angelegt: ${EXAMPLE_ROWS}`);
+    expect(await serviceCount()).toBe(EXAMPLE_ROWS);
+  }, 60_000);
+
+  it('prints every problem and exits with 1 when a row is bad, and with 2 on a usage error', async () => {
+    const bad = path.join(dir, 'fehler.csv');
+    fs.writeFileSync(
+      bad,
+      toCsv([HEADER, ['F-1', 'Fehler (Test)', 'Angebot', 'beratung', '', '', '123', '', '']]),
+    );
+    await expect(cli(bad)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('Zeile 2, Spalte „plz“'),
+    });
+    await expect(cli()).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('Aufruf:') });
+    expect(await serviceCount()).toBe(EXAMPLE_ROWS);
+  }, 60_000);
+});
