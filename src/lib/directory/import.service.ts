@@ -374,7 +374,9 @@ async function planImport(db: Executor, text: string): Promise<ImportPlan> {
 
     const externalId = value('externe_id');
     const idOrNull = externalId === '' ? null : externalId;
-    const problem = (field: string | null, message: string) => addProblem(line, idOrNull, field, message);
+    // Problems name the column as the file's header spells it ("PLZ", "Postleitzahl").
+    const problem = (column: ImportColumn | null, message: string) =>
+      addProblem(line, idOrNull, column && (columns.get(column) ?? column), message);
     const zodProblems = (error: z.ZodError, fieldColumns: Record<string, ImportColumn>) => {
       for (const issue of error.issues) problem(fieldColumns[String(issue.path[0])] ?? null, issue.message);
     };
