@@ -46,7 +46,11 @@ try {
     allowPositionals: true,
     options: { 'dry-run': { type: 'boolean', default: false } },
   });
-  if (positionals.length === 1) args = { file: positionals[0]!, dryRun: values['dry-run'] ?? false };
+  // `npm run` switches to the project folder; INIT_CWD is where the user typed the command, so paths mean what they
+  // typed.
+  const base = process.env['INIT_CWD'] ?? process.cwd();
+  if (positionals.length === 1)
+    args = { file: path.resolve(base, positionals[0]!), dryRun: values['dry-run'] ?? false };
 } catch {
   args = null;
 }

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { defineMiddleware } from 'astro:middleware';
 import { getAppContext } from './lib/http/app-context';
 import { applySecurityHeaders } from './lib/http/security-headers';
@@ -22,11 +23,15 @@ export const onRequest = defineMiddleware(async (context, next) => {
 
   const finish = (response: Response): Response => {
     let target = response;
+    // Pages set only a status code; without this, an error page would go out as "404 OK".
+    const statusText =
+      response.status !== 200 && response.statusText === 'OK' ? STATUS_CODES[response.status] : null;
     try {
+      if (statusText) throw new TypeError('copy to set the status text');
       target.headers.set('X-Request-Id', requestId);
     } catch {
       // Redirects made by Response.redirect() have immutable headers; copy them once.
-      target = new Response(response.body, response);
+      target = copyResponse(response, statusText ?? response.statusText);
       target.headers.set('X-Request-Id', requestId);
     }
     applySecurityHeaders(target.headers, {
@@ -80,4 +85,19 @@ function safeClientAddress(context: { clientAddress: string }): string {
   } catch {
     return 'unbekannt';
   }
+}
+
+// Astro keeps the cookies a page set under this symbol on the response; a copy must carry it along.
+const ASTRO_COOKIES = Symbol.for('astro.cookies');
+
+/** A mutable copy of a response that keeps the cookies Astro attached to it. */
+function copyResponse(response: Response, statusText: string): Response {
+  const copy = new Response(response.body, {
+    status: response.status,
+    statusText,
+    headers: response.headers,
+  });
+  const cookies: unknown = Reflect.get(response, ASTRO_COOKIES);
+  if (cookies !== undefined) Reflect.set(copy, ASTRO_COOKIES, cookies);
+  return copy;
 }

@@ -110,6 +110,17 @@ describe('built app (production mode)', () => {
     expect(response.headers.get('location')).toBe('/anmelden');
   });
 
+  it('sends the matching status text with the status a page sets (not "404 OK")', async () => {
+    const response = await fetch(`${server.url}/passwort-setzen/abc`);
+    expect(response.status).toBe(404);
+    expect(response.statusText).toBe('Not Found');
+    const wrong = await fetch(
+      `${server.url}/anmelden`,
+      form({ email: 'x@y.example', password: 'falsch' }, server.url),
+    );
+    expect(`${wrong.status} ${wrong.statusText}`).toBe('401 Unauthorized');
+  });
+
   it('shows a German 404 page for an unknown address', async () => {
     const response = await fetch(`${server.url}/gibt-es-nicht`);
     expect(response.status).toBe(404);

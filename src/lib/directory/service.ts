@@ -300,7 +300,7 @@ export function serviceFormToFields(form: ServiceForm): Record<string, string> {
     wheelchairAccessible: yes(form.wheelchairAccessible),
     freePlaces: form.freePlaces === null ? '' : String(form.freePlaces),
     openingHours: formatOpeningHours(form.openingHours),
-    languages: form.languages.join(', '),
+    languages: [...form.languages].sort().join(', '),
     status: form.status,
     phone: form.phone ?? '',
     contactName: form.contactName ?? '',
