@@ -1,8 +1,8 @@
 /**
  * The sample region: a fictional network in and around Lübeck. Every entry is marked "(Beispiel)" in its name and
  * seeded with `is_sample = 1`, so nobody mistakes it for a real institution. Streets, postcodes, districts and
- * coordinates are plausible for the place; house numbers, phone numbers (the Bundesnetzagentur's range reserved
- * for fiction, 040 66969 …), mail addresses and web sites (`.example`) are invented.
+ * coordinates are plausible for the place; house numbers, phone numbers (Lübeck's area code 0451 followed by a
+ * leading 0, which no German subscriber number has), mail addresses and web sites (`.example`) are invented.
  */
 import type { OrganizationKind, PartnerCategory } from '../../src/lib/directory/organization';
 
@@ -124,7 +124,7 @@ const PARTNERS: Row[] = [
   ['housing', 'Wohnraumvermittlung Ratekau', 'Bäderstraße 19', '23626', 'Ratekau', 53.9509, 10.7346, 'de', 'Vermittelt Wohnraum für Geflüchtete und junge Familien im Umland.', 'Ratekau'],
 ];
 
-const FICTION_PHONE = '040 66969';
+const FICTION_PHONE = '0451 0123';
 
 function slugOf(name: string): string {
   return name

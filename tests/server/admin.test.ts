@@ -126,7 +126,14 @@ describe('administration over HTTP', () => {
     const list = await (await get('/admin/benutzer', admin)).text();
     const id = idFrom(list, '/admin/benutzer', 'Paula Partner \\(Demo\\)');
     const version = versionOf(await (await get(`/admin/benutzer/${id}`, admin)).text());
-    const response = await post(`/admin/benutzer/${id}`, admin, { intent: 'deactivate', version });
+    const asked = await post(`/admin/benutzer/${id}`, admin, { intent: 'deactivate', version });
+    expect(await asked.text()).toContain('Konto wirklich deaktivieren?');
+    expect((await get('/einrichtung', partner)).status).toBe(200);
+    const response = await post(`/admin/benutzer/${id}`, admin, {
+      intent: 'deactivate',
+      version,
+      confirm: 'ja',
+    });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('alle Sitzungen der Person wurden beendet');
     expect((await get('/einrichtung', partner)).status).toBe(303);
@@ -149,7 +156,7 @@ describe('administration over HTTP', () => {
     expect(created.status).toBe(303);
     const location = created.headers.get('location')!;
     const page = await (await get(location, coordinator)).text();
-    expect(page).toContain('Die Organisation ist angelegt.');
+    expect(page).toContain('Die Partnereinrichtung ist angelegt.');
     expect(page).toContain('value="53,8661"');
 
     const office = await post('/admin/organisationen/neu', coordinator, {

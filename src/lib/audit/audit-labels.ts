@@ -16,6 +16,16 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'organization.deactivate': 'Organisation deaktiviert',
   'organization.reactivate': 'Organisation wieder aktiviert',
   'audit.read': 'Protokoll angesehen',
+  'service.create': 'Angebot angelegt',
+  'service.update': 'Angebot geändert',
+  'service.confirm': 'Angebot bestätigt',
+  'service.archive': 'Angebot archiviert',
+  'service.restore': 'Angebot wiederhergestellt',
+  'service.approve': 'Änderung geprüft',
+  'location.create': 'Standort angelegt',
+  'location.update': 'Standort geändert',
+  'taxonomy.create': 'Kategorie angelegt',
+  'directory.import': 'CSV-Import',
 };
 
 /** German labels of the object types. */
@@ -24,6 +34,10 @@ export const AUDIT_OBJECT_LABELS: Record<string, string> = {
   organization: 'Organisation',
   session: 'Sitzung',
   audit_log: 'Protokoll',
+  service: 'Angebot',
+  location: 'Standort',
+  taxonomy_term: 'Kategorie',
+  import: 'Import',
 };
 
 /** The label of an action. */
