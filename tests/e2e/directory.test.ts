@@ -111,6 +111,12 @@ describe.skipIf(!hasChromium)('directory in a real browser', () => {
     expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
     if (process.env['SCREENSHOT_DIR'])
       fs.writeFileSync(`${process.env['SCREENSHOT_DIR']}/wegweiser.pdf`, pdf);
+    // What the printer gets: no navigation, no form, only the guide.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.site-header').isVisible()).toBe(false);
+    expect(await page.locator('.wegweiser-form').isVisible()).toBe(false);
+    await page.setViewportSize({ width: 794, height: 1123 });
+    await screenshot(page, 'wegweiser-druck');
     await context.close();
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseLanguages } from '../i18n/languages';
+import { languageName, parseLanguages } from '../i18n/languages';
 import { parseOpeningHours, formatOpeningHours } from './opening-hours';
 
 export const SERVICE_STATUSES = ['active', 'temporarily_closed', 'inactive'] as const;
@@ -241,7 +241,7 @@ export function serviceToFormValues(service: Service): Record<string, string | s
     wheelchairAccessible: yes(service.wheelchairAccessible),
     freePlaces: number(service.freePlaces),
     openingHours: service.openingHours,
-    languages: service.languages.join(', '),
+    languages: service.languages.map(languageName).join(', '),
     status: service.status,
     phone: service.phone ?? '',
     contactName: service.contact?.name ?? '',
