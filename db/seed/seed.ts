@@ -9,6 +9,7 @@ import { sampleServicesFor } from './luebeck-services';
 import { ServiceFormSchema } from '../../src/lib/directory/service';
 import { insertLocation, insertService } from '../../src/lib/directory/service.queries';
 import { upsertPostcodeCentroids } from '../../src/lib/geo/postcode.queries';
+import { reindexServices } from '../../src/lib/search/indexer';
 
 /** A demo account of the sample region. */
 export interface DemoLogin {
@@ -165,6 +166,7 @@ export async function seedSampleRegion(
         .executeTakeFirstOrThrow()
     ).id;
     const partners = sampleOrganizations.filter((o) => o.kind === 'partner');
+    const serviceIds: string[] = [];
     for (const [index, sample] of partners.entries()) {
       const organizationId = idsByKey.get(sample.key)!;
       const locationId = await insertLocation(trx, organizationId, {
@@ -182,15 +184,18 @@ export async function seedSampleRegion(
         const assuredAt = new Date(now);
         assuredAt.setMonth(assuredAt.getMonth() - service.confirmedMonthsAgo);
         assuredAt.setDate(assuredAt.getDate() - (index % 20));
-        await insertService(trx, organizationId, form, {
-          isSample: true,
-          assuredBy: coordinatorId,
-          assuredAt: assuredAt.toISOString(),
-        });
+        serviceIds.push(
+          await insertService(trx, organizationId, form, {
+            isSample: true,
+            assuredBy: coordinatorId,
+            assuredAt: assuredAt.toISOString(),
+          }),
+        );
       }
       options.onProgress?.(++done, total);
     }
     await upsertPostcodeCentroids(trx, centroidsOf(sampleOrganizations), 'sample');
+    await reindexServices(db, trx, serviceIds);
   });
   return logins;
 }

@@ -36,6 +36,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
         'phone',
         'postcode_centroid',
         'schedule',
+        'search_change',
         'service',
         'service_at_location',
         'service_language',
@@ -54,7 +55,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
 
     const again = await migrator.migrateToLatest();
     expect(again.error).toBeUndefined();
-    expect((await tableNames(test.db)).length).toBe(17);
+    expect((await tableNames(test.db)).length).toBe(18);
     const pending = (await migrator.getMigrations()).filter((m) => !m.executedAt);
     expect(pending).toEqual([]);
   });

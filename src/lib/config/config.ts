@@ -44,6 +44,7 @@ export const EnvSchema = z.object({
   MAIL_FROM: z.string().default('JMD Partnernetz <no-reply@partnernetz.invalid>'),
   MEILISEARCH_URL: UrlSchema('MEILISEARCH_URL').optional(),
   MEILISEARCH_KEY: z.string().optional(),
+  SEARCH_INDEX_PATH: z.string().default(':memory:'),
   TILE_URL: z.string().default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
   TILE_ATTRIBUTION: z
     .string()
@@ -67,6 +68,8 @@ export interface Config {
   mailFrom: string;
   meilisearchUrl: string | null;
   meilisearchKey: string | null;
+  /** Where the SQLite search index lives when the database is PostgreSQL (default: in memory, rebuilt at start). */
+  searchIndexPath: string;
   /** Empty string switches map tiles off (no tile requests at all). */
   tileUrl: string;
   tileAttribution: string;
@@ -110,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailFrom: e.MAIL_FROM,
     meilisearchUrl: e.MEILISEARCH_URL ?? null,
     meilisearchKey: e.MEILISEARCH_KEY ?? null,
+    searchIndexPath: e.SEARCH_INDEX_PATH,
     tileUrl: env['TILE_URL'] === '' ? '' : e.TILE_URL,
     tileAttribution: e.TILE_ATTRIBUTION,
     seedOnEmpty: e.SEED_ON_EMPTY ?? e.NODE_ENV !== 'production',

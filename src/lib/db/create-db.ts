@@ -20,6 +20,16 @@ export function sqlitePathOf(databaseUrl: string): string {
   return databaseUrl.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
 }
 
+const sqliteHandles = new WeakMap<object, SQLite.Database>();
+
+/**
+ * The better-sqlite3 connection behind a SQLite `Db` (null on PostgreSQL). The search index writes FTS5 rows
+ * through it; Kysely runs every statement, transactions included, on this one connection.
+ */
+export function sqliteHandleOf(db: Db): SQLite.Database | null {
+  return sqliteHandles.get(db) ?? null;
+}
+
 /** Opens the database named by `databaseUrl`: SQLite through better-sqlite3 or PostgreSQL through a pg pool. */
 export function createDb(config: { databaseUrl: string }): Db {
   if (dialectOf(config.databaseUrl) === 'sqlite') {
@@ -31,7 +41,9 @@ export function createDb(config: { databaseUrl: string }): Db {
     database.pragma('synchronous = FULL');
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    sqliteHandles.set(db, database);
+    return db;
   }
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -1,6 +1,7 @@
 import type { OrganizationTable } from '../directory/organization.table';
 import type { LoginAttemptTable, PasswordTokenTable, SessionTable, UserTable } from '../auth/auth.table';
 import type { AuditLogTable } from '../audit/audit.table';
+import type { SearchChangeTable } from '../search/search.table';
 import type {
   ContactTable,
   EntryChangeTable,
@@ -34,4 +35,5 @@ export interface Database {
   schedule: ScheduleTable;
   entry_change: EntryChangeTable;
   postcode_centroid: PostcodeCentroidTable;
+  search_change: SearchChangeTable;
 }

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { Db } from '../db/create-db';
 import type { Database } from '../db/database';
 import { recordAudit } from '../audit/audit.queries';
+import { reindexServices } from '../search/indexer';
 import { can, type Actor } from '../auth/policy';
 import { AppError } from '../http/app-error';
 import { parseCsv } from './csv';
@@ -613,6 +614,7 @@ export async function commitImport(
       organizationIds.set(organization.key, (await createOrganization(trx, organization.form)).id);
     }
     const newLocationIds = new Map<string, string>();
+    const written: string[] = [];
     const total = plan.rows.length;
     let done = 0;
     for (const row of plan.rows) {
@@ -645,13 +647,16 @@ export async function commitImport(
             );
           }
           await insertEntryChanges(trx, history('service', row.existing.id), changes);
+          written.push(row.existing.id);
         } else {
           const id = await insertService(trx, organizationId, form, { externalId: row.externalId });
+          written.push(id);
           await insertEntryChanges(trx, history('service', id), diffFields({}, serviceFormToFields(form)));
         }
       }
       options.onProgress?.(++done, total);
     }
+    await reindexServices(db, trx, written);
     await recordAudit(trx, {
       actor: context.actor,
       action: 'directory.import',

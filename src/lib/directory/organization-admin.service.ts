@@ -1,6 +1,7 @@
 import type { Db } from '../db/create-db';
 import { recordAudit } from '../audit/audit.queries';
 import { listUsers } from '../auth/auth.queries';
+import { reindexServices, serviceIdsOfOrganization } from '../search/indexer';
 import { can, type Actor } from '../auth/policy';
 import { fieldErrors } from '../http/form-errors';
 import { OrganizationFormSchema, type Organization, type OrganizationForm } from './organization';
@@ -101,6 +102,7 @@ export async function updateOrganizationAsAdmin(
     const after = await updateOrganization(trx, id, version, checked.form);
     if (!after)
       return { ok: false as const, kind: 'conflict' as const, current: (await findOrganization(trx, id))! };
+    await reindexServices(db, trx, await serviceIdsOfOrganization(trx, id));
     await recordAudit(trx, {
       actor: context.actor,
       action: 'organization.update',
@@ -143,6 +145,7 @@ export async function setOrganizationActiveAsAdmin(
     const after = await setOrganizationActive(trx, id, version, active);
     if (!after)
       return { ok: false as const, kind: 'conflict' as const, current: (await findOrganization(trx, id))! };
+    await reindexServices(db, trx, await serviceIdsOfOrganization(trx, id));
     await recordAudit(trx, {
       actor: context.actor,
       action: active ? 'organization.reactivate' : 'organization.deactivate',

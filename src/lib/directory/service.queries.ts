@@ -574,3 +574,20 @@ export async function listEntryChanges(
     via: row.via,
   }));
 }
+
+/** Finds several services at once (batch loading for the search index), with their organization's state. */
+export async function findServicesByIds(
+  db: Executor,
+  ids: string[],
+): Promise<{ service: Service; organizationActive: boolean }[]> {
+  if (ids.length === 0) return [];
+  const rows = await serviceQuery(db)
+    .select('organization.active as organization_active')
+    .where('service.id', 'in', ids)
+    .execute();
+  const services = await loadServiceDetails(db, rows);
+  return services.map((service, index) => ({
+    service,
+    organizationActive: Number(rows[index]!.organization_active) === 1,
+  }));
+}

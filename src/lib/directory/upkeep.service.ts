@@ -30,6 +30,7 @@ import {
   type LocationFields,
 } from './service.queries';
 import { listTerms } from './taxonomy.queries';
+import { reindexServices, serviceIdsAtLocation } from '../search/indexer';
 
 /** What an upkeep action returns to its page. */
 export type UpkeepResult<T, Current> =
@@ -105,6 +106,7 @@ export async function createServiceEntry(
       },
       diffFields({}, serviceFormToFields(checked.form)),
     );
+    await reindexServices(db, trx, [id]);
     await recordAudit(trx, {
       actor: context.actor,
       action: 'service.create',
@@ -158,6 +160,7 @@ export async function updateServiceEntry(
       },
       changes,
     );
+    await reindexServices(db, trx, [serviceId]);
     await recordAudit(trx, {
       actor: context.actor,
       action: 'service.update',
@@ -226,6 +229,7 @@ export async function changeServiceState(
       },
       [history],
     );
+    await reindexServices(db, trx, [serviceId]);
     await recordAudit(trx, {
       actor: context.actor,
       action: `service.${action}`,
@@ -362,6 +366,7 @@ export async function saveLocationEntry(
         current: (await findLocation(trx, existing.id))!,
       };
     await insertEntryChanges(trx, historyEntry(existing.id), changes);
+    await reindexServices(db, trx, await serviceIdsAtLocation(trx, existing.id));
     await recordAudit(trx, {
       actor: context.actor,
       action: 'location.update',

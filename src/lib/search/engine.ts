@@ -1,0 +1,157 @@
+import SQLite from 'better-sqlite3';
+import type { Config } from '../config/config';
+import { sqliteHandleOf, sqlitePathOf, type Db } from '../db/create-db';
+import { allServiceIdBatches, loadSearchDocuments } from './documents';
+import type { SearchDocument, SearchEngine, SearchQuery, SearchResult } from './search';
+import { ensureSearchSchema, openStandaloneSqliteEngine, SqliteSearchEngine } from './sqlite-engine';
+
+/**
+ * Wraps an index that cannot join the database's transactions (Meilisearch, or the SQLite index beside
+ * PostgreSQL): before answering it applies what search_change recorded since it last looked, so a search right
+ * after a save — on any instance — sees the change.
+ */
+export class FollowingEngine implements SearchEngine {
+  private lastSeq = 0;
+  private catchingUp: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    readonly inner: SearchEngine,
+  ) {}
+
+  get name(): SearchEngine['name'] {
+    return this.inner.name;
+  }
+
+  /** Marks everything up to now as indexed (after a full rebuild). */
+  async markCurrent(): Promise<void> {
+    const row = await this.db
+      .selectFrom('search_change')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirst();
+    this.lastSeq = Number(row?.seq ?? 0);
+  }
+
+  /** Applies pending changes; concurrent callers share one run. */
+  async catchUp(): Promise<void> {
+    this.catchingUp ??= (async () => {
+      try {
+        for (;;) {
+          const rows = await this.db
+            .selectFrom('search_change')
+            .select(['seq', 'service_id'])
+            .where('seq', '>', this.lastSeq)
+            .orderBy('seq')
+            .limit(500)
+            .execute();
+          if (rows.length === 0) return;
+          const { documents, removed } = await loadSearchDocuments(
+            this.db,
+            rows.map((r) => r.service_id),
+          );
+          await this.inner.upsert(documents);
+          await this.inner.remove(removed);
+          this.lastSeq = Number(rows[rows.length - 1]!.seq);
+        }
+      } finally {
+        this.catchingUp = null;
+      }
+    })();
+    return this.catchingUp;
+  }
+
+  async search(query: SearchQuery): Promise<SearchResult> {
+    await this.catchUp();
+    return this.inner.search(query);
+  }
+
+  upsert(documents: SearchDocument[]): Promise<void> {
+    return this.inner.upsert(documents);
+  }
+
+  remove(ids: string[]): Promise<void> {
+    return this.inner.remove(ids);
+  }
+
+  async rebuild(
+    batches: AsyncIterable<SearchDocument[]> | SearchDocument[][],
+    onProgress?: (done: number) => void,
+  ): Promise<void> {
+    await this.markCurrent();
+    await this.inner.rebuild(batches, onProgress);
+  }
+
+  setSynonyms(groups: string[][]): Promise<void> {
+    return this.inner.setSynonyms(groups);
+  }
+}
+
+/** All search documents of the database, in batches (for a rebuild). */
+export async function* searchDocumentBatches(db: Db): AsyncGenerator<SearchDocument[]> {
+  for await (const ids of allServiceIdBatches(db)) {
+    const { documents } = await loadSearchDocuments(db, ids);
+    if (documents.length > 0) yield documents;
+  }
+}
+
+/** Opens the configured engine without filling it (the reindex command fills it). */
+export async function openSearchEngine(db: Db, config: Config): Promise<SearchEngine> {
+  if (config.meilisearchUrl) {
+    const { MeilisearchEngine } = await import('./meilisearch-engine');
+    return new FollowingEngine(
+      db,
+      await MeilisearchEngine.open({ url: config.meilisearchUrl, apiKey: config.meilisearchKey }),
+    );
+  }
+  const handle = sqliteHandleOf(db);
+  if (handle) {
+    ensureSearchSchema(handle);
+    // Searches read through a second connection: WAL lets it see only committed data, without waiting for writers.
+    const file = sqlitePathOf(config.databaseUrl);
+    const reader = file === ':memory:' ? handle : new SQLite(file, { readonly: true });
+    return new SqliteSearchEngine(handle, reader, () => {
+      if (reader !== handle) reader.close();
+    });
+  }
+  return new FollowingEngine(db, openStandaloneSqliteEngine(config.searchIndexPath));
+}
+
+/** Fills an engine from the database, reporting progress. */
+export async function rebuildSearchIndex(
+  db: Db,
+  engine: SearchEngine,
+  onProgress?: (done: number) => void,
+): Promise<void> {
+  await engine.rebuild(searchDocumentBatches(db), onProgress);
+}
+
+const engines = new WeakMap<object, Promise<SearchEngine>>();
+
+/**
+ * The app's engine, opened once per process. An index outside the database (beside PostgreSQL, Meilisearch) is
+ * filled anew at start; the index inside an SQLite database only when it is empty (first start after an upgrade).
+ */
+export function getSearchEngine(app: { db: Db; config: Config }): Promise<SearchEngine> {
+  let engine = engines.get(app.db);
+  if (!engine) {
+    engine = (async () => {
+      const opened = await openSearchEngine(app.db, app.config);
+      if (opened instanceof FollowingEngine) {
+        // An index outside the database may have missed writes while this instance was down: fill it anew.
+        await rebuildSearchIndex(app.db, opened);
+      } else {
+        const probe = await opened.search({ q: '', perPage: 1 });
+        const services = await app.db
+          .selectFrom('service')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirst();
+        if (probe.total === 0 && Number(services?.n ?? 0) > 0) await rebuildSearchIndex(app.db, opened);
+      }
+      return opened;
+    })();
+    engines.set(app.db, engine);
+    // A failed start must not stick: the next request tries again.
+    engine.catch(() => engines.delete(app.db));
+  }
+  return engine;
+}

@@ -1,0 +1,245 @@
+import { z } from 'zod';
+
+/**
+ * The search over the directory (DESIGN.md §4): one interface, two engines that pass the same contract tests —
+ * SQLite FTS5 (default) and Meilisearch (when MEILISEARCH_URL is set).
+ */
+
+/** One service as the search index holds it: flat, folded later by the engine, no personal data. */
+export interface SearchDocument {
+  id: string;
+  externalId: string | null;
+  name: string;
+  organization: string;
+  description: string;
+  /** Category ids of the service and all their ancestors (a filter on "sprache" finds its subcategories). */
+  termIds: string[];
+  /** German category names of the service's own categories (searched, weighted between name and description). */
+  categories: string[];
+  languages: string[];
+  minAge: number | null;
+  maxAge: number | null;
+  freeOfCharge: boolean | null;
+  wheelchairAccessible: boolean | null;
+  freePlaces: number | null;
+  /** Opening hours in the directory's syntax ('' = unknown). */
+  openingHours: string;
+  /** The first location with coordinates (the map shows one marker per service). */
+  lat: number | null;
+  lon: number | null;
+  postcode: string | null;
+  district: string | null;
+  city: string | null;
+  /** ISO time of the last confirmation (recently confirmed entries rank a little higher). */
+  assuredDate: string | null;
+}
+
+export const SEARCH_SORTS = ['relevanz', 'entfernung', 'name'] as const;
+export type SearchSort = (typeof SEARCH_SORTS)[number];
+
+/** A search request, as the page, the API and the benchmark send it. */
+export interface SearchQuery {
+  q: string;
+  /** Category id; matches the category and its subtree. */
+  termId?: string | undefined;
+  language?: string | undefined;
+  /** The young person's age: services whose age range includes it. */
+  age?: number | undefined;
+  freeOfCharge?: boolean | undefined;
+  wheelchairAccessible?: boolean | undefined;
+  /** Only services with at least one free place. */
+  freePlaces?: boolean | undefined;
+  /** Only services open at this moment (Europe/Berlin opening hours, holidays respected). */
+  openAt?: Date | undefined;
+  /** Centre and radius for "near …"; distance is reported when a centre is given. */
+  near?: { lat: number; lon: number; radiusKm?: number | undefined } | undefined;
+  /** [west, south, east, north] in degrees. */
+  bbox?: [number, number, number, number] | undefined;
+  sort?: SearchSort | undefined;
+  page?: number | undefined;
+  perPage?: number | undefined;
+  /** Whether to count facets (costs a little; the page wants them, the autocomplete does not). */
+  facets?: boolean | undefined;
+}
+
+/** One hit. */
+export interface SearchHit {
+  id: string;
+  externalId: string | null;
+  name: string;
+  organization: string;
+  termIds: string[];
+  languages: string[];
+  lat: number | null;
+  lon: number | null;
+  distanceKm: number | null;
+  district: string | null;
+  city: string | null;
+  freePlaces: number | null;
+}
+
+/** Counts of what the filters leave, per facet value. */
+export interface SearchFacets {
+  termIds: Record<string, number>;
+  languages: Record<string, number>;
+  freeOfCharge: number;
+  wheelchairAccessible: number;
+  freePlaces: number;
+}
+
+/** A page of results. */
+export interface SearchResult {
+  total: number;
+  tookMs: number;
+  hits: SearchHit[];
+  facets: SearchFacets | null;
+}
+
+/** What every search engine offers. */
+export interface SearchEngine {
+  readonly name: 'sqlite' | 'meilisearch';
+  /** Answers a query. */
+  search(query: SearchQuery): Promise<SearchResult>;
+  /** Adds or replaces documents (outside a database transaction: reindex, Meilisearch). */
+  upsert(documents: SearchDocument[]): Promise<void>;
+  /** Removes documents (archived, deleted). */
+  remove(ids: string[]): Promise<void>;
+  /** Drops everything and indexes `documents` anew, reporting progress. */
+  rebuild(
+    documents: AsyncIterable<SearchDocument[]> | SearchDocument[][],
+    onProgress?: (done: number) => void,
+  ): Promise<void>;
+  /** Replaces the synonym groups ("ihk" = "industrie- und handelskammer" …). */
+  setSynonyms(groups: string[][]): Promise<void>;
+}
+
+/** Folds German spellings so that ä = ae = a, ö = oe = o, ü = ue = u, ß = ss, and case does not matter. */
+export function foldGerman(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ß/g, 'ss')
+    .replace(/ae/g, 'a')
+    .replace(/oe/g, 'o')
+    .replace(/ue/g, 'u');
+}
+
+/** Distance between two points on Earth in kilometres (haversine). */
+export function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/**
+ * The field's abbreviations and synonyms (coordinators add more). Each group lists equivalent spellings; a query
+ * for one finds the others.
+ */
+export const DEFAULT_SYNONYMS: string[][] = [
+  ['ihk', 'industrie- und handelskammer', 'handelskammer'],
+  ['hwk', 'handwerkskammer'],
+  ['vhs', 'volkshochschule'],
+  ['mbe', 'migrationsberatung für erwachsene', 'migrationsberatung'],
+  ['jmd', 'jugendmigrationsdienst'],
+  ['bamf', 'bundesamt für migration und flüchtlinge'],
+  ['daz', 'deutsch als zweitsprache'],
+  ['arbeitsagentur', 'agentur für arbeit', 'arbeitsamt'],
+  ['jobcenter', 'grundsicherung'],
+  ['jik', 'jugendintegrationskurs'],
+  ['bsk', 'berufssprachkurs'],
+  ['iq', 'anerkennungsberatung', 'anerkennung'],
+  ['aba', 'ausländerbehörde', 'auslaenderbehoerde', 'ausländeramt'],
+  ['esa', 'erster allgemeinbildender schulabschluss', 'hauptschulabschluss'],
+  ['msa', 'mittlerer schulabschluss', 'realschulabschluss'],
+  ['jba', 'jugendberufsagentur'],
+  ['asylblg', 'asylbewerberleistungsgesetz'],
+  ['kita', 'kindertagesstätte'],
+  ['sprachkurs', 'deutschkurs', 'integrationskurs'],
+];
+
+/** The query string parameters of the search page and API, validated with German messages naming the parameter. */
+export const SearchParamsSchema = z.object({
+  q: z.string().max(200, { message: 'Parameter „q“: höchstens 200 Zeichen.' }).default(''),
+  kategorie: z.string().max(100, { message: 'Parameter „kategorie“: unbekannte Kategorie.' }).optional(),
+  sprache: z
+    .string()
+    .regex(/^[a-z]{2,3}$/, { message: 'Parameter „sprache“: bitte ein Sprachkürzel wie „ar“ angeben.' })
+    .optional(),
+  alter: z.coerce
+    .number({ message: 'Parameter „alter“: bitte eine Zahl angeben.' })
+    .int({ message: 'Parameter „alter“: bitte eine ganze Zahl angeben.' })
+    .min(0, { message: 'Parameter „alter“: zwischen 0 und 99.' })
+    .max(99, { message: 'Parameter „alter“: zwischen 0 und 99.' })
+    .optional(),
+  kostenlos: z.enum(['ja'], { message: 'Parameter „kostenlos“: nur „ja“ ist erlaubt.' }).optional(),
+  barrierefrei: z.enum(['ja'], { message: 'Parameter „barrierefrei“: nur „ja“ ist erlaubt.' }).optional(),
+  freie_plaetze: z.enum(['ja'], { message: 'Parameter „freie_plaetze“: nur „ja“ ist erlaubt.' }).optional(),
+  offen: z
+    .string()
+    .refine((v) => v === 'jetzt' || !Number.isNaN(Date.parse(v)), {
+      message: 'Parameter „offen“: „jetzt“ oder ein Zeitpunkt wie 2026-11-24T10:00 angeben.',
+    })
+    .optional(),
+  plz: z
+    .string()
+    .regex(/^\d{5}$/, { message: 'Parameter „plz“: genau 5 Ziffern, z. B. 23552.' })
+    .optional(),
+  lat: z.coerce
+    .number({ message: 'Parameter „lat“: bitte eine Zahl angeben.' })
+    .min(-90, { message: 'Parameter „lat“: zwischen -90 und 90.' })
+    .max(90, { message: 'Parameter „lat“: zwischen -90 und 90.' })
+    .optional(),
+  lon: z.coerce
+    .number({ message: 'Parameter „lon“: bitte eine Zahl angeben.' })
+    .min(-180, { message: 'Parameter „lon“: zwischen -180 und 180.' })
+    .max(180, { message: 'Parameter „lon“: zwischen -180 und 180.' })
+    .optional(),
+  radius_km: z.coerce
+    .number({ message: 'Parameter „radius_km“: bitte eine Zahl angeben.' })
+    .positive({ message: 'Parameter „radius_km“: größer als 0.' })
+    .max(1000, { message: 'Parameter „radius_km“: höchstens 1000.' })
+    .optional(),
+  bbox: z
+    .string()
+    .transform((value, ctx) => {
+      const parts = value.split(',').map(Number);
+      const [w, s, e, n] = parts;
+      if (
+        parts.length !== 4 ||
+        parts.some((p) => !Number.isFinite(p)) ||
+        w! < -180 ||
+        e! > 180 ||
+        s! < -90 ||
+        n! > 90 ||
+        w! > e! ||
+        s! > n!
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'Parameter „bbox“: vier Zahlen West,Süd,Ost,Nord, z. B. 10.6,53.8,10.8,53.9.',
+        });
+        return z.NEVER;
+      }
+      return parts as [number, number, number, number];
+    })
+    .optional(),
+  sortierung: z
+    .enum(SEARCH_SORTS, { message: 'Parameter „sortierung“: relevanz, entfernung oder name.' })
+    .optional(),
+  seite: z.coerce
+    .number({ message: 'Parameter „seite“: bitte eine Zahl angeben.' })
+    .int({ message: 'Parameter „seite“: bitte eine ganze Zahl angeben.' })
+    .min(1, { message: 'Parameter „seite“: mindestens 1.' })
+    .max(1000, { message: 'Parameter „seite“: höchstens 1000.' })
+    .default(1),
+  pro_seite: z.coerce
+    .number({ message: 'Parameter „pro_seite“: bitte eine Zahl angeben.' })
+    .int({ message: 'Parameter „pro_seite“: bitte eine ganze Zahl angeben.' })
+    .min(1, { message: 'Parameter „pro_seite“: mindestens 1.' })
+    .max(100, { message: 'Parameter „pro_seite“: höchstens 100.' })
+    .default(20),
+});
+export type SearchParams = z.infer<typeof SearchParamsSchema>;

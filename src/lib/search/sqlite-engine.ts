@@ -1,0 +1,663 @@
+import SQLite from 'better-sqlite3';
+import { isPublicHoliday } from '../directory/holidays';
+import { parseOpeningHours, WEEKDAYS } from '../directory/opening-hours';
+import {
+  DEFAULT_SYNONYMS,
+  distanceKm,
+  foldGerman,
+  type SearchDocument,
+  type SearchEngine,
+  type SearchFacets,
+  type SearchHit,
+  type SearchQuery,
+  type SearchResult,
+} from './search';
+
+/**
+ * The default search engine: SQLite FTS5 with German folding (ä = ae = a …), prefix matching as you type, typo
+ * tolerance in Meilisearch's manner (one typo from 5 letters, two from 9) through a deletion index over the FTS5
+ * vocabulary, synonyms, field weights (name › categories › organization › description), a small bonus for recently
+ * confirmed entries, facets, and radius, bounding-box and opening-time filters.
+ *
+ * The index lives in SQLite tables: in the app's own database when it is SQLite (then writes update it inside their
+ * transaction, see indexer.ts), or in a separate SQLite file beside a PostgreSQL database.
+ */
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS search_doc (
+  rowid INTEGER PRIMARY KEY,
+  service_id TEXT NOT NULL UNIQUE,
+  external_id TEXT,
+  name TEXT NOT NULL,
+  name_sort TEXT NOT NULL,
+  organization TEXT NOT NULL,
+  term_ids TEXT NOT NULL,
+  languages TEXT NOT NULL,
+  min_age INTEGER,
+  max_age INTEGER,
+  free INTEGER,
+  accessible INTEGER,
+  free_places INTEGER,
+  closed_holidays INTEGER NOT NULL DEFAULT 0,
+  lat REAL,
+  lon REAL,
+  postcode TEXT,
+  district TEXT,
+  city TEXT,
+  assured TEXT
+);
+CREATE INDEX IF NOT EXISTS search_doc_lat_idx ON search_doc(lat);
+CREATE TABLE IF NOT EXISTS search_doc_term (term_id TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (term_id, doc)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS search_doc_lang (lang TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (lang, doc)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS search_open (doc INTEGER NOT NULL, start_min INTEGER NOT NULL, end_min INTEGER NOT NULL, from_prev INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS search_open_doc_idx ON search_open(doc, start_min);
+CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
+  name, categories, organization, description,
+  content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3 4'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS search_vocab USING fts5vocab(search_fts, 'row');
+CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT OR IGNORE INTO search_meta (key, value) VALUES ('generation', '0');
+`;
+
+/** Creates the index tables if they are missing (the index is derived data: rebuildable at any time). */
+export function ensureSearchSchema(handle: SQLite.Database): void {
+  handle.exec(SCHEMA);
+}
+
+const MINUTES_PER_WEEK = 7 * 24 * 60;
+
+/** Weekly minute intervals (Monday 00:00 = 0) of opening hours; past-midnight parts are marked `fromPrev`. */
+export function weeklyIntervals(openingHours: string): { start: number; end: number; fromPrev: boolean }[] {
+  const parsed = parseOpeningHours(openingHours);
+  if (!parsed.ok) return [];
+  const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  const result: { start: number; end: number; fromPrev: boolean }[] = [];
+  for (const rule of parsed.value.rules) {
+    const day = WEEKDAYS.indexOf(rule.weekday) * 1440;
+    const open = minutes(rule.opensAt);
+    const close = rule.closesAt === '24:00' ? 1440 : minutes(rule.closesAt);
+    if (close > open) result.push({ start: day + open, end: day + close, fromPrev: false });
+    else {
+      result.push({ start: day + open, end: day + 1440, fromPrev: false });
+      const next = (day + 1440) % MINUTES_PER_WEEK;
+      if (close > 0) result.push({ start: next, end: next + close, fromPrev: true });
+    }
+  }
+  return result;
+}
+
+const fold = (text: string | null | undefined) => foldGerman(text ?? '');
+
+/** Adds or replaces documents in the index tables of `handle` (call inside the caller's transaction). */
+export function writeSearchDocuments(handle: SQLite.Database, documents: SearchDocument[]): void {
+  if (documents.length === 0) return;
+  const find = handle.prepare<[string], { rowid: number }>(
+    'SELECT rowid FROM search_doc WHERE service_id = ?',
+  );
+  const upsertDoc = handle.prepare(
+    `INSERT INTO search_doc (rowid, service_id, external_id, name, name_sort, organization, term_ids, languages,
+       min_age, max_age, free, accessible, free_places, closed_holidays, lat, lon, postcode, district, city, assured)
+     VALUES (@rowid, @service_id, @external_id, @name, @name_sort, @organization, @term_ids, @languages, @min_age,
+       @max_age, @free, @accessible, @free_places, @closed_holidays, @lat, @lon, @postcode, @district, @city, @assured)
+     ON CONFLICT(service_id) DO UPDATE SET external_id = excluded.external_id, name = excluded.name,
+       name_sort = excluded.name_sort, organization = excluded.organization, term_ids = excluded.term_ids,
+       languages = excluded.languages, min_age = excluded.min_age, max_age = excluded.max_age, free = excluded.free,
+       accessible = excluded.accessible, free_places = excluded.free_places, closed_holidays = excluded.closed_holidays,
+       lat = excluded.lat, lon = excluded.lon, postcode = excluded.postcode, district = excluded.district,
+       city = excluded.city, assured = excluded.assured`,
+  );
+  const deleteFts = handle.prepare('DELETE FROM search_fts WHERE rowid = ?');
+  const deleteTerms = handle.prepare('DELETE FROM search_doc_term WHERE doc = ?');
+  const deleteLangs = handle.prepare('DELETE FROM search_doc_lang WHERE doc = ?');
+  const deleteOpen = handle.prepare('DELETE FROM search_open WHERE doc = ?');
+  const insertFts = handle.prepare(
+    'INSERT INTO search_fts (rowid, name, categories, organization, description) VALUES (?, ?, ?, ?, ?)',
+  );
+  const insertTerm = handle.prepare('INSERT OR IGNORE INTO search_doc_term (term_id, doc) VALUES (?, ?)');
+  const insertLang = handle.prepare('INSERT OR IGNORE INTO search_doc_lang (lang, doc) VALUES (?, ?)');
+  const insertOpen = handle.prepare(
+    'INSERT INTO search_open (doc, start_min, end_min, from_prev) VALUES (?, ?, ?, ?)',
+  );
+  const flag = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
+  for (const doc of documents) {
+    const existing = find.get(doc.id);
+    if (existing) {
+      deleteFts.run(existing.rowid);
+      deleteTerms.run(existing.rowid);
+      deleteLangs.run(existing.rowid);
+      deleteOpen.run(existing.rowid);
+    }
+    const info = upsertDoc.run({
+      rowid: existing?.rowid ?? null,
+      service_id: doc.id,
+      external_id: doc.externalId,
+      name: doc.name,
+      name_sort: fold(doc.name),
+      organization: doc.organization,
+      term_ids: JSON.stringify(doc.termIds),
+      languages: JSON.stringify(doc.languages),
+      min_age: doc.minAge,
+      max_age: doc.maxAge,
+      free: flag(doc.freeOfCharge),
+      accessible: flag(doc.wheelchairAccessible),
+      free_places: doc.freePlaces,
+      closed_holidays: /feiertag|ph off/i.test(doc.openingHours) ? 1 : 0,
+      lat: doc.lat,
+      lon: doc.lon,
+      postcode: doc.postcode,
+      district: doc.district,
+      city: doc.city,
+      assured: doc.assuredDate,
+    });
+    const rowid = existing?.rowid ?? Number(info.lastInsertRowid);
+    insertFts.run(
+      rowid,
+      fold(doc.name),
+      fold(doc.categories.join(' ')),
+      fold(doc.organization),
+      fold(doc.description),
+    );
+    for (const termId of doc.termIds) insertTerm.run(termId, rowid);
+    for (const language of doc.languages) insertLang.run(language, rowid);
+    for (const interval of weeklyIntervals(doc.openingHours)) {
+      insertOpen.run(rowid, interval.start, interval.end, interval.fromPrev ? 1 : 0);
+    }
+  }
+  bumpGeneration(handle);
+}
+
+/** Removes documents from the index tables of `handle`. */
+export function deleteSearchDocuments(handle: SQLite.Database, serviceIds: string[]): void {
+  if (serviceIds.length === 0) return;
+  const find = handle.prepare<[string], { rowid: number }>(
+    'SELECT rowid FROM search_doc WHERE service_id = ?',
+  );
+  for (const id of serviceIds) {
+    const row = find.get(id);
+    if (!row) continue;
+    handle.prepare('DELETE FROM search_fts WHERE rowid = ?').run(row.rowid);
+    handle.prepare('DELETE FROM search_doc_term WHERE doc = ?').run(row.rowid);
+    handle.prepare('DELETE FROM search_doc_lang WHERE doc = ?').run(row.rowid);
+    handle.prepare('DELETE FROM search_open WHERE doc = ?').run(row.rowid);
+    handle.prepare('DELETE FROM search_doc WHERE rowid = ?').run(row.rowid);
+  }
+  bumpGeneration(handle);
+}
+
+function bumpGeneration(handle: SQLite.Database): void {
+  handle.prepare("UPDATE search_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'").run();
+}
+
+/** All 1-deletions of a word ("kurs" → "urs", "krs", "kus", "kur"). */
+function deletions(word: string): string[] {
+  const result: string[] = [];
+  for (let i = 0; i < word.length; i++) result.push(word.slice(0, i) + word.slice(i + 1));
+  return result;
+}
+
+/** Optimal string alignment distance (Levenshtein with transpositions), stopping early above `max`. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) rows.push([i]);
+  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let rowMin = Infinity;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, rows[i - 2]![j - 2]! + 1);
+      }
+      rows[i]![j] = value;
+      rowMin = Math.min(rowMin, value);
+    }
+    if (rowMin > max) return max + 1;
+  }
+  return rows[a.length]![b.length]!;
+}
+
+/** How many typos a word of this length may carry (Meilisearch's defaults: 1 from 5 letters, 2 from 9). */
+export function allowedTypos(length: number): number {
+  return length >= 9 ? 2 : length >= 5 ? 1 : 0;
+}
+
+const quote = (token: string) => `"${token.replace(/"/g, '')}"`;
+
+interface Slot {
+  /** Alternatives of this position of the query: each a token list (a phrase when longer than one). */
+  alternatives: string[][];
+  /** The plain token typed, when the slot is one token (typos are looked for only then). */
+  token: string | null;
+  prefix: boolean;
+}
+
+interface PreparedQuery {
+  exact: string | null;
+  fuzzy: string | null;
+}
+
+/** The SQLite FTS5 search engine. */
+export class SqliteSearchEngine implements SearchEngine {
+  readonly name = 'sqlite' as const;
+  private synonymIndex = new Map<string, string[][]>();
+  private longestSynonym = 1;
+  private vocabulary: {
+    generation: string;
+    deletes: Map<string, string[]>;
+    /** Long words by first letter and length: the second typo is looked for among these. */
+    long: Map<string, string[]>;
+  } | null = null;
+
+  /**
+   * @param writer the connection writes go through (the app's own when the database is SQLite)
+   * @param reader a connection for searches; a second connection to the same file sees only committed data
+   */
+  constructor(
+    private readonly writer: SQLite.Database,
+    private readonly reader: SQLite.Database = writer,
+    private readonly onClose: () => void = () => {},
+  ) {
+    ensureSearchSchema(writer);
+    this.applySynonyms(DEFAULT_SYNONYMS);
+  }
+
+  async setSynonyms(groups: string[][]): Promise<void> {
+    this.applySynonyms(groups);
+  }
+
+  private applySynonyms(groups: string[][]): void {
+    this.vocabulary = null;
+    this.synonymIndex.clear();
+    this.longestSynonym = 1;
+    for (const group of groups) {
+      const phrases = group.map((entry) =>
+        foldGerman(entry)
+          .split(/[^a-z0-9]+/)
+          .filter(Boolean),
+      );
+      for (const phrase of phrases) {
+        const key = phrase.join(' ');
+        const alternatives = this.synonymIndex.get(key) ?? [];
+        for (const other of phrases) {
+          if (!alternatives.some((a) => a.join(' ') === other.join(' '))) alternatives.push(other);
+        }
+        this.synonymIndex.set(key, alternatives);
+        this.longestSynonym = Math.max(this.longestSynonym, phrase.length);
+      }
+    }
+  }
+
+  async upsert(documents: SearchDocument[]): Promise<void> {
+    this.writer.transaction(() => writeSearchDocuments(this.writer, documents))();
+  }
+
+  async remove(ids: string[]): Promise<void> {
+    this.writer.transaction(() => deleteSearchDocuments(this.writer, ids))();
+  }
+
+  async rebuild(
+    batches: AsyncIterable<SearchDocument[]> | SearchDocument[][],
+    onProgress?: (done: number) => void,
+  ): Promise<void> {
+    this.writer
+      .exec(`DROP TABLE IF EXISTS search_vocab; DROP TABLE IF EXISTS search_fts; DROP TABLE IF EXISTS search_doc;
+      DROP TABLE IF EXISTS search_doc_term; DROP TABLE IF EXISTS search_doc_lang; DROP TABLE IF EXISTS search_open;`);
+    ensureSearchSchema(this.writer);
+    let done = 0;
+    for await (const batch of batches) {
+      this.writer.transaction(() => writeSearchDocuments(this.writer, batch))();
+      done += batch.length;
+      onProgress?.(done);
+    }
+    this.writer.exec("INSERT INTO search_fts(search_fts) VALUES ('optimize')");
+    this.vocabulary = null;
+  }
+
+  /** Closes connections this engine opened itself. */
+  close(): void {
+    this.onClose();
+  }
+
+  /** Number of indexed documents. */
+  count(): number {
+    return (this.reader.prepare('SELECT count(*) AS n FROM search_doc').get() as { n: number }).n;
+  }
+
+  private typoCandidates(token: string): string[] {
+    const max = allowedTypos(token.length);
+    if (max === 0) return [];
+    const generation = (
+      this.reader.prepare("SELECT value FROM search_meta WHERE key = 'generation'").get() as { value: string }
+    ).value;
+    if (!this.vocabulary || this.vocabulary.generation !== generation) {
+      const deletes = new Map<string, string[]>();
+      const long = new Map<string, string[]>();
+      const add = (key: string, term: string) => {
+        if (key === term && term.length >= 7) {
+          const bucket = `${term[0]}${term.length}`;
+          const list = long.get(bucket);
+          if (!list) long.set(bucket, [term]);
+          else list.push(term);
+        }
+        const list = deletes.get(key);
+        if (!list) deletes.set(key, [term]);
+        else if (list[list.length - 1] !== term) list.push(term);
+      };
+      for (const { term } of this.reader.prepare('SELECT term FROM search_vocab').iterate() as Iterable<{
+        term: string;
+      }>) {
+        if (term.length < 4) continue;
+        add(term, term);
+        for (const variant of deletions(term)) add(variant, term);
+      }
+      // Synonym keys count as words too: "Sprachkurz" is a typo of the synonym "sprachkurs".
+      for (const key of this.synonymIndex.keys()) {
+        if (key.includes(' ') || key.length < 4) continue;
+        add(key, key);
+        for (const variant of deletions(key)) add(variant, key);
+      }
+      this.vocabulary = { generation, deletes, long };
+    }
+    const variants = new Set([token, ...deletions(token)]);
+    if (max >= 2)
+      for (const first of deletions(token)) for (const second of deletions(first)) variants.add(second);
+    const found = new Set<string>();
+    for (const variant of variants) {
+      for (const term of this.vocabulary.deletes.get(variant) ?? []) {
+        if (term !== token && !found.has(term) && editDistance(token, term, max) <= max) found.add(term);
+      }
+    }
+    if (found.size === 0 && max >= 2) {
+      // Two typos the deletion index cannot see (e.g. a missing letter plus a swap): compare with words of the
+      // same first letter and similar length — people rarely mistype the first letter, and it keeps this fast.
+      for (let length = token.length - 2; length <= token.length + 2; length++) {
+        for (const term of this.vocabulary.long.get(`${token[0]}${length}`) ?? []) {
+          if (editDistance(token, term, max) <= max) found.add(term);
+        }
+      }
+    }
+    return [...found].slice(0, 12);
+  }
+
+  private prepare(q: string): PreparedQuery {
+    const folded = foldGerman(q);
+    let tokens = folded.split(/[^a-z0-9]+/).filter(Boolean);
+    if (tokens.length > 1) tokens = tokens.filter((t) => t.length > 1);
+    if (tokens.length === 0) return { exact: null, fuzzy: null };
+    const typingLast = !/\s$/.test(q);
+    const slots: Slot[] = [];
+    for (let i = 0; i < tokens.length;) {
+      let matched = false;
+      for (let length = Math.min(this.longestSynonym, tokens.length - i); length >= 1; length--) {
+        const key = tokens.slice(i, i + length).join(' ');
+        const alternatives = this.synonymIndex.get(key);
+        if (alternatives) {
+          const isLast = i + length === tokens.length;
+          slots.push({
+            alternatives,
+            token: length === 1 ? key : null,
+            prefix: isLast && typingLast && length === 1,
+          });
+          i += length;
+          matched = true;
+          break;
+        }
+      }
+      if (!matched) {
+        const token = tokens[i]!;
+        const isLast = i === tokens.length - 1;
+        slots.push({ alternatives: [[token]], token, prefix: isLast && typingLast && token.length >= 2 });
+        i += 1;
+      }
+    }
+    const render = (slot: Slot, extra: string[]) => {
+      const parts = slot.alternatives.map((phrase) =>
+        phrase.length === 1 ? `${quote(phrase[0]!)}${slot.prefix ? ' *' : ''}` : quote(phrase.join(' ')),
+      );
+      for (const candidate of extra) {
+        const synonyms = this.synonymIndex.get(candidate);
+        if (!synonyms) parts.push(`${quote(candidate)}${slot.prefix ? ' *' : ''}`);
+        else for (const phrase of synonyms) parts.push(quote(phrase.join(' ')));
+      }
+      return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
+    };
+    const exact = slots.map((slot) => render(slot, [])).join(' AND ');
+    let anyTypos = false;
+    const fuzzyParts = slots.map((slot) => {
+      const candidates = slot.token ? this.typoCandidates(slot.token) : [];
+      if (candidates.length > 0) anyTypos = true;
+      return render(slot, candidates);
+    });
+    return { exact, fuzzy: anyTypos ? `(${fuzzyParts.join(' AND ')}) NOT (${exact})` : null };
+  }
+
+  async search(query: SearchQuery): Promise<SearchResult> {
+    const started = performance.now();
+    const perPage = query.perPage ?? 20;
+    const page = query.page ?? 1;
+    const offset = (page - 1) * perPage;
+    const { where, params } = this.filters(query);
+    const near = query.near;
+    const distanceSql =
+      near && Number.isFinite(near.lat) && Number.isFinite(near.lon)
+        ? `((d.lat - ${near.lat}) * (d.lat - ${near.lat}) + ((d.lon - ${near.lon}) * ${Math.cos((near.lat * Math.PI) / 180)}) * ((d.lon - ${near.lon}) * ${Math.cos((near.lat * Math.PI) / 180)}))`
+        : null;
+    const sort = query.sort ?? 'relevanz';
+    const recent = new Date(Date.now() - 182 * 86_400_000).toISOString();
+    const prepared = query.q.trim() ? this.prepare(query.q) : { exact: null, fuzzy: null };
+
+    type Row = { rowid: number; score: number };
+    const rowsFor = (match: string | null, limit: number, skip: number): Row[] => {
+      const order =
+        sort === 'entfernung' && distanceSql
+          ? `${distanceSql} ASC, d.name_sort ASC`
+          : sort === 'name' || !match
+            ? 'd.name_sort ASC'
+            : 'score ASC, d.name_sort ASC';
+      const sql = match
+        ? `SELECT d.rowid AS rowid, bm25(search_fts, 10.0, 5.0, 3.0, 1.0) * (CASE WHEN d.assured >= ? THEN 1.15 ELSE 1.0 END) AS score
+           FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid
+           WHERE search_fts MATCH ? ${where} ORDER BY ${order} LIMIT ? OFFSET ?`
+        : `SELECT d.rowid AS rowid, 0 AS score FROM search_doc d WHERE 1 = 1 ${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
+      const args = match ? [recent, match, ...params, limit, skip] : [...params, limit, skip];
+      return this.reader.prepare(sql).all(...args) as Row[];
+    };
+    const countFor = (match: string | null): number => {
+      const sql = match
+        ? `SELECT count(*) AS n FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid WHERE search_fts MATCH ? ${where}`
+        : `SELECT count(*) AS n FROM search_doc d WHERE 1 = 1 ${where}`;
+      return (this.reader.prepare(sql).get(...(match ? [match, ...params] : params)) as { n: number }).n;
+    };
+
+    let rows: Row[];
+    let total: number;
+    if (!prepared.exact) {
+      total = countFor(null);
+      rows = rowsFor(null, perPage, offset);
+    } else {
+      // Exact and prefix matches first, then what only a typo finds (as Meilisearch ranks fewer typos higher).
+      const exactTotal = countFor(prepared.exact);
+      rows = offset < exactTotal ? rowsFor(prepared.exact, perPage, offset) : [];
+      total = exactTotal;
+      if (prepared.fuzzy) {
+        const fuzzyTotal = countFor(prepared.fuzzy);
+        total += fuzzyTotal;
+        if (rows.length < perPage && fuzzyTotal > 0) {
+          rows = rows.concat(
+            rowsFor(prepared.fuzzy, perPage - rows.length, Math.max(0, offset - exactTotal)),
+          );
+        }
+      }
+    }
+
+    const hits = this.hitsFor(
+      rows.map((r) => r.rowid),
+      near,
+    );
+    const facets = query.facets ? this.facetsFor(prepared, where, params) : null;
+    return { total, tookMs: Math.round((performance.now() - started) * 1000) / 1000, hits, facets };
+  }
+
+  private filters(query: SearchQuery): { where: string; params: (string | number)[] } {
+    const clauses: string[] = [];
+    const params: (string | number)[] = [];
+    if (query.termId) {
+      clauses.push('d.rowid IN (SELECT doc FROM search_doc_term WHERE term_id = ?)');
+      params.push(query.termId);
+    }
+    if (query.language) {
+      clauses.push('d.rowid IN (SELECT doc FROM search_doc_lang WHERE lang = ?)');
+      params.push(query.language);
+    }
+    if (query.age !== undefined) {
+      clauses.push('(d.min_age IS NULL OR d.min_age <= ?) AND (d.max_age IS NULL OR d.max_age >= ?)');
+      params.push(query.age, query.age);
+    }
+    if (query.freeOfCharge) clauses.push('d.free = 1');
+    if (query.wheelchairAccessible) clauses.push('d.accessible = 1');
+    if (query.freePlaces) clauses.push('d.free_places > 0');
+    if (query.bbox) {
+      const [west, south, east, north] = query.bbox;
+      clauses.push('d.lat BETWEEN ? AND ? AND d.lon BETWEEN ? AND ?');
+      params.push(south, north, west, east);
+    }
+    if (query.near?.radiusKm !== undefined) {
+      const { lat, lon, radiusKm } = query.near;
+      const dLat = radiusKm / 111.195;
+      const k = Math.cos((lat * Math.PI) / 180);
+      const dLon = dLat / Math.max(k, 0.01);
+      // A box on the indexed latitude first, then the circle (equirectangular, exact enough within 1000 km).
+      clauses.push(
+        'd.lat BETWEEN ? AND ? AND d.lon BETWEEN ? AND ? AND ((d.lat - ?) * (d.lat - ?) + ((d.lon - ?) * ?) * ((d.lon - ?) * ?)) <= ?',
+      );
+      params.push(lat - dLat, lat + dLat, lon - dLon, lon + dLon, lat, lat, lon, k, lon, k, dLat * dLat);
+    }
+    if (query.openAt) {
+      const local = berlinParts(query.openAt);
+      const minute = local.weekday * 1440 + local.hour * 60 + local.minute;
+      const today = isPublicHoliday(local.date, 'SH') ? 1 : 0;
+      const yesterday = isPublicHoliday(shiftDate(local.date, -1), 'SH') ? 1 : 0;
+      clauses.push(
+        `EXISTS (SELECT 1 FROM search_open o WHERE o.doc = d.rowid AND o.start_min <= ? AND o.end_min > ?
+          AND (d.closed_holidays = 0 OR (o.from_prev = 0 AND ? = 0) OR (o.from_prev = 1 AND ? = 0)))`,
+      );
+      params.push(minute, minute, today, yesterday);
+    }
+    return { where: clauses.map((c) => `AND ${c}`).join(' '), params };
+  }
+
+  private hitsFor(rowids: number[], near: SearchQuery['near']): SearchHit[] {
+    if (rowids.length === 0) return [];
+    const rows = this.reader
+      .prepare(`SELECT * FROM search_doc WHERE rowid IN (${rowids.map(() => '?').join(',')})`)
+      .all(...rowids) as {
+      rowid: number;
+      service_id: string;
+      external_id: string | null;
+      name: string;
+      organization: string;
+      term_ids: string;
+      languages: string;
+      lat: number | null;
+      lon: number | null;
+      district: string | null;
+      city: string | null;
+      free_places: number | null;
+    }[];
+    const byRowid = new Map(rows.map((r) => [r.rowid, r]));
+    return rowids.map((rowid) => {
+      const r = byRowid.get(rowid)!;
+      return {
+        id: r.service_id,
+        externalId: r.external_id,
+        name: r.name,
+        organization: r.organization,
+        termIds: JSON.parse(r.term_ids) as string[],
+        languages: JSON.parse(r.languages) as string[],
+        lat: r.lat,
+        lon: r.lon,
+        distanceKm:
+          near && r.lat !== null && r.lon !== null
+            ? Math.round(distanceKm(near, { lat: r.lat, lon: r.lon }) * 10) / 10
+            : null,
+        district: r.district,
+        city: r.city,
+        freePlaces: r.free_places,
+      };
+    });
+  }
+
+  private facetsFor(prepared: PreparedQuery, where: string, params: (string | number)[]): SearchFacets {
+    const matched = prepared.exact
+      ? `SELECT d.rowid AS doc FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid WHERE search_fts MATCH ? ${where}` +
+        (prepared.fuzzy
+          ? ` UNION SELECT d.rowid FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid WHERE search_fts MATCH ? ${where}`
+          : '')
+      : `SELECT d.rowid AS doc FROM search_doc d WHERE 1 = 1 ${where}`;
+    const args = prepared.exact
+      ? [prepared.exact, ...params, ...(prepared.fuzzy ? [prepared.fuzzy, ...params] : [])]
+      : params;
+    const count = (sql: string) =>
+      Object.fromEntries(
+        (this.reader.prepare(sql).all(...args) as { key: string; n: number }[]).map((r) => [r.key, r.n]),
+      );
+    const sums = this.reader
+      .prepare(
+        `SELECT sum(d.free = 1) AS free, sum(d.accessible = 1) AS accessible, sum(d.free_places > 0) AS places
+         FROM search_doc d WHERE d.rowid IN (${matched})`,
+      )
+      .get(...args) as { free: number | null; accessible: number | null; places: number | null };
+    return {
+      termIds: count(
+        `SELECT term_id AS key, count(*) AS n FROM search_doc_term WHERE doc IN (${matched}) GROUP BY term_id`,
+      ),
+      languages: count(
+        `SELECT lang AS key, count(*) AS n FROM search_doc_lang WHERE doc IN (${matched}) GROUP BY lang`,
+      ),
+      freeOfCharge: sums.free ?? 0,
+      wheelchairAccessible: sums.accessible ?? 0,
+      freePlaces: sums.places ?? 0,
+    };
+  }
+}
+
+/** Local weekday (0 = Monday), time and date of an instant in Europe/Berlin. */
+function berlinParts(at: Date): { weekday: number; hour: number; minute: number; date: string } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Berlin',
+      weekday: 'short',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts['weekday']!);
+  return {
+    weekday,
+    hour: Number(parts['hour']),
+    minute: Number(parts['minute']),
+    date: `${parts['year']}-${parts['month']}-${parts['day']}`,
+  };
+}
+
+function shiftDate(date: string, days: number): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** An engine with its own SQLite index file (or ':memory:'), e.g. for benchmarks or beside PostgreSQL. */
+export function openStandaloneSqliteEngine(path: string): SqliteSearchEngine {
+  const handle = new SQLite(path);
+  handle.pragma('journal_mode = WAL');
+  handle.pragma('synchronous = NORMAL');
+  return new SqliteSearchEngine(handle, handle, () => handle.close());
+}

@@ -1,0 +1,277 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SearchDocument, SearchEngine } from '../../src/lib/search/search';
+
+// The behaviour every search engine must show (DESIGN.md §4): the same cases run against SQLite FTS5 (on both
+// database dialects) and Meilisearch.
+
+const LUEBECK = { lat: 53.8655, lon: 10.6866 };
+
+const doc = (overrides: Partial<SearchDocument> & Pick<SearchDocument, 'id' | 'name'>): SearchDocument => ({
+  externalId: null,
+  organization: 'Testträger',
+  description: '',
+  termIds: ['beratung'],
+  categories: ['Beratung'],
+  languages: ['de'],
+  minAge: null,
+  maxAge: null,
+  freeOfCharge: null,
+  wheelchairAccessible: null,
+  freePlaces: null,
+  openingHours: '',
+  lat: LUEBECK.lat,
+  lon: LUEBECK.lon,
+  postcode: '23552',
+  district: 'Innenstadt',
+  city: 'Lübeck',
+  assuredDate: '2026-10-01T00:00:00.000Z',
+  ...overrides,
+});
+
+/** The documents the contract searches. */
+export const CONTRACT_DOCUMENTS: SearchDocument[] = [
+  doc({
+    id: 'aba',
+    name: 'Ausländerbehörde – Aufenthaltstitel',
+    organization: 'Hansestadt Lübeck',
+    termIds: ['behoerde', 'behoerde.auslaenderbehoerde'],
+    categories: ['Ausländerbehörde'],
+    openingHours: 'Mo-Do 08:00-12:00; Feiertage geschlossen',
+  }),
+  doc({
+    id: 'ik-hl',
+    name: 'Integrationskurs am Vormittag',
+    organization: 'Volkshochschule Lübeck',
+    termIds: ['sprache', 'sprache.integrationskurs'],
+    categories: ['Integrationskurs'],
+    languages: ['de', 'ar', 'uk'],
+    minAge: 16,
+    freeOfCharge: false,
+    freePlaces: 3,
+    lat: 53.867,
+    lon: 10.692,
+  }),
+  doc({
+    id: 'ik-hh',
+    name: 'Integrationskurs am Abend',
+    organization: 'Sprachschule Hamburg',
+    termIds: ['sprache', 'sprache.integrationskurs'],
+    categories: ['Integrationskurs'],
+    languages: ['de', 'fa'],
+    minAge: 18,
+    freePlaces: 0,
+    lat: 53.5511,
+    lon: 9.9937,
+    city: 'Hamburg',
+    postcode: '20095',
+  }),
+  doc({
+    id: 'ihk',
+    name: 'Ausbildungsberatung',
+    organization: 'Industrie- und Handelskammer zu Lübeck',
+    termIds: ['arbeit', 'arbeit.ihk'],
+    categories: ['Industrie- und Handelskammer (IHK)'],
+    freeOfCharge: true,
+    wheelchairAccessible: true,
+    minAge: 15,
+    maxAge: 25,
+    lat: 53.8698,
+    lon: 10.6712,
+  }),
+  doc({
+    id: 'aa',
+    name: 'Berufsberatung für junge Menschen',
+    organization: 'Agentur für Arbeit Lübeck',
+    termIds: ['arbeit', 'arbeit.berufsberatung'],
+    categories: ['Agentur für Arbeit / Berufsberatung'],
+    freeOfCharge: true,
+    lat: 53.8508,
+    lon: 10.6839,
+  }),
+  doc({
+    id: 'iq',
+    name: 'Anerkennungsberatung für ausländische Abschlüsse',
+    organization: 'IQ Netzwerk Schleswig-Holstein',
+    termIds: ['anerkennung', 'anerkennung.iq_beratung'],
+    categories: ['IQ-Anerkennungsberatung'],
+    freeOfCharge: true,
+    languages: ['de', 'en', 'ru'],
+    lat: 53.8681,
+    lon: 10.6881,
+  }),
+  doc({
+    id: 'cafe',
+    name: 'Sprachcafé am Wochenende',
+    organization: 'Stadtbibliothek Lübeck',
+    termIds: ['sprache', 'sprache.sprachcafe'],
+    categories: ['Sprachcafé und Sprachpartnerschaft'],
+    description: 'Deutsch üben bei Tee und Gebäck; Größe der Gruppe: höchstens zwölf.',
+    languages: ['de', 'ar', 'uk', 'fa'],
+    freeOfCharge: true,
+    openingHours: 'Sa 20:00-02:00',
+    lat: 53.8689,
+    lon: 10.6871,
+  }),
+  doc({
+    id: 'kiel',
+    name: 'Schuldnerberatung',
+    organization: 'Diakonie Kiel',
+    termIds: ['beratung', 'beratung.schulden'],
+    categories: ['Schuldnerberatung'],
+    lat: 54.3233,
+    lon: 10.1228,
+    city: 'Kiel',
+    postcode: '24103',
+  }),
+  doc({
+    id: 'nogeo',
+    name: 'Online-Beratung für Jugendliche',
+    organization: 'Bundesweit',
+    lat: null,
+    lon: null,
+  }),
+];
+
+const ids = (hits: { id: string }[]) => hits.map((h) => h.id);
+
+/** Runs the contract against engines made by `makeEngine` (filled with CONTRACT_DOCUMENTS by the suite). */
+export function runSearchContract(
+  name: string,
+  makeEngine: () => Promise<{ engine: SearchEngine; cleanup: () => Promise<void> }>,
+): void {
+  describe(`search contract: ${name}`, () => {
+    let engine: SearchEngine;
+    let cleanup: () => Promise<void>;
+    beforeAll(async () => {
+      ({ engine, cleanup } = await makeEngine());
+      await engine.rebuild([CONTRACT_DOCUMENTS]);
+    });
+    afterAll(async () => cleanup?.());
+
+    it('finds an entry spelled without umlauts first (Auslaenderbehoerde = Ausländerbehörde)', async () => {
+      for (const q of ['Auslaenderbehoerde', 'auslanderbehorde', 'AUSLÄNDERBEHÖRDE']) {
+        expect(ids((await engine.search({ q })).hits)[0], q).toBe('aba');
+      }
+      expect(ids((await engine.search({ q: 'Grösse' })).hits)).toContain('cafe');
+    });
+
+    it('forgives typos in Meilisearch’s manner: one from 5 letters, two from 9', async () => {
+      expect(
+        ids((await engine.search({ q: 'Integrationskurz' })).hits)
+          .slice(0, 2)
+          .sort(),
+      ).toEqual(['ik-hh', 'ik-hl']);
+      expect(ids((await engine.search({ q: 'anerkenung' })).hits)[0]).toBe('iq');
+      expect(ids((await engine.search({ q: 'Schuldnrberatnug' })).hits)[0]).toBe('kiel');
+      // four letters allow no typo
+      expect((await engine.search({ q: 'Kurz ' })).total).toBe(0);
+    });
+
+    it('matches as you type by prefix', async () => {
+      expect(ids((await engine.search({ q: 'Integ' })).hits).sort()).toEqual(['ik-hh', 'ik-hl']);
+      expect(ids((await engine.search({ q: 'ausl' })).hits)).toContain('aba');
+    });
+
+    it('understands the field’s abbreviations and synonyms', async () => {
+      expect(ids((await engine.search({ q: 'IHK' })).hits)[0]).toBe('ihk');
+      expect(ids((await engine.search({ q: 'Arbeitsagentur' })).hits)[0]).toBe('aa');
+      expect(ids((await engine.search({ q: 'VHS' })).hits)[0]).toBe('ik-hl');
+      expect(ids((await engine.search({ q: 'Sprachkurz' })).hits)).toEqual(
+        expect.arrayContaining(['ik-hl', 'ik-hh']),
+      );
+    });
+
+    it('weights the name above the description', async () => {
+      const hits = ids((await engine.search({ q: 'Beratung' })).hits);
+      expect(hits.indexOf('nogeo')).toBeLessThan(
+        hits.indexOf('cafe') === -1 ? Infinity : hits.indexOf('cafe'),
+      );
+    });
+
+    it('filters by a category with its subtree, by language, age, cost, access and free places', async () => {
+      expect(ids((await engine.search({ q: '', termId: 'sprache', perPage: 50 })).hits).sort()).toEqual([
+        'cafe',
+        'ik-hh',
+        'ik-hl',
+      ]);
+      expect(ids((await engine.search({ q: '', language: 'ar', perPage: 50 })).hits).sort()).toEqual([
+        'cafe',
+        'ik-hl',
+      ]);
+      const age17 = ids((await engine.search({ q: 'Integrationskurs', age: 17 })).hits);
+      expect(age17).toEqual(['ik-hl']);
+      expect(ids((await engine.search({ q: '', freeOfCharge: true, perPage: 50 })).hits).sort()).toEqual([
+        'aa',
+        'cafe',
+        'ihk',
+        'iq',
+      ]);
+      expect(ids((await engine.search({ q: '', wheelchairAccessible: true })).hits)).toEqual(['ihk']);
+      expect(ids((await engine.search({ q: 'Integrationskurs', freePlaces: true })).hits)).toEqual(['ik-hl']);
+    });
+
+    it('keeps a radius: nothing outside, nearest first when sorted by distance', async () => {
+      const near = await engine.search({ q: 'Integrationskurs', near: { ...LUEBECK, radiusKm: 25 } });
+      expect(ids(near.hits)).toEqual(['ik-hl']);
+      const sorted = await engine.search({
+        q: '',
+        near: { ...LUEBECK, radiusKm: 150 },
+        sort: 'entfernung',
+        perPage: 50,
+      });
+      const distances = sorted.hits.map((h) => h.distanceKm!);
+      expect(distances).toEqual([...distances].sort((a, b) => a - b));
+      expect(ids(sorted.hits)).toContain('kiel');
+      expect(ids(sorted.hits)).not.toContain('nogeo');
+      expect(sorted.hits.at(-1)!.id).toBe('kiel');
+      expect(sorted.hits.find((h) => h.id === 'ik-hh')!.distanceKm).toBeGreaterThan(50);
+    });
+
+    it('filters by a bounding box', async () => {
+      const box = await engine.search({ q: '', bbox: [9.9, 53.5, 10.1, 53.6] });
+      expect(ids(box.hits)).toEqual(['ik-hh']);
+    });
+
+    it('answers "open at" with opening hours, past midnight and holidays', async () => {
+      const mondayMorning = new Date('2026-11-23T09:00:00Z'); // 10:00 in Lübeck
+      expect(ids((await engine.search({ q: '', openAt: mondayMorning, perPage: 50 })).hits)).toEqual(['aba']);
+      const sundayNight = new Date('2026-11-29T00:30:00Z'); // Sunday 01:30, Saturday's evening hours still run
+      expect(ids((await engine.search({ q: '', openAt: sundayNight, perPage: 50 })).hits)).toEqual(['cafe']);
+      const goodFriday = new Date('2026-04-03T08:00:00Z'); // Karfreitag, 10:00
+      expect((await engine.search({ q: '', openAt: goodFriday, perPage: 50 })).total).toBe(0);
+    });
+
+    it('counts facets over what the filters leave', async () => {
+      const result = await engine.search({ q: '', termId: 'sprache', facets: true, perPage: 1 });
+      expect(result.total).toBe(3);
+      expect(result.hits).toHaveLength(1);
+      expect(result.facets!.languages).toMatchObject({ de: 3, ar: 2, uk: 2, fa: 2 });
+      expect(result.facets!.termIds).toMatchObject({
+        sprache: 3,
+        'sprache.integrationskurs': 2,
+        'sprache.sprachcafe': 1,
+      });
+      expect(result.facets!.freeOfCharge).toBe(1);
+      expect(result.facets!.freePlaces).toBe(1);
+    });
+
+    it('pages through results with a stable total', async () => {
+      const first = await engine.search({ q: '', perPage: 4, page: 1, sort: 'name' });
+      const second = await engine.search({ q: '', perPage: 4, page: 2, sort: 'name' });
+      const third = await engine.search({ q: '', perPage: 4, page: 3, sort: 'name' });
+      expect(first.total).toBe(CONTRACT_DOCUMENTS.length);
+      const all = [...ids(first.hits), ...ids(second.hits), ...ids(third.hits)];
+      expect(new Set(all).size).toBe(CONTRACT_DOCUMENTS.length);
+    });
+
+    it('follows upserts and removals', async () => {
+      await engine.upsert([doc({ id: 'neu', name: 'Jugendwerkstatt Holz und Metall' })]);
+      expect(ids((await engine.search({ q: 'Jugendwerkstatt' })).hits)).toEqual(['neu']);
+      await engine.upsert([doc({ id: 'neu', name: 'Jugendwerkstatt Küche' })]);
+      expect((await engine.search({ q: 'Metall' })).total).toBe(0);
+      expect(ids((await engine.search({ q: 'Kuche' })).hits)).toEqual(['neu']);
+      await engine.remove(['neu']);
+      expect((await engine.search({ q: 'Jugendwerkstatt' })).total).toBe(0);
+    });
+  });
+}

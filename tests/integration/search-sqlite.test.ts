@@ -1,0 +1,72 @@
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { createTestDb, testDialects } from '../helpers/db';
+import { runSearchContract } from '../helpers/search-contract';
+import { createTestOrganization, createTestUser } from '../helpers/factories';
+import { loadConfig } from '../../src/lib/config/config';
+import { openSearchEngine, rebuildSearchIndex } from '../../src/lib/search/engine';
+import type { SearchEngine } from '../../src/lib/search/search';
+import {
+  changeServiceState,
+  createServiceEntry,
+  updateServiceEntry,
+} from '../../src/lib/directory/upkeep.service';
+import { findService } from '../../src/lib/directory/service.queries';
+import { updateOrganizationAsAdmin } from '../../src/lib/directory/organization-admin.service';
+import { organizationToFormValues } from '../../src/lib/directory/organization-form';
+
+for (const dialect of testDialects) {
+  runSearchContract(`SQLite engine on ${dialect.name}`, async () => {
+    const test = await createTestDb(dialect);
+    const engine = await openSearchEngine(test.db, loadConfig({ DATABASE_URL: test.url }));
+    return { engine, cleanup: () => test.drop() };
+  });
+}
+
+describe.each(testDialects)('the index follows every write on $name', (dialect) => {
+  let test: Awaited<ReturnType<typeof createTestDb>>;
+  let engine: SearchEngine;
+  beforeAll(async () => {
+    test = await createTestDb(dialect);
+    engine = await openSearchEngine(test.db, loadConfig({ DATABASE_URL: test.url }));
+    await rebuildSearchIndex(test.db, engine);
+  });
+  afterAll(async () => test?.drop());
+
+  it('indexes a created service at once, follows edits, archiving and the organization’s name', async () => {
+    const coordinator = await createTestUser(test.db, { role: 'coordinator' });
+    const organization = await createTestOrganization(test.db, { name: 'Werkhaus Nord' });
+    const context = { actor: coordinator, requestId: null };
+    const created = await createServiceEntry(test.db, context, organization.id, {
+      name: 'Fahrradwerkstatt für Jugendliche',
+      termIds: ['freizeit.sport'],
+    });
+    if (!created.ok) throw new Error('not created');
+    expect((await engine.search({ q: 'Fahrradwerkstatt' })).hits.map((h) => h.id)).toEqual([created.value]);
+    expect((await engine.search({ q: '', termId: 'freizeit' })).total).toBe(1);
+
+    const service = (await findService(test.db, created.value))!;
+    const updated = await updateServiceEntry(test.db, context, service.id, service.version, {
+      name: 'Nähwerkstatt für Jugendliche',
+      termIds: ['freizeit.sport'],
+    });
+    if (!updated.ok) throw new Error('not updated');
+    expect((await engine.search({ q: 'Fahrradwerkstatt' })).total).toBe(0);
+    expect((await engine.search({ q: 'Nahwerkstatt' })).total).toBe(1);
+
+    const renamed = await updateOrganizationAsAdmin(
+      test.db,
+      { actor: coordinator, requestId: 'r' },
+      organization.id,
+      organization.version,
+      { ...organizationToFormValues(organization), name: 'Werkhaus Süd' },
+    );
+    expect(renamed.ok).toBe(true);
+    expect((await engine.search({ q: 'Werkhaus Sud' })).hits.map((h) => h.organization)).toEqual([
+      'Werkhaus Süd',
+    ]);
+
+    const archived = await changeServiceState(test.db, context, service.id, updated.value.version, 'archive');
+    expect(archived.ok).toBe(true);
+    expect((await engine.search({ q: 'Nahwerkstatt' })).total).toBe(0);
+  });
+});
