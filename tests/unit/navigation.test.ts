@@ -19,4 +19,10 @@ describe('navigation', () => {
     expect(hrefs('partner').some((h) => h.startsWith('/admin'))).toBe(false);
     expect(hrefs(null)).toEqual([]);
   });
+
+  it('offers the search first to every signed-in role', () => {
+    for (const role of ['caseworker', 'partner', 'coordinator', 'admin'] as const) {
+      expect(navigationFor(role)[0], role).toEqual({ href: '/suche', label: 'Suche' });
+    }
+  });
 });

@@ -7,18 +7,24 @@ export interface NavItem {
 }
 
 const NAV: Record<Role, NavItem[]> = {
-  caseworker: [{ href: '/verzeichnis', label: 'Partnerverzeichnis' }],
+  caseworker: [
+    { href: '/suche', label: 'Suche' },
+    { href: '/verzeichnis', label: 'Partnerverzeichnis' },
+  ],
   partner: [
+    { href: '/suche', label: 'Suche' },
     { href: '/einrichtung', label: 'Meine Einrichtung' },
     { href: '/verzeichnis', label: 'Partnerverzeichnis' },
   ],
   coordinator: [
+    { href: '/suche', label: 'Suche' },
     { href: '/netzwerk', label: 'Netzwerk' },
     { href: '/verzeichnis', label: 'Partnerverzeichnis' },
     { href: '/pflege', label: 'Verzeichnis pflegen' },
     { href: '/admin/organisationen', label: 'Partnereinrichtungen' },
   ],
   admin: [
+    { href: '/suche', label: 'Suche' },
     { href: '/admin', label: 'Verwaltung' },
     { href: '/admin/benutzer', label: 'Benutzer' },
     { href: '/admin/organisationen', label: 'Organisationen' },

@@ -1,0 +1,35 @@
+import type { APIRoute } from 'astro';
+import { can } from '../../../lib/auth/policy';
+import { listTerms } from '../../../lib/directory/taxonomy.queries';
+import { getSearchEngine } from '../../../lib/search/engine';
+import {
+  apiError,
+  GEOJSON_LIMIT,
+  parseSearchParams,
+  resolveSearchRequest,
+  toFeatureCollection,
+} from '../../../lib/search/search-request';
+
+/**
+ * `GET /api/v1/search.geojson`: every match of the filters (up to 20,000, no paging) as a GeoJSON FeatureCollection
+ * of points with `id`, `name` and `organisation` — what the map needs and nothing more. Services without coordinates
+ * are left out.
+ */
+export const GET: APIRoute = async ({ locals, url }) => {
+  const user = locals.user;
+  if (!user) return apiError(401, 'Bitte melden Sie sich an.');
+  if (!can(user, 'directory.read', { type: 'directory' })) return apiError(404, 'Nicht gefunden.');
+  // Paging and order mean nothing for a map; ignore them rather than refuse a link copied from the page.
+  const input = new URLSearchParams(url.searchParams);
+  for (const name of ['seite', 'pro_seite', 'sortierung']) input.delete(name);
+  const parsed = parseSearchParams(input);
+  if (!parsed.ok) return apiError(400, parsed.error.message, parsed.error.parameter);
+  const { db } = locals.app;
+  const request = await resolveSearchRequest(db, parsed.value, await listTerms(db), { facets: false });
+  if (!request.ok) return apiError(400, request.error.message, request.error.parameter);
+  const engine = await getSearchEngine(locals.app);
+  const result = await engine.search({ ...request.value.query, page: 1, perPage: GEOJSON_LIMIT });
+  return new Response(JSON.stringify(toFeatureCollection(result.hits)), {
+    headers: { 'Content-Type': 'application/geo+json; charset=utf-8' },
+  });
+};
