@@ -242,6 +242,8 @@ interface PreparedQuery {
 export class SqliteSearchEngine implements SearchEngine {
   readonly name = 'sqlite' as const;
   private synonymIndex = new Map<string, string[][]>();
+  // Prepared statements by SQL text: a query shape is compiled once, not per search.
+  private statements = new Map<string, SQLite.Statement>();
   private longestSynonym = 1;
   private vocabulary: {
     generation: string;
@@ -313,6 +315,17 @@ export class SqliteSearchEngine implements SearchEngine {
     }
     this.writer.exec("INSERT INTO search_fts(search_fts) VALUES ('optimize')");
     this.vocabulary = null;
+    this.statements.clear();
+  }
+
+  private statement(sql: string): SQLite.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.reader.prepare(sql);
+      if (this.statements.size > 500) this.statements.clear();
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   /** Closes connections this engine opened itself. */
@@ -329,7 +342,7 @@ export class SqliteSearchEngine implements SearchEngine {
     const max = allowedTypos(token.length);
     if (max === 0) return [];
     const generation = (
-      this.reader.prepare("SELECT value FROM search_meta WHERE key = 'generation'").get() as { value: string }
+      this.statement("SELECT value FROM search_meta WHERE key = 'generation'").get() as { value: string }
     ).value;
     if (!this.vocabulary || this.vocabulary.generation !== generation) {
       const deletes = new Map<string, string[]>();
@@ -462,13 +475,13 @@ export class SqliteSearchEngine implements SearchEngine {
            WHERE search_fts MATCH ? ${where} ORDER BY ${order} LIMIT ? OFFSET ?`
         : `SELECT d.rowid AS rowid, 0 AS score FROM search_doc d WHERE 1 = 1 ${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
       const args = match ? [recent, match, ...params, limit, skip] : [...params, limit, skip];
-      return this.reader.prepare(sql).all(...args) as Row[];
+      return this.statement(sql).all(...args) as Row[];
     };
     const countFor = (match: string | null): number => {
       const sql = match
         ? `SELECT count(*) AS n FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid WHERE search_fts MATCH ? ${where}`
         : `SELECT count(*) AS n FROM search_doc d WHERE 1 = 1 ${where}`;
-      return (this.reader.prepare(sql).get(...(match ? [match, ...params] : params)) as { n: number }).n;
+      return (this.statement(sql).get(...(match ? [match, ...params] : params)) as { n: number }).n;
     };
 
     let rows: Row[];
@@ -550,9 +563,9 @@ export class SqliteSearchEngine implements SearchEngine {
 
   private hitsFor(rowids: number[], near: SearchQuery['near']): SearchHit[] {
     if (rowids.length === 0) return [];
-    const rows = this.reader
-      .prepare(`SELECT * FROM search_doc WHERE rowid IN (${rowids.map(() => '?').join(',')})`)
-      .all(...rowids) as {
+    const rows = this.statement(
+      `SELECT * FROM search_doc WHERE rowid IN (${rowids.map(() => '?').join(',')})`,
+    ).all(...rowids) as {
       rowid: number;
       service_id: string;
       external_id: string | null;
