@@ -13,6 +13,8 @@ import { subtreeIds } from '../../src/lib/directory/taxonomy';
 import { listTerms } from '../../src/lib/directory/taxonomy.queries';
 import { findPostcodeCentroid, upsertPostcodeCentroids } from '../../src/lib/geo/postcode.queries';
 import { listAuditEntries } from '../../src/lib/audit/audit.queries';
+import { updateOrganizationAsAdmin } from '../../src/lib/directory/organization-admin.service';
+import { organizationToFormValues } from '../../src/lib/directory/organization-form';
 
 const form = (overrides: Record<string, string | string[]> = {}) => ({
   name: 'Jugendintegrationskurs am Vormittag',
@@ -248,6 +250,30 @@ describe.each(testDialects)('directory upkeep on $name', (dialect) => {
     expect((await listServices(test.db, { termIds: subtreeIds(terms, 'wohnen') })).total).toBe(0);
     expect((await listServices(test.db, { language: 'uk' })).total).toBe(found.total);
     expect((await listServices(test.db, { language: 'ti' })).total).toBe(0);
+  });
+
+  it('records the field history of an organization too', async () => {
+    const organization = await createTestOrganization(test.db, { name: 'Verlaufsverein' });
+    const result = await updateOrganizationAsAdmin(
+      test.db,
+      context(coordinator),
+      organization.id,
+      organization.version,
+      {
+        ...organizationToFormValues(organization),
+        phone: '0451 0123 999',
+      },
+    );
+    expect(result.ok).toBe(true);
+    const changes = await listEntryChanges(test.db, 'organization', organization.id);
+    expect(changes).toEqual([
+      expect.objectContaining({
+        field: 'phone',
+        oldValue: null,
+        newValue: '0451 0123 999',
+        changedBy: coordinator.id,
+      }),
+    ]);
   });
 
   it('finds postcode coordinates from loaded centroids, else from its own locations, else says unknown', async () => {

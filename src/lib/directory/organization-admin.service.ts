@@ -2,6 +2,9 @@ import type { Db } from '../db/create-db';
 import { recordAudit } from '../audit/audit.queries';
 import { listUsers } from '../auth/auth.queries';
 import { reindexServices, serviceIdsOfOrganization } from '../search/indexer';
+import { diffFields } from './service';
+import { insertEntryChanges } from './service.queries';
+import { organizationToFormValues } from './organization-form';
 import { can, type Actor } from '../auth/policy';
 import { fieldErrors } from '../http/form-errors';
 import { OrganizationFormSchema, type Organization, type OrganizationForm } from './organization';
@@ -61,6 +64,17 @@ export async function createOrganizationAsAdmin(
   if (!checked.ok) return { ok: false, kind: 'invalid', errors: checked.errors };
   return db.transaction().execute(async (trx) => {
     const organization = await createOrganization(trx, checked.form);
+    await insertEntryChanges(
+      trx,
+      {
+        entityType: 'organization',
+        entityId: organization.id,
+        changedBy: context.actor.id,
+        via: 'form',
+        requestId: context.requestId,
+      },
+      diffFields({}, organizationToFormValues(organization)),
+    );
     await recordAudit(trx, {
       actor: context.actor,
       action: 'organization.create',
@@ -102,6 +116,17 @@ export async function updateOrganizationAsAdmin(
     const after = await updateOrganization(trx, id, version, checked.form);
     if (!after)
       return { ok: false as const, kind: 'conflict' as const, current: (await findOrganization(trx, id))! };
+    await insertEntryChanges(
+      trx,
+      {
+        entityType: 'organization',
+        entityId: id,
+        changedBy: context.actor.id,
+        via: 'form',
+        requestId: context.requestId,
+      },
+      diffFields(organizationToFormValues(before), organizationToFormValues(after)),
+    );
     await reindexServices(db, trx, await serviceIdsOfOrganization(trx, id));
     await recordAudit(trx, {
       actor: context.actor,
@@ -145,6 +170,23 @@ export async function setOrganizationActiveAsAdmin(
     const after = await setOrganizationActive(trx, id, version, active);
     if (!after)
       return { ok: false as const, kind: 'conflict' as const, current: (await findOrganization(trx, id))! };
+    await insertEntryChanges(
+      trx,
+      {
+        entityType: 'organization',
+        entityId: id,
+        changedBy: context.actor.id,
+        via: 'form',
+        requestId: context.requestId,
+      },
+      [
+        {
+          field: 'active',
+          from: before.active ? 'aktiv' : 'deaktiviert',
+          to: active ? 'aktiv' : 'deaktiviert',
+        },
+      ],
+    );
     await reindexServices(db, trx, await serviceIdsOfOrganization(trx, id));
     await recordAudit(trx, {
       actor: context.actor,
