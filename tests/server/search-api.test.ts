@@ -156,6 +156,36 @@ describe('search API over HTTP', () => {
     expect(JSON.stringify(geojson)).not.toContain('Quokka');
   });
 
+  it('compresses the GeoJSON for the browser (brotli, else gzip) and sends it plain to who asks for nothing', async () => {
+    const zlib = await import('node:zlib');
+    const http = await import('node:http');
+    const raw = (encoding: string) =>
+      new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+        const request = http.get(
+          `${server.url}/api/v1/search.geojson`,
+          { headers: { cookie: caseworker, 'accept-encoding': encoding } },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () =>
+              resolve({ encoding: response.headers['content-encoding'], body: Buffer.concat(chunks) }),
+            );
+          },
+        );
+        request.on('error', reject);
+      });
+    const brotli = await raw('gzip, deflate, br');
+    const gzip = await raw('gzip');
+    const plain = await raw('identity');
+    expect(brotli.encoding).toBe('br');
+    expect(gzip.encoding).toBe('gzip');
+    expect(plain.encoding).toBeUndefined();
+    const text = plain.body.toString('utf8');
+    expect(zlib.brotliDecompressSync(brotli.body).toString('utf8')).toBe(text);
+    expect(zlib.gunzipSync(gzip.body).toString('utf8')).toBe(text);
+    expect(brotli.body.length).toBeLessThan(plain.body.length / 3);
+  });
+
   it('refuses bad GeoJSON filters like the search does', async () => {
     const response = await get('/api/v1/search.geojson?plz=12345');
     expect(response.status).toBe(400);
