@@ -484,18 +484,34 @@ export class SqliteSearchEngine implements SearchEngine {
       return (this.statement(sql).get(...(match ? [match, ...params] : params)) as { n: number }).n;
     };
 
+    // With facets, the matching rows are collected once: their number is the total and the facets are counted
+    // from them in memory, instead of one more full-text evaluation per count.
+    const idsFor = (match: string | null): number[] => {
+      const sql = match
+        ? `SELECT d.rowid AS rowid FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid WHERE search_fts MATCH ? ${where}`
+        : `SELECT d.rowid AS rowid FROM search_doc d WHERE 1 = 1 ${where}`;
+      return this.statement(sql)
+        .pluck()
+        .all(...(match ? [match, ...params] : params)) as number[];
+    };
+    const matched = query.facets
+      ? [idsFor(prepared.exact), prepared.fuzzy ? idsFor(prepared.fuzzy) : []]
+      : null;
+    const totalFor = (which: 0 | 1, match: string | null) =>
+      matched ? matched[which]!.length : countFor(match);
+
     let rows: Row[];
     let total: number;
     if (!prepared.exact) {
-      total = countFor(null);
+      total = totalFor(0, null);
       rows = rowsFor(null, perPage, offset);
     } else {
       // Exact and prefix matches first, then what only a typo finds (as Meilisearch ranks fewer typos higher).
-      const exactTotal = countFor(prepared.exact);
+      const exactTotal = totalFor(0, prepared.exact);
       rows = offset < exactTotal ? rowsFor(prepared.exact, perPage, offset) : [];
       total = exactTotal;
       if (prepared.fuzzy) {
-        const fuzzyTotal = countFor(prepared.fuzzy);
+        const fuzzyTotal = totalFor(1, prepared.fuzzy);
         total += fuzzyTotal;
         if (rows.length < perPage && fuzzyTotal > 0) {
           rows = rows.concat(
@@ -509,7 +525,7 @@ export class SqliteSearchEngine implements SearchEngine {
       rows.map((r) => r.rowid),
       near,
     );
-    const facets = query.facets ? this.facetsFor(prepared, where, params) : null;
+    const facets = matched ? this.facetsOf([...matched[0]!, ...matched[1]!]) : null;
     return { total, tookMs: Math.round((performance.now() - started) * 1000) / 1000, hits, facets };
   }
 
@@ -602,37 +618,66 @@ export class SqliteSearchEngine implements SearchEngine {
     });
   }
 
-  private facetsFor(prepared: PreparedQuery, where: string, params: (string | number)[]): SearchFacets {
-    const matched = prepared.exact
-      ? `SELECT d.rowid AS doc FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid WHERE search_fts MATCH ? ${where}` +
-        (prepared.fuzzy
-          ? ` UNION SELECT d.rowid FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid WHERE search_fts MATCH ? ${where}`
-          : '')
-      : `SELECT d.rowid AS doc FROM search_doc d WHERE 1 = 1 ${where}`;
-    const args = prepared.exact
-      ? [prepared.exact, ...params, ...(prepared.fuzzy ? [prepared.fuzzy, ...params] : [])]
-      : params;
-    const count = (sql: string) =>
-      Object.fromEntries(
-        (this.reader.prepare(sql).all(...args) as { key: string; n: number }[]).map((r) => [r.key, r.n]),
-      );
-    const sums = this.reader
-      .prepare(
-        `SELECT sum(d.free = 1) AS free, sum(d.accessible = 1) AS accessible, sum(d.free_places > 0) AS places
-         FROM search_doc d WHERE d.rowid IN (${matched})`,
-      )
-      .get(...args) as { free: number | null; accessible: number | null; places: number | null };
-    return {
-      termIds: count(
-        `SELECT term_id AS key, count(*) AS n FROM search_doc_term WHERE doc IN (${matched}) GROUP BY term_id`,
-      ),
-      languages: count(
-        `SELECT lang AS key, count(*) AS n FROM search_doc_lang WHERE doc IN (${matched}) GROUP BY lang`,
-      ),
-      freeOfCharge: sums.free ?? 0,
-      wheelchairAccessible: sums.accessible ?? 0,
-      freePlaces: sums.places ?? 0,
-    };
+  private attributeCache: {
+    generation: string;
+    terms: Map<number, string[]>;
+    languages: Map<number, string[]>;
+    /** 1 = free of charge, 2 = wheelchair accessible, 4 = free places. */
+    flags: Map<number, number>;
+  } | null = null;
+
+  /** Facet counts of the given documents, from attributes held in memory (reloaded when the index changed). */
+  private facetsOf(rowids: number[]): SearchFacets {
+    const generation = (
+      this.statement("SELECT value FROM search_meta WHERE key = 'generation'").get() as { value: string }
+    ).value;
+    if (!this.attributeCache || this.attributeCache.generation !== generation) {
+      const group = (sql: string) => {
+        const map = new Map<number, string[]>();
+        for (const row of this.reader.prepare(sql).iterate() as Iterable<{ doc: number; key: string }>) {
+          const list = map.get(row.doc);
+          if (list) list.push(row.key);
+          else map.set(row.doc, [row.key]);
+        }
+        return map;
+      };
+      const flags = new Map<number, number>();
+      for (const row of this.reader
+        .prepare('SELECT rowid AS doc, free, accessible, free_places FROM search_doc')
+        .iterate() as Iterable<{
+        doc: number;
+        free: number | null;
+        accessible: number | null;
+        free_places: number | null;
+      }>) {
+        flags.set(
+          row.doc,
+          (row.free === 1 ? 1 : 0) | (row.accessible === 1 ? 2 : 0) | ((row.free_places ?? 0) > 0 ? 4 : 0),
+        );
+      }
+      this.attributeCache = {
+        generation,
+        terms: group('SELECT doc, term_id AS key FROM search_doc_term'),
+        languages: group('SELECT doc, lang AS key FROM search_doc_lang'),
+        flags,
+      };
+    }
+    const cache = this.attributeCache;
+    const termIds: Record<string, number> = {};
+    const languages: Record<string, number> = {};
+    let freeOfCharge = 0;
+    let wheelchairAccessible = 0;
+    let freePlaces = 0;
+    for (const rowid of new Set(rowids)) {
+      for (const term of cache.terms.get(rowid) ?? []) termIds[term] = (termIds[term] ?? 0) + 1;
+      for (const language of cache.languages.get(rowid) ?? [])
+        languages[language] = (languages[language] ?? 0) + 1;
+      const flag = cache.flags.get(rowid) ?? 0;
+      if (flag & 1) freeOfCharge++;
+      if (flag & 2) wheelchairAccessible++;
+      if (flag & 4) freePlaces++;
+    }
+    return { termIds, languages, freeOfCharge, wheelchairAccessible, freePlaces };
   }
 }
 
