@@ -1,0 +1,453 @@
+/**
+ * `npm run bench:http [-- --services 10000 --duration 10 --connections 10 --json out.json]`: starts the built app
+ * on a temporary SQLite database with the sample region and 10,000 synthetic services, signs in as a caseworker
+ * and loads `/healthz`, the search API and the search page with autocannon on loopback; also measures the size of
+ * the map's GeoJSON. Prints figures; never asserts. See docs/performance.md.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { seedSampleRegion } from '../db/seed/seed';
+import { generateServiceForms } from '../db/seed/synthetic';
+import { loadConfig } from '../src/lib/config/config';
+import { createDb, type Db } from '../src/lib/db/create-db';
+import { migrateToLatest } from '../src/lib/db/migrator';
+import { createOrganization } from '../src/lib/directory/organization.queries';
+import { ServiceFormSchema } from '../src/lib/directory/service';
+import { insertLocation, insertService } from '../src/lib/directory/service.queries';
+import { openSearchEngine, rebuildSearchIndex } from '../src/lib/search/engine';
+import {
+  compressedSizes,
+  emitJson,
+  formatMachine,
+  formatTable,
+  machineInfo,
+  mark,
+  summarize,
+} from './bench-lib';
+import { progressBar } from './cli';
+
+const root = path.resolve(import.meta.dirname, '..');
+const entry = path.join(root, 'dist/server/entry.mjs');
+const CASEWORKER = 'fachkraft@partnernetz.example';
+const PASSWORD = 'Bench-Fachkraft-Passwort-7';
+
+// autocannon ships no types; this is the part of its API the benchmark uses.
+interface AutocannonRequest {
+  method: 'GET';
+  path: string;
+}
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number; max: number };
+  throughput: { average: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  '2xx': number;
+  '3xx': number;
+  '4xx': number;
+  '5xx': number;
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers: Record<string, string>;
+  requests?: AutocannonRequest[];
+}) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+// What caseworkers type: words, a typo, umlaut-free spelling, a prefix, with and without filters; some as the
+// autocomplete sends them (no facet counts).
+const SEARCHES = [
+  'q=integrationskurs',
+  'q=schuldnerberatung+kassel',
+  'q=auslaenderbehoerde',
+  'q=sprachcaf%C3%A9&facetten=nein',
+  'q=berufsberatung&kategorie=arbeit',
+  'q=jugendintegrationskurs&lat=51.313&lon=9.48&radius_km=25',
+  'q=bewerbungstrainig',
+  'q=sch&facetten=nein',
+  'q=migrationsberatung+diakonie&kategorie=beratung',
+  'q=hausaufgabenhilfe&lat=50.938&lon=6.96&radius_km=25',
+];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Inserts the synthetic services with their organizations and sites, in transactions of 500. */
+async function insertSynthetic(db: Db, count: number, seed: number): Promise<void> {
+  const forms = generateServiceForms(count, seed);
+  const coordinator = await db
+    .selectFrom('app_user')
+    .select('id')
+    .where('role', '=', 'coordinator')
+    .executeTakeFirstOrThrow();
+  const organizations = new Map<string, string>();
+  const sites = new Map<string, string>();
+  const bar = progressBar('Angebote einfügen');
+  for (let start = 0; start < forms.length; start += 500) {
+    await db.transaction().execute(async (trx) => {
+      for (const form of forms.slice(start, start + 500)) {
+        let organizationId = organizations.get(form.organization.name);
+        if (!organizationId) {
+          organizationId = (await createOrganization(trx, form.organization)).id;
+          organizations.set(form.organization.name, organizationId);
+        }
+        let locationId = sites.get(form.siteKey);
+        if (!locationId) {
+          locationId = await insertLocation(trx, organizationId, form.location);
+          sites.set(form.siteKey, locationId);
+        }
+        const service = ServiceFormSchema.parse({ ...form.service, locationIds: [locationId] });
+        await insertService(trx, organizationId, service, {
+          assuredBy: coordinator.id,
+          assuredAt: form.assuredDate,
+        });
+      }
+    });
+    bar(Math.min(start + 500, forms.length), forms.length);
+  }
+}
+
+/** Starts the built server and waits until /healthz answers. */
+async function startServer(
+  databaseUrl: string,
+): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [entry], {
+    cwd: root,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      PUBLIC_BASE_URL: url,
+      TILE_URL: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += String(chunk)));
+  child.stderr?.on('data', (chunk) => (output += String(chunk)));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Server beendet (${child.exitCode}):\n${output}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`Server nicht bereit nach 60 s:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { url, child, output: () => output };
+}
+
+/** Signs in over HTTP like a browser form and returns the session cookie pair. */
+async function signIn(url: string): Promise<string> {
+  const response = await fetch(`${url}/anmelden`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
+    body: new URLSearchParams({ email: CASEWORKER, password: PASSWORD }),
+  });
+  const cookie = response.headers.getSetCookie().find((c) => c.includes('jmd_session='));
+  if (response.status !== 303 || !cookie)
+    throw new Error(`Anmeldung fehlgeschlagen: HTTP ${response.status}`);
+  return cookie.split(';')[0]!;
+}
+
+/** Bytes on the wire of a GET as a browser asks for it (gzip or Brotli allowed), without decompressing. */
+function wireSize(url: string, cookie: string): Promise<{ bytes: number; encoding: string | null }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { cookie, 'accept-encoding': 'gzip, deflate, br' } }, (response) => {
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        response.on('end', () => resolve({ bytes, encoding: response.headers['content-encoding'] ?? null }));
+        response.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+/** One autocannon run, summarized. */
+interface LoadResult {
+  ziel: string;
+  pfade: number;
+  'req/s': number;
+  'p50 ms': number;
+  'p99 ms': number;
+  'max ms': number;
+  anfragen: number;
+  '2xx': number;
+  'nicht-2xx': number;
+  '4xx': number;
+  '5xx': number;
+  fehler: number;
+  timeouts: number;
+}
+
+async function load(
+  label: string,
+  url: string,
+  paths: string[],
+  cookie: string,
+  options: { duration: number; connections: number },
+): Promise<LoadResult> {
+  console.log(`autocannon ${label}: ${options.duration} s, ${options.connections} Verbindungen …`);
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    duration: options.duration,
+    // As a browser asks: compressed answers allowed (compressing costs the server time too).
+    headers: { cookie, 'accept-encoding': 'gzip, deflate, br' },
+    requests: paths.map((p) => ({ method: 'GET', path: p })),
+  });
+  return {
+    ziel: label,
+    pfade: paths.length,
+    'req/s': Math.round(result.requests.average),
+    'p50 ms': result.latency.p50,
+    'p99 ms': result.latency.p99,
+    'max ms': result.latency.max,
+    anfragen: result.requests.total,
+    '2xx': result['2xx'],
+    'nicht-2xx': result.non2xx,
+    '4xx': result['4xx'],
+    '5xx': result['5xx'],
+    fehler: result.errors,
+    timeouts: result.timeouts,
+  };
+}
+
+/** The newest modification time below a folder (to warn when the build is older than the sources). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const item of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (item.isFile()) newest = Math.max(newest, fs.statSync(path.join(item.parentPath, item.name)).mtimeMs);
+  }
+  return newest;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      services: { type: 'string', default: '10000' },
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '10' },
+      seed: { type: 'string', default: '42' },
+      json: { type: 'string' },
+    },
+  });
+  if (!fs.existsSync(entry)) {
+    console.error('Kein Build gefunden (dist/server/entry.mjs). Bitte zuerst bauen: npm run build');
+    process.exit(2);
+  }
+  if (newestMtime(path.join(root, 'src')) > fs.statSync(entry).mtimeMs) {
+    console.log(
+      'Hinweis: Der Build ist älter als der Quelltext in src/ – gemessen wird der Build (npm run build).',
+    );
+  }
+  const count = Number(values.services);
+  const options = { duration: Number(values.duration), connections: Number(values.connections) };
+  const machine = machineInfo();
+  console.log(`HTTP-Benchmark – ${formatMachine(machine)}\n`);
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jmd-bench-http-'));
+  const databaseUrl = `sqlite:${path.join(dir, 'app.sqlite')}`;
+  let server: Awaited<ReturnType<typeof startServer>> | null = null;
+  try {
+    const db = createDb({ databaseUrl });
+    await migrateToLatest(db);
+    await seedSampleRegion(db, { passwords: { [CASEWORKER]: PASSWORD } });
+    const insertStarted = performance.now();
+    await insertSynthetic(db, count, Number(values.seed));
+    const insertSeconds = Math.round((performance.now() - insertStarted) / 100) / 10;
+    const services = Number(
+      (
+        await db
+          .selectFrom('service')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    const rebuildBar = progressBar('Suchindex aufbauen');
+    const rebuildStarted = performance.now();
+    const engine = await openSearchEngine(db, loadConfig({ DATABASE_URL: databaseUrl }));
+    await rebuildSearchIndex(db, engine, (done) => rebuildBar(done, services));
+    const rebuildSeconds = Math.round((performance.now() - rebuildStarted) / 100) / 10;
+    if ('close' in engine && typeof engine.close === 'function') engine.close();
+    await db.destroy();
+    console.log(
+      `${services} Angebote (${insertSeconds} s eingefügt), Suchindex in ${rebuildSeconds} s aufgebaut.`,
+    );
+
+    server = await startServer(databaseUrl);
+    const cookie = await signIn(server.url);
+    const url = server.url;
+    const get = (p: string) => fetch(`${url}${p}`, { headers: { cookie } });
+    // Warm-up: opens the engine, fills caches, JIT-compiles the hot paths.
+    for (let i = 0; i < 3; i++) {
+      for (const q of SEARCHES) {
+        await (await get(`/api/v1/search?${q}`)).arrayBuffer();
+        await (await get(`/suche?${q}`)).arrayBuffer();
+      }
+    }
+    const probe = await Promise.all(
+      ['/healthz', `/api/v1/search?${SEARCHES[0]}`, `/suche?${SEARCHES[0]}`].map(async (p) => {
+        const response = await get(p);
+        await response.arrayBuffer();
+        return `${p} → HTTP ${response.status}`;
+      }),
+    );
+    console.log(`Stichprobe: ${probe.join('; ')}\n`);
+
+    // One request at a time per search: where the time goes (engine time as the API reports it vs. the whole
+    // request), before the load runs mix them.
+    const single = [];
+    for (const q of SEARCHES) {
+      const http: number[] = [];
+      const took: number[] = [];
+      let total = 0;
+      for (let i = 0; i < 20; i++) {
+        const started = performance.now();
+        const response = await get(`/api/v1/search?${q}`);
+        const body = (await response.json()) as { took_ms?: number; total?: number };
+        http.push(performance.now() - started);
+        took.push(body.took_ms ?? Number.NaN);
+        total = body.total ?? 0;
+      }
+      single.push({
+        abfrage: decodeURIComponent(q),
+        treffer: total,
+        'http p50 ms': summarize(http).p50,
+        'engine p50 ms': summarize(took).p50,
+      });
+    }
+    console.log(`Einzelne Anfragen an /api/v1/search (je 20, nacheinander):\n${formatTable(single)}\n`);
+
+    // Every target gets the session cookie, so the ratio compares the search itself, not the session lookup.
+    const results = [
+      await load('GET /healthz', url, ['/healthz'], cookie, options),
+      await load(
+        'GET /api/v1/search',
+        url,
+        SEARCHES.map((q) => `/api/v1/search?${q}`),
+        cookie,
+        options,
+      ),
+      await load(
+        'GET /suche',
+        url,
+        SEARCHES.map((q) => `/suche?${q}`),
+        cookie,
+        options,
+      ),
+    ];
+
+    const geoStarted = performance.now();
+    const geoResponse = await get('/api/v1/search.geojson');
+    const geoBody = Buffer.from(await geoResponse.arrayBuffer());
+    const geoMs = Math.round(performance.now() - geoStarted);
+    let features: number | null = null;
+    try {
+      features = (JSON.parse(geoBody.toString('utf8')) as { features?: unknown[] }).features?.length ?? null;
+    } catch {
+      features = null;
+    }
+    const sizes = compressedSizes(geoBody);
+    const wire = await wireSize(`${url}/api/v1/search.geojson`, cookie);
+    const geojson = {
+      status: geoResponse.status,
+      features,
+      ms: geoMs,
+      rawKb: Math.round(sizes.raw / 102.4) / 10,
+      gzipKb: Math.round(sizes.gzip / 102.4) / 10,
+      brotliKb: Math.round(sizes.brotli / 102.4) / 10,
+      wireKb: Math.round(wire.bytes / 102.4) / 10,
+      wireEncoding: wire.encoding,
+    };
+
+    const [trivial, api, page] = results;
+    const share = trivial!['req/s'] > 0 ? Math.round((api!['req/s'] / trivial!['req/s']) * 1000) / 10 : null;
+    console.log(`\n${formatTable(results.map((r) => ({ ...r })))}`);
+    console.log(
+      `\nSuch-API / trivialer Endpunkt: ${share ?? '–'} % des Durchsatzes` +
+        (api!['nicht-2xx'] > 0 ? ` (Achtung: ${api!['nicht-2xx']} Antworten nicht 2xx)` : ''),
+    );
+    if (page!['nicht-2xx'] > 0) console.log(`Suchseite: ${page!['nicht-2xx']} Antworten nicht 2xx.`);
+    console.log(
+      `GeoJSON (alle Punkte): HTTP ${geojson.status}, ${geojson.features ?? '?'} Punkte, ${geojson.rawKb} KB roh, ` +
+        `${geojson.gzipKb} KB gzip, ${geojson.brotliKb} KB Brotli, ${geojson.ms} ms` +
+        (geojson.wireEncoding
+          ? `; übertragen ${geojson.wireKb} KB (${geojson.wireEncoding})`
+          : `; übertragen ${geojson.wireKb} KB (Server komprimiert nicht)`),
+    );
+    // What the browser receives counts; without compression by the server, gzip level 6 is what a proxy would send.
+    const mapKb = geojson.wireEncoding ? geojson.wireKb : geojson.gzipKb;
+    const apiOk = api!['nicht-2xx'] === 0 && api!.fehler === 0;
+    const targets = [
+      {
+        ziel: 'Such-API ≥ 60 % des trivialen Durchsatzes',
+        messwert: `${share ?? '–'} %`,
+        ergebnis: mark(share === null || !apiOk ? false : share >= 60),
+      },
+      {
+        ziel: 'Such-API p99 ≤ 50 ms',
+        messwert: `${api!['p99 ms']} ms`,
+        ergebnis: mark(apiOk && api!['p99 ms'] <= 50),
+      },
+      {
+        ziel: 'Karte ≤ 300 KB komprimiert',
+        messwert: `${mapKb} KB (${geojson.wireEncoding ?? 'gzip, geschätzt'})`,
+        ergebnis: mark(geojson.status === 200 && mapKb <= 300),
+      },
+    ];
+    console.log(`\nZiele:\n${formatTable(targets)}`);
+    emitJson(
+      {
+        machine,
+        services,
+        insertSeconds,
+        rebuildSeconds,
+        options,
+        searches: SEARCHES,
+        single,
+        results,
+        apiShareOfTrivial: share,
+        geojson,
+        targets,
+      },
+      values.json,
+    );
+  } finally {
+    if (server && server.child.exitCode === null) {
+      const exited = new Promise((resolve) => server!.child.once('exit', resolve));
+      server.child.kill('SIGTERM');
+      await exited;
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});
