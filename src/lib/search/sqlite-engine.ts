@@ -314,6 +314,8 @@ export class SqliteSearchEngine implements SearchEngine {
       onProgress?.(done);
     }
     this.writer.exec("INSERT INTO search_fts(search_fts) VALUES ('optimize')");
+    // A rebuild writes the whole index through the write-ahead log; fold it back so no large -wal file stays.
+    this.writer.pragma('wal_checkpoint(TRUNCATE)');
     this.vocabulary = null;
     this.statements.clear();
   }
