@@ -69,7 +69,8 @@ export interface Organization {
   updatedAt: string;
 }
 
-const optionalText = (max: number, label: string) =>
+/** An optional text field: trimmed, at most `max` characters, empty → null. */
+export const optionalText = (max: number, label: string) =>
   z
     .string()
     .trim()
@@ -78,7 +79,8 @@ const optionalText = (max: number, label: string) =>
     .nullable()
     .default(null);
 
-const optionalNumber = (min: number, max: number, label: string) =>
+/** An optional decimal (comma or point) between `min` and `max`, empty → null. */
+export const optionalNumber = (min: number, max: number, label: string) =>
   z
     .string()
     .trim()

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { languageName, parseLanguages } from '../i18n/languages';
 import { parseOpeningHours, formatOpeningHours } from './opening-hours';
+import { optionalText as text } from './organization';
 
 export const SERVICE_STATUSES = ['active', 'temporarily_closed', 'inactive'] as const;
 export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
@@ -84,15 +85,6 @@ export function isStale(assuredDate: string | null, now: Date = new Date()): boo
   limit.setMonth(limit.getMonth() - STALE_AFTER_MONTHS);
   return new Date(assuredDate) < limit;
 }
-
-const text = (max: number, label: string) =>
-  z
-    .string()
-    .trim()
-    .max(max, { message: `${label} darf höchstens ${max} Zeichen haben.` })
-    .transform((value) => (value === '' ? null : value))
-    .nullable()
-    .default(null);
 
 const age = (label: string) =>
   z
@@ -311,33 +303,33 @@ export function serviceFormToFields(form: ServiceForm): Record<string, string> {
   };
 }
 
-/** The same comparable texts for a stored service. */
+/** The same comparable texts for a stored service (through the form's shape, so both always agree). */
 export function serviceToFields(service: Service): Record<string, string> {
-  const yes = (value: boolean | null) => (value === null ? '' : value ? 'ja' : 'nein');
-  return {
+  const hours = parseOpeningHours(service.openingHours);
+  return serviceFormToFields({
     name: service.name,
-    description: service.description ?? '',
-    termIds: [...service.termIds].sort().join(', '),
-    minAge: service.minAge === null ? '' : String(service.minAge),
-    maxAge: service.maxAge === null ? '' : String(service.maxAge),
-    eligibilityNotes: service.eligibilityNotes ?? '',
-    freeOfCharge: yes(service.freeOfCharge),
-    feesDescription: service.feesDescription ?? '',
-    applicationProcess: service.applicationProcess ?? '',
-    requiredDocuments: service.requiredDocuments ?? '',
-    accessibility: service.accessibility ?? '',
-    wheelchairAccessible: yes(service.wheelchairAccessible),
-    freePlaces: service.freePlaces === null ? '' : String(service.freePlaces),
-    openingHours: service.openingHours,
-    languages: service.languages.join(', '),
+    description: service.description,
+    termIds: service.termIds,
+    minAge: service.minAge,
+    maxAge: service.maxAge,
+    eligibilityNotes: service.eligibilityNotes,
+    freeOfCharge: service.freeOfCharge,
+    feesDescription: service.feesDescription,
+    applicationProcess: service.applicationProcess,
+    requiredDocuments: service.requiredDocuments,
+    accessibility: service.accessibility,
+    wheelchairAccessible: service.wheelchairAccessible,
+    freePlaces: service.freePlaces,
+    openingHours: hours.ok ? hours.value : { rules: [], closedOnHolidays: false },
+    languages: service.languages,
     status: service.status,
-    phone: service.phone ?? '',
-    contactName: service.contact?.name ?? '',
-    contactTitle: service.contact?.title ?? '',
-    contactEmail: service.contact?.email ?? '',
-    contactPhone: service.contact?.phone ?? '',
-    locationIds: [...service.locationIds].sort().join(', '),
-  };
+    phone: service.phone,
+    contactName: service.contact?.name ?? null,
+    contactTitle: service.contact?.title ?? null,
+    contactEmail: service.contact?.email ?? null,
+    contactPhone: service.contact?.phone ?? null,
+    locationIds: service.locationIds,
+  });
 }
 
 /** The fields whose values differ between two field maps, with both values. */

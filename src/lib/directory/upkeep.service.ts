@@ -6,7 +6,7 @@ import { nowIso } from '../db/ids';
 import { recordAudit } from '../audit/audit.queries';
 import { can, type Actor } from '../auth/policy';
 import { fieldErrors } from '../http/form-errors';
-import { PostcodeSchema } from './organization';
+import { optionalNumber, optionalText, PostcodeSchema } from './organization';
 import { findOrganization } from './organization.queries';
 import {
   diffFields,
@@ -241,32 +241,6 @@ export async function changeServiceState(
   });
 }
 
-const optionalText = (max: number, label: string) =>
-  z
-    .string()
-    .trim()
-    .max(max, { message: `${label} darf höchstens ${max} Zeichen haben.` })
-    .default('')
-    .transform((value) => (value === '' ? null : value));
-
-const coordinate = (min: number, max: number, label: string) =>
-  z
-    .string()
-    .trim()
-    .default('')
-    .transform((value, ctx) => {
-      if (value === '') return null;
-      const number = Number(value.replace(',', '.'));
-      if (!Number.isFinite(number) || number < min || number > max) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `${label} muss eine Zahl zwischen ${min} und ${max} sein, z. B. 53,8655.`,
-        });
-        return z.NEVER;
-      }
-      return number;
-    });
-
 /** The location form. */
 export const LocationFormSchema = z
   .object({
@@ -275,8 +249,8 @@ export const LocationFormSchema = z
     postcode: PostcodeSchema,
     city: optionalText(100, 'Der Ort'),
     district: optionalText(100, 'Der Stadtteil'),
-    latitude: coordinate(-90, 90, 'Der Breitengrad'),
-    longitude: coordinate(-180, 180, 'Der Längengrad'),
+    latitude: optionalNumber(-90, 90, 'Der Breitengrad'),
+    longitude: optionalNumber(-180, 180, 'Der Längengrad'),
     transitNotes: optionalText(500, 'Der Hinweis zur Anfahrt'),
   })
   .superRefine((value, ctx) => {
