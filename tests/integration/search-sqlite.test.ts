@@ -4,6 +4,7 @@ import { runSearchContract } from '../helpers/search-contract';
 import { createTestOrganization, createTestUser } from '../helpers/factories';
 import { loadConfig } from '../../src/lib/config/config';
 import { openSearchEngine, rebuildSearchIndex } from '../../src/lib/search/engine';
+import { pruneSearchChanges } from '../../src/lib/search/indexer';
 import type { SearchEngine } from '../../src/lib/search/search';
 import {
   changeServiceState,
@@ -68,5 +69,27 @@ describe.each(testDialects)('the index follows every write on $name', (dialect) 
     const archived = await changeServiceState(test.db, context, service.id, updated.value.version, 'archive');
     expect(archived.ok).toBe(true);
     expect((await engine.search({ q: 'Nahwerkstatt' })).total).toBe(0);
+  });
+});
+
+describe.each(testDialects)('the search change log on $name', (dialect) => {
+  let test: Awaited<ReturnType<typeof createTestDb>>;
+  beforeAll(async () => {
+    test = await createTestDb(dialect);
+  });
+  afterAll(async () => test?.drop());
+
+  it('forgets entries older than a week and keeps the recent ones', async () => {
+    const now = new Date('2026-11-23T12:00:00Z');
+    await test.db
+      .insertInto('search_change')
+      .values([
+        { service_id: 'alt', changed_at: '2026-11-10T12:00:00.000Z' },
+        { service_id: 'neu', changed_at: '2026-11-22T12:00:00.000Z' },
+      ])
+      .execute();
+    expect(await pruneSearchChanges(test.db, now)).toBe(1);
+    const left = await test.db.selectFrom('search_change').select('service_id').execute();
+    expect(left.map((r) => r.service_id)).toEqual(['neu']);
   });
 });

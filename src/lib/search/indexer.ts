@@ -8,6 +8,21 @@ import { deleteSearchDocuments, ensureSearchSchema, writeSearchDocuments } from 
 
 const prepared = new WeakSet<object>();
 
+/** How long search_change keeps an entry: followers catch up on every search, so a week is ample. */
+export const SEARCH_CHANGE_RETENTION_MS = 7 * 24 * 60 * 60_000;
+
+/** Deletes change-log entries older than the retention (indexes rebuild at start, so nothing needs older ones). */
+export async function pruneSearchChanges(
+  db: Db | Transaction<Database>,
+  now: Date = new Date(),
+): Promise<number> {
+  const result = await db
+    .deleteFrom('search_change')
+    .where('changed_at', '<', nowIso(new Date(now.getTime() - SEARCH_CHANGE_RETENTION_MS)))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /**
  * Keeps the search in step with a write. Call it inside the write's transaction with the services it touched:
  * on SQLite the FTS5 index in the same database changes in that very transaction; on every dialect the ids go
@@ -27,6 +42,8 @@ export async function reindexServices(
       .values(ids.slice(i, i + 500).map((id) => ({ service_id: id, changed_at: at })))
       .execute();
   }
+  // Now and then a write also sweeps the log, so it cannot grow without bound (no separate job to forget).
+  if (Math.random() < 0.01) await pruneSearchChanges(trx);
   const handle = sqliteHandleOf(db);
   if (!handle) return;
   if (!prepared.has(handle)) {
