@@ -3,7 +3,8 @@ import { createTestDb, testDialects } from '../helpers/db';
 import { runSearchContract } from '../helpers/search-contract';
 import { createTestOrganization, createTestUser } from '../helpers/factories';
 import { loadConfig } from '../../src/lib/config/config';
-import { openSearchEngine, rebuildSearchIndex } from '../../src/lib/search/engine';
+import { FollowingEngine, openSearchEngine, rebuildSearchIndex } from '../../src/lib/search/engine';
+import { openStandaloneSqliteEngine } from '../../src/lib/search/sqlite-engine';
 import { pruneSearchChanges } from '../../src/lib/search/indexer';
 import type { SearchEngine } from '../../src/lib/search/search';
 import {
@@ -91,5 +92,47 @@ describe.each(testDialects)('the search change log on $name', (dialect) => {
     expect(await pruneSearchChanges(test.db, now)).toBe(1);
     const left = await test.db.selectFrom('search_change').select('service_id').execute();
     expect(left.map((r) => r.service_id)).toEqual(['neu']);
+  });
+});
+
+describe.each(testDialects)('an index outside the database on $name', (dialect) => {
+  let test: Awaited<ReturnType<typeof createTestDb>>;
+  beforeAll(async () => {
+    test = await createTestDb(dialect);
+  });
+  afterAll(async () => test?.drop());
+
+  it('catches up with writes from the change log, and rebuilds when entries it never saw were pruned', async () => {
+    const coordinator = await createTestUser(test.db, { role: 'coordinator' });
+    const organization = await createTestOrganization(test.db);
+    const create = async (name: string) => {
+      const result = await createServiceEntry(
+        test.db,
+        { actor: coordinator, requestId: null },
+        organization.id,
+        {
+          name,
+          termIds: ['beratung'],
+        },
+      );
+      if (!result.ok) throw new Error('not created');
+    };
+    await create('Erstberatung Alpha');
+    const engine = new FollowingEngine(test.db, openStandaloneSqliteEngine(':memory:'));
+    await rebuildSearchIndex(test.db, engine);
+    await create('Zweitberatung Beta');
+    expect((await engine.search({ q: 'Zweitberatung' })).total).toBe(1);
+    await create('Drittberatung Gamma');
+    await create('Viertberatung Delta');
+    // Simulate a pruned log: the entries up to Gamma are gone before this index saw them.
+    const seqs = (await test.db.selectFrom('search_change').select('seq').orderBy('seq').execute()).map((r) =>
+      Number(r.seq),
+    );
+    await test.db
+      .deleteFrom('search_change')
+      .where('seq', '<', seqs[seqs.length - 1]!)
+      .execute();
+    expect((await engine.search({ q: 'Drittberatung' })).total).toBe(1);
+    expect((await engine.search({ q: 'Viertberatung' })).total).toBe(1);
   });
 });

@@ -36,6 +36,15 @@ export class FollowingEngine implements SearchEngine {
   async catchUp(): Promise<void> {
     this.catchingUp ??= (async () => {
       try {
+        // Entries this index never saw were pruned (it served no search for a week): only a rebuild is safe.
+        const oldest = await this.db
+          .selectFrom('search_change')
+          .select((eb) => eb.fn.min('seq').as('seq'))
+          .executeTakeFirst();
+        if (oldest?.seq != null && Number(oldest.seq) > this.lastSeq + 1 && this.lastSeq > 0) {
+          await this.rebuild(searchDocumentBatches(this.db));
+          return;
+        }
         for (;;) {
           const rows = await this.db
             .selectFrom('search_change')
