@@ -57,7 +57,18 @@ export async function createEmptyTestDb(
       await db.destroy();
       const cleanup = new pg.Client({ connectionString: postgresUrl });
       await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      // The pool resolves end() before its sockets are closed. Forcing the drop then kills backends whose clients
+      // are still closing, and their "terminating connection" error surfaces as an unhandled error in the test
+      // run. So wait for them to go (55006 = database in use), and force only as a last resort.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await cleanup.query(`DROP DATABASE IF EXISTS ${name}${attempt >= 40 ? ' WITH (FORCE)' : ''}`);
+          break;
+        } catch (error) {
+          if ((error as { code?: string }).code !== '55006' || attempt >= 40) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
       await cleanup.end();
     },
   };
