@@ -527,6 +527,20 @@ function weekdayOf(date: string): Weekday {
   return day;
 }
 
+/** The wall clock of an instant in a time zone: date, the day before, weekday (0 = Monday) and minute of the day. */
+export function localClock(
+  at: Date,
+  timeZone: string = DEFAULT_TIME_ZONE,
+): { date: string; previousDate: string; weekday: number; minuteOfDay: number } {
+  const local = toLocalTime(at, timeZone);
+  return {
+    date: local.date,
+    previousDate: shiftDate(local.date, -1),
+    weekday: WEEKDAYS.indexOf(weekdayOf(local.date)),
+    minuteOfDay: Math.floor(local.minutes),
+  };
+}
+
 /** Tells whether the place is open at an instant, judged by its local time, night intervals and holidays. */
 export function isOpenAt(hours: OpeningHours, at: Date, options: OpeningTimeOptions = {}): boolean {
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;

@@ -1,3 +1,4 @@
+import { foldGerman } from '../i18n/fold';
 import { z } from 'zod';
 
 /** One category of the German category tree. */
@@ -45,15 +46,8 @@ export function subtreeIds(terms: TaxonomyTerm[], rootId: string): string[] {
   return terms.some((t) => t.id === rootId) ? ids : [];
 }
 
-const fold = (text: string) =>
-  text
-    .trim()
-    .toLowerCase()
-    .replace(/ä/g, 'ae')
-    .replace(/ö/g, 'oe')
-    .replace(/ü/g, 'ue')
-    .replace(/ß/g, 'ss')
-    .replace(/\s+/g, ' ');
+// One folding for everything compared by spelling: ä = ae = a, ß = ss, case and spacing ignored.
+const fold = (text: string) => foldGerman(text.trim()).replace(/\s+/g, ' ');
 
 /** Finds a term by its key ("sprache.integrationskurs") or its German name, ignoring case and umlaut spelling. */
 export function findTermByKeyOrName(terms: TaxonomyTerm[], text: string): TaxonomyTerm | null {

@@ -1,3 +1,5 @@
+import { foldGerman } from './fold';
+
 /** ISO 639-1 codes we offer, plus a few 639-3 codes common among young migrants (Dari, Kurmanji, Sorani, DGS). */
 export const LANGUAGE_CODES = (
   'aa ab af ak am ar as ay az ba be bg bm bn bo br bs ca ce co cs cy da de dv dz ee el en eo es et eu fa ff fi fj ' +
@@ -18,8 +20,8 @@ export function languageName(code: string): string {
   }
 }
 
-const fold = (text: string) =>
-  text.trim().toLowerCase().replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/ß/g, 'ss');
+// One folding for everything compared by spelling: ä = ae = a, ß = ss, case and spacing ignored.
+const fold = (text: string) => foldGerman(text.trim()).replace(/\s+/g, ' ');
 
 // Names people actually write that are not Intl's German display names.
 const ALIASES: Record<string, string> = {
@@ -41,7 +43,7 @@ const ALIASES: Record<string, string> = {
 
 const BY_NAME = new Map<string, string>([
   ...LANGUAGE_CODES.map((code) => [fold(languageName(code)), code] as [string, string]),
-  ...Object.entries(ALIASES),
+  ...Object.entries(ALIASES).map(([alias, code]) => [fold(alias), code] as [string, string]),
 ]);
 
 /**

@@ -1,9 +1,11 @@
 import { Meilisearch, type Index, type SearchParams, type Settings, type Task } from 'meilisearch';
 import { isPublicHoliday } from '../directory/holidays';
-import { parseOpeningHours, WEEKDAYS } from '../directory/opening-hours';
+import { localClock, parseOpeningHours, WEEKDAYS } from '../directory/opening-hours';
 import {
+  allowedTypos,
   DEFAULT_SYNONYMS,
   distanceKm,
+  editDistance,
   foldGerman,
   type SearchDocument,
   type SearchEngine,
@@ -273,36 +275,6 @@ function synonymWordsOf(groups: string[][]): string[] {
   );
 }
 
-/** Typos Meilisearch forgives in a word of this length (minWordSizeForTypos: one from 5 letters, two from 9). */
-function allowedTypos(length: number): number {
-  return length >= 9 ? 2 : length >= 5 ? 1 : 0;
-}
-
-/** Optimal string alignment distance (a swap of neighbours is one typo, as in Meilisearch), capped at max + 1. */
-function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let beforePrevious: number[] = [];
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      let value = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        value = Math.min(value, (beforePrevious[j - 2] ?? 0) + 1);
-      }
-      current.push(value);
-    }
-    if (Math.min(...current) > max) return max + 1;
-    beforePrevious = previous;
-    previous = current;
-  }
-  return Math.min(previous[b.length] ?? 0, max + 1);
-}
-
 /**
  * Meilisearch applies synonyms only to words typed exactly, not to their typo variants; the SQLite engine also
  * expands a mistyped synonym („Sprachkurz“ → sprachkurs → Integrationskurs). So a folded query word that is no
@@ -425,12 +397,12 @@ export function toMeiliFilter(query: SearchQuery): string[] {
  * after midnight — as isOpenAt in opening-hours.ts decides.
  */
 export function openAtFilter(at: Date): string {
-  const local = berlinTime(at);
+  const local = localClock(at);
   const minute = local.weekday * MINUTES_PER_DAY + local.minuteOfDay;
   const slot = Math.floor(minute / SLOT_MINUTES);
   const open = `(openSlots = ${slot} OR openMinutes = ${minute})`;
   const todayHoliday = isPublicHoliday(local.date, 'SH');
-  const yesterdayHoliday = isPublicHoliday(shiftDate(local.date, -1), 'SH');
+  const yesterdayHoliday = isPublicHoliday(local.previousDate, 'SH');
   if (!todayHoliday && !yesterdayHoliday) return open;
   if (todayHoliday && yesterdayHoliday) return `(${open} AND holidayClosed = false)`;
   if (todayHoliday) {
@@ -439,32 +411,6 @@ export function openAtFilter(at: Date): string {
   }
   // Yesterday was the holiday: today's own intervals stay open, yesterday's night part does not.
   return `(${open} AND (holidayClosed = false OR (NOT overnightSlots = ${slot} AND NOT overnightMinutes = ${minute})))`;
-}
-
-const BERLIN = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'Europe/Berlin',
-  hourCycle: 'h23',
-  weekday: 'short',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-const SHORT_WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-
-/** Local date, weekday (0 = Monday) and minute of the day of an instant in Europe/Berlin; Intl applies DST. */
-function berlinTime(at: Date): { date: string; weekday: number; minuteOfDay: number } {
-  const parts = new Map(BERLIN.formatToParts(at).map((part) => [part.type, part.value]));
-  return {
-    date: `${parts.get('year')}-${parts.get('month')}-${parts.get('day')}`,
-    weekday: SHORT_WEEKDAYS.indexOf(parts.get('weekday') ?? ''),
-    minuteOfDay: Number(parts.get('hour')) * 60 + Number(parts.get('minute')),
-  };
-}
-
-function shiftDate(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** The Meilisearch request for a query: folded text, filter, sort, page and, when asked for, facets. */

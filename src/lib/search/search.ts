@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { foldGerman } from '../i18n/fold';
+
+export { foldGerman };
 
 /**
  * The search over the directory (DESIGN.md §4): one interface, two engines that pass the same contract tests —
@@ -113,16 +116,34 @@ export interface SearchEngine {
   setSynonyms(groups: string[][]): Promise<void>;
 }
 
-/** Folds German spellings so that ä = ae = a, ö = oe = o, ü = ue = u, ß = ss, and case does not matter. */
-export function foldGerman(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/ß/g, 'ss')
-    .replace(/ae/g, 'a')
-    .replace(/oe/g, 'o')
-    .replace(/ue/g, 'u');
+/** Typos Meilisearch forgives in a word of this length (minWordSizeForTypos: one from 5 letters, two from 9). */
+export function allowedTypos(length: number): number {
+  return length >= 9 ? 2 : length >= 5 ? 1 : 0;
+}
+
+/** Optimal string alignment distance (a swap of neighbours is one typo, as in Meilisearch), capped at max + 1. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let beforePrevious: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      let value = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, (beforePrevious[j - 2] ?? 0) + 1);
+      }
+      current.push(value);
+    }
+    if (Math.min(...current) > max) return max + 1;
+    beforePrevious = previous;
+    previous = current;
+  }
+  return Math.min(previous[b.length] ?? 0, max + 1);
 }
 
 /** Distance between two points on Earth in kilometres (haversine). */

@@ -1,9 +1,11 @@
 import SQLite from 'better-sqlite3';
 import { isPublicHoliday } from '../directory/holidays';
-import { parseOpeningHours, WEEKDAYS } from '../directory/opening-hours';
+import { localClock, parseOpeningHours, WEEKDAYS } from '../directory/opening-hours';
 import {
+  allowedTypos,
   DEFAULT_SYNONYMS,
   distanceKm,
+  editDistance,
   foldGerman,
   type SearchDocument,
   type SearchEngine,
@@ -173,14 +175,17 @@ export function deleteSearchDocuments(handle: SQLite.Database, serviceIds: strin
   const find = handle.prepare<[string], { rowid: number }>(
     'SELECT rowid FROM search_doc WHERE service_id = ?',
   );
+  const deletes = [
+    'DELETE FROM search_fts WHERE rowid = ?',
+    'DELETE FROM search_doc_term WHERE doc = ?',
+    'DELETE FROM search_doc_lang WHERE doc = ?',
+    'DELETE FROM search_open WHERE doc = ?',
+    'DELETE FROM search_doc WHERE rowid = ?',
+  ].map((sql) => handle.prepare(sql));
   for (const id of serviceIds) {
     const row = find.get(id);
     if (!row) continue;
-    handle.prepare('DELETE FROM search_fts WHERE rowid = ?').run(row.rowid);
-    handle.prepare('DELETE FROM search_doc_term WHERE doc = ?').run(row.rowid);
-    handle.prepare('DELETE FROM search_doc_lang WHERE doc = ?').run(row.rowid);
-    handle.prepare('DELETE FROM search_open WHERE doc = ?').run(row.rowid);
-    handle.prepare('DELETE FROM search_doc WHERE rowid = ?').run(row.rowid);
+    for (const statement of deletes) statement.run(row.rowid);
   }
   bumpGeneration(handle);
 }
@@ -194,33 +199,6 @@ function deletions(word: string): string[] {
   const result: string[] = [];
   for (let i = 0; i < word.length; i++) result.push(word.slice(0, i) + word.slice(i + 1));
   return result;
-}
-
-/** Optimal string alignment distance (Levenshtein with transpositions), stopping early above `max`. */
-export function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) rows.push([i]);
-  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let rowMin = Infinity;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        value = Math.min(value, rows[i - 2]![j - 2]! + 1);
-      }
-      rows[i]![j] = value;
-      rowMin = Math.min(rowMin, value);
-    }
-    if (rowMin > max) return max + 1;
-  }
-  return rows[a.length]![b.length]!;
-}
-
-/** How many typos a word of this length may carry (Meilisearch's defaults: 1 from 5 letters, 2 from 9). */
-export function allowedTypos(length: number): number {
-  return length >= 9 ? 2 : length >= 5 ? 1 : 0;
 }
 
 const quote = (token: string) => `"${token.replace(/"/g, '')}"`;
@@ -566,10 +544,10 @@ export class SqliteSearchEngine implements SearchEngine {
       params.push(lat - dLat, lat + dLat, lon - dLon, lon + dLon, lat, lat, lon, k, lon, k, dLat * dLat);
     }
     if (query.openAt) {
-      const local = berlinParts(query.openAt);
-      const minute = local.weekday * 1440 + local.hour * 60 + local.minute;
+      const local = localClock(query.openAt);
+      const minute = local.weekday * 1440 + local.minuteOfDay;
       const today = isPublicHoliday(local.date, 'SH') ? 1 : 0;
-      const yesterday = isPublicHoliday(shiftDate(local.date, -1), 'SH') ? 1 : 0;
+      const yesterday = isPublicHoliday(local.previousDate, 'SH') ? 1 : 0;
       clauses.push(
         `EXISTS (SELECT 1 FROM search_open o WHERE o.doc = d.rowid AND o.start_min <= ? AND o.end_min > ?
           AND (d.closed_holidays = 0 OR (o.from_prev = 0 AND ? = 0) OR (o.from_prev = 1 AND ? = 0)))`,
@@ -681,37 +659,6 @@ export class SqliteSearchEngine implements SearchEngine {
     }
     return { termIds, languages, freeOfCharge, wheelchairAccessible, freePlaces };
   }
-}
-
-/** Local weekday (0 = Monday), time and date of an instant in Europe/Berlin. */
-function berlinParts(at: Date): { weekday: number; hour: number; minute: number; date: string } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/Berlin',
-      weekday: 'short',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts['weekday']!);
-  return {
-    weekday,
-    hour: Number(parts['hour']),
-    minute: Number(parts['minute']),
-    date: `${parts['year']}-${parts['month']}-${parts['day']}`,
-  };
-}
-
-function shiftDate(date: string, days: number): string {
-  const d = new Date(`${date}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }
 
 /** An engine with its own SQLite index file (or ':memory:'), e.g. for benchmarks or beside PostgreSQL. */
