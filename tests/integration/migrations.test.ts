@@ -43,6 +43,16 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
         'service_taxonomy',
         'session',
         'taxonomy_term',
+        'case_file',
+        'case_identity',
+        'plan_step',
+        'consent',
+        'referral',
+        'referral_event',
+        'referral_link',
+        'dashboard_visit',
+        'outbox',
+        'job_lease',
       ].sort(),
     );
 
@@ -55,7 +65,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
 
     const again = await migrator.migrateToLatest();
     expect(again.error).toBeUndefined();
-    expect((await tableNames(test.db)).length).toBe(18);
+    expect((await tableNames(test.db)).length).toBe(28);
     const pending = (await migrator.getMigrations()).filter((m) => !m.executedAt);
     expect(pending).toEqual([]);
   });

@@ -2,6 +2,15 @@ import type { OrganizationTable } from '../directory/organization.table';
 import type { LoginAttemptTable, PasswordTokenTable, SessionTable, UserTable } from '../auth/auth.table';
 import type { AuditLogTable } from '../audit/audit.table';
 import type { SearchChangeTable } from '../search/search.table';
+import type { CaseFileTable, CaseIdentityTable, ConsentTable, PlanStepTable } from '../cases/case.table';
+import type {
+  DashboardVisitTable,
+  ReferralEventTable,
+  ReferralLinkTable,
+  ReferralTable,
+} from '../referrals/referral.table';
+import type { OutboxTable } from '../notify/outbox.table';
+import type { JobLeaseTable } from '../jobs/job.table';
 import type {
   ContactTable,
   EntryChangeTable,
@@ -36,4 +45,14 @@ export interface Database {
   entry_change: EntryChangeTable;
   postcode_centroid: PostcodeCentroidTable;
   search_change: SearchChangeTable;
+  case_file: CaseFileTable;
+  case_identity: CaseIdentityTable;
+  plan_step: PlanStepTable;
+  consent: ConsentTable;
+  referral: ReferralTable;
+  referral_event: ReferralEventTable;
+  referral_link: ReferralLinkTable;
+  dashboard_visit: DashboardVisitTable;
+  outbox: OutboxTable;
+  job_lease: JobLeaseTable;
 }

@@ -1,0 +1,20 @@
+import type { Insertable, Selectable } from 'kysely';
+
+/** outbox: a mail to deliver, written in the transaction of the change it announces; no personal data. */
+export interface OutboxTable {
+  id: string;
+  created_at: string;
+  kind: string;
+  to_address: string;
+  subject: string;
+  body_text: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  next_attempt_at: string;
+  locked_until: string | null;
+  last_error: string | null;
+  sent_at: string | null;
+}
+
+export type OutboxRow = Selectable<OutboxTable>;
+export type NewOutboxRow = Insertable<OutboxTable>;
