@@ -36,7 +36,8 @@ export function rowToAuditEntry(row: AuditLogRow): AuditEntry {
 export async function recordAudit(
   db: Db | Transaction<Database>,
   entry: {
-    actor: { id: string; organizationId: string } | null;
+    /** `id` is null for a partner who acts through a single-use link (no account). */
+    actor: { id: string | null; organizationId: string | null } | null;
     action: string;
     objectType: string;
     objectId: string | null;

@@ -18,7 +18,10 @@ export type Resource =
   | { type: 'service'; organizationId: string }
   | { type: 'location'; organizationId: string }
   | { type: 'taxonomy' }
-  | { type: 'import' };
+  | { type: 'import' }
+  | { type: 'case'; officeId: string | null }
+  | { type: 'referral'; senderOfficeId: string; recipientOrganizationId: string; status: string }
+  | { type: 'outbox' };
 
 export type Action =
   | 'directory.read'
@@ -41,7 +44,15 @@ export type Action =
   | 'location.update'
   | 'taxonomy.manage'
   | 'directory.import'
-  | 'directory.upkeep';
+  | 'directory.upkeep'
+  | 'case.create'
+  | 'case.read'
+  | 'case.update'
+  | 'referral.read'
+  | 'referral.act'
+  | 'referral.inbox'
+  | 'referral.dashboard'
+  | 'mail.manage';
 
 type Rule = (actor: Actor, resource: Resource) => boolean;
 
@@ -82,7 +93,40 @@ const RULES: Record<Action, Rule> = {
   'taxonomy.manage': (actor, r) => r.type === 'taxonomy' && isRole('admin', 'coordinator')(actor, r),
   'directory.import': (actor, r) => r.type === 'import' && isRole('admin', 'coordinator')(actor, r),
   'directory.upkeep': (actor, r) => r.type === 'directory' && isRole('admin', 'coordinator')(actor, r),
+  // Case data stays in the owning JMD office: only its caseworkers see or change it; admins and coordinators
+  // administer the network, not the young people's cases.
+  'case.create': (actor, r) => r.type === 'case' && actor.role === 'caseworker',
+  'case.read': (actor, r) =>
+    r.type === 'case' && actor.role === 'caseworker' && r.officeId === actor.organizationId,
+  'case.update': (actor, r) =>
+    r.type === 'case' && actor.role === 'caseworker' && r.officeId === actor.organizationId,
+  'referral.read': (actor, r) => r.type === 'referral' && referralPartyOf(actor, r) !== null,
+  'referral.act': (actor, r) => r.type === 'referral' && referralPartyOf(actor, r) !== null,
+  'referral.inbox': (actor, r) => r.type === 'directory' && actor.role === 'partner',
+  'referral.dashboard': (actor, r) => r.type === 'directory' && actor.role === 'caseworker',
+  'mail.manage': (actor, r) => r.type === 'outbox' && actor.role === 'admin',
 };
+
+/**
+ * Which side of a referral the actor is on: the sending office's caseworkers or the recipient's partner staff.
+ * Everyone else — other offices, other partners, coordinators, admins — is no party and gets a 404. A draft is
+ * not yet addressed to anyone, so the partner does not see it.
+ */
+export function referralPartyOf(
+  actor: Actor | null | undefined,
+  referral: { senderOfficeId: string; recipientOrganizationId: string; status: string },
+): 'caseworker' | 'partner' | null {
+  if (!actor || !actor.active) return null;
+  if (actor.role === 'caseworker' && actor.organizationId === referral.senderOfficeId) return 'caseworker';
+  if (
+    actor.role === 'partner' &&
+    actor.organizationId === referral.recipientOrganizationId &&
+    referral.status !== 'draft'
+  ) {
+    return 'partner';
+  }
+  return null;
+}
 
 function keepsEntriesOf(actor: Actor, organizationId: string): boolean {
   return (

@@ -1,0 +1,380 @@
+import type { Transaction } from 'kysely';
+import type { Db } from '../db/create-db';
+import type { Database } from '../db/database';
+import { newId } from '../db/ids';
+import { parseCategories } from '../cases/case';
+import type { ReferralEventRow, ReferralEventTable, ReferralRow, ReferralTable } from './referral.table';
+import type { ContactMode, Outcome, Purpose, Referral, ReferralEvent, ReferralStatus } from './referral';
+
+type Executor = Db | Transaction<Database>;
+
+/** Maps a referral row to the domain object. */
+export function rowToReferral(row: ReferralRow): Referral {
+  return {
+    id: row.id,
+    caseId: row.case_id,
+    senderUserId: row.sender_user_id,
+    senderOfficeId: row.sender_office_id,
+    recipientOrganizationId: row.recipient_organization_id,
+    serviceId: row.service_id,
+    purpose: row.purpose as Purpose,
+    message: row.message,
+    sharedCategories: parseCategories(row.shared_categories),
+    consentId: row.consent_id,
+    contactMode: row.contact_mode as ContactMode,
+    planStepId: row.plan_step_id,
+    status: row.status as ReferralStatus,
+    statusReason: row.status_reason,
+    outcome: row.outcome as Outcome | null,
+    appointmentAt: row.appointment_at,
+    appointmentNote: row.appointment_note,
+    responseDueOn: row.response_due_on,
+    sentAt: row.sent_at,
+    answeredAt: row.answered_at,
+    overdueSince: row.overdue_since,
+    reminderCount: Number(row.reminder_count),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: Number(row.version),
+  };
+}
+
+/** Maps a timeline row to the domain object. */
+export function rowToEvent(row: ReferralEventRow): ReferralEvent {
+  return {
+    id: row.id,
+    referralId: row.referral_id,
+    at: row.at,
+    actorUserId: row.actor_user_id,
+    actorOrganizationId: row.actor_organization_id,
+    actorKind: row.actor_kind,
+    kind: row.kind,
+    fromStatus: row.from_status as ReferralStatus | null,
+    toStatus: row.to_status as ReferralStatus | null,
+    reason: row.reason,
+    outcome: row.outcome as Outcome | null,
+    note: row.note,
+  };
+}
+
+/** Finds a referral by id. */
+export async function findReferral(db: Executor, id: string): Promise<Referral | null> {
+  const row = await db.selectFrom('referral').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? rowToReferral(row) : null;
+}
+
+/** Finds the referral a form submission created (double submits land here). */
+export async function findReferralBySubmissionKey(db: Executor, key: string): Promise<Referral | null> {
+  const row = await db
+    .selectFrom('referral')
+    .selectAll()
+    .where('submission_key', '=', key)
+    .executeTakeFirst();
+  return row ? rowToReferral(row) : null;
+}
+
+/** Inserts a referral row. */
+export async function insertReferral(db: Executor, row: ReferralTable): Promise<void> {
+  await db.insertInto('referral').values(row).execute();
+}
+
+/** Applies a change if the version is still current and bumps it; false when someone else was first. */
+export async function updateReferralIfCurrent(
+  db: Executor,
+  id: string,
+  version: number,
+  changes: Partial<Omit<ReferralTable, 'id' | 'version'>>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('referral')
+    .set({ ...changes, version: version + 1 })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Appends a timeline entry. */
+export async function insertReferralEvent(
+  db: Executor,
+  event: Omit<ReferralEventTable, 'id' | 'from_status' | 'to_status' | 'reason' | 'outcome' | 'note'> &
+    Partial<Pick<ReferralEventTable, 'from_status' | 'to_status' | 'reason' | 'outcome' | 'note'>>,
+): Promise<void> {
+  await db
+    .insertInto('referral_event')
+    .values({
+      id: newId(),
+      from_status: null,
+      to_status: null,
+      reason: null,
+      outcome: null,
+      note: null,
+      ...event,
+    })
+    .execute();
+}
+
+/** A referral's timeline, oldest first, with the actor's display name where a user acted. */
+export async function listReferralEvents(
+  db: Executor,
+  referralId: string,
+): Promise<(ReferralEvent & { actorName: string | null })[]> {
+  const rows = await db
+    .selectFrom('referral_event')
+    .leftJoin('app_user', 'app_user.id', 'referral_event.actor_user_id')
+    .selectAll('referral_event')
+    .select('app_user.display_name as actor_name')
+    .where('referral_id', '=', referralId)
+    .orderBy('at')
+    .orderBy('referral_event.id')
+    .execute();
+  return rows.map((row) => ({ ...rowToEvent(row), actorName: row.actor_name }));
+}
+
+/** Whether an event of this kind by this actor exists since `since`. */
+export async function hasRecentEvent(
+  db: Executor,
+  referralId: string,
+  kind: string,
+  actorKey: { userId: string | null; organizationId: string | null },
+  since: string,
+): Promise<boolean> {
+  let query = db
+    .selectFrom('referral_event')
+    .select('id')
+    .where('referral_id', '=', referralId)
+    .where('kind', '=', kind)
+    .where('at', '>=', since);
+  query =
+    actorKey.userId === null
+      ? query.where('actor_user_id', 'is', null)
+      : query.where('actor_user_id', '=', actorKey.userId);
+  return (await query.limit(1).executeTakeFirst()) !== undefined;
+}
+
+/** A referral in a list: names to show, never case identity data. */
+export interface ReferralListItem extends Referral {
+  caseCode: string;
+  serviceName: string;
+  recipientName: string;
+  senderName: string;
+  senderOfficeName: string;
+}
+
+type ListRow = ReferralRow & {
+  case_code: string;
+  service_name: string;
+  recipient_name: string;
+  sender_name: string;
+  sender_office_name: string;
+};
+
+function listQuery(db: Executor) {
+  return db
+    .selectFrom('referral')
+    .innerJoin('case_file', 'case_file.id', 'referral.case_id')
+    .innerJoin('service', 'service.id', 'referral.service_id')
+    .innerJoin('organization as recipient', 'recipient.id', 'referral.recipient_organization_id')
+    .innerJoin('organization as office', 'office.id', 'referral.sender_office_id')
+    .innerJoin('app_user as sender', 'sender.id', 'referral.sender_user_id')
+    .selectAll('referral')
+    .select([
+      'case_file.code as case_code',
+      'service.name as service_name',
+      'recipient.name as recipient_name',
+      'sender.display_name as sender_name',
+      'office.name as sender_office_name',
+    ]);
+}
+
+function rowToListItem(row: ListRow): ReferralListItem {
+  return {
+    ...rowToReferral(row),
+    caseCode: row.case_code,
+    serviceName: row.service_name,
+    recipientName: row.recipient_name,
+    senderName: row.sender_name,
+    senderOfficeName: row.sender_office_name,
+  };
+}
+
+/** Whose referrals a list shows: one caseworker's, a whole office's, or a partner organization's. */
+export type ReferralScope =
+  | { kind: 'sender'; userId: string; officeId: string }
+  | { kind: 'office'; officeId: string }
+  | { kind: 'recipient'; organizationId: string }
+  | { kind: 'case'; caseId: string };
+
+/** Groups of a dashboard or inbox. */
+export type ReferralGroup = 'overdue' | 'waiting' | 'running' | 'closed' | 'draft' | 'all';
+
+function scoped<T extends { where: (...args: any[]) => T }>(query: T, scope: ReferralScope): T {
+  switch (scope.kind) {
+    case 'sender':
+      return query
+        .where('referral.sender_office_id', '=', scope.officeId)
+        .where('referral.sender_user_id', '=', scope.userId);
+    case 'office':
+      return query.where('referral.sender_office_id', '=', scope.officeId);
+    case 'recipient':
+      // Partners never see drafts (not yet addressed to them).
+      return query
+        .where('referral.recipient_organization_id', '=', scope.organizationId)
+        .where('referral.status', '!=', 'draft');
+    case 'case':
+      return query.where('referral.case_id', '=', scope.caseId);
+  }
+}
+
+/** Lists referrals of a scope and group; overdue and due-soon first, newest answers first for closed ones. */
+export async function listReferrals(
+  db: Executor,
+  scope: ReferralScope,
+  group: ReferralGroup,
+  today: string,
+  options: { limit?: number; offset?: number } = {},
+): Promise<ReferralListItem[]> {
+  let query = scoped(listQuery(db), scope);
+  switch (group) {
+    case 'overdue':
+      query = query.where('referral.status', '=', 'sent').where('referral.response_due_on', '<', today);
+      break;
+    case 'waiting':
+      query = query.where('referral.status', '=', 'sent').where('referral.response_due_on', '>=', today);
+      break;
+    case 'running':
+      query = query.where('referral.status', 'in', ['accepted', 'in_progress', 'on_hold']);
+      break;
+    case 'closed':
+      query = query.where('referral.status', 'in', [
+        'declined',
+        'cancelled',
+        'completed',
+        'failed',
+        'entered_in_error',
+      ]);
+      break;
+    case 'draft':
+      query = query.where('referral.status', '=', 'draft');
+      break;
+    case 'all':
+      break;
+  }
+  query =
+    group === 'closed' || group === 'all'
+      ? query.orderBy('referral.updated_at', 'desc')
+      : query.orderBy('referral.response_due_on').orderBy('referral.created_at');
+  const rows = (await query
+    .orderBy('referral.id')
+    .limit(options.limit ?? 25)
+    .offset(options.offset ?? 0)
+    .execute()) as ListRow[];
+  return rows.map(rowToListItem);
+}
+
+/** Counts of a scope's referrals per group. */
+export async function countReferralGroups(
+  db: Executor,
+  scope: ReferralScope,
+  today: string,
+): Promise<Record<Exclude<ReferralGroup, 'all'>, number>> {
+  const rows = await scoped(
+    db
+      .selectFrom('referral')
+      .select(['referral.status as status'])
+      .select((eb) => [
+        eb.fn
+          .sum<number>(eb.case().when('referral.response_due_on', '<', today).then(1).else(0).end())
+          .as('overdue'),
+        eb.fn.countAll<number>().as('n'),
+      ])
+      .groupBy('referral.status'),
+    scope,
+  ).execute();
+  const counts = { overdue: 0, waiting: 0, running: 0, closed: 0, draft: 0 };
+  for (const row of rows) {
+    const n = Number(row.n);
+    switch (row.status) {
+      case 'sent':
+        counts.overdue += Number(row.overdue ?? 0);
+        counts.waiting += n - Number(row.overdue ?? 0);
+        break;
+      case 'accepted':
+      case 'in_progress':
+      case 'on_hold':
+        counts.running += n;
+        break;
+      case 'draft':
+        counts.draft += n;
+        break;
+      default:
+        counts.closed += n;
+    }
+  }
+  return counts;
+}
+
+/** Partner answers (status changes, appointments) in a scope since a time, newest first. */
+export async function listAnswersSince(
+  db: Executor,
+  scope: ReferralScope,
+  since: string,
+  limit = 20,
+): Promise<
+  (ReferralListItem & { answerKind: string; answerAt: string; answerStatus: ReferralStatus | null })[]
+> {
+  const rows = (await scoped(
+    listQuery(db)
+      .innerJoin('referral_event', 'referral_event.referral_id', 'referral.id')
+      .select([
+        'referral_event.kind as answer_kind',
+        'referral_event.at as answer_at',
+        'referral_event.to_status as answer_status',
+      ])
+      .where('referral_event.actor_kind', 'in', ['partner', 'partner_link'])
+      .where('referral_event.kind', '!=', 'viewed')
+      .where('referral_event.at', '>', since),
+    scope,
+  )
+    .orderBy('referral_event.at', 'desc')
+    .limit(limit)
+    .execute()) as (ListRow & { answer_kind: string; answer_at: string; answer_status: string | null })[];
+  return rows.map((row) => ({
+    ...rowToListItem(row),
+    answerKind: row.answer_kind,
+    answerAt: row.answer_at,
+    answerStatus: row.answer_status as ReferralStatus | null,
+  }));
+}
+
+/** Finds one referral with its list names. */
+export async function findReferralListItem(db: Executor, id: string): Promise<ReferralListItem | null> {
+  const row = (await listQuery(db).where('referral.id', '=', id).executeTakeFirst()) as ListRow | undefined;
+  return row ? rowToListItem(row) : null;
+}
+
+/** Records a dashboard visit and returns the previous one (for "since your last visit"). */
+export async function touchDashboardVisit(db: Db, userId: string, now: string): Promise<string | null> {
+  return db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('dashboard_visit')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (!current) {
+      await trx
+        .insertInto('dashboard_visit')
+        .values({ user_id: userId, visited_at: now, previous_visited_at: null })
+        .execute();
+      return null;
+    }
+    // Visits within ten minutes count as one, so reloading does not hide fresh answers.
+    if (Date.parse(now) - Date.parse(current.visited_at) < 10 * 60_000) return current.previous_visited_at;
+    await trx
+      .updateTable('dashboard_visit')
+      .set({ visited_at: now, previous_visited_at: current.visited_at })
+      .where('user_id', '=', userId)
+      .execute();
+    return current.visited_at;
+  });
+}

@@ -1,0 +1,356 @@
+import { z } from 'zod';
+import { DATA_CATEGORIES, type DataCategory } from '../cases/case';
+import { isPublicHoliday, type GermanState } from '../directory/holidays';
+
+/** The statuses of a referral (DESIGN.md §3, after the FHIR SDOH closed-loop Task). */
+export const REFERRAL_STATUSES = [
+  'draft',
+  'sent',
+  'accepted',
+  'declined',
+  'cancelled',
+  'in_progress',
+  'on_hold',
+  'completed',
+  'failed',
+  'entered_in_error',
+] as const;
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+
+/** German labels of the statuses. */
+export const REFERRAL_STATUS_LABELS: Record<ReferralStatus, string> = {
+  draft: 'Entwurf',
+  sent: 'Gesendet',
+  accepted: 'Angenommen',
+  declined: 'Abgelehnt',
+  cancelled: 'Zurückgezogen',
+  in_progress: 'In Arbeit',
+  on_hold: 'Pausiert',
+  completed: 'Abgeschlossen',
+  failed: 'Nicht zustande gekommen',
+  entered_in_error: 'Irrtümlich angelegt',
+};
+
+/** Statuses in which the referral still waits for someone. */
+export const OPEN_STATUSES: readonly ReferralStatus[] = [
+  'draft',
+  'sent',
+  'accepted',
+  'in_progress',
+  'on_hold',
+];
+
+/** The two parties of a referral; a partner may act through an account or a single-use link. */
+export type ReferralParty = 'caseworker' | 'partner';
+
+/** Status-changing actions. */
+export const TRANSITION_ACTIONS = [
+  'send',
+  'accept',
+  'decline',
+  'cancel',
+  'start',
+  'hold',
+  'complete',
+  'fail',
+  'enter_in_error',
+] as const;
+export type TransitionAction = (typeof TRANSITION_ACTIONS)[number];
+
+/** German button labels of the actions. */
+export const ACTION_LABELS: Record<TransitionAction, string> = {
+  send: 'Senden',
+  accept: 'Annehmen',
+  decline: 'Ablehnen',
+  cancel: 'Zurückziehen',
+  start: 'Begonnen',
+  hold: 'Pausieren',
+  complete: 'Abschließen',
+  fail: 'Nicht zustande gekommen',
+  enter_in_error: 'Als irrtümlich markieren',
+};
+
+/** Outcome codes (findhelp-style). */
+export const OUTCOMES = [
+  'got_help',
+  'started',
+  'waiting_list',
+  'not_eligible',
+  'no_capacity',
+  'not_reached',
+  'not_interested',
+  'referred_elsewhere',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** German labels of the outcomes. */
+export const OUTCOME_LABELS: Record<Outcome, string> = {
+  got_help: 'Hilfe erhalten',
+  started: 'Kurs / Maßnahme begonnen',
+  waiting_list: 'Auf der Warteliste',
+  not_eligible: 'Voraussetzungen nicht erfüllt',
+  no_capacity: 'Kein Platz frei',
+  not_reached: 'Nicht erreicht',
+  not_interested: 'Kein Interesse mehr',
+  referred_elsewhere: 'An andere Stelle verwiesen',
+};
+
+/** Which outcomes fit a completed and which a failed referral. */
+export const COMPLETION_OUTCOMES: readonly Outcome[] = [
+  'got_help',
+  'started',
+  'waiting_list',
+  'referred_elsewhere',
+];
+export const FAILURE_OUTCOMES: readonly Outcome[] = [
+  'not_eligible',
+  'no_capacity',
+  'not_reached',
+  'not_interested',
+  'referred_elsewhere',
+  'waiting_list',
+];
+
+interface TransitionRule {
+  from: readonly ReferralStatus[] | 'any';
+  to: ReferralStatus;
+  by: readonly ReferralParty[];
+  reason: boolean;
+  outcomes: readonly Outcome[] | null;
+}
+
+// The lifecycle table of DESIGN.md §3, the single source every page and test goes through.
+export const TRANSITIONS: Record<TransitionAction, TransitionRule> = {
+  send: { from: ['draft'], to: 'sent', by: ['caseworker'], reason: false, outcomes: null },
+  accept: { from: ['sent'], to: 'accepted', by: ['partner'], reason: false, outcomes: null },
+  decline: { from: ['sent'], to: 'declined', by: ['partner'], reason: true, outcomes: null },
+  cancel: {
+    from: ['sent', 'accepted', 'on_hold'],
+    to: 'cancelled',
+    by: ['caseworker', 'partner'],
+    reason: true,
+    outcomes: null,
+  },
+  start: { from: ['accepted', 'on_hold'], to: 'in_progress', by: ['partner'], reason: false, outcomes: null },
+  hold: { from: ['accepted', 'in_progress'], to: 'on_hold', by: ['partner'], reason: true, outcomes: null },
+  complete: {
+    from: ['accepted', 'in_progress', 'on_hold'],
+    to: 'completed',
+    by: ['partner'],
+    reason: false,
+    outcomes: COMPLETION_OUTCOMES,
+  },
+  fail: {
+    from: ['accepted', 'in_progress', 'on_hold'],
+    to: 'failed',
+    by: ['partner'],
+    reason: true,
+    outcomes: FAILURE_OUTCOMES,
+  },
+  enter_in_error: { from: 'any', to: 'entered_in_error', by: ['caseworker'], reason: true, outcomes: null },
+};
+
+/** Input of a transition beyond the action itself. */
+export interface TransitionInput {
+  reason?: string | null;
+  outcome?: string | null;
+}
+
+export type TransitionDecision =
+  | { ok: true; to: ReferralStatus; reason: string | null; outcome: Outcome | null }
+  | { ok: false; field: 'action' | 'reason' | 'outcome'; error: string };
+
+/** Decides whether `party` may take `action` on a referral in `status`; the result says why not, in German. */
+export function decideTransition(
+  status: ReferralStatus,
+  action: TransitionAction,
+  party: ReferralParty,
+  input: TransitionInput = {},
+): TransitionDecision {
+  const rule = TRANSITIONS[action];
+  if (!rule.by.includes(party)) {
+    const who = rule.by.includes('partner') ? 'der Einrichtung' : 'der vermittelnden Fachkraft';
+    return { ok: false, field: 'action', error: `„${ACTION_LABELS[action]}“ steht nur ${who} zu.` };
+  }
+  const fromAllowed = rule.from === 'any' ? status !== rule.to : rule.from.includes(status);
+  if (!fromAllowed) {
+    return {
+      ok: false,
+      field: 'action',
+      error: `Eine Vermittlung im Status „${REFERRAL_STATUS_LABELS[status]}“ kann nicht mehr „${ACTION_LABELS[action]}“ werden. Bitte laden Sie die Seite neu.`,
+    };
+  }
+  const reason = input.reason?.trim() || null;
+  if (rule.reason && !reason) {
+    return { ok: false, field: 'reason', error: 'Bitte geben Sie einen kurzen Grund an.' };
+  }
+  if (reason && reason.length > 500) {
+    return { ok: false, field: 'reason', error: 'Grund: höchstens 500 Zeichen.' };
+  }
+  let outcome: Outcome | null = null;
+  if (rule.outcomes) {
+    if (!input.outcome || !rule.outcomes.includes(input.outcome as Outcome)) {
+      return { ok: false, field: 'outcome', error: 'Bitte wählen Sie ein Ergebnis aus der Liste.' };
+    }
+    outcome = input.outcome as Outcome;
+  }
+  return { ok: true, to: rule.to, reason, outcome };
+}
+
+/** The transition actions `party` could take now (for the buttons on the page). */
+export function availableActions(status: ReferralStatus, party: ReferralParty): TransitionAction[] {
+  return TRANSITION_ACTIONS.filter((action) => {
+    const rule = TRANSITIONS[action];
+    if (!rule.by.includes(party)) return false;
+    return rule.from === 'any' ? status !== rule.to : rule.from.includes(status);
+  });
+}
+
+/** Statuses in which the partner can still propose an appointment. */
+export const APPOINTMENT_STATUSES: readonly ReferralStatus[] = ['sent', 'accepted', 'in_progress', 'on_hold'];
+
+/** Statuses in which a single-use link can be (re)sent. */
+export const LINK_STATUSES: readonly ReferralStatus[] = ['sent', 'accepted', 'in_progress', 'on_hold'];
+
+/** Purpose categories of a referral. */
+export const PURPOSES = [
+  'language',
+  'school',
+  'training_work',
+  'recognition',
+  'counselling',
+  'authority',
+  'mentoring_leisure',
+  'other',
+] as const;
+export type Purpose = (typeof PURPOSES)[number];
+export const PURPOSE_LABELS: Record<Purpose, string> = {
+  language: 'Sprachförderung',
+  school: 'Schule',
+  training_work: 'Ausbildung und Arbeit',
+  recognition: 'Anerkennung von Abschlüssen',
+  counselling: 'Beratung',
+  authority: 'Behördenangelegenheiten',
+  mentoring_leisure: 'Begleitung und Freizeit',
+  other: 'Sonstiges',
+};
+
+/** How the first contact happens. */
+export const CONTACT_MODES = ['partner_calls', 'young_person_goes', 'appointment'] as const;
+export type ContactMode = (typeof CONTACT_MODES)[number];
+export const CONTACT_MODE_LABELS: Record<ContactMode, string> = {
+  partner_calls: 'Die Einrichtung meldet sich beim jungen Menschen',
+  young_person_goes: 'Der junge Mensch geht selbst hin',
+  appointment: 'Die Einrichtung schlägt einen Termin vor',
+};
+
+/** Default time for an answer. */
+export const DEFAULT_ANSWER_WORKING_DAYS = 5;
+
+/** Adds working days (Mon–Fri, no public holiday of `state`) to a date (YYYY-MM-DD). */
+export function addWorkingDays(date: string, days: number, state: GermanState = 'SH'): string {
+  let current = new Date(`${date}T12:00:00Z`);
+  let left = days;
+  while (left > 0) {
+    current = new Date(current.getTime() + 86_400_000);
+    const iso = current.toISOString().slice(0, 10);
+    const weekday = current.getUTCDay();
+    if (weekday !== 0 && weekday !== 6 && !isPublicHoliday(iso, state)) left -= 1;
+  }
+  return current.toISOString().slice(0, 10);
+}
+
+/** A referral as pages see it. */
+export interface Referral {
+  id: string;
+  caseId: string;
+  senderUserId: string;
+  senderOfficeId: string;
+  recipientOrganizationId: string;
+  serviceId: string;
+  purpose: Purpose;
+  message: string;
+  sharedCategories: DataCategory[];
+  consentId: string | null;
+  contactMode: ContactMode;
+  planStepId: string | null;
+  status: ReferralStatus;
+  statusReason: string | null;
+  outcome: Outcome | null;
+  appointmentAt: string | null;
+  appointmentNote: string | null;
+  responseDueOn: string;
+  sentAt: string | null;
+  answeredAt: string | null;
+  overdueSince: string | null;
+  reminderCount: number;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+/** One entry of the timeline. */
+export interface ReferralEvent {
+  id: string;
+  referralId: string;
+  at: string;
+  actorUserId: string | null;
+  actorOrganizationId: string | null;
+  actorKind: 'caseworker' | 'partner' | 'partner_link' | 'system';
+  kind: string;
+  fromStatus: ReferralStatus | null;
+  toStatus: ReferralStatus | null;
+  reason: string | null;
+  outcome: Outcome | null;
+  note: string | null;
+}
+
+/** German labels of timeline events that are not status changes. */
+export const EVENT_LABELS: Record<string, string> = {
+  created: 'Entwurf angelegt',
+  viewed: 'Von der Einrichtung geöffnet',
+  appointment: 'Termin vorgeschlagen',
+  reminder: 'Erinnerung an die Einrichtung',
+  overdue: 'Antwort überfällig',
+  link_sent: 'Einmal-Link verschickt',
+  plan_step_done: 'Förderplan-Schritt abgehakt',
+  consent_revoked: 'Einwilligung widerrufen',
+};
+
+/** Whether a referral waits for the partner's first answer beyond its due date. */
+export function isOverdue(referral: Pick<Referral, 'status' | 'responseDueOn'>, today: string): boolean {
+  return referral.status === 'sent' && referral.responseDueOn < today;
+}
+
+const SENSITIVE_HINT =
+  'Kurz und ohne sensible Einzelheiten (keine Diagnosen, keine Fluchtgeschichte, keine Namen Dritter).';
+
+/** The referral form. */
+export const ReferralFormSchema = z.object({
+  caseId: z.string().min(1, { message: 'Bitte einen Fall wählen oder neu anlegen.' }),
+  serviceId: z.string().min(1, { message: 'Bitte ein Angebot wählen.' }),
+  purpose: z.enum(PURPOSES, { message: 'Bitte einen Anlass wählen.' }),
+  message: z
+    .string()
+    .trim()
+    .min(10, {
+      message: `Nachricht: bitte kurz beschreiben, worum es geht (mindestens 10 Zeichen). ${SENSITIVE_HINT}`,
+    })
+    .max(1000, { message: `Nachricht: höchstens 1000 Zeichen. ${SENSITIVE_HINT}` }),
+  sharedCategories: z.array(z.enum(DATA_CATEGORIES, { message: 'Unbekannte Datenkategorie.' })).default([]),
+  contactMode: z.enum(CONTACT_MODES, { message: 'Bitte wählen, wie der Kontakt zustande kommt.' }),
+  responseDueOn: z
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Antwort bis: bitte ein Datum wählen.' }),
+  planStepId: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value : null)),
+  submissionKey: z.string().regex(/^[a-z2-7]{16,32}$/, {
+    message: 'Das Formular ist unvollständig. Bitte laden Sie die Seite neu.',
+  }),
+  intent: z.enum(['send', 'draft']).default('send'),
+});
+export type ReferralFormInput = z.infer<typeof ReferralFormSchema>;
+export { SENSITIVE_HINT };
