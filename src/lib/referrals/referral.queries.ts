@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { ExpressionBuilder, Transaction } from 'kysely';
 import type { Db } from '../db/create-db';
 import type { Database } from '../db/database';
 import { newId } from '../db/ids';
@@ -208,22 +208,27 @@ export type ReferralScope =
 /** Groups of a dashboard or inbox. */
 export type ReferralGroup = 'overdue' | 'waiting' | 'running' | 'closed' | 'draft' | 'all';
 
-function scoped<T extends { where: (...args: any[]) => T }>(query: T, scope: ReferralScope): T {
-  switch (scope.kind) {
-    case 'sender':
-      return query
-        .where('referral.sender_office_id', '=', scope.officeId)
-        .where('referral.sender_user_id', '=', scope.userId);
-    case 'office':
-      return query.where('referral.sender_office_id', '=', scope.officeId);
-    case 'recipient':
-      // Partners never see drafts (not yet addressed to them).
-      return query
-        .where('referral.recipient_organization_id', '=', scope.organizationId)
-        .where('referral.status', '!=', 'draft');
-    case 'case':
-      return query.where('referral.case_id', '=', scope.caseId);
-  }
+/** The condition that limits a query on `referral` to a scope. */
+function inScope(scope: ReferralScope) {
+  return (eb: ExpressionBuilder<Database, 'referral'>) => {
+    switch (scope.kind) {
+      case 'sender':
+        return eb.and([
+          eb('referral.sender_office_id', '=', scope.officeId),
+          eb('referral.sender_user_id', '=', scope.userId),
+        ]);
+      case 'office':
+        return eb('referral.sender_office_id', '=', scope.officeId);
+      case 'recipient':
+        // Partners never see drafts (not yet addressed to them).
+        return eb.and([
+          eb('referral.recipient_organization_id', '=', scope.organizationId),
+          eb('referral.status', '!=', 'draft'),
+        ]);
+      case 'case':
+        return eb('referral.case_id', '=', scope.caseId);
+    }
+  };
 }
 
 /** Lists referrals of a scope and group; overdue and due-soon first, newest answers first for closed ones. */
@@ -234,7 +239,7 @@ export async function listReferrals(
   today: string,
   options: { limit?: number; offset?: number } = {},
 ): Promise<ReferralListItem[]> {
-  let query = scoped(listQuery(db), scope);
+  let query = listQuery(db).where(inScope(scope));
   switch (group) {
     case 'overdue':
       query = query.where('referral.status', '=', 'sent').where('referral.response_due_on', '<', today);
@@ -278,19 +283,18 @@ export async function countReferralGroups(
   scope: ReferralScope,
   today: string,
 ): Promise<Record<Exclude<ReferralGroup, 'all'>, number>> {
-  const rows = await scoped(
-    db
-      .selectFrom('referral')
-      .select(['referral.status as status'])
-      .select((eb) => [
-        eb.fn
-          .sum<number>(eb.case().when('referral.response_due_on', '<', today).then(1).else(0).end())
-          .as('overdue'),
-        eb.fn.countAll<number>().as('n'),
-      ])
-      .groupBy('referral.status'),
-    scope,
-  ).execute();
+  const rows = await db
+    .selectFrom('referral')
+    .select(['referral.status as status'])
+    .select((eb) => [
+      eb.fn
+        .sum<number>(eb.case().when('referral.response_due_on', '<', today).then(1).else(0).end())
+        .as('overdue'),
+      eb.fn.countAll<number>().as('n'),
+    ])
+    .where(inScope(scope))
+    .groupBy('referral.status')
+    .execute();
   const counts = { overdue: 0, waiting: 0, running: 0, closed: 0, draft: 0 };
   for (const row of rows) {
     const n = Number(row.n);
@@ -323,19 +327,17 @@ export async function listAnswersSince(
 ): Promise<
   (ReferralListItem & { answerKind: string; answerAt: string; answerStatus: ReferralStatus | null })[]
 > {
-  const rows = (await scoped(
-    listQuery(db)
-      .innerJoin('referral_event', 'referral_event.referral_id', 'referral.id')
-      .select([
-        'referral_event.kind as answer_kind',
-        'referral_event.at as answer_at',
-        'referral_event.to_status as answer_status',
-      ])
-      .where('referral_event.actor_kind', 'in', ['partner', 'partner_link'])
-      .where('referral_event.kind', '!=', 'viewed')
-      .where('referral_event.at', '>', since),
-    scope,
-  )
+  const rows = (await listQuery(db)
+    .innerJoin('referral_event', 'referral_event.referral_id', 'referral.id')
+    .select([
+      'referral_event.kind as answer_kind',
+      'referral_event.at as answer_at',
+      'referral_event.to_status as answer_status',
+    ])
+    .where('referral_event.actor_kind', 'in', ['partner', 'partner_link'])
+    .where('referral_event.kind', '!=', 'viewed')
+    .where('referral_event.at', '>', since)
+    .where(inScope(scope))
     .orderBy('referral_event.at', 'desc')
     .limit(limit)
     .execute()) as (ListRow & { answer_kind: string; answer_at: string; answer_status: string | null })[];
