@@ -36,4 +36,40 @@ describe('config', () => {
       'https://netz.example.org',
     );
   });
+
+  it('runs jobs every minute and retries mail eight times from one minute on by default', () => {
+    const config = loadConfig({});
+    expect(config.jobsIntervalMs).toBe(60_000);
+    expect(config.mailMaxAttempts).toBe(8);
+    expect(config.mailRetryBaseSeconds).toBe(60);
+    expect(config.reminderRepeatWorkingDays).toBe(3);
+  });
+
+  it('reads the job and mail settings and lets JOBS_INTERVAL_SECONDS=0 switch the in-server jobs off', () => {
+    const config = loadConfig({
+      JOBS_INTERVAL_SECONDS: '0',
+      MAIL_MAX_ATTEMPTS: '3',
+      MAIL_RETRY_BASE_SECONDS: '5',
+      REMINDER_REPEAT_WORKING_DAYS: '2',
+    });
+    expect(config.jobsIntervalMs).toBe(0);
+    expect(config.mailMaxAttempts).toBe(3);
+    expect(config.mailRetryBaseSeconds).toBe(5);
+    expect(config.reminderRepeatWorkingDays).toBe(2);
+  });
+
+  it('refuses job and mail settings that make no sense, in German', () => {
+    expect(() => loadConfig({ JOBS_INTERVAL_SECONDS: '-1' })).toThrow(
+      /JOBS_INTERVAL_SECONDS darf nicht negativ sein/,
+    );
+    expect(() => loadConfig({ MAIL_MAX_ATTEMPTS: '0' })).toThrow(
+      /MAIL_MAX_ATTEMPTS muss mindestens 1 betragen/,
+    );
+    expect(() => loadConfig({ MAIL_RETRY_BASE_SECONDS: 'bald' })).toThrow(
+      /MAIL_RETRY_BASE_SECONDS muss eine Zahl \(Sekunden\) sein/,
+    );
+    expect(() => loadConfig({ REMINDER_REPEAT_WORKING_DAYS: '1.5' })).toThrow(
+      /REMINDER_REPEAT_WORKING_DAYS muss eine ganze Zahl \(Arbeitstage\) sein/,
+    );
+  });
 });

@@ -15,6 +15,15 @@ const MinutesSchema = (name: string, fallback: number) =>
     .min(1, { message: `${name} muss mindestens 1 Minute betragen.` })
     .default(fallback);
 
+const CountSchema = (name: string, unit: string, min: number, fallback: number) =>
+  z.coerce
+    .number({ message: `${name} muss eine Zahl (${unit}) sein.` })
+    .int({ message: `${name} muss eine ganze Zahl (${unit}) sein.` })
+    .min(min, {
+      message: min === 0 ? `${name} darf nicht negativ sein.` : `${name} muss mindestens ${min} betragen.`,
+    })
+    .default(fallback);
+
 /** Schema of every environment variable the app reads; documented in the README. */
 export const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -40,8 +49,19 @@ export const EnvSchema = z.object({
     .int()
     .min(0, { message: 'TRUST_PROXY darf nicht negativ sein.' })
     .default(0),
+  // Mail server, e.g. smtp://user:pass@mail.example.org:587 or smtps://…:465. Unset: mails stay in the outbox
+  // and the dev mailbox (/dev/postfach, development only) shows them. See docs/mail.md.
   SMTP_URL: UrlSchema('SMTP_URL').optional(),
   MAIL_FROM: z.string().default('JMD Partnernetz <no-reply@partnernetz.invalid>'),
+  // Attempts per mail before it counts as failed and waits for an admin (/admin/postausgang). Default 8.
+  MAIL_MAX_ATTEMPTS: CountSchema('MAIL_MAX_ATTEMPTS', 'Versuche', 1, 8),
+  // Wait before the second attempt; doubles with every further attempt, at most 6 hours. Default 60 seconds.
+  MAIL_RETRY_BASE_SECONDS: CountSchema('MAIL_RETRY_BASE_SECONDS', 'Sekunden', 1, 60),
+  // How often the server runs background jobs (mail, reminders). 0 = never inside the server; then run
+  // `npm run jobs` from cron instead. Default 60 seconds.
+  JOBS_INTERVAL_SECONDS: CountSchema('JOBS_INTERVAL_SECONDS', 'Sekunden', 0, 60),
+  // After how many working days an unanswered referral is reminded again. Default 3.
+  REMINDER_REPEAT_WORKING_DAYS: CountSchema('REMINDER_REPEAT_WORKING_DAYS', 'Arbeitstage', 1, 3),
   MEILISEARCH_URL: UrlSchema('MEILISEARCH_URL').optional(),
   MEILISEARCH_KEY: z.string().optional(),
   SEARCH_INDEX_PATH: z.string().default(':memory:'),
@@ -66,6 +86,14 @@ export interface Config {
   trustProxy: number;
   smtpUrl: string | null;
   mailFrom: string;
+  /** Attempts per mail before it is marked failed. */
+  mailMaxAttempts: number;
+  /** First retry delay in seconds; doubles per attempt, capped at 6 hours. */
+  mailRetryBaseSeconds: number;
+  /** Interval of the in-server job loop; 0 = no jobs inside the server (cron runs `npm run jobs`). */
+  jobsIntervalMs: number;
+  /** Working days between two reminders of the same unanswered referral. */
+  reminderRepeatWorkingDays: number;
   meilisearchUrl: string | null;
   meilisearchKey: string | null;
   /** Where the SQLite search index lives when the database is PostgreSQL (default: in memory, rebuilt at start). */
@@ -111,6 +139,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM,
+    mailMaxAttempts: e.MAIL_MAX_ATTEMPTS,
+    mailRetryBaseSeconds: e.MAIL_RETRY_BASE_SECONDS,
+    jobsIntervalMs: e.JOBS_INTERVAL_SECONDS * 1000,
+    reminderRepeatWorkingDays: e.REMINDER_REPEAT_WORKING_DAYS,
     meilisearchUrl: e.MEILISEARCH_URL ?? null,
     meilisearchKey: e.MEILISEARCH_KEY ?? null,
     searchIndexPath: e.SEARCH_INDEX_PATH,
