@@ -63,6 +63,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       DATABASE_URL: databaseUrl,
       PUBLIC_BASE_URL: url,
       TILE_URL: '',
+      // No background jobs unless a test asks for them: what a test sees must not depend on a timer.
+      JOBS_INTERVAL_SECONDS: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from '../config/config';
 import { createDb, type Db } from '../db/create-db';
+import { startJobLoop } from '../jobs/jobs';
 import pkg from '../../../package.json';
 
 /** What every request handler needs: validated config and the database. */
@@ -10,11 +11,15 @@ export interface AppContext {
 
 let context: AppContext | null = null;
 
-/** The process-wide app context, created on first use (config validated once, one pool per process). */
+/**
+ * The process-wide app context, created on first use (config validated once, one pool per process). Creating it
+ * also starts the background jobs unless JOBS_INTERVAL_SECONDS is 0 (then cron runs `npm run jobs`).
+ */
 export function getAppContext(): AppContext {
   if (!context) {
     const config = loadConfig(process.env, pkg.version);
     context = { config, db: createDb(config) };
+    if (config.jobsIntervalMs > 0) startJobLoop(context, config.jobsIntervalMs);
   }
   return context;
 }
