@@ -13,7 +13,9 @@ describe('navigation', () => {
   it('shows administration only to admins and partner upkeep to coordinators', () => {
     const hrefs = (role: Parameters<typeof navigationFor>[0]) => navigationFor(role).map((i) => i.href);
     expect(hrefs('admin')).toContain('/admin/benutzer');
+    expect(hrefs('admin')).toContain('/admin/postausgang');
     expect(hrefs('coordinator')).not.toContain('/admin/benutzer');
+    expect(hrefs('coordinator')).not.toContain('/admin/postausgang');
     expect(hrefs('coordinator')).toContain('/admin/organisationen');
     expect(hrefs('caseworker').some((h) => h.startsWith('/admin'))).toBe(false);
     expect(hrefs('partner').some((h) => h.startsWith('/admin'))).toBe(false);

@@ -29,6 +29,7 @@ const NAV: Record<Role, NavItem[]> = {
     { href: '/admin/benutzer', label: 'Benutzer' },
     { href: '/admin/organisationen', label: 'Organisationen' },
     { href: '/admin/protokoll', label: 'Protokoll' },
+    { href: '/admin/postausgang', label: 'Postausgang' },
     { href: '/verzeichnis', label: 'Partnerverzeichnis' },
     { href: '/pflege', label: 'Pflege' },
   ],
