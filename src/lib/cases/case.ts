@@ -172,29 +172,31 @@ export const OptionalDateSchema = (label: string) =>
     .optional()
     .transform((v) => v ?? null);
 
+// An absent field defaults to null: zod 4 returns a default as the output without running the transform, so
+// `.default('')` would store '' and fail the phone and e-mail checks.
 /** The identity form: every field optional; only what the case needs is recorded. */
 export const CaseIdentitySchema = z.object({
-  firstName: optionalText(100, 'Vorname').default(''),
-  lastName: optionalText(100, 'Nachname').default(''),
+  firstName: optionalText(100, 'Vorname').default(null),
+  lastName: optionalText(100, 'Nachname').default(null),
   birthDate: OptionalDateSchema('Geburtsdatum').refine(
     (value) => value === null || (value >= '1950-01-01' && value <= todayInGermany()),
     { message: 'Geburtsdatum: bitte ein Datum in der Vergangenheit eingeben.' },
   ),
   phone: optionalText(40, 'Telefon')
-    .default('')
+    .default(null)
     .refine((value) => value === null || /^[+\d][\d\s/()-]{3,}$/.test(value), {
       message: 'Telefon: bitte nur Ziffern, Leerzeichen, +, /, ( ) und - verwenden.',
     }),
   email: optionalText(200, 'E-Mail')
-    .default('')
+    .default(null)
     .refine((value) => value === null || z.email().safeParse(value).success, {
       message: 'E-Mail: bitte eine gültige Adresse eingeben (z. B. name@example.org).',
     }),
-  preferredLanguage: optionalText(60, 'Bevorzugte Sprache').default(''),
-  residenceStatus: optionalText(120, 'Aufenthaltsstatus').default(''),
-  qualifications: optionalText(500, 'Abschlüsse').default(''),
-  languageLevel: optionalText(60, 'Sprachstand').default(''),
-  healthNotes: optionalText(500, 'Gesundheitsbezogene Angaben').default(''),
+  preferredLanguage: optionalText(60, 'Bevorzugte Sprache').default(null),
+  residenceStatus: optionalText(120, 'Aufenthaltsstatus').default(null),
+  qualifications: optionalText(500, 'Abschlüsse').default(null),
+  languageLevel: optionalText(60, 'Sprachstand').default(null),
+  healthNotes: optionalText(500, 'Gesundheitsbezogene Angaben').default(null),
 });
 export type CaseIdentityInput = z.infer<typeof CaseIdentitySchema>;
 
@@ -235,7 +237,7 @@ export const ConsentSchema = z.object({
     .string()
     .optional()
     .transform((value) => value === 'on' || value === '1'),
-  guardianName: optionalText(120, 'Name der sorgeberechtigten Person').default(''),
+  guardianName: optionalText(120, 'Name der sorgeberechtigten Person').default(null),
   validUntil: isoDate('Gültig bis'),
 });
 export type ConsentInput = z.infer<typeof ConsentSchema>;
