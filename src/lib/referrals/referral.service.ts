@@ -708,7 +708,12 @@ export async function sendDueReminders(
   let second = 0;
   for (const row of due) {
     const count = Number(row.reminder_count);
-    if (count === 1 && addWorkingDays(row.response_due_on, options.repeatWorkingDays) >= today) continue;
+    // The gap counts from the first reminder, not from the due date: when the first went out late (jobs paused,
+    // a draft sent with an old due date) the second must not follow on the job's next run a minute later.
+    const firstRemindedOn = row.last_reminded_at
+      ? todayInGermany(new Date(row.last_reminded_at))
+      : row.response_due_on;
+    if (count === 1 && addWorkingDays(firstRemindedOn, options.repeatWorkingDays) > today) continue;
     const at = nowIso(now);
     const sentOne = await db.transaction().execute(async (trx) => {
       // Guarded by the count we read, not by the version: a reminder must not turn the partner's answer into a 409.
