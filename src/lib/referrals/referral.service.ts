@@ -348,6 +348,9 @@ export async function transitionReferral(
     });
     if (!updated) {
       const current = (await findReferral(trx, referral.id))!;
+      // Both requests of a double click can pass the version check before either commits (PostgreSQL runs them
+      // side by side): the one that loses the update is a repeat, not a conflict.
+      if (await isRepeatOfLastAction(trx, current, action, actor)) return { ok: true, value: current };
       return { ok: false, kind: 'conflict', error: conflictMessage(current), current };
     }
     await insertReferralEvent(trx, {
