@@ -7,14 +7,14 @@ const ROLES = [
   {
     role: 'caseworker',
     email: 'fachkraft@partnernetz.example',
-    start: '/verzeichnis',
-    heading: 'Partnerverzeichnis',
+    start: '/vermittlungen',
+    heading: 'Vermittlungen',
   },
   {
     role: 'partner',
     email: 'partner@partnernetz.example',
-    start: '/einrichtung',
-    heading: 'Meine Einrichtung',
+    start: '/eingang',
+    heading: 'Eingang: Vermittlungen an Ihre Einrichtung',
   },
   {
     role: 'coordinator',

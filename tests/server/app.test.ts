@@ -33,7 +33,7 @@ describe('built app (production mode)', () => {
       form({ email: 'fachkraft@partnernetz.example', password: DEMO_PASSWORDS['caseworker']! }, server.url),
     );
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('/verzeichnis');
+    expect(response.headers.get('location')).toBe('/vermittlungen');
     const cookie = response.headers.getSetCookie().find((c) => c.startsWith('__Host-jmd_session='))!;
     expect(cookie).toBeDefined();
     expect(cookie).toMatch(/HttpOnly/i);

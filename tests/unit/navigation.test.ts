@@ -22,9 +22,23 @@ describe('navigation', () => {
     expect(hrefs(null)).toEqual([]);
   });
 
-  it('offers the search first to every signed-in role', () => {
+  it('offers the search to every signed-in role, right after the daily work of caseworkers and partners', () => {
     for (const role of ['caseworker', 'partner', 'coordinator', 'admin'] as const) {
-      expect(navigationFor(role)[0], role).toEqual({ href: '/suche', label: 'Suche' });
+      expect(
+        navigationFor(role).map((i) => i.href),
+        role,
+      ).toContain('/suche');
     }
+    expect(
+      navigationFor('caseworker')
+        .map((i) => i.href)
+        .slice(0, 3),
+    ).toEqual(['/vermittlungen', '/faelle', '/suche']);
+    expect(
+      navigationFor('partner')
+        .map((i) => i.href)
+        .slice(0, 2),
+    ).toEqual(['/eingang', '/suche']);
+    expect(navigationFor('coordinator')[0]).toEqual({ href: '/suche', label: 'Suche' });
   });
 });

@@ -26,6 +26,30 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'location.update': 'Standort geändert',
   'taxonomy.create': 'Kategorie angelegt',
   'directory.import': 'CSV-Import',
+  'case.create': 'Fall angelegt',
+  'case.identity_read': 'Angaben zur Person angesehen',
+  'case.identity_update': 'Angaben zur Person geändert',
+  'plan_step.create': 'Förderplan-Schritt angelegt',
+  'plan_step.done': 'Förderplan-Schritt erledigt',
+  'plan_step.dropped': 'Förderplan-Schritt entfallen',
+  'plan_step.open': 'Förderplan-Schritt wieder geöffnet',
+  'consent.create': 'Einwilligung erfasst',
+  'consent.revoke': 'Einwilligung widerrufen',
+  'referral.create': 'Vermittlung als Entwurf angelegt',
+  'referral.send': 'Vermittlung gesendet',
+  'referral.read': 'Vermittlung angesehen',
+  'referral.personal_data_read': 'Freigegebene Daten angesehen',
+  'referral.accept': 'Vermittlung angenommen',
+  'referral.decline': 'Vermittlung abgelehnt',
+  'referral.cancel': 'Vermittlung zurückgezogen',
+  'referral.start': 'Vermittlung begonnen',
+  'referral.hold': 'Vermittlung pausiert',
+  'referral.complete': 'Vermittlung abgeschlossen',
+  'referral.fail': 'Vermittlung nicht zustande gekommen',
+  'referral.enter_in_error': 'Vermittlung als irrtümlich markiert',
+  'referral.appointment': 'Termin vorgeschlagen',
+  'referral.link_sent': 'Einmal-Link verschickt',
+  'mail.retry': 'Mail erneut versucht',
 };
 
 /** German labels of the object types. */
@@ -38,6 +62,9 @@ export const AUDIT_OBJECT_LABELS: Record<string, string> = {
   location: 'Standort',
   taxonomy_term: 'Kategorie',
   import: 'Import',
+  case: 'Fall',
+  referral: 'Vermittlung',
+  outbox: 'Postausgang',
 };
 
 /** The label of an action. */

@@ -14,6 +14,6 @@ export const ROLE_LABELS: Record<Role, string> = {
 export const START_PAGES: Record<Role, string> = {
   admin: '/admin',
   coordinator: '/netzwerk',
-  caseworker: '/verzeichnis',
-  partner: '/einrichtung',
+  caseworker: '/vermittlungen',
+  partner: '/eingang',
 };

@@ -8,10 +8,13 @@ export interface NavItem {
 
 const NAV: Record<Role, NavItem[]> = {
   caseworker: [
+    { href: '/vermittlungen', label: 'Vermittlungen' },
+    { href: '/faelle', label: 'Fälle' },
     { href: '/suche', label: 'Suche' },
     { href: '/verzeichnis', label: 'Partnerverzeichnis' },
   ],
   partner: [
+    { href: '/eingang', label: 'Eingang' },
     { href: '/suche', label: 'Suche' },
     { href: '/einrichtung', label: 'Meine Einrichtung' },
     { href: '/verzeichnis', label: 'Partnerverzeichnis' },

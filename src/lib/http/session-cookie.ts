@@ -31,3 +31,24 @@ export function deleteSessionCookie(cookies: AstroCookies, production: boolean):
     maxAge: 0,
   });
 }
+
+/** The cookie a redeemed single-use referral link leaves in the partner's browser. */
+export function linkCookieName(production: boolean): string {
+  return production ? '__Host-jmd_link' : 'jmd_link';
+}
+
+/** Sets the link cookie until the link expires (HttpOnly, SameSite=Lax, Secure in production). */
+export function setLinkCookie(
+  cookies: AstroCookies,
+  production: boolean,
+  token: string,
+  expiresAt: string,
+): void {
+  cookies.set(linkCookieName(production), token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: production,
+    path: '/',
+    expires: new Date(expiresAt),
+  });
+}

@@ -3,6 +3,7 @@ import type { Config } from '../config/config';
 import type { Db } from '../db/create-db';
 import { newId } from '../db/ids';
 import { deliverDueMails } from '../notify/outbox.service';
+import { sendDueReminders } from '../referrals/referral.service';
 import { recordJobRun, releaseLease, tryAcquireLease } from './lease';
 
 /** What a job gets to work with. */
@@ -28,8 +29,21 @@ export const mailJob: Job = {
   },
 };
 
-/** Every background job, in the order a run takes them. */
-export const JOBS: Job[] = [mailJob];
+/** Reminds partners of overdue answers (first, then a second time) and flags them on the dashboard. */
+export const remindersJob: Job = {
+  name: 'reminders',
+  async run({ db, config, now }) {
+    const report = await sendDueReminders(db, {
+      baseUrl: config.publicBaseUrl,
+      repeatWorkingDays: config.reminderRepeatWorkingDays,
+      now,
+    });
+    return `${report.first} erste, ${report.second} zweite Erinnerungen`;
+  },
+};
+
+/** Every background job, in the order a run takes them: reminders first, so their mails go out in the same run. */
+export const JOBS: Job[] = [remindersJob, mailJob];
 
 /**
  * How long a job's lease lasts. It must outlast one run (a mail batch is bounded by the SMTP timeouts); the holder

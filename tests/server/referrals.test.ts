@@ -1,0 +1,308 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateToken } from '../../src/lib/auth/token';
+import { createDb, type Db } from '../../src/lib/db/create-db';
+import { DEMO_PASSWORDS, signInOverHttp, startTestServer, type TestServer } from '../helpers/server';
+
+// The referral tracker over HTTP, as the three parties use it: a caseworker opens a case, records consent and
+// sends a referral; the partner with an account answers in the inbox; a partner without one through a link.
+describe('referrals over HTTP', () => {
+  let server: TestServer;
+  let db: Db;
+  let caseworker: string;
+  let otherOffice: string;
+  let partner: string;
+  let coordinator: string;
+  let partnerOrgId: string;
+  let partnerServiceId: string;
+  let linkOrgServiceId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    db = createDb({ databaseUrl: server.databaseUrl });
+    [caseworker, otherOffice, partner, coordinator] = await Promise.all([
+      signInOverHttp(server, 'fachkraft@partnernetz.example', DEMO_PASSWORDS['caseworker']!),
+      signInOverHttp(server, 'fachkraft.moisling@partnernetz.example', DEMO_PASSWORDS['caseworker']!),
+      signInOverHttp(server, 'partner@partnernetz.example', DEMO_PASSWORDS['partner']!),
+      signInOverHttp(server, 'koordination@partnernetz.example', DEMO_PASSWORDS['coordinator']!),
+    ]);
+    const partnerUser = await db
+      .selectFrom('app_user')
+      .select('organization_id')
+      .where('email', '=', 'partner@partnernetz.example')
+      .executeTakeFirstOrThrow();
+    partnerOrgId = partnerUser.organization_id;
+    partnerServiceId = (
+      await db
+        .selectFrom('service')
+        .select('id')
+        .where('organization_id', '=', partnerOrgId)
+        .executeTakeFirstOrThrow()
+    ).id;
+    // A partner organization without accounts, reachable only by e-mail.
+    const withoutAccounts = await db
+      .selectFrom('service')
+      .innerJoin('organization', 'organization.id', 'service.organization_id')
+      .select('service.id')
+      .where('organization.id', '!=', partnerOrgId)
+      .where('organization.email', 'is not', null)
+      .where('service.archived_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    linkOrgServiceId = withoutAccounts.id;
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await server?.stop();
+  });
+
+  const get = (path: string, cookie: string | null) =>
+    fetch(`${server.url}${path}`, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
+  const post = (path: string, cookie: string | null, body: Record<string, string | string[]>) => {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(body)) {
+      for (const v of Array.isArray(value) ? value : [value]) params.append(key, v);
+    }
+    return fetch(`${server.url}${path}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: server.url,
+        ...(cookie ? { cookie } : {}),
+      },
+      body: params,
+    });
+  };
+  const versionOf = (html: string) => /name="version" value="(\d+)"/.exec(html)![1]!;
+
+  async function openCase(): Promise<string> {
+    const response = await post('/faelle/neu', caseworker, {
+      firstName: 'Amira',
+      lastName: 'Beispiel',
+      birthDate: '2008-05-01',
+      phone: '0451 0000 111',
+    });
+    expect(response.status).toBe(303);
+    return /\/faelle\/([a-z2-7]+)\?angelegt/.exec(response.headers.get('location')!)![1]!;
+  }
+
+  async function recordConsent(caseId: string, organizationId: string, categories: string[]) {
+    const response = await post(`/faelle/${caseId}/einwilligung`, caseworker, {
+      recipientOrganizationId: organizationId,
+      categories,
+      purpose: 'Anmeldung zum Kurs',
+      givenOn: new Date().toISOString().slice(0, 10),
+      form: 'written',
+      ageGroup: '16plus',
+      validUntil: `${new Date().getFullYear() + 1}-12-31`,
+    });
+    expect(response.status).toBe(303);
+  }
+
+  async function sendReferral(
+    caseId: string,
+    serviceId: string,
+    extra: Record<string, string | string[]> = {},
+  ) {
+    const body = {
+      caseId,
+      serviceId,
+      purpose: 'language',
+      message: 'Sucht einen Platz im Jugendintegrationskurs ab Januar.',
+      contactMode: 'partner_calls',
+      responseDueOn: `${new Date().getFullYear() + 1}-01-15`,
+      submissionKey: generateToken(),
+      intent: 'send',
+      ...extra,
+    };
+    const response = await post('/vermittlungen/neu', caseworker, body);
+    return { response, body };
+  }
+
+  it('keeps identity data out of case lists and shows it only on request, recording each showing', async () => {
+    const caseId = await openCase();
+    const list = await (await get('/faelle', caseworker)).text();
+    expect(list).not.toContain('Amira');
+    const page = await (await get(`/faelle/${caseId}`, caseworker)).text();
+    expect(page).not.toContain('Amira');
+    const shown = await (await get(`/faelle/${caseId}?anzeigen`, caseworker)).text();
+    expect(shown).toContain('Amira');
+    const reads = await db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'case.identity_read')
+      .where('object_id', '=', caseId)
+      .execute();
+    expect(reads).toHaveLength(1);
+  });
+
+  it('hides a case from another office and from a coordinator (404)', async () => {
+    const caseId = await openCase();
+    expect((await get(`/faelle/${caseId}`, otherOffice)).status).toBe(404);
+    expect((await get(`/faelle/${caseId}?anzeigen`, coordinator)).status).toBe(404);
+    expect((await get(`/faelle/${caseId}`, partner)).status).toBe(404);
+  });
+
+  it('refuses a referral with a too short message in German and keeps what was typed', async () => {
+    const caseId = await openCase();
+    const { response } = await sendReferral(caseId, partnerServiceId, { message: 'kurz' });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('mindestens 10 Zeichen');
+    expect(html).toContain('>kurz</textarea>');
+    expect(await db.selectFrom('referral').select('id').where('case_id', '=', caseId).execute()).toHaveLength(
+      0,
+    );
+  });
+
+  it('refuses to share personal data without consent and sends nothing', async () => {
+    const caseId = await openCase();
+    const { response } = await sendReferral(caseId, partnerServiceId, { sharedCategories: ['name'] });
+    expect(response.status).toBe(422);
+    expect(await response.text()).toContain('keine gültige Einwilligung');
+    expect(await db.selectFrom('referral').select('id').where('case_id', '=', caseId).execute()).toHaveLength(
+      0,
+    );
+  });
+
+  it('runs the loop with a partner account: one referral per form, consented fields only, answer, revocation', async () => {
+    const caseId = await openCase();
+    await recordConsent(caseId, partnerOrgId, ['name']);
+    const { response, body } = await sendReferral(caseId, partnerServiceId, { sharedCategories: ['name'] });
+    expect(response.status).toBe(303);
+    const location = response.headers.get('location')!;
+    const referralId = /\/vermittlungen\/([a-z2-7]+)\?gesendet/.exec(location)![1]!;
+    // The same form sent again (double click, reload) lands on the same referral.
+    const again = await post('/vermittlungen/neu', caseworker, body);
+    expect(again.headers.get('location')).toContain(`/vermittlungen/${referralId}`);
+    expect(await db.selectFrom('referral').select('id').where('case_id', '=', caseId).execute()).toHaveLength(
+      1,
+    );
+
+    // The partner's mail says only that something waits.
+    const mails = await db.selectFrom('outbox').selectAll().where('kind', '=', 'referral.new').execute();
+    expect(mails.length).toBeGreaterThan(0);
+    for (const mail of mails) {
+      expect(mail.body_text).not.toContain('Amira');
+      expect(mail.body_text).not.toContain('Beispiel');
+    }
+
+    const inbox = await (await get('/eingang', partner)).text();
+    expect(inbox).toContain(`/vermittlungen/${referralId}`);
+    const detail = await (await get(`/vermittlungen/${referralId}`, partner)).text();
+    expect(detail).toContain('Amira');
+    expect(detail).not.toContain('0451 0000 111'); // contact details were not shared
+    expect(detail).not.toContain('2008');
+
+    // Other parties do not see it at all.
+    expect((await get(`/vermittlungen/${referralId}`, otherOffice)).status).toBe(404);
+    expect((await get(`/vermittlungen/${referralId}`, coordinator)).status).toBe(404);
+
+    const accepted = await post(`/vermittlungen/${referralId}`, partner, {
+      action: 'accept',
+      version: versionOf(detail),
+    });
+    expect(accepted.status).toBe(200);
+    expect(await accepted.text()).toContain('Neuer Stand: Angenommen');
+
+    // The caseworker acting on the old version gets the conflict and the current state.
+    const stale = await post(`/vermittlungen/${referralId}`, caseworker, {
+      action: 'cancel',
+      reason: 'Doch nicht nötig',
+      version: versionOf(detail),
+    });
+    expect(stale.status).toBe(409);
+    const staleHtml = await stale.text();
+    expect(staleHtml).toContain('inzwischen geändert');
+    expect(staleHtml).toContain('Angenommen');
+
+    // Revoking the consent ends the partner's view of the name at once.
+    const casePage = await (await get(`/faelle/${caseId}`, caseworker)).text();
+    const consentId = /name="consentId" value="([a-z2-7]+)"/.exec(casePage)![1]!;
+    expect(
+      (await post(`/faelle/${caseId}`, caseworker, { action: 'revoke_consent', consentId })).status,
+    ).toBe(200);
+    expect(await (await get(`/vermittlungen/${referralId}`, partner)).text()).not.toContain('Amira');
+  });
+
+  it('refuses an illegal transition with a clear message', async () => {
+    const caseId = await openCase();
+    const { response } = await sendReferral(caseId, partnerServiceId);
+    const referralId = /\/vermittlungen\/([a-z2-7]+)/.exec(response.headers.get('location')!)![1]!;
+    const page = await (await get(`/vermittlungen/${referralId}`, partner)).text();
+    const result = await post(`/vermittlungen/${referralId}`, partner, {
+      action: 'complete',
+      outcome: 'got_help',
+      version: versionOf(page),
+    });
+    expect(result.status).toBe(422);
+    expect(await result.text()).toContain('kann nicht mehr');
+  });
+
+  it('lets a partner without an account answer through a single-use link', async () => {
+    const caseId = await openCase();
+    const { response } = await sendReferral(caseId, linkOrgServiceId);
+    expect(response.status).toBe(303);
+    const referralId = /\/vermittlungen\/([a-z2-7]+)/.exec(response.headers.get('location')!)![1]!;
+    const mail = await db
+      .selectFrom('outbox')
+      .select('body_text')
+      .where('kind', '=', 'referral.link')
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
+    const path = /\/link\/[a-z2-7]{32}/.exec(mail.body_text)![0];
+
+    // GET only shows a button: mail scanners that fetch links do not use it up.
+    expect((await get(path, null)).status).toBe(200);
+    const opened = await post(path, null, {});
+    expect(opened.status).toBe(303);
+    expect(opened.headers.get('location')).toBe('/extern/vermittlung');
+    const cookie = opened.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('jmd_link='))!
+      .split(';')[0]!;
+    expect((await post(path, null, {})).status).toBe(410);
+
+    const view = await (await get('/extern/vermittlung', cookie)).text();
+    expect(view).toContain('Anonyme Anfrage');
+    const accepted = await post('/extern/vermittlung', cookie, {
+      action: 'accept',
+      version: versionOf(view),
+    });
+    expect(accepted.status).toBe(200);
+    const events = await db
+      .selectFrom('referral_event')
+      .select('kind')
+      .where('referral_id', '=', referralId)
+      .execute();
+    expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['viewed', 'accept']));
+    // The link cookie opens nothing else.
+    expect((await get(`/vermittlungen/${referralId}`, cookie)).status).toBe(303);
+  });
+
+  it('prints a handout without any case data', async () => {
+    const caseId = await openCase();
+    const { response } = await sendReferral(caseId, partnerServiceId);
+    const referralId = /\/vermittlungen\/([a-z2-7]+)/.exec(response.headers.get('location')!)![1]!;
+    const code = (
+      await db.selectFrom('case_file').select('code').where('id', '=', caseId).executeTakeFirstOrThrow()
+    ).code;
+    const handout = await get(`/vermittlungen/${referralId}/wegweiser`, caseworker);
+    expect(handout.status).toBe(200);
+    const html = await handout.text();
+    expect(html).toContain('Ihr Wegweiser');
+    expect(html).not.toContain(code);
+    expect(html).not.toContain('Amira');
+    expect(html).not.toContain('Jugendintegrationskurs ab Januar');
+    expect((await get(`/vermittlungen/${referralId}/wegweiser`, partner)).status).toBe(404);
+  });
+
+  it('shows the dashboard with the new referral waiting for an answer', async () => {
+    const html = await (await get('/vermittlungen', caseworker)).text();
+    expect(html).toContain('Warten auf Antwort');
+    expect(html).toMatch(/Laufend \(\d+\)/);
+    const office = await get('/vermittlungen?ansicht=dienststelle', caseworker);
+    expect(office.status).toBe(200);
+    expect((await get('/vermittlungen', partner)).status).toBe(404);
+    expect((await get('/eingang', caseworker)).status).toBe(404);
+  });
+});
