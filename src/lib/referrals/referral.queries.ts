@@ -126,6 +126,21 @@ export async function listReferralEvents(
     .select('app_user.display_name as actor_name')
     .where('referral_id', '=', referralId)
     .orderBy('at')
+    // Events written in one transaction share their time; their causal order is fixed by kind.
+    .orderBy((eb) =>
+      eb
+        .case('referral_event.kind')
+        .when('created')
+        .then(0)
+        .when('send')
+        .then(1)
+        .when('link_sent')
+        .then(2)
+        .when('overdue')
+        .then(3)
+        .else(4)
+        .end(),
+    )
     .orderBy('referral_event.id')
     .execute();
   return rows.map((row) => ({ ...rowToEvent(row), actorName: row.actor_name }));

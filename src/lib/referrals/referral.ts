@@ -307,7 +307,7 @@ export interface ReferralEvent {
 
 /** German labels of timeline events that are not status changes. */
 export const EVENT_LABELS: Record<string, string> = {
-  created: 'Entwurf angelegt',
+  created: 'Angelegt',
   viewed: 'Von der Einrichtung geöffnet',
   appointment: 'Termin vorgeschlagen',
   reminder: 'Erinnerung an die Einrichtung',
