@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { can, type Action, type Actor, type Resource } from '../../src/lib/auth/policy';
+import { can, referralPartyOf, type Action, type Actor, type Resource } from '../../src/lib/auth/policy';
 import type { Role } from '../../src/lib/auth/roles';
 
 const ORG = 'org-own';
@@ -13,6 +13,19 @@ const actor = (role: Role, overrides: Partial<Actor> = {}): Actor => ({
 });
 
 type Row = [Role, Action, string, Resource, boolean];
+
+const referral = (overrides: {
+  senderOfficeId?: string;
+  recipientOrganizationId?: string;
+  status?: string;
+}) =>
+  ({
+    type: 'referral',
+    senderOfficeId: FOREIGN_ORG,
+    recipientOrganizationId: FOREIGN_ORG,
+    status: 'sent',
+    ...overrides,
+  }) as const;
 
 // role × action × ownership → expected decision
 const TABLE: Row[] = [
@@ -68,6 +81,59 @@ const TABLE: Row[] = [
   ['caseworker', 'session.end', 'own session', { type: 'session', userId: 'user-1' }, true],
   ['admin', 'session.end', 'foreign session', { type: 'session', userId: 'user-2' }, false],
   ['partner', 'session.end', 'foreign session', { type: 'session', userId: 'user-2' }, false],
+  // Cases stay with the caseworkers of the owning office.
+  ['caseworker', 'case.create', 'any', { type: 'case', officeId: null }, true],
+  ['partner', 'case.create', 'any', { type: 'case', officeId: null }, false],
+  ['coordinator', 'case.create', 'any', { type: 'case', officeId: null }, false],
+  ['admin', 'case.create', 'any', { type: 'case', officeId: null }, false],
+  ['caseworker', 'case.read', 'own office', { type: 'case', officeId: ORG }, true],
+  ['caseworker', 'case.read', 'foreign office', { type: 'case', officeId: FOREIGN_ORG }, false],
+  ['caseworker', 'case.read', 'no office', { type: 'case', officeId: null }, false],
+  ['partner', 'case.read', 'own org', { type: 'case', officeId: ORG }, false],
+  ['coordinator', 'case.read', 'own org', { type: 'case', officeId: ORG }, false],
+  ['admin', 'case.read', 'own org', { type: 'case', officeId: ORG }, false],
+  ['caseworker', 'case.update', 'own office', { type: 'case', officeId: ORG }, true],
+  ['caseworker', 'case.update', 'foreign office', { type: 'case', officeId: FOREIGN_ORG }, false],
+  ['partner', 'case.update', 'own org', { type: 'case', officeId: ORG }, false],
+  ['admin', 'case.update', 'own org', { type: 'case', officeId: ORG }, false],
+  ['caseworker', 'case.read', 'a directory', { type: 'directory' }, false],
+  // The partner's inbox and the caseworker's dashboard.
+  ['partner', 'referral.inbox', 'any', { type: 'directory' }, true],
+  ['caseworker', 'referral.inbox', 'any', { type: 'directory' }, false],
+  ['coordinator', 'referral.inbox', 'any', { type: 'directory' }, false],
+  ['admin', 'referral.inbox', 'any', { type: 'directory' }, false],
+  ['caseworker', 'referral.dashboard', 'any', { type: 'directory' }, true],
+  ['partner', 'referral.dashboard', 'any', { type: 'directory' }, false],
+  ['coordinator', 'referral.dashboard', 'any', { type: 'directory' }, false],
+  ['admin', 'referral.dashboard', 'any', { type: 'directory' }, false],
+  // Referrals: only the two parties.
+  ['caseworker', 'referral.read', 'sent by own office', referral({ senderOfficeId: ORG }), true],
+  [
+    'caseworker',
+    'referral.act',
+    'own office draft',
+    referral({ senderOfficeId: ORG, status: 'draft' }),
+    true,
+  ],
+  ['caseworker', 'referral.read', 'sent by foreign office', referral({}), false],
+  ['partner', 'referral.read', 'addressed to own org', referral({ recipientOrganizationId: ORG }), true],
+  ['partner', 'referral.act', 'addressed to own org', referral({ recipientOrganizationId: ORG }), true],
+  [
+    'partner',
+    'referral.read',
+    'draft addressed to own org',
+    referral({ recipientOrganizationId: ORG, status: 'draft' }),
+    false,
+  ],
+  ['partner', 'referral.read', 'addressed to foreign org', referral({}), false],
+  ['admin', 'referral.read', 'own office', referral({ senderOfficeId: ORG }), false],
+  ['coordinator', 'referral.read', 'own org', referral({ recipientOrganizationId: ORG }), false],
+  // The outbox is the admin's.
+  ['admin', 'mail.manage', 'any', { type: 'outbox' }, true],
+  ['coordinator', 'mail.manage', 'any', { type: 'outbox' }, false],
+  ['caseworker', 'mail.manage', 'any', { type: 'outbox' }, false],
+  ['partner', 'mail.manage', 'any', { type: 'outbox' }, false],
+  ['admin', 'mail.manage', 'a directory', { type: 'directory' }, false],
 ];
 
 describe('policy', () => {
@@ -89,5 +155,89 @@ describe('policy', () => {
 
   it('denies an action applied to the wrong resource type', () => {
     expect(can(actor('admin'), 'audit.read', { type: 'directory' })).toBe(false);
+  });
+});
+
+describe('referralPartyOf', () => {
+  const STATUSES = [
+    'draft',
+    'sent',
+    'accepted',
+    'declined',
+    'cancelled',
+    'in_progress',
+    'on_hold',
+    'completed',
+    'failed',
+    'entered_in_error',
+  ];
+  const addressed = (status: string) => ({
+    senderOfficeId: 'office',
+    recipientOrganizationId: 'partner-org',
+    status,
+  });
+
+  it.each(STATUSES)(
+    'a caseworker of the sending office is the caseworker party of a %s referral',
+    (status) => {
+      expect(referralPartyOf(actor('caseworker', { organizationId: 'office' }), addressed(status))).toBe(
+        'caseworker',
+      );
+    },
+  );
+
+  it.each(STATUSES.filter((status) => status !== 'draft'))(
+    'partner staff of the recipient are the partner party of a %s referral',
+    (status) => {
+      expect(referralPartyOf(actor('partner', { organizationId: 'partner-org' }), addressed(status))).toBe(
+        'partner',
+      );
+    },
+  );
+
+  it('partner staff of the recipient are no party to a draft', () => {
+    expect(
+      referralPartyOf(actor('partner', { organizationId: 'partner-org' }), addressed('draft')),
+    ).toBeNull();
+  });
+
+  it('partner staff of another organization are no party', () => {
+    expect(referralPartyOf(actor('partner', { organizationId: 'other-org' }), addressed('sent'))).toBeNull();
+  });
+
+  it('a caseworker of another office is no party', () => {
+    expect(
+      referralPartyOf(actor('caseworker', { organizationId: 'other-office' }), addressed('sent')),
+    ).toBeNull();
+  });
+
+  it('a partner account in the sending office is not a caseworker party', () => {
+    expect(referralPartyOf(actor('partner', { organizationId: 'office' }), addressed('sent'))).toBeNull();
+  });
+
+  it('a caseworker account in the recipient organization is not a partner party', () => {
+    expect(
+      referralPartyOf(actor('caseworker', { organizationId: 'partner-org' }), addressed('sent')),
+    ).toBeNull();
+  });
+
+  it.each(['coordinator', 'admin'] as const)('a %s is no party, not even in either organization', (role) => {
+    for (const organizationId of ['office', 'partner-org']) {
+      expect(referralPartyOf(actor(role, { organizationId }), addressed('sent'))).toBeNull();
+    }
+  });
+
+  it('a deactivated caseworker or partner is no party', () => {
+    expect(
+      referralPartyOf(actor('caseworker', { organizationId: 'office', active: false }), addressed('sent')),
+    ).toBeNull();
+    expect(
+      referralPartyOf(actor('partner', { organizationId: 'partner-org', active: false }), addressed('sent')),
+    ).toBeNull();
+  });
+
+  it('a missing actor is no party', () => {
+    expect(referralPartyOf(null, addressed('sent'))).toBeNull();
+    expect(referralPartyOf(undefined, addressed('sent'))).toBeNull();
   });
 });
