@@ -16,7 +16,7 @@ import {
 import { findPlanStep } from '../../src/lib/cases/case.queries';
 import { addPlanStep, createCase, recordConsent, revokeConsent } from '../../src/lib/cases/case.service';
 import { ReferralFormSchema, type Referral } from '../../src/lib/referrals/referral';
-import { findReferral, listReferrals } from '../../src/lib/referrals/referral.queries';
+import { findReferral, listReferralEvents, listReferrals } from '../../src/lib/referrals/referral.queries';
 import { findLinkAccess, openReferralLink } from '../../src/lib/referrals/referral-link';
 import {
   createReferral,
@@ -300,6 +300,23 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
         for (const secret of [caseFile.code, 'Amira', 'Haddad', SERVICE_NAME, 'Sprachschule', 'Lübeck']) {
           expect(`${mail.subject}\n${mail.body_text}`).not.toContain(secret);
         }
+      }
+    });
+
+    it('the timeline lists the creation before the sending, although both share one moment', async () => {
+      // Event ids are random, so a few referrals make a tie broken by id show up.
+      for (let i = 0; i < 6; i += 1) {
+        const referral = await send();
+        const kinds = (await listReferralEvents(test.db, referral.id)).map((event) => event.kind);
+        expect(kinds).toEqual(['created', 'send']);
+      }
+    });
+
+    it('the timeline of a link referral reads created, send, link sent', async () => {
+      for (let i = 0; i < 4; i += 1) {
+        const referral = await send({ serviceId: serviceC });
+        const kinds = (await listReferralEvents(test.db, referral.id)).map((event) => event.kind);
+        expect(kinds).toEqual(['created', 'send', 'link_sent']);
       }
     });
 
@@ -1311,9 +1328,8 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
         reminderCount: 1,
         overdueSince: '2026-12-04T07:00:00.000Z',
       });
-      const kinds = (await eventsOf(referral.id)).map((event) => event.kind);
-      expect(kinds.filter((kind) => kind === 'overdue')).toHaveLength(1);
-      expect(kinds.filter((kind) => kind === 'reminder')).toHaveLength(1);
+      const kinds = (await listReferralEvents(test.db, referral.id)).map((event) => event.kind);
+      expect(kinds).toEqual(['created', 'send', 'overdue', 'reminder']);
     });
 
     it('the next run on the same day sends no second reminder', async () => {
