@@ -10,6 +10,7 @@ import { loadConfig, ConfigError } from '../src/lib/config/config';
 import { createDb } from '../src/lib/db/create-db';
 import { migrateToLatest } from '../src/lib/db/migrator';
 import { isDatabaseEmpty, seedSampleRegion } from '../db/seed/seed';
+import { seedSampleReferrals } from '../db/seed/sample-referrals';
 import { printDemoLogins, progressBar } from './cli';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -53,6 +54,7 @@ const db = createDb(config);
 await migrateToLatest(db);
 if (config.seedOnEmpty && (await isDatabaseEmpty(db))) {
   const logins = await seedSampleRegion(db, { onProgress: progressBar('Beispielregion Lübeck') });
+  await seedSampleReferrals(db, config.publicBaseUrl);
   if (config.isProduction) console.log('Beispielregion geladen (Produktionsmodus: keine Demo-Passwörter).');
   else printDemoLogins(logins, config.publicBaseUrl);
 }

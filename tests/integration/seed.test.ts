@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, testDialects } from '../helpers/db';
 import { seedSampleRegion, isDatabaseEmpty } from '../../db/seed/seed';
+import { seedSampleReferrals } from '../../db/seed/sample-referrals';
 import { signIn } from '../../src/lib/auth/sign-in.service';
 import { PARTNER_CATEGORIES } from '../../src/lib/directory/organization';
 import { listOrganizations } from '../../src/lib/directory/organization.queries';
@@ -64,5 +65,32 @@ describe.each(testDialects)('sample region on $name', (dialect) => {
       });
       expect(result.ok).toBe(true);
     }
+  });
+
+  it('adds sample referrals for the demo: one new for the demo partner, one answered, one overdue with a link mail', async () => {
+    expect(await seedSampleReferrals(test.db, 'http://localhost:4321')).toBe(3);
+    const partner = await test.db
+      .selectFrom('app_user')
+      .select('organization_id')
+      .where('email', '=', 'partner@partnernetz.example')
+      .executeTakeFirstOrThrow();
+    const referrals = await test.db.selectFrom('referral').selectAll().execute();
+    const today = new Date().toISOString().slice(0, 10);
+    expect(
+      referrals
+        .filter((r) => r.recipient_organization_id === partner.organization_id)
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual(['accepted', 'sent']);
+    expect(referrals.filter((r) => r.status === 'sent' && r.response_due_on < today)).toHaveLength(1);
+    const linkMails = await test.db
+      .selectFrom('outbox')
+      .select('body_text')
+      .where('kind', '=', 'referral.link')
+      .execute();
+    expect(linkMails).toHaveLength(1);
+    expect(linkMails[0]!.body_text).toMatch(/\/link\/[a-z2-7]{32}/);
+    const names = await test.db.selectFrom('case_identity').select('first_name').execute();
+    expect(names.every((n) => n.first_name?.endsWith('(Beispiel)'))).toBe(true);
   });
 });
