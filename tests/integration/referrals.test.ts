@@ -15,7 +15,7 @@ import {
 } from '../../src/lib/cases/case';
 import { findPlanStep } from '../../src/lib/cases/case.queries';
 import { addPlanStep, createCase, recordConsent, revokeConsent } from '../../src/lib/cases/case.service';
-import { ReferralFormSchema, type Referral } from '../../src/lib/referrals/referral';
+import { isOverdue, ReferralFormSchema, type Referral } from '../../src/lib/referrals/referral';
 import { findReferral, listReferralEvents, listReferrals } from '../../src/lib/referrals/referral.queries';
 import { findLinkAccess, openReferralLink } from '../../src/lib/referrals/referral-link';
 import {
@@ -1303,6 +1303,24 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       return { partner, referral, mailsTo };
     }
 
+    it('sends no reminder once the partner proposed an appointment, even before accepting', async () => {
+      const { partner, referral, mailsTo } = await dueReferral();
+      const proposed = await proposeAppointment(
+        test.db,
+        referral.id,
+        referral.version,
+        { at: '2026-12-10T09:00:00.000Z', note: null },
+        asUser(partner.user!),
+        ctx(at('2026-12-02T10:00:00Z')),
+      );
+      expect(proposed.ok).toBe(true);
+      const { mails } = await run('2026-12-07T07:00:00Z');
+      expect(mailsTo(mails)).toEqual([]);
+      const current = (await findReferral(test.db, referral.id))!;
+      expect(current.reminderCount).toBe(0);
+      expect(isOverdue(current, '2026-12-07')).toBe(false);
+    });
+
     it('sends nothing while the answer is not yet due', async () => {
       const { referral, mailsTo } = await dueReferral();
       const { mails } = await run('2026-12-03T20:00:00Z');
@@ -1468,6 +1486,33 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       const audit = await auditOf(referral.id, 'referral.read');
       expect(audit).toHaveLength(1);
       expect(audit[0]).toMatchObject({ actor_user_id: caseworker.id });
+    });
+  });
+
+  describe('who may refer, and drafts sent late', () => {
+    it('refuses a referral by a coordinator even for a case of their own organization', async () => {
+      const caseFile = await newCase();
+      const result = await createReferral(
+        test.db,
+        form(caseFile.id, serviceA),
+        { ...coordinator, organizationId: caseFile.officeId },
+        ctx(),
+      );
+      expect(result).toEqual({ ok: false, kind: 'not_found' });
+    });
+
+    it('gives a draft sent after its answer date a fresh answer date from today', async () => {
+      const draft = await send({ form: { intent: 'draft', responseDueOn: '2026-12-02' } });
+      const sent = await transitionReferral(
+        test.db,
+        draft.id,
+        draft.version,
+        'send',
+        {},
+        asUser(caseworker),
+        ctx(at('2026-12-10T09:00:00Z')),
+      );
+      expect(sent.ok && sent.value.responseDueOn).toBe('2026-12-17');
     });
   });
 });

@@ -21,6 +21,7 @@ import { findService } from '../directory/service.queries';
 import {
   addWorkingDays,
   APPOINTMENT_STATUSES,
+  DEFAULT_ANSWER_WORKING_DAYS,
   decideTransition,
   LINK_STATUSES,
   REFERRAL_STATUS_LABELS,
@@ -195,6 +196,8 @@ export async function createReferral(
     if (existing.senderUserId !== actor.id) return { ok: false, kind: 'not_found' };
     return { ok: true, value: { referral: existing, created: false, channel: null } };
   }
+  // Only caseworkers refer: anyone else could create a referral that no page would then show them.
+  if (actor.role !== 'caseworker' || !actor.active) return { ok: false, kind: 'not_found' };
   const errors: Record<string, string> = {};
   const caseFile = await findCase(db, input.caseId);
   if (!caseFile || caseFile.officeId !== actor.organizationId) {
@@ -343,6 +346,11 @@ export async function transitionReferral(
       outcome: decision.outcome,
       updated_at: at,
       sent_at: action === 'send' ? at : referral.sentAt,
+      // A draft sent after its answer date would be overdue at once: it gets the default time from today.
+      response_due_on:
+        action === 'send' && referral.responseDueOn < todayInGermany(now)
+          ? addWorkingDays(todayInGermany(now), DEFAULT_ANSWER_WORKING_DAYS)
+          : referral.responseDueOn,
       answered_at: firstAnswer ? at : referral.answeredAt,
       overdue_since: decision.to === 'sent' ? referral.overdueSince : null,
     });
@@ -703,6 +711,8 @@ export async function sendDueReminders(
     .selectAll()
     .where('status', '=', 'sent')
     .where('response_due_on', '<', today)
+    // A partner who proposed an appointment has answered, even before accepting: no reminder for that.
+    .where('answered_at', 'is', null)
     .where('reminder_count', '<', 2)
     .orderBy('response_due_on')
     .limit(500)

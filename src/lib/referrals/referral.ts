@@ -317,9 +317,12 @@ export const EVENT_LABELS: Record<string, string> = {
   consent_revoked: 'Einwilligung widerrufen',
 };
 
-/** Whether a referral waits for the partner's first answer beyond its due date. */
-export function isOverdue(referral: Pick<Referral, 'status' | 'responseDueOn'>, today: string): boolean {
-  return referral.status === 'sent' && referral.responseDueOn < today;
+/** Whether a referral waits for the partner's first answer beyond its due date (a proposed appointment answers). */
+export function isOverdue(
+  referral: Pick<Referral, 'status' | 'responseDueOn' | 'answeredAt'>,
+  today: string,
+): boolean {
+  return referral.status === 'sent' && referral.answeredAt === null && referral.responseDueOn < today;
 }
 
 const SENSITIVE_HINT =
