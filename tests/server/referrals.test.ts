@@ -279,6 +279,21 @@ describe('referrals over HTTP', () => {
     expect((await get(`/vermittlungen/${referralId}`, cookie)).status).toBe(303);
   });
 
+  it('lets the admin filter the audit log for referrals, naming link access and the consent relied on', async () => {
+    const admin = await signInOverHttp(server, 'admin@partnernetz.example', DEMO_PASSWORDS['admin']!);
+    const html = await (await get('/admin/protokoll?objekt=referral', admin)).text();
+    expect(html).toContain('Vermittlung angesehen');
+    expect(html).toContain('Freigegebene Daten angesehen');
+    expect(html).toContain('Einrichtung (über Einmal-Link)');
+    expect(html).not.toContain('Amira');
+    const withConsent = await db
+      .selectFrom('audit_log')
+      .select('consent_id')
+      .where('action', '=', 'referral.personal_data_read')
+      .executeTakeFirstOrThrow();
+    expect(html).toContain(`<code>${withConsent.consent_id!.slice(0, 8)}</code>`);
+  });
+
   it('prints a handout without any case data', async () => {
     const caseId = await openCase();
     const { response } = await sendReferral(caseId, partnerServiceId);
