@@ -1,12 +1,6 @@
 import type { Db } from '../db/create-db';
 import type { Actor } from '../auth/policy';
-import {
-  ACTION_LABELS,
-  REFERRAL_STATUS_LABELS,
-  TRANSITION_ACTIONS,
-  type Referral,
-  type TransitionAction,
-} from './referral';
+import { REFERRAL_STATUS_LABELS, TRANSITION_ACTIONS, type Referral, type TransitionAction } from './referral';
 import {
   proposeAppointment,
   resendReferralLink,
@@ -71,7 +65,7 @@ export async function handleReferralPost(
     if (result.ok) {
       return {
         status: 200,
-        success: `Erledigt: „${ACTION_LABELS[action as TransitionAction]}“. Neuer Stand: ${REFERRAL_STATUS_LABELS[result.value.status]}.`,
+        success: `Gespeichert. Neuer Stand: ${REFERRAL_STATUS_LABELS[result.value.status]}.`,
         errors: {},
         referral: result.value,
       };

@@ -70,6 +70,11 @@ export const ACTION_LABELS: Record<TransitionAction, string> = {
   enter_in_error: 'Als irrtümlich markieren',
 };
 
+/** The button label for one party: a partner breaks off ("Abbrechen") what a caseworker withdraws. */
+export function actionLabel(action: TransitionAction, party: ReferralParty): string {
+  return action === 'cancel' && party === 'partner' ? 'Abbrechen' : ACTION_LABELS[action];
+}
+
 /** Outcome codes (findhelp-style). */
 export const OUTCOMES = [
   'got_help',
