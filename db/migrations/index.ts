@@ -3,6 +3,7 @@ import * as m20261122_1540 from './2026_11_22_1540_create_foundation';
 import * as m20261123_1600 from './2026_11_23_1600_create_directory';
 import * as m20261123_1700 from './2026_11_23_1700_create_search_change';
 import * as m20261201_0300 from './2026_12_01_0300_create_referrals';
+import * as m20261201_0400 from './2026_12_01_0400_widen_referral_indexes';
 
 /** All migrations in order; listed statically so the built server bundles them too. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_23_1600_create_directory': m20261123_1600,
   '2026_11_23_1700_create_search_change': m20261123_1700,
   '2026_12_01_0300_create_referrals': m20261201_0300,
+  '2026_12_01_0400_widen_referral_indexes': m20261201_0400,
 };

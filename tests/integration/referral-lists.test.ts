@@ -1,0 +1,332 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, testDialects } from '../helpers/db';
+import { createTestUser } from '../helpers/factories';
+import { seedSampleRegion } from '../../db/seed/seed';
+import { insertSyntheticReferrals } from '../../db/seed/synthetic-referrals';
+import { CaseIdentitySchema, todayInGermany } from '../../src/lib/cases/case';
+import { createCase } from '../../src/lib/cases/case.service';
+import { findUserById } from '../../src/lib/auth/auth.queries';
+import { newId } from '../../src/lib/db/ids';
+import { ReferralFormSchema } from '../../src/lib/referrals/referral';
+import {
+  createReferral,
+  proposeAppointment,
+  transitionReferral,
+} from '../../src/lib/referrals/referral.service';
+import type { ReferralRow } from '../../src/lib/referrals/referral.table';
+import {
+  countReferralGroups,
+  listAnswersSince,
+  listReferrals,
+  type ReferralGroup,
+  type ReferralScope,
+} from '../../src/lib/referrals/referral.queries';
+
+// The dashboard's lists pick their page of ids from an index before joining names; these tests hold them to the
+// plain definition: filter by scope and group, sort, cut the page. The reference is computed here in JavaScript.
+const NOW = new Date('2026-12-01T09:00:00.000Z');
+const TODAY = todayInGermany(NOW);
+const GROUPS: ReferralGroup[] = ['overdue', 'waiting', 'running', 'closed', 'draft', 'all'];
+const RUNNING = ['accepted', 'in_progress', 'on_hold'];
+const CLOSED = ['declined', 'cancelled', 'completed', 'failed', 'entered_in_error'];
+
+function inGroup(row: ReferralRow, group: ReferralGroup): boolean {
+  switch (group) {
+    case 'overdue':
+      return row.status === 'sent' && row.response_due_on < TODAY;
+    case 'waiting':
+      return row.status === 'sent' && row.response_due_on >= TODAY;
+    case 'running':
+      return RUNNING.includes(row.status);
+    case 'closed':
+      return CLOSED.includes(row.status);
+    case 'draft':
+      return row.status === 'draft';
+    case 'all':
+      return true;
+  }
+}
+
+function inScope(row: ReferralRow, scope: ReferralScope): boolean {
+  switch (scope.kind) {
+    case 'sender':
+      return row.sender_office_id === scope.officeId && row.sender_user_id === scope.userId;
+    case 'office':
+      return row.sender_office_id === scope.officeId;
+    case 'recipient':
+      return row.recipient_organization_id === scope.organizationId && row.status !== 'draft';
+    case 'case':
+      return row.case_id === scope.caseId;
+  }
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function expectedPage(
+  rows: ReferralRow[],
+  scope: ReferralScope,
+  group: ReferralGroup,
+  limit: number,
+  offset: number,
+): string[] {
+  const newestFirst = group === 'closed' || group === 'all';
+  return rows
+    .filter((row) => inScope(row, scope) && inGroup(row, group))
+    .sort((a, b) =>
+      newestFirst
+        ? compare(b.updated_at, a.updated_at) || compare(a.id, b.id)
+        : compare(a.response_due_on, b.response_due_on) ||
+          compare(a.created_at, b.created_at) ||
+          compare(a.id, b.id),
+    )
+    .slice(offset, offset + limit)
+    .map((row) => row.id);
+}
+
+describe.each(testDialects)('referral lists on $name', (dialect) => {
+  let test: Awaited<ReturnType<typeof createTestDb>>;
+  let rows: ReferralRow[];
+  let scopes: [string, ReferralScope][];
+
+  beforeAll(async () => {
+    test = await createTestDb(dialect);
+    const db = test.db;
+    await seedSampleRegion(db);
+    const caseworkers = await db
+      .selectFrom('app_user')
+      .select(['id', 'organization_id', 'email'])
+      .where('role', '=', 'caseworker')
+      .orderBy('email')
+      .execute();
+    const main = caseworkers.find((c) => c.email === 'fachkraft@partnernetz.example')!;
+    const other = caseworkers.find((c) => c.email !== 'fachkraft@partnernetz.example')!;
+    const colleague = await createTestUser(db, { organizationId: main.organization_id, password: null });
+    await insertSyntheticReferrals(db, {
+      officeId: main.organization_id,
+      caseworkerId: main.id,
+      colleagueIds: [colleague.id],
+      count: 300,
+      now: NOW,
+    });
+    // A second office sends to the same partners: no list of the first may show its referrals.
+    await insertSyntheticReferrals(db, {
+      officeId: other.organization_id,
+      caseworkerId: other.id,
+      count: 60,
+      seed: 7,
+      now: NOW,
+    });
+    rows = await db.selectFrom('referral').selectAll().execute();
+    const busiest = (key: (row: ReferralRow) => string) => {
+      const counts = new Map<string, number>();
+      for (const row of rows) counts.set(key(row), (counts.get(key(row)) ?? 0) + 1);
+      return [...counts].sort((x, y) => y[1] - x[1])[0]![0];
+    };
+    const busiestRecipient = busiest((row) => row.recipient_organization_id);
+    const busiestCase = busiest((row) => row.case_id);
+    scopes = [
+      ['own', { kind: 'sender', userId: main.id, officeId: main.organization_id }],
+      ['colleague', { kind: 'sender', userId: colleague.id, officeId: main.organization_id }],
+      ['office', { kind: 'office', officeId: main.organization_id }],
+      ['other office', { kind: 'office', officeId: other.organization_id }],
+      ['recipient', { kind: 'recipient', organizationId: busiestRecipient }],
+      ['case', { kind: 'case', caseId: busiestCase }],
+    ];
+  });
+  afterAll(async () => test?.drop());
+
+  it('returns the same pages as filtering, sorting and cutting all referrals, in every scope and group', async () => {
+    for (const [name, scope] of scopes) {
+      for (const group of GROUPS) {
+        for (const [limit, offset] of [
+          [25, 0],
+          [10, 10],
+          [200, 0],
+        ] as const) {
+          const listed = await listReferrals(test.db, scope, group, TODAY, { limit, offset });
+          expect(
+            listed.map((item) => item.id),
+            `${name} ${group} ${limit}/${offset}`,
+          ).toEqual(expectedPage(rows, scope, group, limit, offset));
+        }
+      }
+    }
+  });
+
+  it('fills every list item with the referral and the names to show', async () => {
+    const scope = scopes[0]![1];
+    const [item] = await listReferrals(test.db, scope, 'all', TODAY, { limit: 1 });
+    const row = rows.find((r) => r.id === item!.id)!;
+    const names = await test.db
+      .selectFrom('referral')
+      .innerJoin('case_file', 'case_file.id', 'referral.case_id')
+      .innerJoin('service', 'service.id', 'referral.service_id')
+      .innerJoin('organization as recipient', 'recipient.id', 'referral.recipient_organization_id')
+      .innerJoin('organization as office', 'office.id', 'referral.sender_office_id')
+      .innerJoin('app_user as sender', 'sender.id', 'referral.sender_user_id')
+      .select([
+        'case_file.code',
+        'service.name as service',
+        'recipient.name as recipient',
+        'office.name as office',
+        'sender.display_name as sender',
+      ])
+      .where('referral.id', '=', row.id)
+      .executeTakeFirstOrThrow();
+    expect(item).toMatchObject({
+      id: row.id,
+      caseId: row.case_id,
+      status: row.status,
+      responseDueOn: row.response_due_on,
+      updatedAt: row.updated_at,
+      version: Number(row.version),
+      caseCode: names.code,
+      serviceName: names.service,
+      recipientName: names.recipient,
+      senderOfficeName: names.office,
+      senderName: names.sender,
+    });
+  });
+
+  it('counts each group as the lists define it', async () => {
+    for (const [name, scope] of scopes) {
+      const counts = await countReferralGroups(test.db, scope, TODAY);
+      const expected = Object.fromEntries(
+        (['overdue', 'waiting', 'running', 'closed', 'draft'] as const).map((group) => [
+          group,
+          rows.filter((row) => inScope(row, scope) && inGroup(row, group)).length,
+        ]),
+      );
+      expect(counts, name).toEqual(expected);
+    }
+  });
+
+  it('lists the newest partner answers of the scope since a time, without views', async () => {
+    const events = await test.db
+      .selectFrom('referral_event')
+      .select(['referral_id', 'at', 'kind', 'actor_kind'])
+      .execute();
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    for (const sinceDays of [3, 30, 400]) {
+      const since = new Date(NOW.getTime() - sinceDays * 86_400_000).toISOString();
+      for (const [name, scope] of scopes) {
+        const answers = await listAnswersSince(test.db, scope, since, 10);
+        const expected = events
+          .filter(
+            (e) =>
+              (e.actor_kind === 'partner' || e.actor_kind === 'partner_link') &&
+              e.kind !== 'viewed' &&
+              e.at > since &&
+              inScope(byId.get(e.referral_id)!, scope),
+          )
+          .sort((a, b) => compare(b.at, a.at))
+          .slice(0, 10);
+        // Answers at the same instant come in any order.
+        expect(
+          answers
+            .map((a) => `${a.answerAt} ${a.id} ${a.answerKind}`)
+            .sort()
+            .reverse(),
+          `${name} seit ${sinceDays} Tagen`,
+        ).toEqual(
+          expected
+            .map((e) => `${e.at} ${e.referral_id} ${e.kind}`)
+            .sort()
+            .reverse(),
+        );
+      }
+    }
+  });
+
+  it('finds the answers the services write: an appointment and a status change, each from its moment on', async () => {
+    const db = test.db;
+    const caseworker = (await findUserById(
+      db,
+      (
+        await db
+          .selectFrom('app_user')
+          .select('id')
+          .where('email', '=', 'fachkraft@partnernetz.example')
+          .executeTakeFirstOrThrow()
+      ).id,
+    ))!;
+    const partner = (await findUserById(
+      db,
+      (
+        await db
+          .selectFrom('app_user')
+          .select('id')
+          .where('email', '=', 'partner@partnernetz.example')
+          .executeTakeFirstOrThrow()
+      ).id,
+    ))!;
+    const service = await db
+      .selectFrom('service')
+      .select('id')
+      .where('organization_id', '=', partner.organizationId)
+      .executeTakeFirstOrThrow();
+    const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
+    const ctx = (minutes: number) => ({
+      baseUrl: 'https://partnernetz.test',
+      requestId: null,
+      now: at(minutes),
+    });
+    const actor = { ...caseworker, active: true };
+    const caseFile = await createCase(db, CaseIdentitySchema.parse({}), {
+      actor,
+      requestId: null,
+      now: at(1),
+    });
+    const created = await createReferral(
+      db,
+      ReferralFormSchema.parse({
+        caseId: caseFile.id,
+        serviceId: service.id,
+        purpose: 'language',
+        message: 'Sucht einen Platz im Sprachkurs, vormittags.',
+        contactMode: 'partner_calls',
+        responseDueOn: '2026-12-08',
+        submissionKey: newId(),
+      }),
+      actor,
+      ctx(2),
+    );
+    if (!created.ok) throw new Error(JSON.stringify(created));
+    const partnerSide = { kind: 'user' as const, user: { ...partner, active: true } };
+    const proposed = await proposeAppointment(
+      db,
+      created.value.referral.id,
+      created.value.referral.version,
+      { at: '2026-12-10T09:00:00.000Z', note: null },
+      partnerSide,
+      ctx(3),
+    );
+    if (!proposed.ok) throw new Error(JSON.stringify(proposed));
+    const scope: ReferralScope = {
+      kind: 'sender',
+      userId: caseworker.id,
+      officeId: caseworker.organizationId,
+    };
+    const answersSince = async (minutes: number) =>
+      (await listAnswersSince(db, scope, at(minutes).toISOString(), 10)).map((a) => [a.id, a.answerKind]);
+    const id = created.value.referral.id;
+    // The appointment alone answers: it must be found before anything else changes the referral.
+    expect(await answersSince(2.5)).toEqual([[id, 'appointment']]);
+    const accepted = await transitionReferral(
+      db,
+      created.value.referral.id,
+      proposed.value.version,
+      'accept',
+      {},
+      partnerSide,
+      ctx(4),
+    );
+    if (!accepted.ok) throw new Error(JSON.stringify(accepted));
+    expect(await answersSince(2.5)).toEqual([
+      [id, 'accept'],
+      [id, 'appointment'],
+    ]);
+    expect(await answersSince(3.5)).toEqual([[id, 'accept']]);
+    expect(await answersSince(4.5)).toEqual([]);
+  });
+});
