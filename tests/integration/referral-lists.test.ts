@@ -32,10 +32,11 @@ const CLOSED = ['declined', 'cancelled', 'completed', 'failed', 'entered_in_erro
 
 function inGroup(row: ReferralRow, group: ReferralGroup): boolean {
   switch (group) {
+    // A proposed appointment answers a referral: past its due date it waits, it is not overdue.
     case 'overdue':
-      return row.status === 'sent' && row.response_due_on < TODAY;
+      return row.status === 'sent' && row.response_due_on < TODAY && row.answered_at === null;
     case 'waiting':
-      return row.status === 'sent' && row.response_due_on >= TODAY;
+      return row.status === 'sent' && (row.response_due_on >= TODAY || row.answered_at !== null);
     case 'running':
       return RUNNING.includes(row.status);
     case 'closed':
@@ -116,6 +117,24 @@ describe.each(testDialects)('referral lists on $name', (dialect) => {
       seed: 7,
       now: NOW,
     });
+    // Some unanswered referrals past their due date got an appointment proposal: answered, so no longer overdue.
+    const overdue = await db
+      .selectFrom('referral')
+      .select('id')
+      .where('status', '=', 'sent')
+      .where('response_due_on', '<', TODAY)
+      .orderBy('id')
+      .execute();
+    expect(overdue.length).toBeGreaterThan(4);
+    await db
+      .updateTable('referral')
+      .set({ answered_at: NOW.toISOString() })
+      .where(
+        'id',
+        'in',
+        overdue.filter((_, index) => index % 2 === 0).map((row) => row.id),
+      )
+      .execute();
     rows = await db.selectFrom('referral').selectAll().execute();
     const busiest = (key: (row: ReferralRow) => string) => {
       const counts = new Map<string, number>();

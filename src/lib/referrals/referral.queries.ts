@@ -259,11 +259,19 @@ export async function listReferrals(
   // in a second query: as a subquery of the six-table list query it costs PostgreSQL more planning than it saves.
   let query = db.selectFrom('referral').select('referral.id').where(inScope(scope));
   switch (group) {
+    // Overdue as isOverdue() says: unanswered past the due date (a proposed appointment is an answer).
     case 'overdue':
-      query = query.where('referral.status', '=', 'sent').where('referral.response_due_on', '<', today);
+      query = query
+        .where('referral.status', '=', 'sent')
+        .where('referral.response_due_on', '<', today)
+        .where('referral.answered_at', 'is', null);
       break;
     case 'waiting':
-      query = query.where('referral.status', '=', 'sent').where('referral.response_due_on', '>=', today);
+      query = query
+        .where('referral.status', '=', 'sent')
+        .where((eb) =>
+          eb.or([eb('referral.response_due_on', '>=', today), eb('referral.answered_at', 'is not', null)]),
+        );
       break;
     case 'running':
       query = query.where('referral.status', 'in', ['accepted', 'in_progress', 'on_hold']);
@@ -314,7 +322,16 @@ export async function countReferralGroups(
     .select(['referral.status as status'])
     .select((eb) => [
       eb.fn
-        .sum<number>(eb.case().when('referral.response_due_on', '<', today).then(1).else(0).end())
+        .sum<number>(
+          eb
+            .case()
+            .when(
+              eb.and([eb('referral.response_due_on', '<', today), eb('referral.answered_at', 'is', null)]),
+            )
+            .then(1)
+            .else(0)
+            .end(),
+        )
         .as('overdue'),
       eb.fn.countAll<number>().as('n'),
     ])
