@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 // The caseworker dashboard on an office with 10,000 referrals (docs/performance.md): each list reads only the
 // index to pick its page of ids, in the list's own order, before joining the names of those 25 rows. So the
 // indexes carry the scope (office, and the caseworker for the own view), then the sort columns, then the id.
+// `answered_at` comes last so that counting overdue referrals (unanswered past due) reads the index alone.
 // The two due-date indexes replace the narrower ones of the referrals migration; sender_user_id no longer leads,
 // because every query on it also names the office.
 
@@ -12,12 +13,20 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createIndex('referral_office_due_idx')
     .on('referral')
-    .columns(['sender_office_id', 'status', 'response_due_on', 'created_at', 'id'])
+    .columns(['sender_office_id', 'status', 'response_due_on', 'created_at', 'id', 'answered_at'])
     .execute();
   await db.schema
     .createIndex('referral_sender_due_idx')
     .on('referral')
-    .columns(['sender_office_id', 'sender_user_id', 'status', 'response_due_on', 'created_at', 'id'])
+    .columns([
+      'sender_office_id',
+      'sender_user_id',
+      'status',
+      'response_due_on',
+      'created_at',
+      'id',
+      'answered_at',
+    ])
     .execute();
   // Closed referrals are listed newest change first: walking updated_at stops after a page, whatever the status.
   await db.schema
