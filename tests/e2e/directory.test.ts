@@ -79,6 +79,11 @@ describe.skipIf(!hasChromium)('directory in a real browser', () => {
 
   it('caseworker finds an entry, sees its details and prints a Wegweiser', async () => {
     const { context, page } = await signedIn('caseworker', 'fachkraft@partnernetz.example');
+    await page
+      .getByRole('navigation', { name: 'Hauptnavigation' })
+      .getByRole('link', { name: 'Partnerverzeichnis' })
+      .click();
+    await page.waitForLoadState('load');
     await page.getByLabel('Angebot, Einrichtung oder Stichwort').fill('Volkshochschule');
     await submit(page, 'Filtern');
     expect(new URL(page.url()).searchParams.get('q')).toBe('Volkshochschule');
@@ -122,6 +127,11 @@ describe.skipIf(!hasChromium)('directory in a real browser', () => {
 
   it('partner edits their own entry, which then waits for review; another organization’s entry is not found', async () => {
     const { context, page } = await signedIn('partner', 'partner@partnernetz.example');
+    await page
+      .getByRole('navigation', { name: 'Hauptnavigation' })
+      .getByRole('link', { name: 'Meine Einrichtung' })
+      .click();
+    await page.waitForLoadState('load');
     await page
       .getByRole('link', { name: /^Bearbeiten oder bestätigen/ })
       .first()
