@@ -315,6 +315,11 @@ describe('referrals over HTTP', () => {
     const html = await (await get('/vermittlungen', caseworker)).text();
     expect(html).toContain('Warten auf Antwort');
     expect(html).toMatch(/Laufend \(\d+\)/);
+    // Each row tells what happened last.
+    expect(html).toContain('<th scope="col">Zuletzt</th>');
+    expect(html).toContain('Annehmen → Angenommen');
+    const inbox = await (await get('/eingang', partner)).text();
+    expect(inbox).toContain('Senden → Gesendet');
     const office = await get('/vermittlungen?ansicht=dienststelle', caseworker);
     expect(office.status).toBe(200);
     expect((await get('/vermittlungen', partner)).status).toBe(404);

@@ -114,6 +114,22 @@ export async function insertReferralEvent(
     .execute();
 }
 
+/** Events written in one transaction share their time; their causal order is fixed by kind. */
+function causalRank(eb: ExpressionBuilder<Database, 'referral_event'>) {
+  return eb
+    .case('referral_event.kind')
+    .when('created')
+    .then(0)
+    .when('send')
+    .then(1)
+    .when('link_sent')
+    .then(2)
+    .when('overdue')
+    .then(3)
+    .else(4)
+    .end();
+}
+
 /** A referral's timeline, oldest first, with the actor's display name where a user acted. */
 export async function listReferralEvents(
   db: Executor,
@@ -126,21 +142,7 @@ export async function listReferralEvents(
     .select('app_user.display_name as actor_name')
     .where('referral_id', '=', referralId)
     .orderBy('at')
-    // Events written in one transaction share their time; their causal order is fixed by kind.
-    .orderBy((eb) =>
-      eb
-        .case('referral_event.kind')
-        .when('created')
-        .then(0)
-        .when('send')
-        .then(1)
-        .when('link_sent')
-        .then(2)
-        .when('overdue')
-        .then(3)
-        .else(4)
-        .end(),
-    )
+    .orderBy(causalRank)
     .orderBy('referral_event.id')
     .execute();
   return rows.map((row) => ({ ...rowToEvent(row), actorName: row.actor_name }));
@@ -410,6 +412,25 @@ export async function listAnswersSince(
         ]
       : [];
   });
+}
+
+/** The newest timeline entry of each of these referrals (for the "Zuletzt" column of lists). */
+export async function listLatestEvents(
+  db: Executor,
+  referralIds: string[],
+): Promise<Map<string, ReferralEvent>> {
+  const latest = new Map<string, ReferralEvent>();
+  if (referralIds.length === 0) return latest;
+  const rows = await db
+    .selectFrom('referral_event')
+    .selectAll()
+    .where('referral_id', 'in', referralIds)
+    .orderBy('at', 'desc')
+    .orderBy(causalRank, 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  for (const row of rows) if (!latest.has(row.referral_id)) latest.set(row.referral_id, rowToEvent(row));
+  return latest;
 }
 
 /** Finds one referral with its list names. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DATA_CATEGORIES, type DataCategory } from '../cases/case';
 import { isPublicHoliday, type GermanState } from '../directory/holidays';
+import { formatDateTime } from '../i18n/format';
 
 /** The statuses of a referral (DESIGN.md §3, after the FHIR SDOH closed-loop Task). */
 export const REFERRAL_STATUSES = [
@@ -321,6 +322,17 @@ export const EVENT_LABELS: Record<string, string> = {
   plan_step_done: 'Förderplan-Schritt abgehakt',
   consent_revoked: 'Einwilligung widerrufen',
 };
+
+/** One timeline entry in German words: "Annehmen → Angenommen", "Termin vorgeschlagen: 03.12.2026, 10:00" … */
+export function describeEvent(event: Pick<ReferralEvent, 'kind' | 'toStatus' | 'note'>): string {
+  if (event.toStatus && event.kind in ACTION_LABELS) {
+    return `${ACTION_LABELS[event.kind as TransitionAction]} → ${REFERRAL_STATUS_LABELS[event.toStatus]}`;
+  }
+  if (event.kind === 'appointment' && event.note)
+    return `Termin vorgeschlagen: ${formatDateTime(event.note)}`;
+  if (event.kind === 'reminder') return `${EVENT_LABELS['reminder']} (${event.note ?? '1'}.)`;
+  return EVENT_LABELS[event.kind] ?? event.kind;
+}
 
 /** Whether a referral waits for the partner's first answer beyond its due date (a proposed appointment answers). */
 export function isOverdue(
