@@ -414,22 +414,35 @@ export async function listAnswersSince(
   });
 }
 
+/** What a list shows of a referral's newest timeline entry. */
+export type LatestEvent = Pick<ReferralEvent, 'kind' | 'toStatus' | 'note' | 'at'>;
+
 /** The newest timeline entry of each of these referrals (for the "Zuletzt" column of lists). */
 export async function listLatestEvents(
   db: Executor,
   referralIds: string[],
-): Promise<Map<string, ReferralEvent>> {
-  const latest = new Map<string, ReferralEvent>();
+): Promise<Map<string, LatestEvent>> {
+  const latest = new Map<string, LatestEvent>();
   if (referralIds.length === 0) return latest;
+  // Only what the column shows: the page asks for up to 125 referrals' timelines at once.
   const rows = await db
     .selectFrom('referral_event')
-    .selectAll()
+    .select(['referral_id', 'kind', 'to_status', 'note', 'at'])
     .where('referral_id', 'in', referralIds)
     .orderBy('at', 'desc')
     .orderBy(causalRank, 'desc')
     .orderBy('id', 'desc')
     .execute();
-  for (const row of rows) if (!latest.has(row.referral_id)) latest.set(row.referral_id, rowToEvent(row));
+  for (const row of rows) {
+    if (!latest.has(row.referral_id)) {
+      latest.set(row.referral_id, {
+        kind: row.kind,
+        toStatus: row.to_status as ReferralStatus | null,
+        note: row.note,
+        at: row.at,
+      });
+    }
+  }
   return latest;
 }
 
