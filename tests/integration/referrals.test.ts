@@ -16,7 +16,12 @@ import {
 import { findPlanStep } from '../../src/lib/cases/case.queries';
 import { addPlanStep, createCase, recordConsent, revokeConsent } from '../../src/lib/cases/case.service';
 import { isOverdue, ReferralFormSchema, type Referral } from '../../src/lib/referrals/referral';
-import { findReferral, listReferralEvents, listReferrals } from '../../src/lib/referrals/referral.queries';
+import {
+  findReferral,
+  listReferralEvents,
+  listReferrals,
+  touchDashboardVisit,
+} from '../../src/lib/referrals/referral.queries';
 import { findLinkAccess, openReferralLink } from '../../src/lib/referrals/referral-link';
 import {
   createReferral,
@@ -1513,6 +1518,93 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
         ctx(at('2026-12-10T09:00:00Z')),
       );
       expect(sent.ok && sent.value.responseDueOn).toBe('2026-12-17');
+    });
+  });
+
+  describe('found in review', () => {
+    it('hides personal data from the partner once the referral is closed, whatever closed it', async () => {
+      for (const close of ['decline', 'cancel', 'enter_in_error'] as const) {
+        const caseFile = await newCase();
+        await newConsent(caseFile.id, orgAId, ['name']);
+        const referral = await send({ caseFile, form: { sharedCategories: ['name'] } });
+        expect(await readSharedPersonalData(test.db, referral, asUser(partnerA), ctx())).not.toBeNull();
+        const closer = close === 'decline' ? partnerA : caseworker;
+        const closed = await transitionReferral(
+          test.db,
+          referral.id,
+          referral.version,
+          close,
+          { reason: 'Kein Platz frei' },
+          asUser(closer),
+          ctx(),
+        );
+        expect(closed.ok, close).toBe(true);
+        const current = (await findReferral(test.db, referral.id))!;
+        expect(await readSharedPersonalData(test.db, current, asUser(partnerA), ctx()), close).toBeNull();
+      }
+    });
+
+    it('survives two first visits of the dashboard at once', async () => {
+      const user = await createTestUser(test.db, {
+        organizationId: caseworker.organizationId,
+        password: null,
+      });
+      const at = NOW.toISOString();
+      await expect(
+        Promise.all([touchDashboardVisit(test.db, user.id, at), touchDashboardVisit(test.db, user.id, at)]),
+      ).resolves.toEqual([null, null]);
+    });
+
+    it('flags an overdue referral to an institution without any address, without claiming a reminder went out', async () => {
+      const orphan = await createTestOrganization(test.db, {
+        name: `Ohne Adresse ${newId().slice(0, 4)}`,
+        email: null,
+      });
+      const serviceId = await createPartnerService(orphan.id, 'Sprachcafé ohne Adresse');
+      const referral = await send({ serviceId, form: { responseDueOn: '2026-12-03' } });
+      const result = await sendDueReminders(test.db, {
+        baseUrl: BASE_URL,
+        repeatWorkingDays: REPEAT_WORKING_DAYS,
+        now: at('2026-12-04T07:00:00Z'),
+      });
+      const kinds = (await eventsOf(referral.id)).map((event) => event.kind);
+      expect(kinds).toContain('overdue');
+      expect(kinds).not.toContain('reminder');
+      expect((await findReferral(test.db, referral.id))!.overdueSince).not.toBeNull();
+      expect(result.first).toBeGreaterThanOrEqual(0);
+    });
+
+    it('moves the case retention date on with every referral and answer', async () => {
+      const caseFile = await newCase();
+      const created = await test.db
+        .selectFrom('case_file')
+        .select('delete_after')
+        .where('id', '=', caseFile.id)
+        .executeTakeFirstOrThrow();
+      const later = at('2027-06-01T09:00:00Z');
+      const referral = await send({ caseFile, now: later, form: { responseDueOn: '2027-06-10' } });
+      const afterReferral = await test.db
+        .selectFrom('case_file')
+        .select('delete_after')
+        .where('id', '=', caseFile.id)
+        .executeTakeFirstOrThrow();
+      expect(afterReferral.delete_after > created.delete_after).toBe(true);
+      expect(afterReferral.delete_after.startsWith('2030-06-01')).toBe(true);
+      await transitionReferral(
+        test.db,
+        referral.id,
+        referral.version,
+        'accept',
+        {},
+        asUser(partnerA),
+        ctx(at('2028-01-05T09:00:00Z')),
+      );
+      const afterAnswer = await test.db
+        .selectFrom('case_file')
+        .select('delete_after')
+        .where('id', '=', caseFile.id)
+        .executeTakeFirstOrThrow();
+      expect(afterAnswer.delete_after.startsWith('2031-01-05')).toBe(true);
     });
   });
 });

@@ -142,6 +142,38 @@ describe('referrals over HTTP', () => {
     expect((await get(`/faelle/${caseId}`, partner)).status).toBe(404);
   });
 
+  it('shows the name of a guardian only with the recorded identity view, and survives junk in forms and addresses', async () => {
+    const caseId = await openCase();
+    const consent = await post(`/faelle/${caseId}/einwilligung`, caseworker, {
+      recipientOrganizationId: partnerOrgId,
+      categories: ['name'],
+      purpose: 'Anmeldung zum Kurs',
+      givenOn: new Date().toISOString().slice(0, 10),
+      form: 'written',
+      ageGroup: 'under16',
+      guardianConsent: 'on',
+      guardianName: 'Hana Vormund',
+      validUntil: `${new Date().getFullYear() + 1}-12-31`,
+    });
+    expect(consent.status).toBe(303);
+    expect(await (await get(`/faelle/${caseId}`, caseworker)).text()).not.toContain('Hana Vormund');
+    expect(await (await get(`/faelle/${caseId}?anzeigen`, caseworker)).text()).toContain('Hana Vormund');
+
+    const junkVersion = await post(`/faelle/${caseId}/person`, caseworker, {
+      version: '1e300',
+      firstName: 'Amira',
+    });
+    expect(junkVersion.status).toBe(409);
+    const junkStep = await post(`/faelle/${caseId}`, caseworker, {
+      action: 'step_status',
+      stepId: 'x',
+      version: 'NaN',
+      status: 'done',
+    });
+    expect(junkStep.status).toBe(404);
+    expect((await get('/faelle?seite=99999999999999999999', caseworker)).status).toBe(200);
+  });
+
   it('refuses a referral with a too short message in German and keeps what was typed', async () => {
     const caseId = await openCase();
     const { response } = await sendReferral(caseId, partnerServiceId, { message: 'kurz' });

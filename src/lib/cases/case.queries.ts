@@ -236,3 +236,16 @@ export async function findConsent(db: Executor, id: string): Promise<Consent | n
   const row = await db.selectFrom('consent').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? rowToConsent(row) : null;
 }
+
+/**
+ * Keeps a case at least until `deleteAfter`: any activity (a referral, an answer, a consent, a plan step) moves the
+ * case's retention date on, so the retention job never deletes a case whose newer rows are still within their time.
+ */
+export async function extendCaseRetention(db: Executor, caseId: string, deleteAfter: string): Promise<void> {
+  await db
+    .updateTable('case_file')
+    .set({ delete_after: deleteAfter })
+    .where('id', '=', caseId)
+    .where('delete_after', '<', deleteAfter)
+    .execute();
+}

@@ -15,6 +15,7 @@ import {
   type PlanStepStatus,
 } from './case';
 import {
+  extendCaseRetention,
   findCase,
   findCaseIdentity,
   findConsent,
@@ -163,6 +164,7 @@ export async function addPlanStep(
         version: 1,
       })
       .execute();
+    await extendCaseRetention(trx, caseId, addYears(now, CASE_RETENTION_YEARS));
     await recordAudit(trx, { ...ctx, action: 'plan_step.create', objectType: 'case', objectId: caseId });
   });
   return id;
@@ -236,6 +238,7 @@ export async function recordConsent(
         delete_after: addYears(now, CASE_RETENTION_YEARS),
       })
       .execute();
+    await extendCaseRetention(trx, caseId, addYears(now, CASE_RETENTION_YEARS));
     await recordAudit(trx, {
       ...ctx,
       action: 'consent.create',

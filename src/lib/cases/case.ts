@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIsoDate } from '../i18n/format';
 
 /** The data categories a consent can release (DESIGN.md §3); `health` is a special category (Art. 9 DSGVO). */
 export const DATA_CATEGORIES = [
@@ -157,9 +158,7 @@ const isoDate = (label: string) =>
     .string()
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}$/, { message: `${label}: bitte ein Datum wählen (TT.MM.JJJJ).` })
-    .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), {
-      message: `${label}: dieses Datum gibt es nicht.`,
-    });
+    .refine(isIsoDate, { message: `${label}: dieses Datum gibt es nicht.` });
 
 const optionalText = (max: number, label: string) =>
   z

@@ -61,3 +61,10 @@ export function formWithLists(
   }
   return values;
 }
+
+/** A form's `version` field as a positive 32-bit integer, or null (junk, NaN, out of range — never a database error). */
+export function parseVersion(value: string | null | undefined): number | null {
+  if (!value || !/^\d{1,10}$/.test(value)) return null;
+  const version = Number(value);
+  return version >= 1 && version <= 2_147_483_647 ? version : null;
+}

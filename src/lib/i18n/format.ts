@@ -16,3 +16,10 @@ export function formatDate(iso: string): string {
 }
 
 export { languageName } from './languages';
+
+/** Whether `value` is a real calendar date as YYYY-MM-DD (no 2027-02-31, no month 13). */
+export function isIsoDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}

@@ -1,5 +1,7 @@
 import type { Db } from '../db/create-db';
 import type { Actor } from '../auth/policy';
+import { parseVersion } from '../http/request';
+import { isIsoDate } from '../i18n/format';
 import { REFERRAL_STATUS_LABELS, TRANSITION_ACTIONS, type Referral, type TransitionAction } from './referral';
 import {
   proposeAppointment,
@@ -22,7 +24,9 @@ const APPOINTMENT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 
 /** Converts "2026-12-03T14:30" in German local time into an ISO timestamp (UTC). */
 export function germanLocalToIso(value: string): string | null {
-  if (!APPOINTMENT_PATTERN.test(value)) return null;
+  if (!APPOINTMENT_PATTERN.test(value) || !isIsoDate(value.slice(0, 10))) return null;
+  const [hours, minutes] = value.slice(11).split(':').map(Number) as [number, number];
+  if (hours > 23 || minutes > 59) return null;
   const asUtc = new Date(`${value}:00Z`);
   if (Number.isNaN(asUtc.getTime())) return null;
   // The offset of Europe/Berlin at that moment (CET +1 or CEST +2), found by formatting the guess back.
@@ -43,8 +47,8 @@ export async function handleReferralPost(
   ctx: ReferralContext,
 ): Promise<ReferralPostOutcome> {
   const action = data['action'] ?? '';
-  const version = Number(data['version']);
-  if (!Number.isInteger(version)) {
+  const version = parseVersion(data['version']);
+  if (version === null) {
     return {
       status: 422,
       success: null,

@@ -461,9 +461,11 @@ export async function touchDashboardVisit(db: Db, userId: string, now: string): 
       .where('user_id', '=', userId)
       .executeTakeFirst();
     if (!current) {
+      // Two first visits at once (two tabs): the second insert does nothing instead of failing on the key.
       await trx
         .insertInto('dashboard_visit')
         .values({ user_id: userId, visited_at: now, previous_visited_at: null })
+        .onConflict((oc) => oc.column('user_id').doNothing())
         .execute();
       return null;
     }

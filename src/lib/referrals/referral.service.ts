@@ -15,8 +15,15 @@ import {
   type CaseIdentity,
   type DataCategory,
 } from '../cases/case';
-import { findCase, findCaseIdentity, findConsent, findPlanStep, listConsents } from '../cases/case.queries';
-import { setPlanStepStatus } from '../cases/case.service';
+import {
+  findCase,
+  findCaseIdentity,
+  findConsent,
+  findPlanStep,
+  listConsents,
+  extendCaseRetention,
+  updatePlanStepStatusIfCurrent,
+} from '../cases/case.queries';
 import { findService } from '../directory/service.queries';
 import {
   addWorkingDays,
@@ -268,6 +275,7 @@ export async function createReferral(
         delete_after: addYears(at, CASE_RETENTION_YEARS),
         version: 1,
       });
+      await extendCaseRetention(trx, caseFile.id, addYears(at, CASE_RETENTION_YEARS));
       const base = {
         referral_id: id,
         at,
@@ -361,6 +369,12 @@ export async function transitionReferral(
       if (await isRepeatOfLastAction(trx, current, action, actor)) return { ok: true, value: current };
       return { ok: false, kind: 'conflict', error: conflictMessage(current), current };
     }
+    await extendCaseRetention(trx, referral.caseId, addYears(at, CASE_RETENTION_YEARS));
+    await trx
+      .updateTable('referral')
+      .set({ delete_after: addYears(at, CASE_RETENTION_YEARS) })
+      .where('id', '=', referral.id)
+      .execute();
     await insertReferralEvent(trx, {
       referral_id: referral.id,
       at,
@@ -575,8 +589,11 @@ export async function readSharedPersonalData(
   ctx: ReferralContext,
 ): Promise<SharedPersonalData | null> {
   const now = ctx.now ?? new Date();
-  if (partyOf(actor, referral) === null || !referral.consentId || referral.sharedCategories.length === 0)
-    return null;
+  const party = partyOf(actor, referral);
+  if (party === null || !referral.consentId || referral.sharedCategories.length === 0) return null;
+  // A closed referral (declined, cancelled, done, entered in error) needs no personal data on the partner's side:
+  // the partner keeps the record of the handoff, not the young person's details.
+  if (party === 'partner' && !LINK_STATUSES.includes(referral.status)) return null;
   const consent = await findConsent(db, referral.consentId);
   if (!consent || !isConsentActive(consent, todayInGermany(now))) return null;
   if (consent.recipientOrganizationId !== referral.recipientOrganizationId) return null;
@@ -675,25 +692,34 @@ export async function tickPlanStepOfReferral(
   const step = await findPlanStep(db, referral.planStepId);
   if (!step) return { ok: false, kind: 'not_found' };
   if (step.status === 'done') return { ok: true, value: null };
-  const result = await setPlanStepStatus(db, referral.caseId, step.id, step.version, 'done', {
-    actor,
-    requestId: ctx.requestId,
-    now,
+  const at = nowIso(now);
+  // Step, timeline entry and audit entry commit together.
+  return db.transaction().execute(async (trx): Promise<ReferralResult<null>> => {
+    if (!(await updatePlanStepStatusIfCurrent(trx, step.id, step.version, 'done', at))) {
+      return {
+        ok: false,
+        kind: 'conflict',
+        error: 'Dieser Schritt wurde inzwischen geändert. Bitte prüfen Sie den aktuellen Stand.',
+        current: referral,
+      };
+    }
+    await insertReferralEvent(trx, {
+      referral_id: referral.id,
+      at,
+      actor_user_id: actor.id,
+      actor_organization_id: actor.organizationId,
+      actor_kind: 'caseworker',
+      kind: 'plan_step_done',
+    });
+    await recordAudit(trx, {
+      actor: { id: actor.id, organizationId: actor.organizationId },
+      action: 'plan_step.done',
+      objectType: 'case',
+      objectId: referral.caseId,
+      requestId: ctx.requestId,
+    });
+    return { ok: true, value: null };
   });
-  if (!result.ok) {
-    return result.kind === 'conflict'
-      ? { ok: false, kind: 'conflict', error: result.error, current: referral }
-      : { ok: false, kind: 'not_found' };
-  }
-  await insertReferralEvent(db, {
-    referral_id: referral.id,
-    at: nowIso(now),
-    actor_user_id: actor.id,
-    actor_organization_id: actor.organizationId,
-    actor_kind: 'caseworker',
-    kind: 'plan_step_done',
-  });
-  return { ok: true, value: null };
 }
 
 /**
@@ -706,20 +732,30 @@ export async function sendDueReminders(
 ): Promise<{ first: number; second: number }> {
   const now = options.now ?? new Date();
   const today = todayInGermany(now);
-  const due = await db
-    .selectFrom('referral')
-    .selectAll()
-    .where('status', '=', 'sent')
-    .where('response_due_on', '<', today)
-    // A partner who proposed an appointment has answered, even before accepting: no reminder for that.
-    .where('answered_at', 'is', null)
-    .where('reminder_count', '<', 2)
-    .orderBy('response_due_on')
-    .limit(500)
-    .execute();
+  const unanswered = () =>
+    db
+      .selectFrom('referral')
+      .selectAll()
+      .where('status', '=', 'sent')
+      .where('response_due_on', '<', today)
+      // A partner who proposed an appointment has answered, even before accepting: no reminder for that.
+      .where('answered_at', 'is', null);
+  // n working days are at least n calendar days: rows reminded since then cannot be due for a second reminder.
+  // The exact working-day check follows in code; the bound keeps a backlog of not-yet-due rows out of the batch.
+  const latestFirstReminder = new Date(`${today}T00:00:00Z`);
+  latestFirstReminder.setUTCDate(latestFirstReminder.getUTCDate() - options.repeatWorkingDays + 2);
+  const [firstDue, secondDue] = await Promise.all([
+    unanswered().where('reminder_count', '=', 0).orderBy('response_due_on').limit(500).execute(),
+    unanswered()
+      .where('reminder_count', '=', 1)
+      .where('last_reminded_at', '<', latestFirstReminder.toISOString())
+      .orderBy('last_reminded_at')
+      .limit(500)
+      .execute(),
+  ]);
   let first = 0;
   let second = 0;
-  for (const row of due) {
+  for (const row of [...firstDue, ...secondDue]) {
     const count = Number(row.reminder_count);
     // The gap counts from the first reminder, not from the due date: when the first went out late (jobs paused,
     // a draft sent with an old due date) the second must not follow on the job's next run a minute later.
@@ -735,18 +771,22 @@ export async function sendDueReminders(
         .set({ reminder_count: count + 1, last_reminded_at: at, overdue_since: row.overdue_since ?? at })
         .where('id', '=', row.id)
         .where('status', '=', 'sent')
+        .where('answered_at', 'is', null)
         .where('reminder_count', '=', count)
         .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) return false;
+      let mailed = false;
       const accounts = await partnerAddresses(trx, row.recipient_organization_id);
       if (accounts.length > 0) {
         for (const to of accounts)
           await enqueueMail(trx, reminderMail(to, options.baseUrl, null, count === 1), now);
+        mailed = true;
       } else {
         const email = await organizationEmail(trx, row.recipient_organization_id);
         if (email) {
           const token = await issueReferralLink(trx, row.id, now);
           await enqueueMail(trx, reminderMail(email, options.baseUrl, token, count === 1), now);
+          mailed = true;
         }
       }
       const base = {
@@ -757,8 +797,9 @@ export async function sendDueReminders(
         actor_kind: 'system' as const,
       };
       if (count === 0) await insertReferralEvent(trx, { ...base, kind: 'overdue' });
-      await insertReferralEvent(trx, { ...base, kind: 'reminder', note: String(count + 1) });
-      return true;
+      // Without any address there is nobody to remind: the referral is flagged overdue, the timeline says no more.
+      if (mailed) await insertReferralEvent(trx, { ...base, kind: 'reminder', note: String(count + 1) });
+      return mailed;
     });
     if (sentOne) {
       if (count === 0) first += 1;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DATA_CATEGORIES, type DataCategory } from '../cases/case';
 import { isPublicHoliday, type GermanState } from '../directory/holidays';
-import { formatDateTime } from '../i18n/format';
+import { formatDateTime, isIsoDate } from '../i18n/format';
 
 /** The statuses of a referral (DESIGN.md §3, after the FHIR SDOH closed-loop Task). */
 export const REFERRAL_STATUSES = [
@@ -362,7 +362,8 @@ export const ReferralFormSchema = z.object({
   responseDueOn: z
     .string()
     .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Antwort bis: bitte ein Datum wählen.' }),
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Antwort bis: bitte ein Datum wählen.' })
+    .refine(isIsoDate, { message: 'Antwort bis: dieses Datum gibt es nicht.' }),
   planStepId: z
     .string()
     .optional()
