@@ -23,6 +23,24 @@ function bodyText(raw: string): string {
   return Buffer.from(bytes, 'latin1').toString('utf8');
 }
 
+/** A header as a reader sees it: RFC 2047 encoded words (non-ASCII subjects) decoded, folded lines joined. */
+function decodeHeader(value: string | null): string | null {
+  if (value === null) return null;
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, encoding: string, text: string) =>
+      encoding.toLowerCase() === 'b'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : Buffer.from(
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9A-F]{2})/gi, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+            'latin1',
+          ).toString('utf8'),
+    );
+}
+
 /** A real SMTP server on loopback that keeps what it receives. */
 export interface TestSmtpServer {
   url: string;
@@ -59,7 +77,7 @@ export async function startTestSmtpServer(port = 0): Promise<TestSmtpServer> {
         messages.push({
           from: mailFrom ? mailFrom.address : null,
           to: session.envelope.rcptTo.map((r) => r.address),
-          subject: /^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? null,
+          subject: decodeHeader(/^Subject: (.*(?:\r?\n[ \t].*)*)$/m.exec(raw)?.[1]?.trim() ?? null),
           text: bodyText(raw),
           raw,
         });

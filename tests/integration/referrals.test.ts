@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, testDialects } from '../helpers/db';
 import { createTestOrganization, createTestUser } from '../helpers/factories';
+import { closedPort, startTestSmtpServer } from '../helpers/smtp';
+import { deliverDueMails } from '../../src/lib/notify/outbox.service';
 import type { User } from '../../src/lib/auth/auth';
 import { can, referralPartyOf } from '../../src/lib/auth/policy';
 import { newId } from '../../src/lib/db/ids';
@@ -1605,6 +1607,34 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
         .where('id', '=', caseFile.id)
         .executeTakeFirstOrThrow();
       expect(afterAnswer.delete_after.startsWith('2031-01-05')).toBe(true);
+    });
+
+    it('commits a referral sent while the mail server is down, and its mail goes out once when it is back', async () => {
+      const port = await closedPort();
+      const mailConfig = {
+        smtpUrl: `smtp://127.0.0.1:${port}`,
+        mailFrom: 'JMD Partnernetz <no-reply@partnernetz.example>',
+        mailMaxAttempts: 8,
+        mailRetryBaseSeconds: 60,
+      };
+      const partner = await newPartner(true);
+      await test.db.updateTable('outbox').set({ status: 'sent' }).where('status', '=', 'pending').execute();
+      const referral = await send({ serviceId: partner.serviceId });
+      expect((await findReferral(test.db, referral.id))!.status).toBe('sent');
+      const down = await deliverDueMails(test.db, mailConfig, { now: NOW });
+      expect(down.sent).toBe(0);
+      expect((await findReferral(test.db, referral.id))!.status).toBe('sent');
+
+      const smtp = await startTestSmtpServer(port);
+      try {
+        const later = new Date(NOW.getTime() + 10 * 60_000);
+        expect((await deliverDueMails(test.db, mailConfig, { now: later })).sent).toBeGreaterThanOrEqual(1);
+        await deliverDueMails(test.db, mailConfig, { now: new Date(later.getTime() + 3_600_000) });
+        const toPartner = smtp.messages.filter((m) => m.to.includes(partner.user!.email));
+        expect(toPartner.map((m) => m.subject)).toEqual(['Neue Vermittlung – bitte anmelden']);
+      } finally {
+        await smtp.stop();
+      }
     });
   });
 });
