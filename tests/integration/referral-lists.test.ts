@@ -217,6 +217,11 @@ describe.each(testDialects)('referral lists on $name', (dialect) => {
         ]),
       );
       expect(counts, name).toEqual(expected);
+      // The dashboard skips counting the closed history; the open groups stay exact.
+      expect(await countReferralGroups(test.db, scope, TODAY, { closed: false }), name).toEqual({
+        ...expected,
+        closed: 0,
+      });
     }
   });
 

@@ -4,7 +4,15 @@ import type { Database } from '../db/database';
 import { newId } from '../db/ids';
 import { parseCategories } from '../cases/case';
 import type { ReferralEventRow, ReferralEventTable, ReferralRow, ReferralTable } from './referral.table';
-import type { ContactMode, Outcome, Purpose, Referral, ReferralEvent, ReferralStatus } from './referral';
+import {
+  OPEN_STATUSES,
+  type ContactMode,
+  type Outcome,
+  type Purpose,
+  type Referral,
+  type ReferralEvent,
+  type ReferralStatus,
+} from './referral';
 
 type Executor = Db | Transaction<Database>;
 
@@ -318,8 +326,9 @@ export async function countReferralGroups(
   db: Executor,
   scope: ReferralScope,
   today: string,
+  options: { closed?: boolean } = {},
 ): Promise<Record<Exclude<ReferralGroup, 'all'>, number>> {
-  const rows = await db
+  let query = db
     .selectFrom('referral')
     .select(['referral.status as status'])
     .select((eb) => [
@@ -338,8 +347,10 @@ export async function countReferralGroups(
       eb.fn.countAll<number>().as('n'),
     ])
     .where(inScope(scope))
-    .groupBy('referral.status')
-    .execute();
+    .groupBy('referral.status');
+  // Closed referrals are most of an office's history: `closed: false` skips counting them (closed is then 0).
+  if (options.closed === false) query = query.where('referral.status', 'in', [...OPEN_STATUSES]);
+  const rows = await query.execute();
   const counts = { overdue: 0, waiting: 0, running: 0, closed: 0, draft: 0 };
   for (const row of rows) {
     const n = Number(row.n);
