@@ -117,6 +117,9 @@ describe.skipIf(!hasChromium)('referral loop in a real browser', () => {
     expect(await caseworker.getByRole('status').first().textContent()).toContain(
       'Der Schritt ist im Förderplan',
     );
+    // The step's buttons are readable: dark text on the light page (they once were white on white).
+    const done = caseworker.getByRole('button', { name: /^Erledigt\b.*Deutschkurs beginnen/ });
+    expect(await done.evaluate((el) => getComputedStyle(el).color)).not.toBe('rgb(255, 255, 255)');
     await accessible(caseworker, 'fall');
 
     // Record the consent for the partner institution (name and language level only).
