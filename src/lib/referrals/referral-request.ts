@@ -1,7 +1,7 @@
 import type { Db } from '../db/create-db';
 import type { Actor } from '../auth/policy';
 import { parseVersion } from '../http/request';
-import { isIsoDate } from '../i18n/format';
+import { fromGermanWallClock, isIsoDate } from '../i18n/format';
 import { REFERRAL_STATUS_LABELS, TRANSITION_ACTIONS, type Referral, type TransitionAction } from './referral';
 import {
   proposeAppointment,
@@ -27,12 +27,7 @@ export function germanLocalToIso(value: string): string | null {
   if (!APPOINTMENT_PATTERN.test(value) || !isIsoDate(value.slice(0, 10))) return null;
   const [hours, minutes] = value.slice(11).split(':').map(Number) as [number, number];
   if (hours > 23 || minutes > 59) return null;
-  const asUtc = new Date(`${value}:00Z`);
-  if (Number.isNaN(asUtc.getTime())) return null;
-  // The offset of Europe/Berlin at that moment (CET +1 or CEST +2), found by formatting the guess back.
-  const berlin = new Date(asUtc.toLocaleString('en-US', { timeZone: 'Europe/Berlin' }));
-  const utc = new Date(asUtc.toLocaleString('en-US', { timeZone: 'UTC' }));
-  return new Date(asUtc.getTime() - (berlin.getTime() - utc.getTime())).toISOString();
+  return fromGermanWallClock(new Date(`${value}:00Z`)).toISOString();
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Db } from '../db/create-db';
 import type { TaxonomyTerm } from '../directory/taxonomy';
 import { findPostcodeCentroid } from '../geo/postcode.queries';
+import { fromGermanWallClock } from '../i18n/format';
 import {
   SearchParamsSchema,
   type SearchHit,
@@ -192,33 +193,7 @@ export function parseOpenAt(value: string, now: Date): Date {
   const asUtc = new Date(Date.parse(value.length === 10 ? `${value}T00:00Z` : `${value}Z`));
   // Other spellings Date.parse accepts ("Nov 24 2026 10:00") stay as the runtime reads them.
   if (Number.isNaN(asUtc.getTime())) return new Date(value);
-  // Subtract Berlin's offset at that moment; a second pass settles the hours around a clock change.
-  const first = new Date(asUtc.getTime() - berlinOffsetMs(asUtc));
-  return new Date(asUtc.getTime() - berlinOffsetMs(first));
-}
-
-const berlinClock = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/Berlin',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
-function berlinOffsetMs(at: Date): number {
-  const p = Object.fromEntries(berlinClock.formatToParts(at).map((part) => [part.type, part.value]));
-  const wall = Date.UTC(
-    Number(p['year']),
-    Number(p['month']) - 1,
-    Number(p['day']),
-    Number(p['hour']),
-    Number(p['minute']),
-    Number(p['second']),
-  );
-  return wall - Math.floor(at.getTime() / 1000) * 1000;
+  return fromGermanWallClock(asUtc);
 }
 
 /**
