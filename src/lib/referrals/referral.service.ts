@@ -131,6 +131,16 @@ async function organizationEmail(db: Executor, organizationId: string): Promise<
   return row?.email ?? null;
 }
 
+/** How a partner organization is reached: its staff's accounts, else its directory address (link), else not. */
+type PartnerReach = { kind: 'account'; to: string[] } | { kind: 'link'; to: string } | { kind: 'none' };
+
+async function reachPartner(db: Executor, organizationId: string): Promise<PartnerReach> {
+  const accounts = await partnerAddresses(db, organizationId);
+  if (accounts.length > 0) return { kind: 'account', to: accounts };
+  const email = await organizationEmail(db, organizationId);
+  return email ? { kind: 'link', to: email } : { kind: 'none' };
+}
+
 /**
  * Tells the partner about a new referral inside the caller's transaction: partner staff with an account get a
  * "please sign in" mail; an organization without accounts gets a single-use link at its directory address.
@@ -141,16 +151,15 @@ async function notifyPartnerOfNewReferral(
   ctx: ReferralContext,
   now: Date,
 ): Promise<'account' | 'link' | 'none'> {
-  const accounts = await partnerAddresses(trx, referral.recipientOrganizationId);
-  if (accounts.length > 0) {
-    for (const to of accounts)
+  const reach = await reachPartner(trx, referral.recipientOrganizationId);
+  if (reach.kind === 'account') {
+    for (const to of reach.to)
       await enqueueMail(trx, newReferralMail(to, ctx.baseUrl, referral.responseDueOn), now);
     return 'account';
   }
-  const email = await organizationEmail(trx, referral.recipientOrganizationId);
-  if (!email) return 'none';
+  if (reach.kind === 'none') return 'none';
   const token = await issueReferralLink(trx, referral.id, now);
-  await enqueueMail(trx, newReferralLinkMail(email, ctx.baseUrl, token, referral.responseDueOn), now);
+  await enqueueMail(trx, newReferralLinkMail(reach.to, ctx.baseUrl, token, referral.responseDueOn), now);
   await insertReferralEvent(trx, {
     referral_id: referral.id,
     at: nowIso(now),
@@ -167,8 +176,7 @@ export async function partnerChannel(
   db: Executor,
   organizationId: string,
 ): Promise<'account' | 'link' | 'none'> {
-  if ((await partnerAddresses(db, organizationId)).length > 0) return 'account';
-  return (await organizationEmail(db, organizationId)) ? 'link' : 'none';
+  return (await reachPartner(db, organizationId)).kind;
 }
 
 /** The newest consent that covers sharing `categories` with `organizationId` today, if any. */
@@ -402,13 +410,9 @@ export async function transitionReferral(
       (action === 'cancel' || action === 'enter_in_error') &&
       referral.status !== 'draft'
     ) {
-      for (const to of await partnerAddresses(trx, referral.recipientOrganizationId)) {
-        await enqueueMail(trx, cancelledMail(to), now);
-      }
-      const email = await organizationEmail(trx, referral.recipientOrganizationId);
-      if (email && (await partnerAddresses(trx, referral.recipientOrganizationId)).length === 0) {
-        await enqueueMail(trx, cancelledMail(email), now);
-      }
+      const reach = await reachPartner(trx, referral.recipientOrganizationId);
+      const addresses = reach.kind === 'account' ? reach.to : reach.kind === 'link' ? [reach.to] : [];
+      for (const to of addresses) await enqueueMail(trx, cancelledMail(to), now);
     }
     // A closed referral needs no link any more: whoever holds one loses access with the close.
     if (!LINK_STATUSES.includes(decision.to)) await revokeReferralLinks(trx, referral.id, now);
@@ -775,20 +779,15 @@ export async function sendDueReminders(
         .where('reminder_count', '=', count)
         .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) return false;
-      let mailed = false;
-      const accounts = await partnerAddresses(trx, row.recipient_organization_id);
-      if (accounts.length > 0) {
-        for (const to of accounts)
+      const reach = await reachPartner(trx, row.recipient_organization_id);
+      if (reach.kind === 'account') {
+        for (const to of reach.to)
           await enqueueMail(trx, reminderMail(to, options.baseUrl, null, count === 1), now);
-        mailed = true;
-      } else {
-        const email = await organizationEmail(trx, row.recipient_organization_id);
-        if (email) {
-          const token = await issueReferralLink(trx, row.id, now);
-          await enqueueMail(trx, reminderMail(email, options.baseUrl, token, count === 1), now);
-          mailed = true;
-        }
+      } else if (reach.kind === 'link') {
+        const token = await issueReferralLink(trx, row.id, now);
+        await enqueueMail(trx, reminderMail(reach.to, options.baseUrl, token, count === 1), now);
       }
+      const mailed = reach.kind !== 'none';
       const base = {
         referral_id: row.id,
         at,
