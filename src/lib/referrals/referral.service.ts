@@ -652,9 +652,7 @@ export async function resendReferralLink(
     await insertReferralEvent(trx, {
       referral_id: referral.id,
       at: nowIso(now),
-      actor_user_id: actor.id,
-      actor_organization_id: actor.organizationId,
-      actor_kind: 'caseworker',
+      ...eventActor({ kind: 'user', user: actor }, referral),
       kind: 'link_sent',
     });
     await recordAudit(trx, {
@@ -710,9 +708,7 @@ export async function tickPlanStepOfReferral(
     await insertReferralEvent(trx, {
       referral_id: referral.id,
       at,
-      actor_user_id: actor.id,
-      actor_organization_id: actor.organizationId,
-      actor_kind: 'caseworker',
+      ...eventActor({ kind: 'user', user: actor }, referral),
       kind: 'plan_step_done',
     });
     await recordAudit(trx, {
