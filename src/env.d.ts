@@ -7,5 +7,9 @@ declare namespace App {
     clientIp: string;
     user: import('./lib/auth/auth').User | null;
     session: import('./lib/auth/auth').Session | null;
+    /** The request's time, read once from the app clock: every action of this request uses it. */
+    now: Date;
+    /** The success message of the POST that redirected here (Post/Redirect/Get), shown once. */
+    flash: string | null;
   }
 }

@@ -7,6 +7,7 @@ import { deleteSessionCookie, sessionCookieName } from './lib/http/session-cooki
 import { validateSessionToken } from './lib/auth/session.service';
 import { renderErrorPage } from './lib/http/error-page';
 import { AppError } from './lib/http/app-error';
+import { takeFlash } from './lib/http/flash';
 
 /** Per request: request id, origin check, session, security headers, sanitized error handling. */
 export const onRequest = defineMiddleware(async (context, next) => {
@@ -19,6 +20,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
   context.locals.requestId = requestId;
   context.locals.user = null;
   context.locals.session = null;
+  context.locals.now = app.clock.now();
+  context.locals.flash = null;
   context.locals.clientIp = clientIpOf(context.request, safeClientAddress(context), config.trustProxy);
 
   const finish = (response: Response): Response => {
@@ -57,6 +60,9 @@ export const onRequest = defineMiddleware(async (context, next) => {
   }
 
   if (!isAsset) {
+    // The message of the POST that redirected here is shown once, on the next page view.
+    if (context.request.method === 'GET')
+      context.locals.flash = takeFlash(context.cookies, config.isProduction);
     const token = context.cookies.get(sessionCookieName(config.isProduction))?.value;
     if (token) {
       const result = await validateSessionToken(app.db, config, token);

@@ -1,12 +1,12 @@
 import type { Db } from '../../src/lib/db/create-db';
-import { addWorkingDays } from '../../src/lib/referrals/referral';
+import { addWorkingDays, todayInGermany } from '../../src/lib/time/time';
 import {
   createReferral,
   transitionReferral,
   proposeAppointment,
 } from '../../src/lib/referrals/referral.service';
 import { addPlanStep, createCase, recordConsent } from '../../src/lib/cases/case.service';
-import { CaseIdentitySchema, todayInGermany } from '../../src/lib/cases/case';
+import { CaseIdentitySchema } from '../../src/lib/cases/case';
 import { findUserById, findUserRowByEmail } from '../../src/lib/auth/auth.queries';
 import { generateToken } from '../../src/lib/auth/token';
 import type { Actor } from '../../src/lib/auth/policy';
@@ -92,13 +92,13 @@ export async function seedSampleReferrals(db: Db, baseUrl: string): Promise<numb
       recipientOrganizationId: partner.organizationId,
       categories: ['name', 'language_level'],
       purpose: 'Anmeldung zum Kurs',
-      givenOn: todayInGermany(),
+      givenOn: todayInGermany(new Date()),
       form: 'written',
       interpreterUsed: true,
       ageGroup: '16plus',
       guardianConsent: false,
       guardianName: null,
-      validUntil: addWorkingDays(todayInGermany(), 250),
+      validUntil: addWorkingDays(todayInGermany(new Date()), 250),
     },
     { actor, requestId: null },
   );

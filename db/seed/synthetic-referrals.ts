@@ -4,20 +4,18 @@
  * reminders) and consents for referrals that share personal data. Choices are deterministic for a seed; ids and
  * case codes are random as in the app. Cases carry no identity data.
  */
+import { addWorkingDays, addYears, todayInGermany } from '../../src/lib/time/time';
 import type { Insertable } from 'kysely';
 import type { Db } from '../../src/lib/db/create-db';
 import type { Database } from '../../src/lib/db/database';
 import { newId, nowIso } from '../../src/lib/db/ids';
 import {
-  addYears,
   CASE_RETENTION_YEARS,
   DATA_CATEGORIES,
   generateCaseCode,
-  todayInGermany,
   type DataCategory,
 } from '../../src/lib/cases/case';
 import {
-  addWorkingDays,
   COMPLETION_OUTCOMES,
   CONTACT_MODES,
   DEFAULT_ANSWER_WORKING_DAYS,

@@ -1,9 +1,10 @@
+import { todayInGermany } from '../../src/lib/time/time';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, testDialects } from '../helpers/db';
 import { createTestUser } from '../helpers/factories';
 import { seedSampleRegion } from '../../db/seed/seed';
 import { insertSyntheticReferrals } from '../../db/seed/synthetic-referrals';
-import { CaseIdentitySchema, todayInGermany } from '../../src/lib/cases/case';
+import { CaseIdentitySchema } from '../../src/lib/cases/case';
 import { createCase } from '../../src/lib/cases/case.service';
 import { findUserById } from '../../src/lib/auth/auth.queries';
 import { newId } from '../../src/lib/db/ids';

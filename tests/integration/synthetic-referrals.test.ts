@@ -8,7 +8,7 @@ import {
   SYNTHETIC_REFERRAL_KINDS,
   type SyntheticReferralSummary,
 } from '../../db/seed/synthetic-referrals';
-import { todayInGermany } from '../../src/lib/cases/case';
+import { todayInGermany } from '../../src/lib/time/time';
 import { countReferralGroups } from '../../src/lib/referrals/referral.queries';
 import { REFERRAL_STATUSES } from '../../src/lib/referrals/referral';
 

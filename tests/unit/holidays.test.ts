@@ -5,7 +5,7 @@ import {
   isPublicHoliday,
   publicHolidays,
   type GermanState,
-} from '../../src/lib/directory/holidays';
+} from '../../src/lib/time/holidays';
 
 const namesOf = (year: number, state: GermanState): string[] =>
   publicHolidays(year, state).map((holiday) => holiday.name);

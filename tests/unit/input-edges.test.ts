@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseVersion } from '../../src/lib/http/request';
-import { isIsoDate } from '../../src/lib/i18n/format';
+import { isIsoDate } from '../../src/lib/time/time';
 import { CaseIdentitySchema, ConsentSchema } from '../../src/lib/cases/case';
 import { ReferralFormSchema } from '../../src/lib/referrals/referral';
 import { germanLocalToIso } from '../../src/lib/referrals/referral-request';

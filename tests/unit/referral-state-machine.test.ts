@@ -1,6 +1,6 @@
+import { addWorkingDays } from '../../src/lib/time/time';
 import { describe, expect, it } from 'vitest';
 import {
-  addWorkingDays,
   availableActions,
   decideTransition,
   ReferralFormSchema,

@@ -1,12 +1,11 @@
+import { addYears, todayInGermany } from '../time/time';
 import type { Db } from '../db/create-db';
 import { newId, nowIso } from '../db/ids';
 import { recordAudit } from '../audit/audit.queries';
 import {
-  addYears,
   CASE_RETENTION_YEARS,
   checkConsentRules,
   generateCaseCode,
-  todayInGermany,
   type Case,
   type CaseIdentity,
   type CaseIdentityInput,
@@ -203,7 +202,7 @@ export async function recordConsent(
   ctx: ActionContext,
 ): Promise<ChangeResult<string>> {
   const now = nowIso(ctx.now);
-  const today = todayInGermany(ctx.now);
+  const today = todayInGermany(ctx.now ?? new Date());
   const identity = await findCaseIdentity(db, caseId);
   const errors = checkConsentRules(input, { today, birthDate: identity?.birthDate ?? null });
   const recipient = await db
@@ -267,7 +266,7 @@ export async function revokeConsent(
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('consent')
-      .set({ revoked_on: todayInGermany(ctx.now), revoked_by_user_id: ctx.actor.id })
+      .set({ revoked_on: todayInGermany(ctx.now ?? new Date()), revoked_by_user_id: ctx.actor.id })
       .where('id', '=', consentId)
       .where('revoked_on', 'is', null)
       .execute();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isIsoDate } from '../i18n/format';
+import { isIsoDate, todayInGermany } from '../time/time';
 
 /** The data categories a consent can release (DESIGN.md §3); `health` is a special category (Art. 9 DSGVO). */
 export const DATA_CATEGORIES = [
@@ -138,21 +138,6 @@ export function ageOn(birthDate: string, date: string): number {
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
 
-// Built once: an Intl formatter costs about 0.2 ms to create, and pages ask for today several times.
-const GERMAN_DATE = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin' });
-
-/** Today's date (YYYY-MM-DD) in German time. */
-export function todayInGermany(now: Date = new Date()): string {
-  return GERMAN_DATE.format(now);
-}
-
-/** Adds calendar years to an ISO timestamp (for `delete_after`). */
-export function addYears(iso: string, years: number): string {
-  const date = new Date(iso);
-  date.setUTCFullYear(date.getUTCFullYear() + years);
-  return date.toISOString();
-}
-
 const isoDate = (label: string) =>
   z
     .string()
@@ -181,7 +166,7 @@ export const CaseIdentitySchema = z.object({
   firstName: optionalText(100, 'Vorname').default(null),
   lastName: optionalText(100, 'Nachname').default(null),
   birthDate: OptionalDateSchema('Geburtsdatum').refine(
-    (value) => value === null || (value >= '1950-01-01' && value <= todayInGermany()),
+    (value) => value === null || (value >= '1950-01-01' && value <= todayInGermany(new Date())),
     { message: 'Geburtsdatum: bitte ein Datum in der Vergangenheit eingeben.' },
   ),
   phone: optionalText(40, 'Telefon')

@@ -34,7 +34,7 @@
  * Bei einem Fehler nennt die Meldung den falschen Teil in „…“ und sagt, wie es richtig geht.
  * @module
  */
-import { isPublicHoliday, type GermanState } from './holidays';
+import { isPublicHoliday, type GermanState } from '../time/holidays';
 
 /** Weekdays in HSDS order, Monday first. */
 export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;

@@ -1,12 +1,15 @@
 import { loadConfig, type Config } from '../config/config';
 import { createDb, type Db } from '../db/create-db';
 import { startJobLoop } from '../jobs/jobs';
+import { systemClock, type Clock } from '../time/clock';
 import pkg from '../../../package.json';
 
 /** What every request handler needs: validated config and the database. */
 export interface AppContext {
   config: Config;
   db: Db;
+  /** The one clock of the process; requests and jobs read it once and pass the time on as `now`. */
+  clock: Clock;
 }
 
 let context: AppContext | null = null;
@@ -18,7 +21,7 @@ let context: AppContext | null = null;
 export function getAppContext(): AppContext {
   if (!context) {
     const config = loadConfig(process.env, pkg.version);
-    context = { config, db: createDb(config) };
+    context = { config, db: createDb(config), clock: systemClock };
     if (config.jobsIntervalMs > 0) startJobLoop(context, config.jobsIntervalMs);
   }
   return context;

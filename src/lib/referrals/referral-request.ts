@@ -1,7 +1,7 @@
 import type { Db } from '../db/create-db';
 import type { Actor } from '../auth/policy';
 import { parseVersion } from '../http/request';
-import { fromGermanWallClock, isIsoDate } from '../i18n/format';
+import { fromGermanWallClock, isIsoDate } from '../time/time';
 import { REFERRAL_STATUS_LABELS, TRANSITION_ACTIONS, type Referral, type TransitionAction } from './referral';
 import {
   proposeAppointment,

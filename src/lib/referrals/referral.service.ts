@@ -1,3 +1,4 @@
+import { addWorkingDays, addYears, todayInGermany } from '../time/time';
 import type { Transaction } from 'kysely';
 import type { Db } from '../db/create-db';
 import type { Database } from '../db/database';
@@ -6,12 +7,10 @@ import { recordAudit } from '../audit/audit.queries';
 import { referralPartyOf, type Actor } from '../auth/policy';
 import { enqueueMail } from '../notify/outbox.queries';
 import {
-  addYears,
   CASE_RETENTION_YEARS,
   consentCovers,
   DATA_CATEGORY_LABELS,
   isConsentActive,
-  todayInGermany,
   type CaseIdentity,
   type DataCategory,
 } from '../cases/case';
@@ -26,7 +25,6 @@ import {
 } from '../cases/case.queries';
 import { findService } from '../directory/service.queries';
 import {
-  addWorkingDays,
   APPOINTMENT_STATUSES,
   DEFAULT_ANSWER_WORKING_DAYS,
   decideTransition,

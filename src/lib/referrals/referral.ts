@@ -1,7 +1,7 @@
+import { isIsoDate } from '../time/time';
 import { z } from 'zod';
 import { DATA_CATEGORIES, type DataCategory } from '../cases/case';
-import { isPublicHoliday, type GermanState } from '../directory/holidays';
-import { formatDateTime, isIsoDate } from '../i18n/format';
+import { formatDateTime } from '../i18n/format';
 
 /** The statuses of a referral (DESIGN.md §3, after the FHIR SDOH closed-loop Task). */
 export const REFERRAL_STATUSES = [
@@ -252,19 +252,6 @@ export const CONTACT_MODE_LABELS: Record<ContactMode, string> = {
 
 /** Default time for an answer. */
 export const DEFAULT_ANSWER_WORKING_DAYS = 5;
-
-/** Adds working days (Mon–Fri, no public holiday of `state`) to a date (YYYY-MM-DD). */
-export function addWorkingDays(date: string, days: number, state: GermanState = 'SH'): string {
-  let current = new Date(`${date}T12:00:00Z`);
-  let left = days;
-  while (left > 0) {
-    current = new Date(current.getTime() + 86_400_000);
-    const iso = current.toISOString().slice(0, 10);
-    const weekday = current.getUTCDay();
-    if (weekday !== 0 && weekday !== 6 && !isPublicHoliday(iso, state)) left -= 1;
-  }
-  return current.toISOString().slice(0, 10);
-}
 
 /** A referral as pages see it. */
 export interface Referral {

@@ -1,5 +1,5 @@
 import { Meilisearch, type Index, type SearchParams, type Settings, type Task } from 'meilisearch';
-import { isPublicHoliday } from '../directory/holidays';
+import { isPublicHoliday } from '../time/holidays';
 import { localClock, parseOpeningHours, WEEKDAYS } from '../directory/opening-hours';
 import {
   allowedTypos,

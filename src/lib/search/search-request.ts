@@ -1,7 +1,7 @@
 import type { Db } from '../db/create-db';
 import type { TaxonomyTerm } from '../directory/taxonomy';
 import { findPostcodeCentroid } from '../geo/postcode.queries';
-import { fromGermanWallClock } from '../i18n/format';
+import { fromGermanWallClock } from '../time/time';
 import {
   SearchParamsSchema,
   type SearchHit,

@@ -1,5 +1,5 @@
 import SQLite from 'better-sqlite3';
-import { isPublicHoliday } from '../directory/holidays';
+import { isPublicHoliday } from '../time/holidays';
 import { localClock, parseOpeningHours, WEEKDAYS } from '../directory/opening-hours';
 import {
   allowedTypos,

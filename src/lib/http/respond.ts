@@ -1,0 +1,74 @@
+import type { AstroGlobal } from 'astro';
+import type { ActionActor, ActionContext } from '../action/context';
+import type { FieldErrors, Result } from '../action/result';
+import { setFlash } from './flash';
+import type { FormValues, ParsedForm } from './form';
+import { notFound } from './guard';
+import { safeLocalPath } from './request';
+
+/** What a page renders when a POST did not go through: status is already set on the response. */
+export interface PageFailure<C = unknown> {
+  errors: FieldErrors;
+  values: FormValues;
+  /** The current state after a conflict, to show beside the user's input. */
+  current: C | null;
+}
+
+/** The context of an action taken from a page: the signed-in user (or `actor`), request id, request time, config. */
+export function ctxOf(astro: AstroGlobal, actor?: ActionActor): ActionContext {
+  const user = astro.locals.user;
+  return {
+    actor: actor ?? (user ? { kind: 'user', user } : { kind: 'anonymous' }),
+    requestId: astro.locals.requestId,
+    now: astro.locals.now,
+    config: astro.locals.app.config,
+  };
+}
+
+/** A form that did not parse: 422, its errors and what was typed. */
+export function respondInvalid(
+  astro: AstroGlobal,
+  parsed: Extract<ParsedForm<unknown>, { ok: false }>,
+): PageFailure<never> {
+  astro.response.status = 422;
+  return { errors: parsed.errors, values: parsed.values, current: null };
+}
+
+/** Where to go and what to say after a successful POST. */
+export interface RespondOptions<T> {
+  /** German message shown once on the next page. */
+  success: string | ((value: T) => string);
+  /** Same-site path to redirect to (303, Post/Redirect/Get): a reload never re-submits. */
+  redirect: string | ((value: T) => string);
+}
+
+/**
+ * The one way from a Result to HTTP: ok → message and 303 redirect; invalid → 422; conflict → 409 with the current
+ * state; refused → 403 with the reason; not found → the German 404 page. Pages render a PageFailure with `values`.
+ */
+export async function respond<T, C>(
+  astro: AstroGlobal,
+  result: Result<T, C>,
+  options: RespondOptions<T>,
+  values: FormValues = {},
+): Promise<Response | PageFailure<C>> {
+  if (result.ok) {
+    const message = typeof options.success === 'function' ? options.success(result.value) : options.success;
+    const target = typeof options.redirect === 'function' ? options.redirect(result.value) : options.redirect;
+    setFlash(astro.cookies, message, astro.locals.app.config.isProduction);
+    return astro.redirect(safeLocalPath(target, '/'), 303);
+  }
+  switch (result.kind) {
+    case 'not_found':
+      return notFound(astro);
+    case 'invalid':
+      astro.response.status = 422;
+      return { errors: result.errors, values, current: null };
+    case 'conflict':
+      astro.response.status = 409;
+      return { errors: { _form: result.message }, values, current: result.current };
+    case 'refused':
+      astro.response.status = 403;
+      return { errors: { _form: result.reason }, values, current: null };
+  }
+}
