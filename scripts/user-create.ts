@@ -6,7 +6,7 @@ import { migrateToLatest } from '../src/lib/db/migrator';
 import { UserFormSchema } from '../src/lib/auth/auth';
 import { createUser, findUserRowByEmail } from '../src/lib/auth/auth.queries';
 import { issuePasswordLink } from '../src/lib/auth/password-link.service';
-import { recordAudit } from '../src/lib/audit/audit.queries';
+import { recordAuditUnclocked } from '../src/lib/audit/audit.queries';
 import { createOrganization, listOrganizations } from '../src/lib/directory/organization.queries';
 
 const { values } = parseArgs({
@@ -58,7 +58,7 @@ try {
   } else {
     const user = await createUser(db, parsed.data);
     const link = await issuePasswordLink(db, config, user.id);
-    await recordAudit(db, { actor: null, action: 'user.create', objectType: 'user', objectId: user.id });
+    await recordAuditUnclocked(db, { actor: null, action: 'user.create', objectType: 'user', objectId: user.id });
     console.log(`Benutzer angelegt (${user.role}) in „${organization.name}“.`);
     console.log(`Passwort setzen (einmalig, gültig bis ${link.expiresAt}):\n  ${link.url}`);
   }

@@ -3,6 +3,8 @@ import type { Db } from '../db/create-db';
 import type { Database } from '../db/database';
 import { newId, nowIso } from '../db/ids';
 import type { AuditLogRow } from './audit.table';
+import { auditActorOf, type ActionContext } from '../action/context';
+import type { Executor } from '../db/executor';
 
 /** One audit entry as the viewer shows it. */
 export interface AuditEntry {
@@ -32,8 +34,34 @@ export function rowToAuditEntry(row: AuditLogRow): AuditEntry {
   };
 }
 
-/** Records who did what to which object — ids only, never content (DESIGN.md §5 rule 8). */
+/**
+ * Records who did what to which object at `ctx.now`, in the caller's transaction — ids only, never content
+ * (DESIGN.md §5 rule 8). The actor comes from the context: a user, or the organisation a single-use link was sent to.
+ */
 export async function recordAudit(
+  db: Executor,
+  ctx: ActionContext,
+  entry: { action: string; objectType: string; objectId: string | null; consentId?: string | null },
+): Promise<void> {
+  const actor = auditActorOf(ctx);
+  await db
+    .insertInto('audit_log')
+    .values({
+      id: newId(),
+      at: ctx.now.toISOString(),
+      actor_user_id: actor?.id ?? null,
+      actor_organization_id: actor?.organizationId ?? null,
+      action: entry.action,
+      object_type: entry.objectType,
+      object_id: entry.objectId,
+      consent_id: entry.consentId ?? null,
+      request_id: ctx.requestId,
+    })
+    .execute();
+}
+
+/** @deprecated Reads the wall clock; being replaced by `recordAudit(db, ctx, entry)` — do not use in new code. */
+export async function recordAuditUnclocked(
   db: Db | Transaction<Database>,
   entry: {
     /** `id` is null for a partner who acts through a single-use link (no account). */

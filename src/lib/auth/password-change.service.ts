@@ -1,5 +1,5 @@
 import type { Db } from '../db/create-db';
-import { recordAudit } from '../audit/audit.queries';
+import { recordAuditUnclocked } from '../audit/audit.queries';
 import type { User } from './auth';
 import { findPasswordHash, setPasswordHash } from './auth.queries';
 import { checkPasswordStrength, hashPassword, verifyPassword } from './password';
@@ -29,7 +29,7 @@ export async function changePassword(
     await setPasswordHash(trx, user.id, nextHash);
     // A stolen session must not outlive the password change (ASVS 3.3.3).
     const endedSessions = await invalidateUserSessions(trx, user.id, currentSessionId);
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       actor: user,
       action: 'auth.password_change',
       objectType: 'user',

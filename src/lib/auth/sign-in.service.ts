@@ -1,6 +1,6 @@
 import type { Db } from '../db/create-db';
 import { nowIso } from '../db/ids';
-import { recordAudit } from '../audit/audit.queries';
+import { recordAuditUnclocked } from '../audit/audit.queries';
 import type { User } from './auth';
 import { normalizeEmail } from './auth';
 import {
@@ -63,7 +63,7 @@ export async function signIn(
   await deleteLoginAttempts(db, 'account', accountKey);
   const { token, session } = await createSession(db, limits, row.id, input.userAgent, now);
   const user = rowToUser(row);
-  await recordAudit(db, {
+  await recordAuditUnclocked(db, {
     actor: user,
     action: 'auth.sign_in',
     objectType: 'session',

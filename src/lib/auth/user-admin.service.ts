@@ -1,5 +1,5 @@
 import type { Db } from '../db/create-db';
-import { recordAudit } from '../audit/audit.queries';
+import { recordAuditUnclocked } from '../audit/audit.queries';
 import { findOrganization } from '../directory/organization.queries';
 import type { OrganizationKind } from '../directory/organization';
 import { fieldErrors } from '../http/form-errors';
@@ -71,7 +71,7 @@ export async function createUserWithLink(
   return db.transaction().execute(async (trx) => {
     const user = await createUser(trx, checked.form);
     const link = await issuePasswordLink(trx, context, user.id);
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       actor: context.actor,
       action: 'user.create',
       objectType: 'user',
@@ -113,7 +113,7 @@ export async function updateUserAsAdmin(
     if (after.role !== before.role || after.organizationId !== before.organizationId) {
       await deleteUserSessions(trx, userId);
     }
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       actor: context.actor,
       action: 'user.update',
       objectType: 'user',
@@ -148,7 +148,7 @@ export async function setUserActiveAsAdmin(
     if (!after)
       return { ok: false as const, kind: 'conflict' as const, current: (await findUserById(trx, userId))! };
     if (!active) await deleteUserSessions(trx, userId);
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       actor: context.actor,
       action: active ? 'user.reactivate' : 'user.deactivate',
       objectType: 'user',
@@ -178,7 +178,7 @@ export async function issueNewPasswordLink(
   }
   return db.transaction().execute(async (trx) => {
     const link = await issuePasswordLink(trx, context, userId);
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       actor: context.actor,
       action: 'user.password_link',
       objectType: 'user',

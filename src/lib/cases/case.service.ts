@@ -1,7 +1,7 @@
 import { addYears, todayInGermany } from '../time/time';
 import type { Db } from '../db/create-db';
 import { newId, nowIso } from '../db/ids';
-import { recordAudit } from '../audit/audit.queries';
+import { recordAuditUnclocked } from '../audit/audit.queries';
 import {
   CASE_RETENTION_YEARS,
   checkConsentRules,
@@ -70,7 +70,7 @@ export async function createCase(db: Db, input: CaseIdentityInput, ctx: ActionCo
             .values({ case_id: id, ...identityToColumns(input), updated_at: now, delete_after: deleteAfter })
             .execute();
         }
-        await recordAudit(trx, { ...ctx, action: 'case.create', objectType: 'case', objectId: id });
+        await recordAuditUnclocked(trx, { ...ctx, action: 'case.create', objectType: 'case', objectId: id });
       });
       return (await findCase(db, id))!;
     } catch (error) {
@@ -94,7 +94,7 @@ export async function readCaseIdentity(
 ): Promise<CaseIdentity | null> {
   const identity = await findCaseIdentity(db, caseId);
   if (identity) {
-    await recordAudit(db, { ...ctx, action: 'case.identity_read', objectType: 'case', objectId: caseId });
+    await recordAuditUnclocked(db, { ...ctx, action: 'case.identity_read', objectType: 'case', objectId: caseId });
   }
   return identity;
 }
@@ -133,7 +133,7 @@ export async function updateCaseIdentity(
         .values({ case_id: caseId, ...identityToColumns(input), updated_at: now, delete_after: deleteAfter })
         .execute();
     }
-    await recordAudit(trx, { ...ctx, action: 'case.identity_update', objectType: 'case', objectId: caseId });
+    await recordAuditUnclocked(trx, { ...ctx, action: 'case.identity_update', objectType: 'case', objectId: caseId });
     return { ok: true, value: (await findCase(trx, caseId))! };
   });
 }
@@ -164,7 +164,7 @@ export async function addPlanStep(
       })
       .execute();
     await extendCaseRetention(trx, caseId, addYears(now, CASE_RETENTION_YEARS));
-    await recordAudit(trx, { ...ctx, action: 'plan_step.create', objectType: 'case', objectId: caseId });
+    await recordAuditUnclocked(trx, { ...ctx, action: 'plan_step.create', objectType: 'case', objectId: caseId });
   });
   return id;
 }
@@ -189,7 +189,7 @@ export async function setPlanStepStatus(
         error: 'Dieser Schritt wurde inzwischen geändert. Bitte prüfen Sie den aktuellen Stand.',
       };
     }
-    await recordAudit(trx, { ...ctx, action: `plan_step.${status}`, objectType: 'case', objectId: caseId });
+    await recordAuditUnclocked(trx, { ...ctx, action: `plan_step.${status}`, objectType: 'case', objectId: caseId });
     return { ok: true, value: null };
   });
 }
@@ -238,7 +238,7 @@ export async function recordConsent(
       })
       .execute();
     await extendCaseRetention(trx, caseId, addYears(now, CASE_RETENTION_YEARS));
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       ...ctx,
       action: 'consent.create',
       objectType: 'case',
@@ -294,7 +294,7 @@ export async function revokeConsent(
         })
         .execute();
     }
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       ...ctx,
       action: 'consent.revoke',
       objectType: 'case',

@@ -8,7 +8,7 @@ import type { Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Db } from '../db/create-db';
 import type { Database } from '../db/database';
-import { recordAudit } from '../audit/audit.queries';
+import { recordAuditUnclocked } from '../audit/audit.queries';
 import { reindexServices } from '../search/indexer';
 import { can, type Actor } from '../auth/policy';
 import { AppError } from '../http/app-error';
@@ -657,7 +657,7 @@ export async function commitImport(
       options.onProgress?.(++done, total);
     }
     await reindexServices(db, trx, written);
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       actor: context.actor,
       action: 'directory.import',
       objectType: 'import',

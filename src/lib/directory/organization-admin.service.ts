@@ -1,5 +1,5 @@
 import type { Db } from '../db/create-db';
-import { recordAudit } from '../audit/audit.queries';
+import { recordAuditUnclocked } from '../audit/audit.queries';
 import { listUsers } from '../auth/auth.queries';
 import { reindexServices, serviceIdsOfOrganization } from '../search/indexer';
 import { diffFields } from './service';
@@ -75,7 +75,7 @@ export async function createOrganizationAsAdmin(
       },
       diffFields({}, organizationToFormValues(organization)),
     );
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       actor: context.actor,
       action: 'organization.create',
       objectType: 'organization',
@@ -128,7 +128,7 @@ export async function updateOrganizationAsAdmin(
       diffFields(organizationToFormValues(before), organizationToFormValues(after)),
     );
     await reindexServices(db, trx, await serviceIdsOfOrganization(trx, id));
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       actor: context.actor,
       action: 'organization.update',
       objectType: 'organization',
@@ -188,7 +188,7 @@ export async function setOrganizationActiveAsAdmin(
       ],
     );
     await reindexServices(db, trx, await serviceIdsOfOrganization(trx, id));
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       actor: context.actor,
       action: active ? 'organization.reactivate' : 'organization.deactivate',
       objectType: 'organization',

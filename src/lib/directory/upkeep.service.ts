@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/create-db';
 import type { Database } from '../db/database';
 import { nowIso } from '../db/ids';
-import { recordAudit } from '../audit/audit.queries';
+import { recordAuditUnclocked } from '../audit/audit.queries';
 import { can, type Actor } from '../auth/policy';
 import { fieldErrors } from '../http/form-errors';
 import { optionalNumber, optionalText, PostcodeSchema } from './organization';
@@ -107,7 +107,7 @@ export async function createServiceEntry(
       diffFields({}, serviceFormToFields(checked.form)),
     );
     await reindexServices(db, trx, [id]);
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       actor: context.actor,
       action: 'service.create',
       objectType: 'service',
@@ -161,7 +161,7 @@ export async function updateServiceEntry(
       changes,
     );
     await reindexServices(db, trx, [serviceId]);
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       actor: context.actor,
       action: 'service.update',
       objectType: 'service',
@@ -230,7 +230,7 @@ export async function changeServiceState(
       [history],
     );
     await reindexServices(db, trx, [serviceId]);
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       actor: context.actor,
       action: `service.${action}`,
       objectType: 'service',
@@ -319,7 +319,7 @@ export async function saveLocationEntry(
         needsReview: reviewNeeded(context.actor),
       });
       await insertEntryChanges(trx, historyEntry(id), diffFields({}, locationToFields(fields)));
-      await recordAudit(trx, {
+      await recordAuditUnclocked(trx, {
         actor: context.actor,
         action: 'location.create',
         objectType: 'location',
@@ -341,7 +341,7 @@ export async function saveLocationEntry(
       };
     await insertEntryChanges(trx, historyEntry(existing.id), changes);
     await reindexServices(db, trx, await serviceIdsAtLocation(trx, existing.id));
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       actor: context.actor,
       action: 'location.update',
       objectType: 'location',

@@ -1,7 +1,7 @@
 import { createTransport, type Transporter } from 'nodemailer';
 import type { Config } from '../config/config';
 import type { Db } from '../db/create-db';
-import { recordAudit } from '../audit/audit.queries';
+import { recordAuditUnclocked } from '../audit/audit.queries';
 import { describeSendError, isConnectionError, redactLinkTokens, retryDelayMs } from './outbox';
 import {
   claimMail,
@@ -107,7 +107,7 @@ export async function retryMailAsAdmin(
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     if (!(await retryFailedMail(trx, id, now))) return false;
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       actor: context.actor,
       action: 'mail.retry',
       objectType: 'outbox',

@@ -3,7 +3,7 @@ import type { Transaction } from 'kysely';
 import type { Db } from '../db/create-db';
 import type { Database } from '../db/database';
 import { newId, nowIso } from '../db/ids';
-import { recordAudit } from '../audit/audit.queries';
+import { recordAuditUnclocked } from '../audit/audit.queries';
 import { referralPartyOf, type Actor } from '../auth/policy';
 import { enqueueMail } from '../notify/outbox.queries';
 import {
@@ -305,7 +305,7 @@ export async function createReferral(
         });
         channel = await notifyPartnerOfNewReferral(trx, (await findReferral(trx, id))!, ctx, now);
       }
-      await recordAudit(trx, {
+      await recordAuditUnclocked(trx, {
         actor: { id: actor.id, organizationId: actor.organizationId },
         action: sending ? 'referral.send' : 'referral.create',
         objectType: 'referral',
@@ -414,7 +414,7 @@ export async function transitionReferral(
     }
     // A closed referral needs no link any more: whoever holds one loses access with the close.
     if (!LINK_STATUSES.includes(decision.to)) await revokeReferralLinks(trx, referral.id, now);
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       actor: auditActor(actor, referral),
       action: `referral.${action}`,
       objectType: 'referral',
@@ -504,7 +504,7 @@ export async function proposeAppointment(
     if (sender && Number(sender.active) === 1) {
       await enqueueMail(trx, answerMail(sender.email, ctx.baseUrl, referral.id, null), now);
     }
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       actor: auditActor(actor, referral),
       action: 'referral.appointment',
       objectType: 'referral',
@@ -542,7 +542,7 @@ export async function recordReferralView(
       if (!seen)
         await insertReferralEvent(trx, { referral_id: referral.id, at: nowIso(now), ...who, kind: 'viewed' });
     }
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       actor: auditActor(actor, referral),
       action: 'referral.read',
       objectType: 'referral',
@@ -608,7 +608,7 @@ export async function readSharedPersonalData(
       value: (identity && field.of(identity)) || '—',
     })),
   );
-  await recordAudit(db, {
+  await recordAuditUnclocked(db, {
     actor: auditActor(actor, referral),
     action: 'referral.personal_data_read',
     objectType: 'referral',
@@ -653,7 +653,7 @@ export async function resendReferralLink(
       ...eventActor({ kind: 'user', user: actor }, referral),
       kind: 'link_sent',
     });
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       actor: { id: actor.id, organizationId: actor.organizationId },
       action: 'referral.link_sent',
       objectType: 'referral',
@@ -709,7 +709,7 @@ export async function tickPlanStepOfReferral(
       ...eventActor({ kind: 'user', user: actor }, referral),
       kind: 'plan_step_done',
     });
-    await recordAudit(trx, {
+    await recordAuditUnclocked(trx, {
       actor: { id: actor.id, organizationId: actor.organizationId },
       action: 'plan_step.done',
       objectType: 'case',
