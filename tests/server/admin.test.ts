@@ -155,7 +155,12 @@ describe('administration over HTTP', () => {
     });
     expect(created.status).toBe(303);
     const location = created.headers.get('location')!;
-    const page = await (await get(location, coordinator)).text();
+    // The message travels in the one-time flash cookie of the redirect (Post/Redirect/Get).
+    const flash = created.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('jmd_flash='))!
+      .split(';')[0];
+    const page = await (await get(location, `${coordinator}; ${flash}`)).text();
     expect(page).toContain('Die Partnereinrichtung ist angelegt.');
     expect(page).toContain('value="53,8661"');
 
