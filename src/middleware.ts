@@ -2,7 +2,13 @@ import { STATUS_CODES } from 'node:http';
 import { defineMiddleware } from 'astro:middleware';
 import { getAppContext } from './lib/http/app-context';
 import { applySecurityHeaders } from './lib/http/security-headers';
-import { clientIpOf, isSameOriginRequest, isUnsafeMethod } from './lib/http/request';
+import {
+  clientIpOf,
+  installPeerAddressHeader,
+  isSameOriginRequest,
+  isUnsafeMethod,
+  socketAddressOf,
+} from './lib/http/request';
 import { deleteSessionCookie, sessionCookieName } from './lib/http/session-cookie';
 import { validateSessionToken } from './lib/auth/session.service';
 import { renderErrorPage } from './lib/http/error-page';
@@ -22,7 +28,9 @@ export const onRequest = defineMiddleware(async (context, next) => {
   context.locals.session = null;
   context.locals.now = app.clock.now();
   context.locals.flash = null;
-  context.locals.clientIp = clientIpOf(context.request, safeClientAddress(context), config.trustProxy);
+  installPeerAddressHeader();
+  const socketAddress = socketAddressOf(context.request, safeClientAddress(context));
+  context.locals.clientIp = clientIpOf(context.request, socketAddress, config.trustProxy);
 
   const finish = (response: Response): Response => {
     let target = response;
@@ -65,7 +73,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
       context.locals.flash = takeFlash(context.cookies, config.isProduction);
     const token = context.cookies.get(sessionCookieName(config.isProduction))?.value;
     if (token) {
-      const result = await validateSessionToken(app.db, config, token);
+      const result = await validateSessionToken(app.db, config, token, context.locals.now);
       if (result) {
         context.locals.user = result.user;
         context.locals.session = result.session;
