@@ -32,12 +32,16 @@ describe('npm run jobs', () => {
   it('runs the jobs once and prints what each did', async () => {
     const db = createDb({ databaseUrl });
     await migrateToLatest(db);
-    await enqueueMail(db, {
-      kind: 'test',
-      to: 'cron@beispiel.example',
-      subject: 'Aus dem Cronjob',
-      text: 'x',
-    });
+    await enqueueMail(
+      db,
+      {
+        kind: 'test',
+        to: 'cron@beispiel.example',
+        subject: 'Aus dem Cronjob',
+        text: 'x',
+      },
+      new Date(),
+    );
     await db.destroy();
     const smtp = await startTestSmtpServer();
     try {
