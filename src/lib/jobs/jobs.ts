@@ -3,6 +3,7 @@ import type { Config } from '../config/config';
 import type { Db } from '../db/create-db';
 import { newId } from '../db/ids';
 import { deliverDueMails } from '../notify/outbox.service';
+import { systemContext } from '../action/context';
 import { sendDueReminders } from '../referrals/referral.service';
 import { recordJobRun, releaseLease, tryAcquireLease } from './lease';
 
@@ -33,11 +34,7 @@ export const mailJob: Job = {
 export const remindersJob: Job = {
   name: 'reminders',
   async run({ db, config, now }) {
-    const report = await sendDueReminders(db, {
-      baseUrl: config.publicBaseUrl,
-      repeatWorkingDays: config.reminderRepeatWorkingDays,
-      now,
-    });
+    const report = await sendDueReminders(db, systemContext(config, 'reminders', now));
     return `${report.first} erste, ${report.second} zweite Erinnerungen`;
   },
 };
