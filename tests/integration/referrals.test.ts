@@ -46,6 +46,8 @@ import {
   tickPlanStepOfReferral,
   transitionReferral,
 } from '../../src/lib/referrals/referral.service';
+import { handleReferralPost } from '../../src/lib/referrals/referral-request';
+import { handleCasePost } from '../../src/lib/cases/case-request';
 
 // Tuesday, 1 December 2026, 10:00 in Lübeck. Every service call gets its clock from here.
 const NOW = new Date('2026-12-01T09:00:00.000Z');
@@ -385,6 +387,81 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
         kind: 'conflict',
         current: { version: caseFile.version + 1 },
       });
+    });
+  });
+
+  describe('forms of the referral and case pages', () => {
+    const formOf = (fields: Record<string, string>) => {
+      const data = new FormData();
+      for (const [key, value] of Object.entries(fields)) data.append(key, value);
+      return data;
+    };
+
+    it('a junk version (abc, out of range, empty) is an input error with a German message, and nothing changes', async () => {
+      const referral = await send();
+      const caseFile = await newCase();
+      const stepId = unwrap(
+        await addPlanStep(test.db, ctx(caseworker), {
+          caseId: caseFile.id,
+          title: 'Sprachkurs',
+          dueOn: null,
+        }),
+      );
+      for (const version of ['abc', '99999999999', '2147483648', '', '-1', '1.5']) {
+        const { result } = await handleReferralPost(
+          test.db,
+          ctx(partnerA),
+          referral.id,
+          formOf({ action: 'accept', version }),
+        );
+        expect(result).toMatchObject({ ok: false, kind: 'invalid', errors: { version: expect.any(String) } });
+        const step = await handleCasePost(
+          test.db,
+          ctx(caseworker),
+          caseFile.id,
+          formOf({ action: 'step_status', stepId, version, status: 'done' }),
+        );
+        expect(step.result).toMatchObject({
+          ok: false,
+          kind: 'invalid',
+          errors: { version: expect.any(String) },
+        });
+      }
+      expect(await findReferral(test.db, referral.id)).toMatchObject({ status: 'sent', version: 1 });
+      expect(await findPlanStep(test.db, stepId)).toMatchObject({ status: 'open', version: 1 });
+    });
+
+    it('each action has its own schema: an unknown action and an appointment without a time are refused', async () => {
+      const referral = await send();
+      const unknown = await handleReferralPost(
+        test.db,
+        ctx(partnerA),
+        referral.id,
+        formOf({ action: 'drop' }),
+      );
+      expect(unknown.result).toMatchObject({
+        ok: false,
+        kind: 'invalid',
+        errors: { _form: expect.any(String) },
+      });
+      const appointment = await handleReferralPost(
+        test.db,
+        ctx(partnerA),
+        referral.id,
+        formOf({ action: 'appointment', version: '1', appointmentAt: '2026-13-40T25:00' }),
+      );
+      expect(appointment.result).toMatchObject({
+        ok: false,
+        kind: 'invalid',
+        errors: { appointmentAt: 'Termin: bitte Datum und Uhrzeit angeben.' },
+      });
+      const accepted = await handleReferralPost(
+        test.db,
+        ctx(partnerA),
+        referral.id,
+        formOf({ action: 'accept', version: '1' }),
+      );
+      expect(accepted.result).toEqual({ ok: true, value: 'Gespeichert. Neuer Stand: Angenommen.' });
     });
   });
 

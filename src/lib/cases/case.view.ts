@@ -120,3 +120,12 @@ export function consentFormDefaults(recipientOrganizationId: string, today: stri
     form: 'written',
   };
 }
+
+/**
+ * The errors a case form shows: a problem with the hidden `version` (a stale or tampered form) has no field of its
+ * own, so it becomes the summary above the form.
+ */
+export function caseFormErrors(errors: Record<string, string> | undefined): Record<string, string> {
+  if (!errors) return {};
+  return !errors['_form'] && errors['version'] ? { ...errors, _form: errors['version'] } : errors;
+}
