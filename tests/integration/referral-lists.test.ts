@@ -6,6 +6,9 @@ import { seedSampleRegion } from '../../db/seed/seed';
 import { insertSyntheticReferrals } from '../../db/seed/synthetic-referrals';
 import { CaseIdentitySchema } from '../../src/lib/cases/case';
 import { createCase } from '../../src/lib/cases/case.service';
+import type { ActionContext } from '../../src/lib/action/context';
+import type { Actor } from '../../src/lib/auth/policy';
+import { loadConfig } from '../../src/lib/config/config';
 import { findUserById } from '../../src/lib/auth/auth.queries';
 import { newId } from '../../src/lib/db/ids';
 import { ReferralFormSchema } from '../../src/lib/referrals/referral';
@@ -291,19 +294,20 @@ describe.each(testDialects)('referral lists on $name', (dialect) => {
       .where('organization_id', '=', partner.organizationId)
       .executeTakeFirstOrThrow();
     const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
-    const ctx = (minutes: number) => ({
-      baseUrl: 'https://partnernetz.test',
+    const config = loadConfig({ PUBLIC_BASE_URL: 'https://partnernetz.test' });
+    const ctx = (user: Actor, minutes: number): ActionContext => ({
+      actor: { kind: 'user', user },
       requestId: null,
       now: at(minutes),
+      config,
     });
     const actor = { ...caseworker, active: true };
-    const caseFile = await createCase(db, CaseIdentitySchema.parse({}), {
-      actor,
-      requestId: null,
-      now: at(1),
-    });
+    const opened = await createCase(db, ctx(actor, 1), CaseIdentitySchema.parse({}));
+    if (!opened.ok) throw new Error(JSON.stringify(opened));
+    const caseFile = opened.value;
     const created = await createReferral(
       db,
+      ctx(actor, 2),
       ReferralFormSchema.parse({
         caseId: caseFile.id,
         serviceId: service.id,
@@ -313,19 +317,16 @@ describe.each(testDialects)('referral lists on $name', (dialect) => {
         responseDueOn: '2026-12-08',
         submissionKey: newId(),
       }),
-      actor,
-      ctx(2),
     );
     if (!created.ok) throw new Error(JSON.stringify(created));
-    const partnerSide = { kind: 'user' as const, user: { ...partner, active: true } };
-    const proposed = await proposeAppointment(
-      db,
-      created.value.referral.id,
-      created.value.referral.version,
-      { at: '2026-12-10T09:00:00.000Z', note: null },
-      partnerSide,
-      ctx(3),
-    );
+    const partnerSide = { ...partner, active: true };
+    const proposed = await proposeAppointment(db, ctx(partnerSide, 3), {
+      id: created.value.referral.id,
+      version: created.value.referral.version,
+      action: 'appointment',
+      appointmentAt: '2026-12-10T09:00:00.000Z',
+      appointmentNote: null,
+    });
     if (!proposed.ok) throw new Error(JSON.stringify(proposed));
     const scope: ReferralScope = {
       kind: 'sender',
@@ -337,15 +338,13 @@ describe.each(testDialects)('referral lists on $name', (dialect) => {
     const id = created.value.referral.id;
     // The appointment alone answers: it must be found before anything else changes the referral.
     expect(await answersSince(2.5)).toEqual([[id, 'appointment']]);
-    const accepted = await transitionReferral(
-      db,
-      created.value.referral.id,
-      proposed.value.version,
-      'accept',
-      {},
-      partnerSide,
-      ctx(4),
-    );
+    const accepted = await transitionReferral(db, ctx(partnerSide, 4), {
+      id: created.value.referral.id,
+      version: proposed.value.version,
+      action: 'accept',
+      reason: null,
+      outcome: null,
+    });
     if (!accepted.ok) throw new Error(JSON.stringify(accepted));
     expect(await answersSince(2.5)).toEqual([
       [id, 'accept'],

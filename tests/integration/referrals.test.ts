@@ -18,7 +18,15 @@ import {
   type DataCategory,
 } from '../../src/lib/cases/case';
 import { findPlanStep } from '../../src/lib/cases/case.queries';
-import { addPlanStep, createCase, recordConsent, revokeConsent } from '../../src/lib/cases/case.service';
+import {
+  addPlanStep,
+  createCase,
+  readCaseIdentity,
+  recordConsent,
+  revokeConsent,
+  setPlanStepStatus,
+  updateCaseIdentity,
+} from '../../src/lib/cases/case.service';
 import { isOverdue, ReferralFormSchema, type Referral } from '../../src/lib/referrals/referral';
 import {
   findReferral,
@@ -26,10 +34,12 @@ import {
   listReferrals,
   touchDashboardVisit,
 } from '../../src/lib/referrals/referral.queries';
-import { findLinkAccess, openReferralLink } from '../../src/lib/referrals/referral-link';
+import { findLinkAccess, openReferralLink, type LinkAccess } from '../../src/lib/referrals/referral-link';
+import type { Result } from '../../src/lib/action/result';
+import type { ActionActor, ActionContext } from '../../src/lib/action/context';
+import { loadConfig } from '../../src/lib/config/config';
 import {
   createReferral,
-  partyOf,
   proposeAppointment,
   readSharedPersonalData,
   recordReferralView,
@@ -37,8 +47,9 @@ import {
   sendDueReminders,
   tickPlanStepOfReferral,
   transitionReferral,
-  type ReferralActor,
 } from '../../src/lib/referrals/referral.service';
+import { handleReferralPost } from '../../src/lib/referrals/referral-request';
+import { handleCasePost } from '../../src/lib/cases/case-request';
 
 // Tuesday, 1 December 2026, 10:00 in Lübeck. Every service call gets its clock from here.
 const NOW = new Date('2026-12-01T09:00:00.000Z');
@@ -47,13 +58,34 @@ const hoursAfter = (date: Date, hours: number) => new Date(date.getTime() + hour
 const BASE_URL = 'https://partnernetz.test';
 const REPEAT_WORKING_DAYS = 2;
 
-const ctx = (now: Date = NOW) => ({ baseUrl: BASE_URL, requestId: 'test-request', now });
-const asUser = (user: User): ReferralActor => ({ kind: 'user', user });
-const asLink = (access: { linkId: string; referralId: string }): ReferralActor => ({
-  kind: 'link',
-  linkId: access.linkId,
-  referralId: access.referralId,
+const CONFIG = loadConfig({
+  PUBLIC_BASE_URL: BASE_URL,
+  REMINDER_REPEAT_WORKING_DAYS: String(REPEAT_WORKING_DAYS),
 });
+const SYSTEM: ActionActor = { kind: 'system', job: 'reminders' };
+const ANONYMOUS: ActionActor = { kind: 'anonymous' };
+/** The context of one action: a user (or link, job, nobody) acting at `now` (default NOW). */
+const ctx = (actor: User | ActionActor, now: Date = NOW): ActionContext => ({
+  actor: 'kind' in actor ? actor : { kind: 'user', user: actor },
+  requestId: 'test-request',
+  now,
+  config: CONFIG,
+});
+/** The actor behind a browser's open link access. */
+const asLink = (access: LinkAccess | null): ActionActor => {
+  if (access?.state !== 'open') throw new Error('link access is not open');
+  return {
+    kind: 'link',
+    linkId: access.linkId,
+    referralId: access.referralId,
+    organizationId: access.organizationId,
+  };
+};
+/** The value of a result that must succeed here. */
+function unwrap<T>(result: Result<T, unknown>): T {
+  if (!result.ok) throw new Error(JSON.stringify(result));
+  return result.value;
+}
 
 const IDENTITY = {
   firstName: 'Amira',
@@ -168,11 +200,7 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
     identity: Record<string, string> = IDENTITY,
     owner: User = caseworker,
   ): Promise<Case> {
-    return createCase(test.db, CaseIdentitySchema.parse(identity), {
-      actor: owner,
-      requestId: 'test-request',
-      now: NOW,
-    });
+    return unwrap(await createCase(test.db, ctx(owner, NOW), CaseIdentitySchema.parse(identity)));
   }
 
   async function newConsent(
@@ -191,11 +219,7 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       validUntil: '2027-05-31',
       ...overrides,
     });
-    const result = await recordConsent(test.db, caseId, input, {
-      actor: caseworker,
-      requestId: 'test-request',
-      now: NOW,
-    });
+    const result = await recordConsent(test.db, ctx(caseworker, NOW), { ...input, caseId: caseId });
     if (!result.ok) throw new Error(JSON.stringify(result));
     return result.value;
   }
@@ -225,9 +249,8 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
     const caseFile = options.caseFile ?? (await newCase());
     const result = await createReferral(
       test.db,
+      ctx(options.sender ?? caseworker, options.now),
       form(caseFile.id, options.serviceId ?? serviceA, options.form),
-      options.sender ?? caseworker,
-      ctx(options.now),
     );
     if (!result.ok) throw new Error(JSON.stringify(result));
     return result.value.referral;
@@ -283,6 +306,172 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       : null;
     return { organizationId, email, user, serviceId: await createPartnerService(organizationId) };
   }
+
+  // --- case mutations ask the policy themselves ------------------------------------------------------------------
+
+  describe('case mutations', () => {
+    it('a caseworker of another office gets not_found from every case mutation itself, and nothing is written', async () => {
+      const caseFile = await newCase();
+      const consentId = await newConsent(caseFile.id, orgAId, ['name']);
+      const stepId = unwrap(
+        await addPlanStep(test.db, ctx(caseworker), {
+          caseId: caseFile.id,
+          title: 'Sprachkurs',
+          dueOn: null,
+        }),
+      );
+      const before = await test.db.selectFrom('audit_log').select('id').execute();
+      const foreign = ctx(foreignCaseworker);
+      const identity = CaseIdentitySchema.parse({ firstName: 'Fremd' });
+      const consent = ConsentSchema.parse({
+        recipientOrganizationId: orgAId,
+        categories: ['name'],
+        purpose: 'Anmeldung zum Sprachkurs',
+        givenOn: '2026-11-25',
+        form: 'written',
+        ageGroup: '16plus',
+        validUntil: '2027-05-31',
+      });
+      const caseId = caseFile.id;
+      expect(await readCaseIdentity(test.db, foreign, { caseId })).toEqual({ ok: false, kind: 'not_found' });
+      expect(
+        await updateCaseIdentity(test.db, foreign, { ...identity, caseId, version: caseFile.version }),
+      ).toEqual({ ok: false, kind: 'not_found' });
+      expect(await addPlanStep(test.db, foreign, { caseId, title: 'Fremder Schritt', dueOn: null })).toEqual({
+        ok: false,
+        kind: 'not_found',
+      });
+      expect(
+        await setPlanStepStatus(test.db, foreign, { caseId, stepId, version: 1, status: 'done' }),
+      ).toEqual({ ok: false, kind: 'not_found' });
+      expect(await recordConsent(test.db, foreign, { ...consent, caseId })).toEqual({
+        ok: false,
+        kind: 'not_found',
+      });
+      expect(await revokeConsent(test.db, foreign, { caseId, consentId })).toEqual({
+        ok: false,
+        kind: 'not_found',
+      });
+      // Coordinators administer the network, not the young people's cases.
+      expect(await readCaseIdentity(test.db, ctx(coordinator), { caseId })).toEqual({
+        ok: false,
+        kind: 'not_found',
+      });
+      expect(await test.db.selectFrom('audit_log').select('id').execute()).toHaveLength(before.length);
+      expect(await findPlanStep(test.db, stepId)).toMatchObject({ status: 'open', version: 1 });
+      expect(await readCaseIdentity(test.db, ctx(caseworker), { caseId })).toMatchObject({
+        ok: true,
+        value: { firstName: 'Amira' },
+      });
+    });
+
+    it("a birth date after the action's today is refused; the same date is fine once that day has come", async () => {
+      const future = CaseIdentitySchema.parse({ birthDate: '2026-12-02' });
+      expect(await createCase(test.db, ctx(caseworker, NOW), future)).toEqual({
+        ok: false,
+        kind: 'invalid',
+        errors: { birthDate: 'Geburtsdatum: bitte ein Datum in der Vergangenheit eingeben.' },
+      });
+      const tomorrow = await createCase(test.db, ctx(caseworker, hoursAfter(NOW, 24)), future);
+      expect(tomorrow.ok).toBe(true);
+    });
+
+    it('a stale case version is a conflict that carries the current case', async () => {
+      const caseFile = await newCase();
+      const identity = CaseIdentitySchema.parse({ firstName: 'Amira' });
+      const first = await updateCaseIdentity(test.db, ctx(caseworker), {
+        ...identity,
+        caseId: caseFile.id,
+        version: caseFile.version,
+      });
+      expect(first).toMatchObject({ ok: true, value: { version: caseFile.version + 1 } });
+      const stale = await updateCaseIdentity(test.db, ctx(colleague), {
+        ...identity,
+        caseId: caseFile.id,
+        version: caseFile.version,
+      });
+      expect(stale).toMatchObject({
+        ok: false,
+        kind: 'conflict',
+        current: { version: caseFile.version + 1 },
+      });
+    });
+  });
+
+  describe('forms of the referral and case pages', () => {
+    const formOf = (fields: Record<string, string>) => {
+      const data = new FormData();
+      for (const [key, value] of Object.entries(fields)) data.append(key, value);
+      return data;
+    };
+
+    it('a junk version (abc, out of range, empty) is an input error with a German message, and nothing changes', async () => {
+      const referral = await send();
+      const caseFile = await newCase();
+      const stepId = unwrap(
+        await addPlanStep(test.db, ctx(caseworker), {
+          caseId: caseFile.id,
+          title: 'Sprachkurs',
+          dueOn: null,
+        }),
+      );
+      for (const version of ['abc', '99999999999', '2147483648', '', '-1', '1.5']) {
+        const { result } = await handleReferralPost(
+          test.db,
+          ctx(partnerA),
+          referral.id,
+          formOf({ action: 'accept', version }),
+        );
+        expect(result).toMatchObject({ ok: false, kind: 'invalid', errors: { version: expect.any(String) } });
+        const step = await handleCasePost(
+          test.db,
+          ctx(caseworker),
+          caseFile.id,
+          formOf({ action: 'step_status', stepId, version, status: 'done' }),
+        );
+        expect(step.result).toMatchObject({
+          ok: false,
+          kind: 'invalid',
+          errors: { version: expect.any(String) },
+        });
+      }
+      expect(await findReferral(test.db, referral.id)).toMatchObject({ status: 'sent', version: 1 });
+      expect(await findPlanStep(test.db, stepId)).toMatchObject({ status: 'open', version: 1 });
+    });
+
+    it('each action has its own schema: an unknown action and an appointment without a time are refused', async () => {
+      const referral = await send();
+      const unknown = await handleReferralPost(
+        test.db,
+        ctx(partnerA),
+        referral.id,
+        formOf({ action: 'drop' }),
+      );
+      expect(unknown.result).toMatchObject({
+        ok: false,
+        kind: 'invalid',
+        errors: { _form: expect.any(String) },
+      });
+      const appointment = await handleReferralPost(
+        test.db,
+        ctx(partnerA),
+        referral.id,
+        formOf({ action: 'appointment', version: '1', appointmentAt: '2026-13-40T25:00' }),
+      );
+      expect(appointment.result).toMatchObject({
+        ok: false,
+        kind: 'invalid',
+        errors: { appointmentAt: 'Termin: bitte Datum und Uhrzeit angeben.' },
+      });
+      const accepted = await handleReferralPost(
+        test.db,
+        ctx(partnerA),
+        referral.id,
+        formOf({ action: 'accept', version: '1' }),
+      );
+      expect(accepted.result).toEqual({ ok: true, value: 'Gespeichert. Neuer Stand: Angenommen.' });
+    });
+  });
 
   // --- sending -------------------------------------------------------------------------------------------------
 
@@ -356,7 +545,13 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
     it('sending a draft later mails the partner then', async () => {
       const draft = await send({ form: { intent: 'draft' } });
       const { result, mails } = await mailsDuring(() =>
-        transitionReferral(test.db, draft.id, draft.version, 'send', {}, asUser(caseworker), ctx()),
+        transitionReferral(test.db, ctx(caseworker), {
+          id: draft.id,
+          version: draft.version,
+          action: 'send',
+          reason: null,
+          outcome: null,
+        }),
       );
       expect(result).toMatchObject({ ok: true, value: { status: 'sent' } });
       expect(mails.map((mail) => mail.kind)).toEqual(['referral.new', 'referral.new']);
@@ -366,9 +561,8 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       const caseFile = await newCase();
       const result = await createReferral(
         test.db,
+        ctx(caseworker),
         form(caseFile.id, serviceA, { responseDueOn: '2026-11-30' }),
-        caseworker,
-        ctx(),
       );
       expect(result).toEqual({
         ok: false,
@@ -408,12 +602,13 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
 
     it('a link opens once; the second try is refused with a German message', async () => {
       const { referral, token } = await sendToC();
-      const first = await openReferralLink(test.db, token, NOW);
-      expect(first).toMatchObject({ ok: true, referralId: referral.id });
-      const second = await openReferralLink(test.db, token, hoursAfter(NOW, 1));
+      const first = await openReferralLink(test.db, ctx(ANONYMOUS, NOW), { token: token });
+      expect(first).toMatchObject({ ok: true, value: { referralId: referral.id } });
+      const second = await openReferralLink(test.db, ctx(ANONYMOUS, hoursAfter(NOW, 1)), { token: token });
       expect(second).toEqual({
         ok: false,
-        error:
+        kind: 'refused',
+        reason:
           'Dieser Link ist ungültig, abgelaufen oder wurde schon benutzt. Bitte bitten Sie die vermittelnde Fachkraft um einen neuen Link.',
       });
     });
@@ -421,56 +616,64 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
     it('a link opened twice at the same moment opens once', async () => {
       const { token } = await sendToC();
       const results = await Promise.all([
-        openReferralLink(test.db, token, NOW),
-        openReferralLink(test.db, token, NOW),
+        openReferralLink(test.db, ctx(ANONYMOUS, NOW), { token: token }),
+        openReferralLink(test.db, ctx(ANONYMOUS, NOW), { token: token }),
       ]);
       expect(results.filter((result) => result.ok)).toHaveLength(1);
     });
 
     it('the browser access a link opens finds its referral, until the link expires', async () => {
       const { referral, token } = await sendToC();
-      const opened = await openReferralLink(test.db, token, NOW);
-      if (!opened.ok) throw new Error(opened.error);
-      const access = await findLinkAccess(test.db, opened.accessToken, hoursAfter(NOW, 24));
+      const opened = await openReferralLink(test.db, ctx(ANONYMOUS, NOW), { token: token });
+      if (!opened.ok) throw new Error(opened.kind);
+      const access = await findLinkAccess(test.db, opened.value.accessToken, hoursAfter(NOW, 24));
       expect(access).toMatchObject({ referralId: referral.id });
-      expect(await findLinkAccess(test.db, opened.accessToken, hoursAfter(NOW, 8 * 24))).toBeNull();
+      expect(await findLinkAccess(test.db, opened.value.accessToken, hoursAfter(NOW, 8 * 24))).toBeNull();
     });
 
     it('an unused link no longer opens after seven days', async () => {
       const { token } = await sendToC();
-      expect((await openReferralLink(test.db, token, hoursAfter(NOW, 8 * 24))).ok).toBe(false);
+      expect(
+        (await openReferralLink(test.db, ctx(ANONYMOUS, hoursAfter(NOW, 8 * 24)), { token: token })).ok,
+      ).toBe(false);
     });
 
     it('a garbage token is refused', async () => {
-      expect((await openReferralLink(test.db, 'not-a-token', NOW)).ok).toBe(false);
+      expect((await openReferralLink(test.db, ctx(ANONYMOUS, NOW), { token: 'not-a-token' })).ok).toBe(false);
       expect(await findLinkAccess(test.db, 'a'.repeat(32), NOW)).toBeNull();
     });
 
     it('a fresh link from the caseworker ends the old link and the access opened with it', async () => {
       const { referral, token: oldToken } = await sendToC();
-      const opened = await openReferralLink(test.db, oldToken, NOW);
-      if (!opened.ok) throw new Error(opened.error);
+      const opened = await openReferralLink(test.db, ctx(ANONYMOUS, NOW), { token: oldToken });
+      if (!opened.ok) throw new Error(opened.kind);
       const { result, mails } = await mailsDuring(() =>
-        resendReferralLink(test.db, referral.id, caseworker, ctx(hoursAfter(NOW, 2))),
+        resendReferralLink(test.db, ctx(caseworker, hoursAfter(NOW, 2)), { id: referral.id }),
       );
       expect(result).toEqual({ ok: true, value: null });
       expect(mails).toHaveLength(1);
       expect(mails[0]).toMatchObject({ kind: 'referral.link', to_address: ORG_C_EMAIL });
-      expect(await findLinkAccess(test.db, opened.accessToken, hoursAfter(NOW, 3))).toBeNull();
-      const fresh = await openReferralLink(test.db, tokenIn(mails[0]!), hoursAfter(NOW, 3));
-      expect(fresh).toMatchObject({ ok: true, referralId: referral.id });
+      // Revoked: the browser keeps no way in (only the link page's "closed or replaced" notice).
+      expect(await findLinkAccess(test.db, opened.value.accessToken, hoursAfter(NOW, 3))).toEqual({
+        state: 'revoked',
+        referralId: referral.id,
+      });
+      const fresh = await openReferralLink(test.db, ctx(ANONYMOUS, hoursAfter(NOW, 3)), {
+        token: tokenIn(mails[0]!),
+      });
+      expect(fresh).toMatchObject({ ok: true, value: { referralId: referral.id } });
     });
 
     it('a fresh link makes an unused old link useless', async () => {
       const { referral, token: oldToken } = await sendToC();
-      await resendReferralLink(test.db, referral.id, caseworker, ctx());
-      expect((await openReferralLink(test.db, oldToken, NOW)).ok).toBe(false);
+      await resendReferralLink(test.db, ctx(caseworker), { id: referral.id });
+      expect((await openReferralLink(test.db, ctx(ANONYMOUS, NOW), { token: oldToken })).ok).toBe(false);
     });
 
     it('only the sending office can ask for a fresh link', async () => {
       const { referral } = await sendToC();
       for (const user of [foreignCaseworker, partnerB, coordinator, admin]) {
-        expect(await resendReferralLink(test.db, referral.id, user, ctx())).toEqual({
+        expect(await resendReferralLink(test.db, ctx(user), { id: referral.id })).toEqual({
           ok: false,
           kind: 'not_found',
         });
@@ -479,11 +682,17 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
 
     it('the partner can answer through the link, recorded as an answer by link', async () => {
       const { referral, token } = await sendToC();
-      const opened = await openReferralLink(test.db, token, NOW);
-      if (!opened.ok) throw new Error(opened.error);
-      const access = (await findLinkAccess(test.db, opened.accessToken, NOW))!;
+      const opened = await openReferralLink(test.db, ctx(ANONYMOUS, NOW), { token: token });
+      if (!opened.ok) throw new Error(opened.kind);
+      const access = (await findLinkAccess(test.db, opened.value.accessToken, NOW))!;
       const { result, mails } = await mailsDuring(() =>
-        transitionReferral(test.db, referral.id, referral.version, 'accept', {}, asLink(access), ctx()),
+        transitionReferral(test.db, ctx(asLink(access)), {
+          id: referral.id,
+          version: referral.version,
+          action: 'accept',
+          reason: null,
+          outcome: null,
+        }),
       );
       expect(result).toMatchObject({ ok: true, value: { status: 'accepted' } });
       const accept = (await eventsOf(referral.id)).find((event) => event.kind === 'accept');
@@ -495,33 +704,35 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
 
     it('closing the referral ends the access opened by its link', async () => {
       const { referral, token } = await sendToC();
-      const opened = await openReferralLink(test.db, token, NOW);
-      if (!opened.ok) throw new Error(opened.error);
-      const cancelled = await transitionReferral(
-        test.db,
-        referral.id,
-        referral.version,
-        'cancel',
-        { reason: 'Hat sich erledigt' },
-        asUser(caseworker),
-        ctx(),
-      );
+      const opened = await openReferralLink(test.db, ctx(ANONYMOUS, NOW), { token: token });
+      if (!opened.ok) throw new Error(opened.kind);
+      const cancelled = await transitionReferral(test.db, ctx(caseworker), {
+        id: referral.id,
+        version: referral.version,
+        action: 'cancel',
+        outcome: null,
+        reason: 'Hat sich erledigt',
+      });
       expect(cancelled.ok).toBe(true);
-      expect(await findLinkAccess(test.db, opened.accessToken, NOW)).toBeNull();
+      expect(await findLinkAccess(test.db, opened.value.accessToken, NOW)).toEqual({
+        state: 'revoked',
+        referralId: referral.id,
+      });
     });
 
     it('a link for one referral is no party to another', async () => {
       const { referral } = await sendToC();
       const other = await send();
-      expect(partyOf(asLink({ linkId: 'x', referralId: referral.id }), other)).toBeNull();
+      expect(
+        referralPartyOf(
+          { kind: 'link', linkId: 'x', referralId: referral.id, organizationId: orgCId },
+          other,
+        ),
+      ).toBeNull();
       const result = await transitionReferral(
         test.db,
-        other.id,
-        other.version,
-        'accept',
-        {},
-        asLink({ linkId: 'x', referralId: referral.id }),
-        ctx(),
+        ctx({ kind: 'link', linkId: 'x', referralId: referral.id, organizationId: orgCId }),
+        { id: other.id, version: other.version, action: 'accept', reason: null, outcome: null },
       );
       expect(result).toEqual({ ok: false, kind: 'not_found' });
     });
@@ -534,8 +745,8 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       const caseFile = await newCase();
       const input = form(caseFile.id, serviceA);
       const { result: first, mails } = await mailsDuring(async () => {
-        const one = await createReferral(test.db, input, caseworker, ctx());
-        const two = await createReferral(test.db, input, caseworker, ctx());
+        const one = await createReferral(test.db, ctx(caseworker), input);
+        const two = await createReferral(test.db, ctx(caseworker), input);
         return [one, two];
       });
       if (!first[0]!.ok || !first[1]!.ok) throw new Error(JSON.stringify(first));
@@ -556,8 +767,8 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       const input = form(caseFile.id, serviceA);
       const { result, mails } = await mailsDuring(() =>
         Promise.all([
-          createReferral(test.db, input, caseworker, ctx()),
-          createReferral(test.db, input, caseworker, ctx()),
+          createReferral(test.db, ctx(caseworker), input),
+          createReferral(test.db, ctx(caseworker), input),
         ]),
       );
       const rows = await test.db
@@ -577,8 +788,8 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
     it('a submission key used by someone else does not reveal their referral', async () => {
       const caseFile = await newCase();
       const input = form(caseFile.id, serviceA);
-      await createReferral(test.db, input, caseworker, ctx());
-      expect(await createReferral(test.db, input, colleague, ctx())).toEqual({
+      await createReferral(test.db, ctx(caseworker), input);
+      expect(await createReferral(test.db, ctx(colleague), input)).toEqual({
         ok: false,
         kind: 'not_found',
       });
@@ -593,9 +804,8 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       const before = { referrals: await countRows('referral'), mails: await countRows('outbox') };
       const result = await createReferral(
         test.db,
+        ctx(caseworker),
         form(caseFile.id, serviceA, { sharedCategories: ['name', 'contact'] }),
-        caseworker,
-        ctx(),
       );
       expect(result).toMatchObject({ ok: false, kind: 'invalid' });
       if (result.ok || result.kind !== 'invalid') return;
@@ -611,9 +821,8 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       await newConsent(caseFile.id, orgAId, ['name']);
       const result = await createReferral(
         test.db,
+        ctx(caseworker),
         form(caseFile.id, serviceA, { sharedCategories: ['name', 'health'] }),
-        caseworker,
-        ctx(),
       );
       expect(result).toMatchObject({
         ok: false,
@@ -627,9 +836,8 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       await newConsent(caseFile.id, orgCId, ['name']);
       const result = await createReferral(
         test.db,
+        ctx(caseworker),
         form(caseFile.id, serviceA, { sharedCategories: ['name'] }),
-        caseworker,
-        ctx(),
       );
       expect(result).toMatchObject({ ok: false, kind: 'invalid' });
     });
@@ -639,9 +847,8 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       await newConsent(caseFile.id, orgAId, ['name'], { validUntil: '2026-12-31' });
       const result = await createReferral(
         test.db,
+        ctx(caseworker, at('2027-01-04T09:00:00Z')),
         form(caseFile.id, serviceA, { sharedCategories: ['name'], responseDueOn: '2027-01-15' }),
-        caseworker,
-        ctx(at('2027-01-04T09:00:00Z')),
       );
       expect(result).toMatchObject({ ok: false, kind: 'invalid' });
     });
@@ -649,12 +856,11 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
     it('a revoked consent does not cover a new referral', async () => {
       const caseFile = await newCase();
       const consentId = await newConsent(caseFile.id, orgAId, ['name']);
-      await revokeConsent(test.db, caseFile.id, consentId, { actor: caseworker, requestId: null, now: NOW });
+      await revokeConsent(test.db, ctx(caseworker, NOW), { caseId: caseFile.id, consentId: consentId });
       const result = await createReferral(
         test.db,
+        ctx(caseworker),
         form(caseFile.id, serviceA, { sharedCategories: ['name'] }),
-        caseworker,
-        ctx(),
       );
       expect(result).toMatchObject({ ok: false, kind: 'invalid' });
     });
@@ -685,11 +891,7 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
         ageGroup: '16plus',
         validUntil: '2027-05-31',
       });
-      const result = await recordConsent(test.db, caseFile.id, input, {
-        actor: caseworker,
-        requestId: null,
-        now: NOW,
-      });
+      const result = await recordConsent(test.db, ctx(caseworker, NOW), { ...input, caseId: caseFile.id });
       expect(result).toMatchObject({ ok: false, kind: 'invalid' });
       if (result.ok || result.kind !== 'invalid') return;
       expect(Object.keys(result.errors).sort()).toEqual(['ageGroup', 'guardianConsent']);
@@ -712,11 +914,7 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
         ageGroup: '16plus',
         validUntil: '2027-05-31',
       });
-      const result = await recordConsent(test.db, caseFile.id, input, {
-        actor: caseworker,
-        requestId: null,
-        now: NOW,
-      });
+      const result = await recordConsent(test.db, ctx(caseworker, NOW), { ...input, caseId: caseFile.id });
       expect(result).toMatchObject({
         ok: false,
         kind: 'invalid',
@@ -732,30 +930,27 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
 
     it('a partner of another organization is no party to the referral', async () => {
       const referral = await send();
-      expect(partyOf(asUser(partnerB), referral)).toBeNull();
+      expect(referralPartyOf(partnerB, referral)).toBeNull();
       expect(referralPartyOf(partnerB, referral)).toBeNull();
       expect(can(partnerB, 'referral.read', resourceOf(referral))).toBe(false);
       expect(can(partnerB, 'referral.act', resourceOf(referral))).toBe(false);
       expect(
-        await transitionReferral(
-          test.db,
-          referral.id,
-          referral.version,
-          'accept',
-          {},
-          asUser(partnerB),
-          ctx(),
-        ),
+        await transitionReferral(test.db, ctx(partnerB), {
+          id: referral.id,
+          version: referral.version,
+          action: 'accept',
+          reason: null,
+          outcome: null,
+        }),
       ).toEqual({ ok: false, kind: 'not_found' });
       expect(
-        await proposeAppointment(
-          test.db,
-          referral.id,
-          referral.version,
-          { at: '2026-12-10T09:00:00.000Z', note: null },
-          asUser(partnerB),
-          ctx(),
-        ),
+        await proposeAppointment(test.db, ctx(partnerB), {
+          id: referral.id,
+          version: referral.version,
+          action: 'appointment',
+          appointmentAt: '2026-12-10T09:00:00.000Z',
+          appointmentNote: null,
+        }),
       ).toEqual({ ok: false, kind: 'not_found' });
       expect((await findReferral(test.db, referral.id))!.version).toBe(referral.version);
     });
@@ -764,8 +959,8 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       const caseFile = await newCase();
       await newConsent(caseFile.id, orgAId, ['name']);
       const referral = await send({ caseFile, form: { sharedCategories: ['name'] } });
-      expect(await readSharedPersonalData(test.db, referral, asUser(partnerB), ctx())).toBeNull();
-      await recordReferralView(test.db, referral, asUser(partnerB), ctx());
+      expect(await readSharedPersonalData(test.db, ctx(partnerB), referral)).toBeNull();
+      await recordReferralView(test.db, ctx(partnerB), referral);
       expect((await eventsOf(referral.id)).map((event) => event.kind)).not.toContain('viewed');
       expect(await auditOf(referral.id, 'referral.read')).toEqual([]);
       expect(await auditOf(referral.id, 'referral.personal_data_read')).toEqual([]);
@@ -786,19 +981,17 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
     it('a caseworker of another office is no party and may not read the case', async () => {
       const caseFile = await newCase();
       const referral = await send({ caseFile });
-      expect(partyOf(asUser(foreignCaseworker), referral)).toBeNull();
+      expect(referralPartyOf(foreignCaseworker, referral)).toBeNull();
       expect(
-        await transitionReferral(
-          test.db,
-          referral.id,
-          referral.version,
-          'cancel',
-          { reason: 'Irrtum' },
-          asUser(foreignCaseworker),
-          ctx(),
-        ),
+        await transitionReferral(test.db, ctx(foreignCaseworker), {
+          id: referral.id,
+          version: referral.version,
+          action: 'cancel',
+          outcome: null,
+          reason: 'Irrtum',
+        }),
       ).toEqual({ ok: false, kind: 'not_found' });
-      expect(await tickPlanStepOfReferral(test.db, referral.id, foreignCaseworker, ctx())).toEqual({
+      expect(await tickPlanStepOfReferral(test.db, ctx(foreignCaseworker), { id: referral.id })).toEqual({
         ok: false,
         kind: 'not_found',
       });
@@ -808,7 +1001,7 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
 
     it('a caseworker of another office cannot refer a case of this office', async () => {
       const caseFile = await newCase();
-      const result = await createReferral(test.db, form(caseFile.id, serviceA), foreignCaseworker, ctx());
+      const result = await createReferral(test.db, ctx(foreignCaseworker), form(caseFile.id, serviceA));
       expect(result).toMatchObject({
         ok: false,
         kind: 'invalid',
@@ -818,16 +1011,14 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
 
     it('a colleague in the sending office is a party and may act on the referral', async () => {
       const referral = await send();
-      expect(partyOf(asUser(colleague), referral)).toBe('caseworker');
-      const result = await transitionReferral(
-        test.db,
-        referral.id,
-        referral.version,
-        'cancel',
-        { reason: 'Der junge Mensch ist umgezogen' },
-        asUser(colleague),
-        ctx(),
-      );
+      expect(referralPartyOf(colleague, referral)).toBe('caseworker');
+      const result = await transitionReferral(test.db, ctx(colleague), {
+        id: referral.id,
+        version: referral.version,
+        action: 'cancel',
+        outcome: null,
+        reason: 'Der junge Mensch ist umgezogen',
+      });
       expect(result).toMatchObject({ ok: true, value: { status: 'cancelled' } });
     });
 
@@ -836,33 +1027,37 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       await newConsent(caseFile.id, orgAId, ['name']);
       const referral = await send({ caseFile, form: { sharedCategories: ['name'] } });
       for (const user of [coordinator, admin]) {
-        expect(partyOf(asUser(user), referral)).toBeNull();
+        expect(referralPartyOf(user, referral)).toBeNull();
         expect(
-          await transitionReferral(
-            test.db,
-            referral.id,
-            referral.version,
-            'enter_in_error',
-            { reason: 'Test' },
-            asUser(user),
-            ctx(),
-          ),
+          await transitionReferral(test.db, ctx(user), {
+            id: referral.id,
+            version: referral.version,
+            action: 'enter_in_error',
+            outcome: null,
+            reason: 'Test',
+          }),
         ).toEqual({ ok: false, kind: 'not_found' });
-        expect(await readSharedPersonalData(test.db, referral, asUser(user), ctx())).toBeNull();
+        expect(await readSharedPersonalData(test.db, ctx(user), referral)).toBeNull();
       }
     });
 
     it('a deactivated partner is no party any more', async () => {
       const referral = await send();
-      expect(partyOf(asUser({ ...partnerA, active: false }), referral)).toBeNull();
+      expect(referralPartyOf({ ...partnerA, active: false }, referral)).toBeNull();
     });
 
     it('a partner never sees a draft', async () => {
       const draft = await send({ form: { intent: 'draft' } });
-      expect(partyOf(asUser(partnerA), draft)).toBeNull();
+      expect(referralPartyOf(partnerA, draft)).toBeNull();
       expect(referralPartyOf(partnerA, draft)).toBeNull();
       expect(
-        await transitionReferral(test.db, draft.id, draft.version, 'accept', {}, asUser(partnerA), ctx()),
+        await transitionReferral(test.db, ctx(partnerA), {
+          id: draft.id,
+          version: draft.version,
+          action: 'accept',
+          reason: null,
+          outcome: null,
+        }),
       ).toEqual({ ok: false, kind: 'not_found' });
       const listed = await listReferrals(
         test.db,
@@ -893,7 +1088,7 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
         ['name', 'contact', 'birth_date'],
         ['name', 'contact'],
       );
-      const data = await readSharedPersonalData(test.db, referral, asUser(partnerA), ctx());
+      const data = await readSharedPersonalData(test.db, ctx(partnerA), referral);
       expect(data).toEqual({
         consentId,
         categories: ['name', 'contact'],
@@ -912,32 +1107,27 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
 
     it('the partner sees the birth date in German format when it was shared', async () => {
       const { referral } = await sharedReferral(['birth_date'], ['birth_date']);
-      const data = await readSharedPersonalData(test.db, referral, asUser(partnerA), ctx());
+      const data = await readSharedPersonalData(test.db, ctx(partnerA), referral);
       expect(data?.fields).toEqual([{ label: 'Geburtsdatum', value: '14.05.2008' }]);
     });
 
     it('an anonymous enquiry shows no personal data', async () => {
       const referral = await send();
-      expect(await readSharedPersonalData(test.db, referral, asUser(partnerA), ctx())).toBeNull();
+      expect(await readSharedPersonalData(test.db, ctx(partnerA), referral)).toBeNull();
     });
 
     it('revoking the consent ends the partner’s access at once', async () => {
       const { caseFile, consentId, referral } = await sharedReferral(['name'], ['name']);
-      expect(await readSharedPersonalData(test.db, referral, asUser(partnerA), ctx())).not.toBeNull();
-      const revoked = await revokeConsent(test.db, caseFile.id, consentId, {
-        actor: caseworker,
-        requestId: null,
-        now: hoursAfter(NOW, 1),
+      expect(await readSharedPersonalData(test.db, ctx(partnerA), referral)).not.toBeNull();
+      const revoked = await revokeConsent(test.db, ctx(caseworker, hoursAfter(NOW, 1)), {
+        caseId: caseFile.id,
+        consentId,
       });
       expect(revoked.ok).toBe(true);
       const fresh = (await findReferral(test.db, referral.id))!;
-      expect(
-        await readSharedPersonalData(test.db, fresh, asUser(partnerA), ctx(hoursAfter(NOW, 1))),
-      ).toBeNull();
+      expect(await readSharedPersonalData(test.db, ctx(partnerA, hoursAfter(NOW, 1)), fresh)).toBeNull();
       // The referral object the page loaded before the revocation does not help either: the check reads the consent.
-      expect(
-        await readSharedPersonalData(test.db, referral, asUser(partnerA), ctx(hoursAfter(NOW, 1))),
-      ).toBeNull();
+      expect(await readSharedPersonalData(test.db, ctx(partnerA, hoursAfter(NOW, 1)), referral)).toBeNull();
       expect((await eventsOf(referral.id)).map((event) => event.kind)).toContain('consent_revoked');
     });
 
@@ -946,13 +1136,13 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       await newConsent(caseFile.id, orgAId, ['name'], { validUntil: '2026-12-31' });
       const referral = await send({ caseFile, form: { sharedCategories: ['name'] } });
       expect(
-        await readSharedPersonalData(test.db, referral, asUser(partnerA), ctx(at('2027-01-01T09:00:00Z'))),
+        await readSharedPersonalData(test.db, ctx(partnerA, at('2027-01-01T09:00:00Z')), referral),
       ).toBeNull();
     });
 
     it('each disclosure is audited with its consent id, never with content', async () => {
       const { consentId, referral } = await sharedReferral(['name'], ['name']);
-      await readSharedPersonalData(test.db, referral, asUser(partnerA), ctx());
+      await readSharedPersonalData(test.db, ctx(partnerA), referral);
       const audit = await auditOf(referral.id, 'referral.personal_data_read');
       expect(audit).toHaveLength(1);
       expect(audit[0]).toMatchObject({
@@ -965,7 +1155,7 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
 
     it('a read that shows nothing is not audited as a disclosure', async () => {
       const referral = await send();
-      await readSharedPersonalData(test.db, referral, asUser(partnerA), ctx());
+      await readSharedPersonalData(test.db, ctx(partnerA), referral);
       expect(await auditOf(referral.id, 'referral.personal_data_read')).toEqual([]);
     });
   });
@@ -976,15 +1166,27 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
     it('two partner staff accepting at once: one wins, the other gets a German conflict, one accept is recorded', async () => {
       const referral = await send();
       const results = await Promise.all([
-        transitionReferral(test.db, referral.id, referral.version, 'accept', {}, asUser(partnerA), ctx()),
-        transitionReferral(test.db, referral.id, referral.version, 'accept', {}, asUser(partnerA2), ctx()),
+        transitionReferral(test.db, ctx(partnerA), {
+          id: referral.id,
+          version: referral.version,
+          action: 'accept',
+          reason: null,
+          outcome: null,
+        }),
+        transitionReferral(test.db, ctx(partnerA2), {
+          id: referral.id,
+          version: referral.version,
+          action: 'accept',
+          reason: null,
+          outcome: null,
+        }),
       ]);
       expect(results.filter((result) => result.ok)).toHaveLength(1);
       const loser = results.find((result) => !result.ok);
       expect(loser).toMatchObject({ ok: false, kind: 'conflict', current: { status: 'accepted' } });
       if (loser && !loser.ok && loser.kind === 'conflict') {
-        expect(loser.error).toContain('inzwischen geändert');
-        expect(loser.error).toContain('„Angenommen“');
+        expect(loser.message).toContain('inzwischen geändert');
+        expect(loser.message).toContain('„Angenommen“');
       }
       const accepts = (await eventsOf(referral.id)).filter((event) => event.kind === 'accept');
       expect(accepts).toHaveLength(1);
@@ -993,17 +1195,21 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
 
     it('a stale version is a conflict that shows the current state and changes nothing', async () => {
       const referral = await send();
-      await transitionReferral(test.db, referral.id, referral.version, 'accept', {}, asUser(partnerA), ctx());
+      await transitionReferral(test.db, ctx(partnerA), {
+        id: referral.id,
+        version: referral.version,
+        action: 'accept',
+        reason: null,
+        outcome: null,
+      });
       const eventsBefore = (await eventsOf(referral.id)).length;
-      const result = await transitionReferral(
-        test.db,
-        referral.id,
-        referral.version,
-        'cancel',
-        { reason: 'Doch nicht nötig' },
-        asUser(caseworker),
-        ctx(),
-      );
+      const result = await transitionReferral(test.db, ctx(caseworker), {
+        id: referral.id,
+        version: referral.version,
+        action: 'cancel',
+        outcome: null,
+        reason: 'Doch nicht nötig',
+      });
       expect(result).toMatchObject({
         ok: false,
         kind: 'conflict',
@@ -1016,24 +1222,20 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
     it('a double click repeats nothing and is answered as done', async () => {
       const referral = await send();
       const { result, mails } = await mailsDuring(async () => {
-        const first = await transitionReferral(
-          test.db,
-          referral.id,
-          referral.version,
-          'accept',
-          {},
-          asUser(partnerA),
-          ctx(at('2026-12-01T10:00:00.000Z')),
-        );
-        const second = await transitionReferral(
-          test.db,
-          referral.id,
-          referral.version,
-          'accept',
-          {},
-          asUser(partnerA),
-          ctx(at('2026-12-01T10:00:00.400Z')),
-        );
+        const first = await transitionReferral(test.db, ctx(partnerA, at('2026-12-01T10:00:00.000Z')), {
+          id: referral.id,
+          version: referral.version,
+          action: 'accept',
+          reason: null,
+          outcome: null,
+        });
+        const second = await transitionReferral(test.db, ctx(partnerA, at('2026-12-01T10:00:00.400Z')), {
+          id: referral.id,
+          version: referral.version,
+          action: 'accept',
+          reason: null,
+          outcome: null,
+        });
         return [first, second];
       });
       expect(result[0]).toMatchObject({ ok: true, value: { status: 'accepted' } });
@@ -1045,15 +1247,13 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
     it('a double click whose two requests arrive at once is answered as done twice, with one event', async () => {
       const referral = await send();
       const click = () =>
-        transitionReferral(
-          test.db,
-          referral.id,
-          referral.version,
-          'accept',
-          {},
-          asUser(partnerA),
-          ctx(hoursAfter(NOW, 1)),
-        );
+        transitionReferral(test.db, ctx(partnerA, hoursAfter(NOW, 1)), {
+          id: referral.id,
+          version: referral.version,
+          action: 'accept',
+          reason: null,
+          outcome: null,
+        });
       const results = await Promise.all([click(), click()]);
       expect(results).toEqual([
         expect.objectContaining({ ok: true, value: expect.objectContaining({ status: 'accepted' }) }),
@@ -1064,24 +1264,20 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
 
     it('the same action by a colleague with a stale version is a conflict, not a repeat', async () => {
       const referral = await send();
-      await transitionReferral(
-        test.db,
-        referral.id,
-        referral.version,
-        'accept',
-        {},
-        asUser(partnerA),
-        ctx(hoursAfter(NOW, 1)),
-      );
-      const result = await transitionReferral(
-        test.db,
-        referral.id,
-        referral.version,
-        'accept',
-        {},
-        asUser(partnerA2),
-        ctx(hoursAfter(NOW, 1.01)),
-      );
+      await transitionReferral(test.db, ctx(partnerA, hoursAfter(NOW, 1)), {
+        id: referral.id,
+        version: referral.version,
+        action: 'accept',
+        reason: null,
+        outcome: null,
+      });
+      const result = await transitionReferral(test.db, ctx(partnerA2, hoursAfter(NOW, 1.01)), {
+        id: referral.id,
+        version: referral.version,
+        action: 'accept',
+        reason: null,
+        outcome: null,
+      });
       expect(result).toMatchObject({ ok: false, kind: 'conflict' });
     });
   });
@@ -1091,11 +1287,11 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
   describe('the closed loop', () => {
     it('accept, start, complete with an outcome; the caseworker is told each time and ticks the plan step off', async () => {
       const caseFile = await newCase();
-      const stepId = await addPlanStep(
-        test.db,
-        caseFile.id,
-        PlanStepSchema.parse({ title: 'Sprachkurs B2 beginnen', dueOn: '2027-02-01' }),
-        { actor: caseworker, requestId: null, now: NOW },
+      const stepId = unwrap(
+        await addPlanStep(test.db, ctx(caseworker, NOW), {
+          ...PlanStepSchema.parse({ title: 'Sprachkurs B2 beginnen', dueOn: '2027-02-01' }),
+          caseId: caseFile.id,
+        }),
       );
       let referral = await send({ caseFile, form: { planStepId: stepId } });
       const answers: OutboxRow[] = [];
@@ -1105,15 +1301,14 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
         ['complete', { outcome: 'got_help' }, 48],
       ] as const) {
         const { result, mails } = await mailsDuring(() =>
-          transitionReferral(
-            test.db,
-            referral.id,
-            referral.version,
-            action,
-            input,
-            asUser(partnerA),
-            ctx(hoursAfter(NOW, hours)),
-          ),
+          transitionReferral(test.db, ctx(partnerA, hoursAfter(NOW, hours)), {
+            id: referral.id,
+            version: referral.version,
+            action: action,
+            reason: null,
+            outcome: null,
+            ...input,
+          }),
         );
         if (!result.ok) throw new Error(`${action}: ${JSON.stringify(result)}`);
         referral = result.value;
@@ -1132,7 +1327,9 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       expect(answers[2]!.body_text).toContain('Abgeschlossen');
       expect(answers[2]!.body_text).not.toContain('Amira');
 
-      const ticked = await tickPlanStepOfReferral(test.db, referral.id, caseworker, ctx(hoursAfter(NOW, 50)));
+      const ticked = await tickPlanStepOfReferral(test.db, ctx(caseworker, hoursAfter(NOW, 50)), {
+        id: referral.id,
+      });
       expect(ticked).toEqual({ ok: true, value: null });
       expect(await findPlanStep(test.db, stepId)).toMatchObject({ status: 'done' });
       // created and send share a timestamp; everything after follows in order.
@@ -1144,7 +1341,7 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       ]);
       // Ticking again changes nothing.
       expect(
-        await tickPlanStepOfReferral(test.db, referral.id, caseworker, ctx(hoursAfter(NOW, 51))),
+        await tickPlanStepOfReferral(test.db, ctx(caseworker, hoursAfter(NOW, 51)), { id: referral.id }),
       ).toEqual({
         ok: true,
         value: null,
@@ -1156,14 +1353,14 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
 
     it('the plan step cannot be ticked off before the partner reports completion', async () => {
       const caseFile = await newCase();
-      const stepId = await addPlanStep(
-        test.db,
-        caseFile.id,
-        PlanStepSchema.parse({ title: 'Sprachkurs B2 beginnen', dueOn: '' }),
-        { actor: caseworker, requestId: null, now: NOW },
+      const stepId = unwrap(
+        await addPlanStep(test.db, ctx(caseworker, NOW), {
+          ...PlanStepSchema.parse({ title: 'Sprachkurs B2 beginnen', dueOn: '' }),
+          caseId: caseFile.id,
+        }),
       );
       const referral = await send({ caseFile, form: { planStepId: stepId } });
-      const result = await tickPlanStepOfReferral(test.db, referral.id, caseworker, ctx());
+      const result = await tickPlanStepOfReferral(test.db, ctx(caseworker), { id: referral.id });
       expect(result).toMatchObject({ ok: false, kind: 'invalid', errors: { planStep: expect.any(String) } });
       expect(await findPlanStep(test.db, stepId)).toMatchObject({ status: 'open' });
     });
@@ -1172,15 +1369,13 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       const referral = await send();
       const before = await eventsOf(referral.id);
       const { result, mails } = await mailsDuring(() =>
-        transitionReferral(
-          test.db,
-          referral.id,
-          referral.version,
-          'complete',
-          { outcome: 'got_help' },
-          asUser(partnerA),
-          ctx(),
-        ),
+        transitionReferral(test.db, ctx(partnerA), {
+          id: referral.id,
+          version: referral.version,
+          action: 'complete',
+          reason: null,
+          outcome: 'got_help',
+        }),
       );
       expect(result).toMatchObject({
         ok: false,
@@ -1197,15 +1392,13 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
 
     it('a decline without a reason is refused and stays sent', async () => {
       const referral = await send();
-      const result = await transitionReferral(
-        test.db,
-        referral.id,
-        referral.version,
-        'decline',
-        { reason: '  ' },
-        asUser(partnerA),
-        ctx(),
-      );
+      const result = await transitionReferral(test.db, ctx(partnerA), {
+        id: referral.id,
+        version: referral.version,
+        action: 'decline',
+        outcome: null,
+        reason: '  ',
+      });
       expect(result).toEqual({
         ok: false,
         kind: 'invalid',
@@ -1217,15 +1410,13 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
     it('a decline with a reason stores the reason and tells the caseworker', async () => {
       const referral = await send();
       const { result, mails } = await mailsDuring(() =>
-        transitionReferral(
-          test.db,
-          referral.id,
-          referral.version,
-          'decline',
-          { reason: 'Kurs ist bis März voll' },
-          asUser(partnerA),
-          ctx(),
-        ),
+        transitionReferral(test.db, ctx(partnerA), {
+          id: referral.id,
+          version: referral.version,
+          action: 'decline',
+          outcome: null,
+          reason: 'Kurs ist bis März voll',
+        }),
       );
       expect(result).toMatchObject({
         ok: true,
@@ -1238,15 +1429,13 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       const caseFile = await newCase();
       const referral = await send({ caseFile });
       const { mails } = await mailsDuring(() =>
-        transitionReferral(
-          test.db,
-          referral.id,
-          referral.version,
-          'cancel',
-          { reason: 'Hat einen Platz woanders' },
-          asUser(caseworker),
-          ctx(),
-        ),
+        transitionReferral(test.db, ctx(caseworker), {
+          id: referral.id,
+          version: referral.version,
+          action: 'cancel',
+          outcome: null,
+          reason: 'Hat einen Platz woanders',
+        }),
       );
       expect(mails.map((mail) => [mail.kind, mail.to_address]).sort()).toEqual(
         [
@@ -1260,14 +1449,13 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
     it('the partner proposes an appointment and the caseworker is told', async () => {
       const referral = await send();
       const { result, mails } = await mailsDuring(() =>
-        proposeAppointment(
-          test.db,
-          referral.id,
-          referral.version,
-          { at: '2026-12-10T09:00:00.000Z', note: 'Bitte Ausweis mitbringen' },
-          asUser(partnerA),
-          ctx(),
-        ),
+        proposeAppointment(test.db, ctx(partnerA), {
+          id: referral.id,
+          version: referral.version,
+          action: 'appointment',
+          appointmentAt: '2026-12-10T09:00:00.000Z',
+          appointmentNote: 'Bitte Ausweis mitbringen',
+        }),
       );
       expect(result).toMatchObject({
         ok: true,
@@ -1280,14 +1468,13 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
 
     it('an appointment in the past is refused', async () => {
       const referral = await send();
-      const result = await proposeAppointment(
-        test.db,
-        referral.id,
-        referral.version,
-        { at: '2026-11-30T09:00:00.000Z', note: null },
-        asUser(partnerA),
-        ctx(),
-      );
+      const result = await proposeAppointment(test.db, ctx(partnerA), {
+        id: referral.id,
+        version: referral.version,
+        action: 'appointment',
+        appointmentAt: '2026-11-30T09:00:00.000Z',
+        appointmentNote: null,
+      });
       expect(result).toEqual({
         ok: false,
         kind: 'invalid',
@@ -1301,14 +1488,7 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
   describe('sendDueReminders', () => {
     // Due Thursday 3 December; the reminders job runs whenever the test says.
     const DUE = '2026-12-03';
-    const run = (iso: string) =>
-      mailsDuring(() =>
-        sendDueReminders(test.db, {
-          baseUrl: BASE_URL,
-          repeatWorkingDays: REPEAT_WORKING_DAYS,
-          now: at(iso),
-        }),
-      );
+    const run = (iso: string) => mailsDuring(() => sendDueReminders(test.db, ctx(SYSTEM, at(iso))));
 
     async function dueReferral(withAccount = true) {
       const partner = await newPartner(withAccount);
@@ -1320,14 +1500,13 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
 
     it('sends no reminder once the partner proposed an appointment, even before accepting', async () => {
       const { partner, referral, mailsTo } = await dueReferral();
-      const proposed = await proposeAppointment(
-        test.db,
-        referral.id,
-        referral.version,
-        { at: '2026-12-10T09:00:00.000Z', note: null },
-        asUser(partner.user!),
-        ctx(at('2026-12-02T10:00:00Z')),
-      );
+      const proposed = await proposeAppointment(test.db, ctx(partner.user!, at('2026-12-02T10:00:00Z')), {
+        id: referral.id,
+        version: referral.version,
+        action: 'appointment',
+        appointmentAt: '2026-12-10T09:00:00.000Z',
+        appointmentNote: null,
+      });
       expect(proposed.ok).toBe(true);
       const { mails } = await run('2026-12-07T07:00:00Z');
       expect(mailsTo(mails)).toEqual([]);
@@ -1403,15 +1582,13 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
 
     it('no reminder after the partner answered', async () => {
       const { partner, referral, mailsTo } = await dueReferral();
-      const accepted = await transitionReferral(
-        test.db,
-        referral.id,
-        referral.version,
-        'accept',
-        {},
-        asUser(partner.user!),
-        ctx(),
-      );
+      const accepted = await transitionReferral(test.db, ctx(partner.user!), {
+        id: referral.id,
+        version: referral.version,
+        action: 'accept',
+        reason: null,
+        outcome: null,
+      });
       expect(accepted.ok).toBe(true);
       const { mails } = await run('2026-12-04T07:00:00Z');
       expect(mailsTo(mails)).toEqual([]);
@@ -1425,15 +1602,13 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       const { partner, referral, mailsTo } = await dueReferral();
       await run('2026-12-04T07:00:00Z');
       const current = (await findReferral(test.db, referral.id))!;
-      const declined = await transitionReferral(
-        test.db,
-        referral.id,
-        current.version,
-        'decline',
-        { reason: 'Kein Platz' },
-        asUser(partner.user!),
-        ctx(at('2026-12-04T10:00:00Z')),
-      );
+      const declined = await transitionReferral(test.db, ctx(partner.user!, at('2026-12-04T10:00:00Z')), {
+        id: referral.id,
+        version: current.version,
+        action: 'decline',
+        outcome: null,
+        reason: 'Kein Platz',
+      });
       expect(declined).toMatchObject({ ok: true, value: { status: 'declined', overdueSince: null } });
       expect(mailsTo((await run('2026-12-09T07:00:00Z')).mails)).toEqual([]);
     });
@@ -1442,15 +1617,13 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       const { partner, referral } = await dueReferral();
       await run('2026-12-04T07:00:00Z');
       // The partner had the page open before the reminder ran.
-      const result = await transitionReferral(
-        test.db,
-        referral.id,
-        referral.version,
-        'accept',
-        {},
-        asUser(partner.user!),
-        ctx(at('2026-12-04T08:00:00Z')),
-      );
+      const result = await transitionReferral(test.db, ctx(partner.user!, at('2026-12-04T08:00:00Z')), {
+        id: referral.id,
+        version: referral.version,
+        action: 'accept',
+        reason: null,
+        outcome: null,
+      });
       expect(result.ok).toBe(true);
     });
 
@@ -1466,10 +1639,14 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       expect(reminders[0]!.kind).toBe('referral.reminder');
       const freshToken = tokenIn(reminders[0]!);
       expect(freshToken).not.toBe(oldToken);
-      expect((await openReferralLink(test.db, oldToken, at('2026-12-04T08:00:00Z'))).ok).toBe(false);
-      expect(await openReferralLink(test.db, freshToken, at('2026-12-04T08:00:00Z'))).toMatchObject({
+      expect(
+        (await openReferralLink(test.db, ctx(ANONYMOUS, at('2026-12-04T08:00:00Z')), { token: oldToken })).ok,
+      ).toBe(false);
+      expect(
+        await openReferralLink(test.db, ctx(ANONYMOUS, at('2026-12-04T08:00:00Z')), { token: freshToken }),
+      ).toMatchObject({
         ok: true,
-        referralId: referral.id,
+        value: { referralId: referral.id },
       });
     });
   });
@@ -1479,8 +1656,8 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
   describe('recordReferralView', () => {
     it('a partner’s views within an hour make one "viewed" entry', async () => {
       const referral = await send();
-      await recordReferralView(test.db, referral, asUser(partnerA), ctx());
-      await recordReferralView(test.db, referral, asUser(partnerA), ctx(hoursAfter(NOW, 0.5)));
+      await recordReferralView(test.db, ctx(partnerA), referral);
+      await recordReferralView(test.db, ctx(partnerA, hoursAfter(NOW, 0.5)), referral);
       const viewed = (await eventsOf(referral.id)).filter((event) => event.kind === 'viewed');
       expect(viewed).toHaveLength(1);
       expect(viewed[0]).toMatchObject({ actor_user_id: partnerA.id, actor_kind: 'partner' });
@@ -1489,14 +1666,14 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
 
     it('a partner’s view more than an hour later makes a second entry', async () => {
       const referral = await send();
-      await recordReferralView(test.db, referral, asUser(partnerA), ctx());
-      await recordReferralView(test.db, referral, asUser(partnerA), ctx(hoursAfter(NOW, 1.5)));
+      await recordReferralView(test.db, ctx(partnerA), referral);
+      await recordReferralView(test.db, ctx(partnerA, hoursAfter(NOW, 1.5)), referral);
       expect((await eventsOf(referral.id)).filter((event) => event.kind === 'viewed')).toHaveLength(2);
     });
 
     it('a caseworker’s view is audited but not put on the timeline', async () => {
       const referral = await send();
-      await recordReferralView(test.db, referral, asUser(caseworker), ctx());
+      await recordReferralView(test.db, ctx(caseworker), referral);
       expect((await eventsOf(referral.id)).filter((event) => event.kind === 'viewed')).toEqual([]);
       const audit = await auditOf(referral.id, 'referral.read');
       expect(audit).toHaveLength(1);
@@ -1509,24 +1686,21 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       const caseFile = await newCase();
       const result = await createReferral(
         test.db,
+        ctx({ ...coordinator, organizationId: caseFile.officeId }),
         form(caseFile.id, serviceA),
-        { ...coordinator, organizationId: caseFile.officeId },
-        ctx(),
       );
       expect(result).toEqual({ ok: false, kind: 'not_found' });
     });
 
     it('gives a draft sent after its answer date a fresh answer date from today', async () => {
       const draft = await send({ form: { intent: 'draft', responseDueOn: '2026-12-02' } });
-      const sent = await transitionReferral(
-        test.db,
-        draft.id,
-        draft.version,
-        'send',
-        {},
-        asUser(caseworker),
-        ctx(at('2026-12-10T09:00:00Z')),
-      );
+      const sent = await transitionReferral(test.db, ctx(caseworker, at('2026-12-10T09:00:00Z')), {
+        id: draft.id,
+        version: draft.version,
+        action: 'send',
+        reason: null,
+        outcome: null,
+      });
       expect(sent.ok && sent.value.responseDueOn).toBe('2026-12-17');
     });
   });
@@ -1537,20 +1711,18 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
         const caseFile = await newCase();
         await newConsent(caseFile.id, orgAId, ['name']);
         const referral = await send({ caseFile, form: { sharedCategories: ['name'] } });
-        expect(await readSharedPersonalData(test.db, referral, asUser(partnerA), ctx())).not.toBeNull();
+        expect(await readSharedPersonalData(test.db, ctx(partnerA), referral)).not.toBeNull();
         const closer = close === 'decline' ? partnerA : caseworker;
-        const closed = await transitionReferral(
-          test.db,
-          referral.id,
-          referral.version,
-          close,
-          { reason: 'Kein Platz frei' },
-          asUser(closer),
-          ctx(),
-        );
+        const closed = await transitionReferral(test.db, ctx(closer), {
+          id: referral.id,
+          version: referral.version,
+          action: close,
+          outcome: null,
+          reason: 'Kein Platz frei',
+        });
         expect(closed.ok, close).toBe(true);
         const current = (await findReferral(test.db, referral.id))!;
-        expect(await readSharedPersonalData(test.db, current, asUser(partnerA), ctx()), close).toBeNull();
+        expect(await readSharedPersonalData(test.db, ctx(partnerA), current), close).toBeNull();
       }
     });
 
@@ -1572,11 +1744,7 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       });
       const serviceId = await createPartnerService(orphan.id, 'Sprachcafé ohne Adresse');
       const referral = await send({ serviceId, form: { responseDueOn: '2026-12-03' } });
-      const result = await sendDueReminders(test.db, {
-        baseUrl: BASE_URL,
-        repeatWorkingDays: REPEAT_WORKING_DAYS,
-        now: at('2026-12-04T07:00:00Z'),
-      });
+      const result = await sendDueReminders(test.db, ctx(SYSTEM, at('2026-12-04T07:00:00Z')));
       const kinds = (await eventsOf(referral.id)).map((event) => event.kind);
       expect(kinds).toContain('overdue');
       expect(kinds).not.toContain('reminder');
@@ -1600,15 +1768,13 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
         .executeTakeFirstOrThrow();
       expect(afterReferral.delete_after > created.delete_after).toBe(true);
       expect(afterReferral.delete_after.startsWith('2030-06-01')).toBe(true);
-      await transitionReferral(
-        test.db,
-        referral.id,
-        referral.version,
-        'accept',
-        {},
-        asUser(partnerA),
-        ctx(at('2028-01-05T09:00:00Z')),
-      );
+      await transitionReferral(test.db, ctx(partnerA, at('2028-01-05T09:00:00Z')), {
+        id: referral.id,
+        version: referral.version,
+        action: 'accept',
+        reason: null,
+        outcome: null,
+      });
       const afterAnswer = await test.db
         .selectFrom('case_file')
         .select('delete_after')

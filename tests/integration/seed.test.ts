@@ -2,10 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, testDialects } from '../helpers/db';
 import { seedSampleRegion, isDatabaseEmpty } from '../../db/seed/seed';
 import { seedSampleReferrals } from '../../db/seed/sample-referrals';
+import { systemContext } from '../../src/lib/action/context';
+import { loadConfig } from '../../src/lib/config/config';
+import { openReferralLink } from '../../src/lib/referrals/referral-link';
+import { todayInGermany } from '../../src/lib/time/time';
 import { signIn } from '../../src/lib/auth/sign-in.service';
 import { PARTNER_CATEGORIES } from '../../src/lib/directory/organization';
 import { listOrganizations } from '../../src/lib/directory/organization.queries';
-import { loadConfig } from '../../src/lib/config/config';
 
 const config = loadConfig({ DATABASE_URL: 'sqlite::memory:' });
 
@@ -88,9 +91,31 @@ describe.each(testDialects)('sample region on $name', (dialect) => {
       .select('body_text')
       .where('kind', '=', 'referral.link')
       .execute();
-    expect(linkMails).toHaveLength(1);
+    expect(linkMails.length).toBeGreaterThan(0);
     expect(linkMails[0]!.body_text).toMatch(/\/link\/[a-z2-7]{32}/);
     const names = await test.db.selectFrom('case_identity').select('first_name').execute();
     expect(names.every((n) => n.first_name?.endsWith('(Beispiel)'))).toBe(true);
+  });
+
+  it('the newest link mail of the overdue sample referral opens it when the demo starts, although it was sent ten days ago', async () => {
+    const config = loadConfig({});
+    const mails = await test.db
+      .selectFrom('outbox')
+      .select(['body_text', 'created_at'])
+      .where('kind', '=', 'referral.link')
+      .orderBy('created_at', 'desc')
+      .execute();
+    const token = /\/link\/([a-z2-7]{32})/.exec(mails[0]!.body_text)![1]!;
+    const now = new Date();
+    const opened = await openReferralLink(test.db, systemContext(config, 'demo', now), { token });
+    expect(opened.ok).toBe(true);
+    if (!opened.ok) return;
+    const referral = await test.db
+      .selectFrom('referral')
+      .select(['status', 'response_due_on'])
+      .where('id', '=', opened.value.referralId)
+      .executeTakeFirstOrThrow();
+    expect(referral.status).toBe('sent');
+    expect(referral.response_due_on < todayInGermany(now)).toBe(true);
   });
 });

@@ -73,6 +73,23 @@ describe('referrals over HTTP', () => {
     });
   };
   const versionOf = (html: string) => /name="version" value="(\d+)"/.exec(html)![1]!;
+  /** The session cookie plus the cookies a response set (the one-time message), for following its redirect. */
+  const withSetCookies = (cookie: string, response: Response) => {
+    const jar = new Map(cookie.split('; ').map((pair) => [pair.split('=')[0]!, pair] as const));
+    for (const set of response.headers.getSetCookie()) {
+      const pair = set.split(';')[0]!;
+      const name = pair.split('=')[0]!;
+      // A deleted cookie comes back expired: the browser drops it.
+      if (/expires=Thu, 01 Jan 1970|max-age=0/i.test(set)) jar.delete(name);
+      else jar.set(name, pair);
+    }
+    return [...jar.values()].join('; ');
+  };
+  /** Follows a 303 the way a browser does: a GET of its location with the cookies it set. */
+  const follow = async (cookie: string, response: Response) => {
+    expect(response.status).toBe(303);
+    return get(response.headers.get('location')!, withSetCookies(cookie, response));
+  };
 
   async function openCase(): Promise<string> {
     const response = await post('/faelle/neu', caseworker, {
@@ -82,7 +99,7 @@ describe('referrals over HTTP', () => {
       phone: '0451 0000 111',
     });
     expect(response.status).toBe(303);
-    return /\/faelle\/([a-z2-7]+)\?angelegt/.exec(response.headers.get('location')!)![1]!;
+    return /\/faelle\/([a-z2-7]+)$/.exec(response.headers.get('location')!)![1]!;
   }
 
   async function recordConsent(caseId: string, organizationId: string, categories: string[]) {
@@ -159,18 +176,19 @@ describe('referrals over HTTP', () => {
     expect(await (await get(`/faelle/${caseId}`, caseworker)).text()).not.toContain('Hana Vormund');
     expect(await (await get(`/faelle/${caseId}?anzeigen`, caseworker)).text()).toContain('Hana Vormund');
 
-    const junkVersion = await post(`/faelle/${caseId}/person`, caseworker, {
-      version: '1e300',
-      firstName: 'Amira',
-    });
-    expect(junkVersion.status).toBe(409);
-    const junkStep = await post(`/faelle/${caseId}`, caseworker, {
-      action: 'step_status',
-      stepId: 'x',
-      version: 'NaN',
-      status: 'done',
-    });
-    expect(junkStep.status).toBe(404);
+    // A version that is no version is an input error (422), never a database error.
+    for (const version of ['1e300', 'abc', '99999999999']) {
+      const junkVersion = await post(`/faelle/${caseId}/person`, caseworker, { version, firstName: 'Amira' });
+      expect(junkVersion.status).toBe(422);
+      expect(await junkVersion.text()).toContain('Bitte laden Sie die Seite neu');
+      const junkStep = await post(`/faelle/${caseId}`, caseworker, {
+        action: 'step_status',
+        stepId: 'x',
+        version,
+        status: 'done',
+      });
+      expect(junkStep.status).toBe(422);
+    }
     expect((await get('/faelle?seite=99999999999999999999', caseworker)).status).toBe(200);
   });
 
@@ -202,7 +220,8 @@ describe('referrals over HTTP', () => {
     const { response, body } = await sendReferral(caseId, partnerServiceId, { sharedCategories: ['name'] });
     expect(response.status).toBe(303);
     const location = response.headers.get('location')!;
-    const referralId = /\/vermittlungen\/([a-z2-7]+)\?gesendet/.exec(location)![1]!;
+    const referralId = /\/vermittlungen\/([a-z2-7]+)$/.exec(location)![1]!;
+    expect(await (await follow(caseworker, response)).text()).toContain('Die Vermittlung ist gesendet.');
     // The same form sent again (double click, reload) lands on the same referral.
     const again = await post('/vermittlungen/neu', caseworker, body);
     expect(again.headers.get('location')).toContain(`/vermittlungen/${referralId}`);
@@ -233,8 +252,8 @@ describe('referrals over HTTP', () => {
       action: 'accept',
       version: versionOf(detail),
     });
-    expect(accepted.status).toBe(200);
-    expect(await accepted.text()).toContain('Neuer Stand: Angenommen');
+    expect(accepted.headers.get('location')).toBe(`/vermittlungen/${referralId}`);
+    expect(await (await follow(partner, accepted)).text()).toContain('Neuer Stand: Angenommen');
 
     // The caseworker acting on the old version gets the conflict and the current state.
     const stale = await post(`/vermittlungen/${referralId}`, caseworker, {
@@ -252,8 +271,55 @@ describe('referrals over HTTP', () => {
     const consentId = /name="consentId" value="([a-z2-7]+)"/.exec(casePage)![1]!;
     expect(
       (await post(`/faelle/${caseId}`, caseworker, { action: 'revoke_consent', consentId })).status,
-    ).toBe(200);
+    ).toBe(303);
     expect(await (await get(`/vermittlungen/${referralId}`, partner)).text()).not.toContain('Amira');
+  });
+
+  it('answers a successful action with 303 and a one-time message; reloading the page does not act again', async () => {
+    const caseId = await openCase();
+    const { response } = await sendReferral(caseId, partnerServiceId);
+    const referralId = /\/vermittlungen\/([a-z2-7]+)$/.exec(response.headers.get('location')!)![1]!;
+    const page = await (await get(`/vermittlungen/${referralId}`, partner)).text();
+    const accepted = await post(`/vermittlungen/${referralId}`, partner, {
+      action: 'accept',
+      version: versionOf(page),
+    });
+    expect(accepted.status).toBe(303);
+    const target = accepted.headers.get('location')!;
+    expect(target).toBe(`/vermittlungen/${referralId}`);
+    expect(target).not.toContain('?');
+    const cookies = withSetCookies(partner, accepted);
+    const first = await get(target, cookies);
+    expect(first.status).toBe(200);
+    expect(await first.text()).toContain('Neuer Stand: Angenommen');
+    // The reload is a GET of the same page: no second answer, and the message is gone.
+    const reload = await get(target, withSetCookies(cookies, first));
+    expect(reload.status).toBe(200);
+    expect(await reload.text()).not.toContain('Neuer Stand: Angenommen');
+    const accepts = await db
+      .selectFrom('referral_event')
+      .select('id')
+      .where('referral_id', '=', referralId)
+      .where('kind', '=', 'accept')
+      .execute();
+    expect(accepts).toHaveLength(1);
+  });
+
+  it('answers a junk version on a referral form with 422 and changes nothing', async () => {
+    const caseId = await openCase();
+    const { response } = await sendReferral(caseId, partnerServiceId);
+    const referralId = /\/vermittlungen\/([a-z2-7]+)$/.exec(response.headers.get('location')!)![1]!;
+    for (const version of ['abc', '99999999999', '']) {
+      const result = await post(`/vermittlungen/${referralId}`, partner, { action: 'accept', version });
+      expect(result.status).toBe(422);
+      expect(await result.text()).toContain('Bitte laden Sie die Seite neu');
+    }
+    const row = await db
+      .selectFrom('referral')
+      .select(['status', 'version'])
+      .where('id', '=', referralId)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'sent', version: 1 });
   });
 
   it('refuses an illegal transition with a clear message', async () => {
@@ -300,7 +366,8 @@ describe('referrals over HTTP', () => {
       action: 'accept',
       version: versionOf(view),
     });
-    expect(accepted.status).toBe(200);
+    expect(accepted.headers.get('location')).toBe('/extern/vermittlung');
+    expect(await (await follow(cookie, accepted)).text()).toContain('Neuer Stand: Angenommen');
     const events = await db
       .selectFrom('referral_event')
       .select('kind')

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { can, referralPartyOf, type Action, type Actor, type Resource } from '../../src/lib/auth/policy';
+import { HIDDEN_FROM_PARTNER, partnerSeesReferral } from '../../src/lib/referrals/referral';
 import type { Role } from '../../src/lib/auth/roles';
 
 const ORG = 'org-own';
@@ -239,5 +240,36 @@ describe('referralPartyOf', () => {
   it('a missing actor is no party', () => {
     expect(referralPartyOf(null, addressed('sent'))).toBeNull();
     expect(referralPartyOf(undefined, addressed('sent'))).toBeNull();
+  });
+});
+
+describe('what a partner sees of a referral (one rule for policy, service and inbox)', () => {
+  const referral = {
+    id: 'r1',
+    senderOfficeId: 'office',
+    recipientOrganizationId: 'partner-org',
+    status: 'sent',
+  };
+
+  it('the recipient sees a sent referral, never a draft, and no other organisation sees it', () => {
+    expect(partnerSeesReferral('partner-org', referral)).toBe(true);
+    expect(partnerSeesReferral('partner-org', { ...referral, status: 'draft' })).toBe(false);
+    expect(partnerSeesReferral('other-org', referral)).toBe(false);
+    expect(HIDDEN_FROM_PARTNER).toEqual(['draft']);
+  });
+
+  it('a link actor is the partner of exactly the referral its link was for, and never of a draft', () => {
+    const link = { kind: 'link' as const, linkId: 'l', referralId: 'r1', organizationId: 'partner-org' };
+    expect(referralPartyOf(link, referral)).toBe('partner');
+    expect(referralPartyOf(link, { ...referral, id: 'r2' })).toBeNull();
+    expect(referralPartyOf(link, { ...referral, status: 'draft' })).toBeNull();
+    expect(referralPartyOf({ ...link, organizationId: 'other-org' }, referral)).toBeNull();
+  });
+
+  it('a user actor decides as the plain user; jobs and anonymous requests are no party', () => {
+    const user = actor('partner', { organizationId: 'partner-org' });
+    expect(referralPartyOf({ kind: 'user', user }, referral)).toBe('partner');
+    expect(referralPartyOf({ kind: 'system', job: 'reminders' }, referral)).toBeNull();
+    expect(referralPartyOf({ kind: 'anonymous' }, referral)).toBeNull();
   });
 });

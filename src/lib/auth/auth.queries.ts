@@ -336,3 +336,16 @@ export async function revokePasswordTokens(db: Executor, userId: string, now: st
     .where('used_at', 'is', null)
     .execute();
 }
+
+/** The addresses of an organization's active partner accounts (who is told about a new referral by mail). */
+export async function listActivePartnerEmails(db: Executor, organizationId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('app_user')
+    .select('email')
+    .where('organization_id', '=', organizationId)
+    .where('role', '=', 'partner')
+    .where('active', '=', 1)
+    .orderBy('email')
+    .execute();
+  return rows.map((row) => row.email);
+}

@@ -1,3 +1,5 @@
+import type { ActionActor } from '../action/context';
+import { partnerSeesReferral } from '../referrals/referral';
 import type { Role } from './roles';
 
 /** Who acts: the signed-in user, reduced to what decisions need. */
@@ -20,7 +22,7 @@ export type Resource =
   | { type: 'taxonomy' }
   | { type: 'import' }
   | { type: 'case'; officeId: string | null }
-  | { type: 'referral'; senderOfficeId: string; recipientOrganizationId: string; status: string }
+  | { type: 'referral'; id?: string; senderOfficeId: string; recipientOrganizationId: string; status: string }
   | { type: 'outbox' };
 
 export type Action =
@@ -108,23 +110,31 @@ const RULES: Record<Action, Rule> = {
 };
 
 /**
- * Which side of a referral the actor is on: the sending office's caseworkers or the recipient's partner staff.
- * Everyone else — other offices, other partners, coordinators, admins — is no party and gets a 404. A draft is
- * not yet addressed to anyone, so the partner does not see it.
+ * Which side of a referral the actor is on: the sending office's caseworkers, or the recipient — its partner staff,
+ * or whoever holds a redeemed single-use link for exactly this referral. Everyone else — other offices, other
+ * partners, coordinators, admins, jobs — is no party and gets a 404. What the recipient sees at all is the one rule
+ * `partnerSeesReferral` (a draft is not yet addressed to anyone), shared with the inbox queries.
  */
 export function referralPartyOf(
-  actor: Actor | null | undefined,
-  referral: { senderOfficeId: string; recipientOrganizationId: string; status: string },
+  actor: Actor | ActionActor | null | undefined,
+  referral: { id?: string; senderOfficeId: string; recipientOrganizationId: string; status: string },
 ): 'caseworker' | 'partner' | null {
-  if (!actor || !actor.active) return null;
-  if (actor.role === 'caseworker' && actor.organizationId === referral.senderOfficeId) return 'caseworker';
-  if (
-    actor.role === 'partner' &&
-    actor.organizationId === referral.recipientOrganizationId &&
-    referral.status !== 'draft'
-  ) {
-    return 'partner';
+  if (!actor) return null;
+  let user: Actor;
+  if ('kind' in actor) {
+    if (actor.kind === 'link') {
+      return actor.referralId === referral.id && partnerSeesReferral(actor.organizationId, referral)
+        ? 'partner'
+        : null;
+    }
+    if (actor.kind !== 'user') return null;
+    user = actor.user;
+  } else {
+    user = actor;
   }
+  if (!user.active) return null;
+  if (user.role === 'caseworker' && user.organizationId === referral.senderOfficeId) return 'caseworker';
+  if (user.role === 'partner' && partnerSeesReferral(user.organizationId, referral)) return 'partner';
   return null;
 }
 

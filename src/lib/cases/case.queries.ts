@@ -1,7 +1,13 @@
-import type { Transaction } from 'kysely';
-import type { Db } from '../db/create-db';
-import type { Database } from '../db/database';
-import type { CaseFileRow, CaseIdentityRow, ConsentRow, PlanStepRow } from './case.table';
+import type { Executor } from '../db/executor';
+import type {
+  CaseFileRow,
+  CaseFileTable,
+  CaseIdentityRow,
+  ConsentRow,
+  ConsentTable,
+  PlanStepRow,
+  PlanStepTable,
+} from './case.table';
 import {
   parseCategories,
   type Case,
@@ -11,8 +17,6 @@ import {
   type PlanStep,
   type PlanStepStatus,
 } from './case';
-
-type Executor = Db | Transaction<Database>;
 
 /** Maps a case row to the domain object. */
 export function rowToCase(row: CaseFileRow): Case {
@@ -248,4 +252,74 @@ export async function extendCaseRetention(db: Executor, caseId: string, deleteAf
     .where('id', '=', caseId)
     .where('delete_after', '<', deleteAfter)
     .execute();
+}
+
+/** Inserts a case row. */
+export async function insertCase(db: Executor, row: CaseFileTable): Promise<void> {
+  await db.insertInto('case_file').values(row).execute();
+}
+
+/** Whether any case (of any office) has this code. */
+export async function caseCodeExists(db: Executor, code: string): Promise<boolean> {
+  return (
+    (await db.selectFrom('case_file').select('id').where('code', '=', code).executeTakeFirst()) !== undefined
+  );
+}
+
+/** Bumps a case's version if it is still `version`; false when someone else changed the case first. */
+export async function bumpCaseVersionIfCurrent(
+  db: Executor,
+  id: string,
+  version: number,
+  updatedAt: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('case_file')
+    .set({ updated_at: updatedAt, version: version + 1 })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Replaces a case's identity data: the old row goes; a new one is written only if any field is filled. */
+export async function replaceCaseIdentity(
+  db: Executor,
+  caseId: string,
+  input: CaseIdentityInput,
+  at: string,
+  deleteAfter: string,
+): Promise<void> {
+  await db.deleteFrom('case_identity').where('case_id', '=', caseId).execute();
+  if (Object.values(input).every((value) => value === null)) return;
+  await db
+    .insertInto('case_identity')
+    .values({ case_id: caseId, ...identityToColumns(input), updated_at: at, delete_after: deleteAfter })
+    .execute();
+}
+
+/** Inserts a plan step row. */
+export async function insertPlanStep(db: Executor, row: PlanStepTable): Promise<void> {
+  await db.insertInto('plan_step').values(row).execute();
+}
+
+/** Inserts a consent row. */
+export async function insertConsent(db: Executor, row: ConsentTable): Promise<void> {
+  await db.insertInto('consent').values(row).execute();
+}
+
+/** Marks a consent revoked on `revokedOn` (YYYY-MM-DD) unless it already is; false when it already was. */
+export async function revokeConsentRow(
+  db: Executor,
+  id: string,
+  revokedOn: string,
+  revokedByUserId: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('consent')
+    .set({ revoked_on: revokedOn, revoked_by_user_id: revokedByUserId })
+    .where('id', '=', id)
+    .where('revoked_on', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isIsoDate, todayInGermany } from '../time/time';
+import { multiline, VersionSchema } from '../http/form';
+import { isIsoDate } from '../time/time';
 
 /** The data categories a consent can release (DESIGN.md §3); `health` is a special category (Art. 9 DSGVO). */
 export const DATA_CATEGORIES = [
@@ -165,10 +166,10 @@ export const OptionalDateSchema = (label: string) =>
 export const CaseIdentitySchema = z.object({
   firstName: optionalText(100, 'Vorname').default(null),
   lastName: optionalText(100, 'Nachname').default(null),
-  birthDate: OptionalDateSchema('Geburtsdatum').refine(
-    (value) => value === null || (value >= '1950-01-01' && value <= todayInGermany(new Date())),
-    { message: 'Geburtsdatum: bitte ein Datum in der Vergangenheit eingeben.' },
-  ),
+  // "Not in the future" needs today: `checkIdentityRules` checks it in the mutation, with the action's clock.
+  birthDate: OptionalDateSchema('Geburtsdatum').refine((value) => value === null || value >= '1950-01-01', {
+    message: 'Geburtsdatum: bitte ein Datum in der Vergangenheit eingeben.',
+  }),
   phone: optionalText(40, 'Telefon')
     .default(null)
     .refine((value) => value === null || /^[+\d][\d\s/()-]{3,}$/.test(value), {
@@ -181,11 +182,29 @@ export const CaseIdentitySchema = z.object({
     }),
   preferredLanguage: optionalText(60, 'Bevorzugte Sprache').default(null),
   residenceStatus: optionalText(120, 'Aufenthaltsstatus').default(null),
-  qualifications: optionalText(500, 'Abschlüsse').default(null),
+  qualifications: multiline(optionalText(500, 'Abschlüsse')).default(null),
   languageLevel: optionalText(60, 'Sprachstand').default(null),
-  healthNotes: optionalText(500, 'Gesundheitsbezogene Angaben').default(null),
+  healthNotes: multiline(optionalText(500, 'Gesundheitsbezogene Angaben')).default(null),
 });
 export type CaseIdentityInput = z.infer<typeof CaseIdentitySchema>;
+
+/** Rules of the identity form that need today's date (YYYY-MM-DD); field → German message, empty when fine. */
+export function checkIdentityRules(input: CaseIdentityInput, today: string): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (input.birthDate !== null && input.birthDate > today) {
+    errors['birthDate'] = 'Geburtsdatum: bitte ein Datum in der Vergangenheit eingeben.';
+  }
+  return errors;
+}
+
+/** The identity form of an existing case, with the case version the user saw. */
+export const UpdateIdentitySchema = CaseIdentitySchema.extend({ version: VersionSchema });
+export type UpdateIdentityInput = z.infer<typeof UpdateIdentitySchema>;
+
+/** Ids as forms and URLs carry them (random base32); anything else names no object. */
+export const IdSchema = z
+  .string({ message: 'Das Formular ist unvollständig. Bitte laden Sie die Seite neu.' })
+  .regex(/^[a-z2-7]{1,64}$/, { message: 'Das Formular ist unvollständig. Bitte laden Sie die Seite neu.' });
 
 /** A new plan step. */
 export const PlanStepSchema = z.object({
@@ -197,6 +216,31 @@ export const PlanStepSchema = z.object({
   dueOn: OptionalDateSchema('Fällig am'),
 });
 export type PlanStepInput = z.infer<typeof PlanStepSchema>;
+
+/** The forms of a case page, told apart by `action` (one schema per action). */
+export const AddPlanStepSchema = PlanStepSchema.extend({ action: z.literal('add_step') });
+export const PlanStepStatusSchema = z.object({
+  action: z.literal('step_status'),
+  stepId: IdSchema,
+  version: VersionSchema,
+  status: z.enum(PLAN_STEP_STATUSES, { message: 'Unbekannter Status. Bitte laden Sie die Seite neu.' }),
+});
+export type PlanStepStatusInput = z.infer<typeof PlanStepStatusSchema>;
+export const RevokeConsentSchema = z.object({ action: z.literal('revoke_consent'), consentId: IdSchema });
+export type RevokeConsentInput = z.infer<typeof RevokeConsentSchema>;
+export const CaseActionSchema = z.discriminatedUnion('action', [
+  AddPlanStepSchema,
+  PlanStepStatusSchema,
+  RevokeConsentSchema,
+]);
+
+/** The schema of one form of the case page, or null for an action no form has. */
+export function caseActionSchema(action: string) {
+  if (action === 'add_step') return AddPlanStepSchema;
+  if (action === 'step_status') return PlanStepStatusSchema;
+  if (action === 'revoke_consent') return RevokeConsentSchema;
+  return null;
+}
 
 /** The consent form; cross-field rules (guardian, dates) are checked in `checkConsentRules`. */
 export const ConsentSchema = z.object({
@@ -259,3 +303,11 @@ export function checkConsentRules(
   }
   return errors;
 }
+
+/** The "open a case by its code" form (the code goes by POST: even a pseudonym does not belong in URLs). */
+export const CaseCodeSchema = z.object({
+  code: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').slice(0, 20)),
+});

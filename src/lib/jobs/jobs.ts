@@ -33,11 +33,7 @@ export const mailJob: Job = {
 export const remindersJob: Job = {
   name: 'reminders',
   async run(db, ctx) {
-    const report = await sendDueReminders(db, {
-      baseUrl: ctx.config.publicBaseUrl,
-      repeatWorkingDays: ctx.config.reminderRepeatWorkingDays,
-      now: ctx.now,
-    });
+    const report = await sendDueReminders(db, ctx);
     return `${report.first} erste, ${report.second} zweite Erinnerungen`;
   },
 };

@@ -1,120 +1,83 @@
-import type { Transaction } from 'kysely';
-import type { Db } from '../db/create-db';
-import type { Database } from '../db/database';
-import { nowIso } from '../db/ids';
+import type { ActionContext } from '../action/context';
+import { ok, refused, type Result } from '../action/result';
 import { generateToken, hashToken, isWellFormedToken } from '../auth/token';
-
-type Executor = Db | Transaction<Database>;
+import type { Executor } from '../db/executor';
+import {
+  findLinkByAccessHash,
+  insertReferralLink,
+  redeemReferralLink,
+  revokeReferralLinks,
+} from './referral-link.queries';
 
 /** A single-use link is valid for seven days after it was sent. */
 export const LINK_TTL_MS = 7 * 24 * 60 * 60_000;
 
 /**
- * Issues a fresh single-use link for one referral and revokes older ones (only the newest mailed link works).
- * Only the SHA-256 of the token is stored: a leaked database or outbox after delivery yields no usable link.
+ * Issues a fresh single-use link for one referral and revokes older ones (only the newest mailed link works), in the
+ * caller's transaction. Only the SHA-256 of the token is stored: a leaked database or outbox yields no usable link.
  */
-export async function issueReferralLink(
-  db: Executor,
-  referralId: string,
-  now: Date = new Date(),
-): Promise<string> {
+export async function issueReferralLink(trx: Executor, referralId: string, now: Date): Promise<string> {
   const token = generateToken();
-  await revokeReferralLinks(db, referralId, now);
-  await db
-    .insertInto('referral_link')
-    .values({
-      id: hashToken(token),
-      referral_id: referralId,
-      created_at: nowIso(now),
-      expires_at: nowIso(new Date(now.getTime() + LINK_TTL_MS)),
-      used_at: null,
-      access_hash: null,
-      revoked_at: null,
-    })
-    .execute();
+  await revokeReferralLinks(trx, referralId, now.toISOString());
+  await insertReferralLink(trx, {
+    id: hashToken(token),
+    referralId,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + LINK_TTL_MS).toISOString(),
+  });
   return token;
 }
 
-/** Revokes every link of a referral and the browser access opened with them. */
-export async function revokeReferralLinks(
-  db: Executor,
-  referralId: string,
-  now: Date = new Date(),
-): Promise<void> {
-  await db
-    .updateTable('referral_link')
-    .set({ revoked_at: nowIso(now) })
-    .where('referral_id', '=', referralId)
-    .where('revoked_at', 'is', null)
-    .execute();
-}
-
-export type OpenLinkResult =
-  { ok: true; accessToken: string; referralId: string } | { ok: false; error: string };
-
-const INVALID_LINK =
+export const INVALID_LINK =
   'Dieser Link ist ungültig, abgelaufen oder wurde schon benutzt. Bitte bitten Sie die vermittelnde Fachkraft um einen neuen Link.';
 
-/**
- * Redeems a link once: marks it used and binds it to a fresh browser token (stored hashed) that opens this one
- * referral until the link's expiry. A second redemption — a forwarded mail, a replay — fails.
- */
-export async function openReferralLink(
-  db: Db,
-  token: string,
-  now: Date = new Date(),
-): Promise<OpenLinkResult> {
-  if (!isWellFormedToken(token)) return { ok: false, error: INVALID_LINK };
-  const id = hashToken(token);
-  const accessToken = generateToken();
-  const at = nowIso(now);
-  const result = await db
-    .updateTable('referral_link')
-    .set({ used_at: at, access_hash: hashToken(accessToken) })
-    .where('id', '=', id)
-    .where('used_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', at)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) return { ok: false, error: INVALID_LINK };
-  const link = await db
-    .selectFrom('referral_link')
-    .select('referral_id')
-    .where('id', '=', id)
-    .executeTakeFirstOrThrow();
-  return { ok: true, accessToken, referralId: link.referral_id };
+/** What redeeming a link gives the browser: its access token, the referral it opens, until when. */
+export interface OpenedLink {
+  accessToken: string;
+  referralId: string;
+  expiresAt: string;
 }
 
-/** The referral a browser token opens, while its link is unrevoked and unexpired. */
+/**
+ * Redeems a link once (`input.token` from the mail): marks it used and binds it to a fresh browser token (stored
+ * hashed) that opens this one referral until the link's expiry. A second redemption — a forwarded mail, a replay —
+ * is refused.
+ */
+export async function openReferralLink(
+  db: Executor,
+  ctx: ActionContext,
+  input: { token: string },
+): Promise<Result<OpenedLink>> {
+  if (!isWellFormedToken(input.token)) return refused(INVALID_LINK);
+  const accessToken = generateToken();
+  const at = ctx.now.toISOString();
+  const referralId = await redeemReferralLink(db, hashToken(input.token), hashToken(accessToken), at);
+  if (!referralId) return refused(INVALID_LINK);
+  const access = await findLinkByAccessHash(db, hashToken(accessToken), at);
+  if (!access) return refused(INVALID_LINK);
+  return ok({ accessToken, referralId, expiresAt: access.expiresAt });
+}
+
+/** A browser's access through a redeemed link: usable, or revoked (the referral closed or a newer link went out). */
+export type LinkAccess =
+  | { state: 'open'; linkId: string; referralId: string; organizationId: string; expiresAt: string }
+  | { state: 'revoked'; referralId: string };
+
+/** What a browser's access token opens at `now`, or null (unknown, malformed or expired). */
 export async function findLinkAccess(
   db: Executor,
   accessToken: string,
-  now: Date = new Date(),
-): Promise<{ linkId: string; referralId: string; expiresAt: string } | null> {
+  now: Date,
+): Promise<LinkAccess | null> {
   if (!isWellFormedToken(accessToken)) return null;
-  const row = await db
-    .selectFrom('referral_link')
-    .select(['id', 'referral_id', 'expires_at'])
-    .where('access_hash', '=', hashToken(accessToken))
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', nowIso(now))
-    .executeTakeFirst();
-  return row ? { linkId: row.id, referralId: row.referral_id, expiresAt: row.expires_at } : null;
-}
-
-/** The newest link of a referral, for the caseworker's view (never the token). */
-export async function findLatestLink(
-  db: Executor,
-  referralId: string,
-): Promise<{ createdAt: string; expiresAt: string; usedAt: string | null; revokedAt: string | null } | null> {
-  const row = await db
-    .selectFrom('referral_link')
-    .select(['created_at', 'expires_at', 'used_at', 'revoked_at'])
-    .where('referral_id', '=', referralId)
-    .orderBy('created_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row
-    ? { createdAt: row.created_at, expiresAt: row.expires_at, usedAt: row.used_at, revokedAt: row.revoked_at }
-    : null;
+  const row = await findLinkByAccessHash(db, hashToken(accessToken), now.toISOString());
+  if (!row) return null;
+  if (row.revoked) return { state: 'revoked', referralId: row.referralId };
+  return {
+    state: 'open',
+    linkId: row.linkId,
+    referralId: row.referralId,
+    organizationId: row.organizationId,
+    expiresAt: row.expiresAt,
+  };
 }

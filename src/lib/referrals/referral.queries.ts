@@ -1,10 +1,12 @@
-import type { ExpressionBuilder, Transaction } from 'kysely';
+import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/create-db';
 import type { Database } from '../db/database';
+import type { Executor } from '../db/executor';
 import { newId } from '../db/ids';
 import { parseCategories } from '../cases/case';
 import type { ReferralEventRow, ReferralEventTable, ReferralRow, ReferralTable } from './referral.table';
 import {
+  HIDDEN_FROM_PARTNER,
   OPEN_STATUSES,
   type ContactMode,
   type Outcome,
@@ -13,8 +15,6 @@ import {
   type ReferralEvent,
   type ReferralStatus,
 } from './referral';
-
-type Executor = Db | Transaction<Database>;
 
 /** Maps a referral row to the domain object. */
 export function rowToReferral(row: ReferralRow): Referral {
@@ -100,6 +100,82 @@ export async function updateReferralIfCurrent(
     .where('version', '=', version)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/** Moves a referral's retention date (any activity keeps it for the retention period from then). */
+export async function setReferralDeleteAfter(db: Executor, id: string, deleteAfter: string): Promise<void> {
+  await db.updateTable('referral').set({ delete_after: deleteAfter }).where('id', '=', id).execute();
+}
+
+/** The newest status change of a referral: which action, by which user or link (to tell a double click). */
+export async function findLastStatusEvent(
+  db: Executor,
+  referralId: string,
+): Promise<{ kind: string; actorUserId: string | null; actorKind: ReferralEvent['actorKind'] } | null> {
+  const row = await db
+    .selectFrom('referral_event')
+    .select(['kind', 'actor_user_id', 'actor_kind'])
+    .where('referral_id', '=', referralId)
+    .where('to_status', 'is not', null)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { kind: row.kind, actorUserId: row.actor_user_id, actorKind: row.actor_kind } : null;
+}
+
+/** The referrals that shared data under a consent. */
+export async function listReferralIdsByConsent(db: Executor, consentId: string): Promise<string[]> {
+  const rows = await db.selectFrom('referral').select('id').where('consent_id', '=', consentId).execute();
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Unanswered referrals past their due date that got `reminderCount` reminders so far (the last one before
+ * `remindedBefore`, when given), oldest first, at most 500.
+ */
+export async function listDueForReminder(
+  db: Executor,
+  today: string,
+  reminderCount: number,
+  remindedBefore: string | null,
+): Promise<(Referral & { lastRemindedAt: string | null })[]> {
+  let query = db
+    .selectFrom('referral')
+    .selectAll()
+    .where('status', '=', 'sent')
+    .where('response_due_on', '<', today)
+    // A partner who proposed an appointment has answered, even before accepting: no reminder for that.
+    .where('answered_at', 'is', null)
+    .where('reminder_count', '=', reminderCount);
+  query = remindedBefore
+    ? query.where('last_reminded_at', '<', remindedBefore).orderBy('last_reminded_at')
+    : query.orderBy('response_due_on');
+  return (await query.limit(500).execute()).map((row) =>
+    Object.assign(rowToReferral(row), { lastRemindedAt: row.last_reminded_at }),
+  );
+}
+
+/**
+ * Counts one more reminder if the referral is still unanswered with `reminderCount` reminders — guarded by that
+ * count, not by the version, so a reminder never turns the partner's answer into a conflict. False when taken.
+ */
+export async function claimReminder(
+  db: Executor,
+  id: string,
+  reminderCount: number,
+  at: string,
+  overdueSince: string,
+): Promise<boolean> {
+  const claimed = await db
+    .updateTable('referral')
+    .set({ reminder_count: reminderCount + 1, last_reminded_at: at, overdue_since: overdueSince })
+    .where('id', '=', id)
+    .where('status', '=', 'sent')
+    .where('answered_at', 'is', null)
+    .where('reminder_count', '=', reminderCount)
+    .executeTakeFirst();
+  return Number(claimed.numUpdatedRows) === 1;
 }
 
 /** Appends a timeline entry. */
@@ -246,10 +322,10 @@ function inScope(scope: ReferralScope) {
       case 'office':
         return eb('referral.sender_office_id', '=', scope.officeId);
       case 'recipient':
-        // Partners never see drafts (not yet addressed to them).
+        // partnerSeesReferral in SQL: addressed to the organisation, in no status hidden from partners.
         return eb.and([
           eb('referral.recipient_organization_id', '=', scope.organizationId),
-          eb('referral.status', '!=', 'draft'),
+          eb('referral.status', 'not in', [...HIDDEN_FROM_PARTNER]),
         ]);
       case 'case':
         return eb('referral.case_id', '=', scope.caseId);

@@ -1,11 +1,8 @@
-import { addWorkingDays, addYears, todayInGermany } from '../time/time';
-import type { Transaction } from 'kysely';
-import type { Db } from '../db/create-db';
-import type { Database } from '../db/database';
-import { newId, nowIso } from '../db/ids';
-import { recordAuditUnclocked } from '../audit/audit.queries';
-import { referralPartyOf, type Actor } from '../auth/policy';
-import { enqueueMail } from '../notify/outbox.queries';
+import type { ActionContext } from '../action/context';
+import { conflict, invalid, notFound, ok, type Result } from '../action/result';
+import { recordAudit } from '../audit/audit.queries';
+import { findUserById, listActivePartnerEmails } from '../auth/auth.queries';
+import { can, referralPartyOf } from '../auth/policy';
 import {
   CASE_RETENTION_YEARS,
   consentCovers,
@@ -15,15 +12,21 @@ import {
   type DataCategory,
 } from '../cases/case';
 import {
+  extendCaseRetention,
   findCase,
   findCaseIdentity,
   findConsent,
   findPlanStep,
   listConsents,
-  extendCaseRetention,
   updatePlanStepStatusIfCurrent,
 } from '../cases/case.queries';
+import type { Db } from '../db/create-db';
+import type { Executor } from '../db/executor';
+import { newId } from '../db/ids';
+import { findOrganization } from '../directory/organization.queries';
 import { findService } from '../directory/service.queries';
+import { enqueueMail } from '../notify/outbox.queries';
+import { addWorkingDays, addYears, todayInGermany } from '../time/time';
 import {
   APPOINTMENT_STATUSES,
   DEFAULT_ANSWER_WORKING_DAYS,
@@ -31,21 +34,14 @@ import {
   LINK_STATUSES,
   REFERRAL_STATUS_LABELS,
   TRANSITIONS,
+  type AppointmentInput,
   type Referral,
+  type ReferralEvent,
   type ReferralFormInput,
-  type ReferralParty,
-  type TransitionAction,
-  type TransitionInput,
+  type TransitionFormInput,
 } from './referral';
-import {
-  findReferral,
-  findReferralBySubmissionKey,
-  hasRecentEvent,
-  insertReferral,
-  insertReferralEvent,
-  updateReferralIfCurrent,
-} from './referral.queries';
-import { issueReferralLink, revokeReferralLinks } from './referral-link';
+import { issueReferralLink } from './referral-link';
+import { revokeReferralLinks } from './referral-link.queries';
 import {
   answerMail,
   cancelledMail,
@@ -54,119 +50,54 @@ import {
   newReferralMail,
   reminderMail,
 } from './referral-mail';
+import {
+  claimReminder,
+  findLastStatusEvent,
+  findReferral,
+  findReferralBySubmissionKey,
+  hasRecentEvent,
+  insertReferral,
+  insertReferralEvent,
+  listDueForReminder,
+  setReferralDeleteAfter,
+  updateReferralIfCurrent,
+} from './referral.queries';
 
-type Executor = Db | Transaction<Database>;
-
-/** Who acts on a referral: a signed-in user, or a partner holding a redeemed single-use link. */
-export type ReferralActor =
-  { kind: 'user'; user: Actor } | { kind: 'link'; linkId: string; referralId: string };
-
-/** Request-level context: the base URL for mails, the request id for the audit log, the clock. */
-export interface ReferralContext {
-  baseUrl: string;
-  requestId: string | null;
-  now?: Date;
-}
-
-/** Results of referral changes; `conflict` carries the current state to show. */
-export type ReferralResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; kind: 'not_found' }
-  | { ok: false; kind: 'invalid'; errors: Record<string, string> }
-  | { ok: false; kind: 'conflict'; error: string; current: Referral };
-
-/** The side of the referral the actor is on, or null (then the referral does not exist for them). */
-export function partyOf(actor: ReferralActor, referral: Referral): ReferralParty | null {
-  if (actor.kind === 'link')
-    return actor.referralId === referral.id && referral.status !== 'draft' ? 'partner' : null;
-  return referralPartyOf(actor.user, referral);
-}
-
-function auditActor(
-  actor: ReferralActor,
-  referral: Referral,
-): { id: string | null; organizationId: string | null } {
-  return actor.kind === 'user'
-    ? { id: actor.user.id, organizationId: actor.user.organizationId }
-    : { id: null, organizationId: referral.recipientOrganizationId };
-}
-
-function eventActor(actor: ReferralActor, referral: Referral) {
-  return actor.kind === 'user'
-    ? {
-        actor_user_id: actor.user.id,
-        actor_organization_id: actor.user.organizationId,
-        actor_kind: (actor.user.role === 'partner' ? 'partner' : 'caseworker') as 'partner' | 'caseworker',
-      }
-    : {
-        actor_user_id: null,
-        actor_organization_id: referral.recipientOrganizationId,
-        actor_kind: 'partner_link' as const,
+/** Who a timeline entry names: a user (caseworker or partner staff), the organisation behind a link, or the system. */
+function eventActor(ctx: ActionContext): {
+  actor_user_id: string | null;
+  actor_organization_id: string | null;
+  actor_kind: ReferralEvent['actorKind'];
+} {
+  switch (ctx.actor.kind) {
+    case 'user':
+      return {
+        actor_user_id: ctx.actor.user.id,
+        actor_organization_id: ctx.actor.user.organizationId,
+        actor_kind: ctx.actor.user.role === 'partner' ? 'partner' : 'caseworker',
       };
+    case 'link':
+      return {
+        actor_user_id: null,
+        actor_organization_id: ctx.actor.organizationId,
+        actor_kind: 'partner_link',
+      };
+    default:
+      return { actor_user_id: null, actor_organization_id: null, actor_kind: 'system' };
+  }
 }
 
 const conflictMessage = (current: Referral) =>
   `Diese Vermittlung wurde inzwischen geändert (jetzt: „${REFERRAL_STATUS_LABELS[current.status]}“). Ihre Eingabe wurde nicht übernommen. Bitte prüfen Sie den aktuellen Stand.`;
 
-/** Active partner accounts of an organization, to notify by mail. */
-async function partnerAddresses(db: Executor, organizationId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('app_user')
-    .select('email')
-    .where('organization_id', '=', organizationId)
-    .where('role', '=', 'partner')
-    .where('active', '=', 1)
-    .execute();
-  return rows.map((row) => row.email);
-}
-
-async function organizationEmail(db: Executor, organizationId: string): Promise<string | null> {
-  const row = await db
-    .selectFrom('organization')
-    .select('email')
-    .where('id', '=', organizationId)
-    .executeTakeFirst();
-  return row?.email ?? null;
-}
-
 /** How a partner organization is reached: its staff's accounts, else its directory address (link), else not. */
 type PartnerReach = { kind: 'account'; to: string[] } | { kind: 'link'; to: string } | { kind: 'none' };
 
 async function reachPartner(db: Executor, organizationId: string): Promise<PartnerReach> {
-  const accounts = await partnerAddresses(db, organizationId);
+  const accounts = await listActivePartnerEmails(db, organizationId);
   if (accounts.length > 0) return { kind: 'account', to: accounts };
-  const email = await organizationEmail(db, organizationId);
+  const email = (await findOrganization(db, organizationId))?.email ?? null;
   return email ? { kind: 'link', to: email } : { kind: 'none' };
-}
-
-/**
- * Tells the partner about a new referral inside the caller's transaction: partner staff with an account get a
- * "please sign in" mail; an organization without accounts gets a single-use link at its directory address.
- */
-async function notifyPartnerOfNewReferral(
-  trx: Transaction<Database>,
-  referral: Referral,
-  ctx: ReferralContext,
-  now: Date,
-): Promise<'account' | 'link' | 'none'> {
-  const reach = await reachPartner(trx, referral.recipientOrganizationId);
-  if (reach.kind === 'account') {
-    for (const to of reach.to)
-      await enqueueMail(trx, newReferralMail(to, ctx.baseUrl, referral.responseDueOn), now);
-    return 'account';
-  }
-  if (reach.kind === 'none') return 'none';
-  const token = await issueReferralLink(trx, referral.id, now);
-  await enqueueMail(trx, newReferralLinkMail(reach.to, ctx.baseUrl, token, referral.responseDueOn), now);
-  await insertReferralEvent(trx, {
-    referral_id: referral.id,
-    at: nowIso(now),
-    actor_user_id: null,
-    actor_organization_id: null,
-    actor_kind: 'system',
-    kind: 'link_sent',
-  });
-  return 'link';
 }
 
 /** How the partner of a referral is reached: by account, by single-use link, or not at all (no address). */
@@ -175,6 +106,49 @@ export async function partnerChannel(
   organizationId: string,
 ): Promise<'account' | 'link' | 'none'> {
   return (await reachPartner(db, organizationId)).kind;
+}
+
+/**
+ * Tells the partner about a new referral inside the caller's transaction: partner staff with an account get a
+ * "please sign in" mail; an organization without accounts gets a single-use link at its directory address.
+ */
+async function notifyPartnerOfNewReferral(
+  trx: Executor,
+  ctx: ActionContext,
+  referral: Referral,
+): Promise<'account' | 'link' | 'none'> {
+  const baseUrl = ctx.config.publicBaseUrl;
+  const reach = await reachPartner(trx, referral.recipientOrganizationId);
+  if (reach.kind === 'account') {
+    for (const to of reach.to)
+      await enqueueMail(trx, newReferralMail(to, baseUrl, referral.responseDueOn), ctx.now);
+    return 'account';
+  }
+  if (reach.kind === 'none') return 'none';
+  const token = await issueReferralLink(trx, referral.id, ctx.now);
+  await enqueueMail(trx, newReferralLinkMail(reach.to, baseUrl, token, referral.responseDueOn), ctx.now);
+  await insertReferralEvent(trx, {
+    referral_id: referral.id,
+    at: ctx.now.toISOString(),
+    actor_user_id: null,
+    actor_organization_id: null,
+    actor_kind: 'system',
+    kind: 'link_sent',
+  });
+  return 'link';
+}
+
+/** Tells the caseworker who sent the referral that the partner answered (if the account is still active). */
+async function notifySender(
+  trx: Executor,
+  ctx: ActionContext,
+  referral: Referral,
+  status: Referral['status'] | null,
+): Promise<void> {
+  const sender = await findUserById(trx, referral.senderUserId);
+  if (sender?.active) {
+    await enqueueMail(trx, answerMail(sender.email, ctx.config.publicBaseUrl, referral.id, status), ctx.now);
+  }
 }
 
 /** The newest consent that covers sharing `categories` with `organizationId` today, if any. */
@@ -189,6 +163,13 @@ export async function findCoveringConsent(
   return consents.find((consent) => consentCovers(consent, organizationId, categories, today))?.id ?? null;
 }
 
+/** A referral the form made: `created` is false when the same form came twice (same submission key). */
+export interface CreatedReferral {
+  referral: Referral;
+  created: boolean;
+  channel: 'account' | 'link' | 'none' | null;
+}
+
 /**
  * Creates a referral from the form (sent at once or kept as a draft). Shared data categories need a consent
  * that covers the recipient and every category; otherwise only an anonymous enquiry can go out. The same form
@@ -196,24 +177,21 @@ export async function findCoveringConsent(
  */
 export async function createReferral(
   db: Db,
+  ctx: ActionContext,
   input: ReferralFormInput,
-  actor: Actor,
-  ctx: ReferralContext,
-): Promise<
-  ReferralResult<{ referral: Referral; created: boolean; channel: 'account' | 'link' | 'none' | null }>
-> {
-  const now = ctx.now ?? new Date();
-  const today = todayInGermany(now);
+): Promise<Result<CreatedReferral>> {
+  const user = ctx.actor.kind === 'user' ? ctx.actor.user : null;
+  // Only caseworkers refer: anyone else could create a referral that no page would then show them.
+  if (!user || !can(user, 'case.create', { type: 'case', officeId: null })) return notFound();
   const existing = await findReferralBySubmissionKey(db, input.submissionKey);
   if (existing) {
-    if (existing.senderUserId !== actor.id) return { ok: false, kind: 'not_found' };
-    return { ok: true, value: { referral: existing, created: false, channel: null } };
+    if (existing.senderUserId !== user.id) return notFound();
+    return ok({ referral: existing, created: false, channel: null });
   }
-  // Only caseworkers refer: anyone else could create a referral that no page would then show them.
-  if (actor.role !== 'caseworker' || !actor.active) return { ok: false, kind: 'not_found' };
+  const today = todayInGermany(ctx.now);
   const errors: Record<string, string> = {};
   const caseFile = await findCase(db, input.caseId);
-  if (!caseFile || caseFile.officeId !== actor.organizationId) {
+  if (!caseFile || !can(user, 'case.read', { type: 'case', officeId: caseFile.officeId })) {
     errors['caseId'] = 'Bitte einen Fall Ihrer Dienststelle wählen.';
   }
   const service = await findService(db, input.serviceId);
@@ -244,18 +222,18 @@ export async function createReferral(
           )} abdeckt. Erfassen Sie zuerst die Einwilligung – oder senden Sie eine anonyme Anfrage ohne persönliche Daten.`;
     }
   }
-  if (Object.keys(errors).length > 0 || !service || !caseFile) return { ok: false, kind: 'invalid', errors };
+  if (Object.keys(errors).length > 0 || !service || !caseFile) return invalid(errors);
 
   const id = newId();
-  const at = nowIso(now);
+  const at = ctx.now.toISOString();
   const sending = input.intent === 'send';
   try {
-    const channel = await db.transaction().execute(async (trx) => {
+    return await db.transaction().execute(async (trx) => {
       await insertReferral(trx, {
         id,
         case_id: caseFile.id,
-        sender_user_id: actor.id,
-        sender_office_id: actor.organizationId,
+        sender_user_id: user.id,
+        sender_office_id: user.organizationId,
         recipient_organization_id: service.organizationId,
         service_id: service.id,
         purpose: input.purpose,
@@ -282,48 +260,43 @@ export async function createReferral(
         version: 1,
       });
       await extendCaseRetention(trx, caseFile.id, addYears(at, CASE_RETENTION_YEARS));
-      const base = {
-        referral_id: id,
-        at,
-        actor_user_id: actor.id,
-        actor_organization_id: actor.organizationId,
-      };
-      await insertReferralEvent(trx, {
-        ...base,
-        actor_kind: 'caseworker',
-        kind: 'created',
-        to_status: 'draft',
-      });
-      let channel: 'account' | 'link' | 'none' | null = null;
+      const base = { referral_id: id, at, ...eventActor(ctx) };
+      await insertReferralEvent(trx, { ...base, kind: 'created', to_status: 'draft' });
+      let channel: CreatedReferral['channel'] = null;
       if (sending) {
-        await insertReferralEvent(trx, {
-          ...base,
-          actor_kind: 'caseworker',
-          kind: 'send',
-          from_status: 'draft',
-          to_status: 'sent',
-        });
-        channel = await notifyPartnerOfNewReferral(trx, (await findReferral(trx, id))!, ctx, now);
+        await insertReferralEvent(trx, { ...base, kind: 'send', from_status: 'draft', to_status: 'sent' });
+        channel = await notifyPartnerOfNewReferral(trx, ctx, (await findReferral(trx, id))!);
       }
-      await recordAuditUnclocked(trx, {
-        actor: { id: actor.id, organizationId: actor.organizationId },
+      await recordAudit(trx, ctx, {
         action: sending ? 'referral.send' : 'referral.create',
         objectType: 'referral',
         objectId: id,
         consentId,
-        requestId: ctx.requestId,
       });
-      return channel;
+      return ok({ referral: (await findReferral(trx, id))!, created: true, channel });
     });
-    return { ok: true, value: { referral: (await findReferral(db, id))!, created: true, channel } };
   } catch (error) {
     // Two submits of the same form racing: the unique submission key lets one insert win; the other returns it.
     const winner = await findReferralBySubmissionKey(db, input.submissionKey);
-    if (winner && winner.senderUserId === actor.id) {
-      return { ok: true, value: { referral: winner, created: false, channel: null } };
-    }
+    if (winner && winner.senderUserId === user.id)
+      return ok({ referral: winner, created: false, channel: null });
     throw error;
   }
+}
+
+/** Whether the actor's last status change on this referral was this very action (a double click, a reload). */
+async function isRepeatOfLastAction(
+  db: Executor,
+  ctx: ActionContext,
+  referral: Referral,
+  action: TransitionFormInput['action'],
+): Promise<boolean> {
+  if (referral.status !== TRANSITIONS[action].to) return false;
+  const last = await findLastStatusEvent(db, referral.id);
+  if (!last || last.kind !== action) return false;
+  return ctx.actor.kind === 'user'
+    ? last.actorUserId === ctx.actor.user.id
+    : last.actorKind === 'partner_link';
 }
 
 /**
@@ -333,26 +306,22 @@ export async function createReferral(
  */
 export async function transitionReferral(
   db: Db,
-  referralId: string,
-  version: number,
-  action: TransitionAction,
-  input: TransitionInput,
-  actor: ReferralActor,
-  ctx: ReferralContext,
-): Promise<ReferralResult<Referral>> {
-  const now = ctx.now ?? new Date();
-  const at = nowIso(now);
-  return db.transaction().execute(async (trx): Promise<ReferralResult<Referral>> => {
-    const referral = await findReferral(trx, referralId);
-    if (!referral) return { ok: false, kind: 'not_found' };
-    const party = partyOf(actor, referral);
-    if (!party) return { ok: false, kind: 'not_found' };
+  ctx: ActionContext,
+  input: TransitionFormInput & { id: string },
+): Promise<Result<Referral, Referral>> {
+  const { action, version } = input;
+  const at = ctx.now.toISOString();
+  const today = todayInGermany(ctx.now);
+  return db.transaction().execute(async (trx): Promise<Result<Referral, Referral>> => {
+    const referral = await findReferral(trx, input.id);
+    const party = referral ? referralPartyOf(ctx.actor, referral) : null;
+    if (!referral || !party) return notFound();
     if (referral.version !== version) {
-      if (await isRepeatOfLastAction(trx, referral, action, actor)) return { ok: true, value: referral };
-      return { ok: false, kind: 'conflict', error: conflictMessage(referral), current: referral };
+      if (await isRepeatOfLastAction(trx, ctx, referral, action)) return ok(referral);
+      return conflict(conflictMessage(referral), referral);
     }
     const decision = decideTransition(referral.status, action, party, input);
-    if (!decision.ok) return { ok: false, kind: 'invalid', errors: { [decision.field]: decision.error } };
+    if (!decision.ok) return invalid({ [decision.field]: decision.error });
     const firstAnswer = party === 'partner' && referral.answeredAt === null;
     const updated = await updateReferralIfCurrent(trx, referral.id, version, {
       status: decision.to,
@@ -362,8 +331,8 @@ export async function transitionReferral(
       sent_at: action === 'send' ? at : referral.sentAt,
       // A draft sent after its answer date would be overdue at once: it gets the default time from today.
       response_due_on:
-        action === 'send' && referral.responseDueOn < todayInGermany(now)
-          ? addWorkingDays(todayInGermany(now), DEFAULT_ANSWER_WORKING_DAYS)
+        action === 'send' && referral.responseDueOn < today
+          ? addWorkingDays(today, DEFAULT_ANSWER_WORKING_DAYS)
           : referral.responseDueOn,
       answered_at: firstAnswer ? at : referral.answeredAt,
       overdue_since: decision.to === 'sent' ? referral.overdueSince : null,
@@ -372,19 +341,15 @@ export async function transitionReferral(
       const current = (await findReferral(trx, referral.id))!;
       // Both requests of a double click can pass the version check before either commits (PostgreSQL runs them
       // side by side): the one that loses the update is a repeat, not a conflict.
-      if (await isRepeatOfLastAction(trx, current, action, actor)) return { ok: true, value: current };
-      return { ok: false, kind: 'conflict', error: conflictMessage(current), current };
+      if (await isRepeatOfLastAction(trx, ctx, current, action)) return ok(current);
+      return conflict(conflictMessage(current), current);
     }
     await extendCaseRetention(trx, referral.caseId, addYears(at, CASE_RETENTION_YEARS));
-    await trx
-      .updateTable('referral')
-      .set({ delete_after: addYears(at, CASE_RETENTION_YEARS) })
-      .where('id', '=', referral.id)
-      .execute();
+    await setReferralDeleteAfter(trx, referral.id, addYears(at, CASE_RETENTION_YEARS));
     await insertReferralEvent(trx, {
       referral_id: referral.id,
       at,
-      ...eventActor(actor, referral),
+      ...eventActor(ctx),
       kind: action,
       from_status: referral.status,
       to_status: decision.to,
@@ -392,17 +357,8 @@ export async function transitionReferral(
       outcome: decision.outcome,
     });
     const after = (await findReferral(trx, referral.id))!;
-    if (action === 'send') await notifyPartnerOfNewReferral(trx, after, ctx, now);
-    if (party === 'partner') {
-      const sender = await trx
-        .selectFrom('app_user')
-        .select(['email', 'active'])
-        .where('id', '=', referral.senderUserId)
-        .executeTakeFirst();
-      if (sender && Number(sender.active) === 1) {
-        await enqueueMail(trx, answerMail(sender.email, ctx.baseUrl, referral.id, decision.to), now);
-      }
-    }
+    if (action === 'send') await notifyPartnerOfNewReferral(trx, ctx, after);
+    if (party === 'partner') await notifySender(trx, ctx, referral, decision.to);
     if (
       party === 'caseworker' &&
       (action === 'cancel' || action === 'enter_in_error') &&
@@ -410,109 +366,64 @@ export async function transitionReferral(
     ) {
       const reach = await reachPartner(trx, referral.recipientOrganizationId);
       const addresses = reach.kind === 'account' ? reach.to : reach.kind === 'link' ? [reach.to] : [];
-      for (const to of addresses) await enqueueMail(trx, cancelledMail(to), now);
+      for (const to of addresses) await enqueueMail(trx, cancelledMail(to), ctx.now);
     }
     // A closed referral needs no link any more: whoever holds one loses access with the close.
-    if (!LINK_STATUSES.includes(decision.to)) await revokeReferralLinks(trx, referral.id, now);
-    await recordAuditUnclocked(trx, {
-      actor: auditActor(actor, referral),
+    if (!LINK_STATUSES.includes(decision.to)) await revokeReferralLinks(trx, referral.id, at);
+    await recordAudit(trx, ctx, {
       action: `referral.${action}`,
       objectType: 'referral',
       objectId: referral.id,
       consentId: referral.consentId,
-      requestId: ctx.requestId,
     });
-    return { ok: true, value: after };
+    return ok(after);
   });
-}
-
-async function isRepeatOfLastAction(
-  db: Executor,
-  referral: Referral,
-  action: TransitionAction,
-  actor: ReferralActor,
-): Promise<boolean> {
-  if (referral.status !== TRANSITIONS[action].to) return false;
-  const last = await db
-    .selectFrom('referral_event')
-    .select(['kind', 'actor_user_id', 'actor_kind'])
-    .where('referral_id', '=', referral.id)
-    .where('to_status', 'is not', null)
-    .orderBy('at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!last || last.kind !== action) return false;
-  return actor.kind === 'user' ? last.actor_user_id === actor.user.id : last.actor_kind === 'partner_link';
 }
 
 /** The partner proposes an appointment (date, time, short note); not a status change. */
 export async function proposeAppointment(
   db: Db,
-  referralId: string,
-  version: number,
-  input: { at: string; note: string | null },
-  actor: ReferralActor,
-  ctx: ReferralContext,
-): Promise<ReferralResult<Referral>> {
-  const now = ctx.now ?? new Date();
-  return db.transaction().execute(async (trx): Promise<ReferralResult<Referral>> => {
-    const referral = await findReferral(trx, referralId);
-    if (!referral || partyOf(actor, referral) !== 'partner') return { ok: false, kind: 'not_found' };
-    if (referral.version !== version) {
-      return { ok: false, kind: 'conflict', error: conflictMessage(referral), current: referral };
-    }
+  ctx: ActionContext,
+  input: AppointmentInput & { id: string },
+): Promise<Result<Referral, Referral>> {
+  const at = ctx.now.toISOString();
+  return db.transaction().execute(async (trx): Promise<Result<Referral, Referral>> => {
+    const referral = await findReferral(trx, input.id);
+    if (!referral || referralPartyOf(ctx.actor, referral) !== 'partner') return notFound();
+    if (referral.version !== input.version) return conflict(conflictMessage(referral), referral);
     if (!APPOINTMENT_STATUSES.includes(referral.status)) {
-      return {
-        ok: false,
-        kind: 'invalid',
-        errors: {
-          appointmentAt: `Im Status „${REFERRAL_STATUS_LABELS[referral.status]}“ kann kein Termin mehr vorgeschlagen werden.`,
-        },
-      };
+      return invalid({
+        appointmentAt: `Im Status „${REFERRAL_STATUS_LABELS[referral.status]}“ kann kein Termin mehr vorgeschlagen werden.`,
+      });
     }
-    if (Date.parse(input.at) < now.getTime()) {
-      return {
-        ok: false,
-        kind: 'invalid',
-        errors: { appointmentAt: 'Der Termin muss in der Zukunft liegen.' },
-      };
+    if (Date.parse(input.appointmentAt) < ctx.now.getTime()) {
+      return invalid({ appointmentAt: 'Der Termin muss in der Zukunft liegen.' });
     }
-    const at = nowIso(now);
-    const updated = await updateReferralIfCurrent(trx, referral.id, version, {
-      appointment_at: input.at,
-      appointment_note: input.note,
+    const updated = await updateReferralIfCurrent(trx, referral.id, input.version, {
+      appointment_at: input.appointmentAt,
+      appointment_note: input.appointmentNote,
       updated_at: at,
       answered_at: referral.answeredAt ?? at,
     });
     if (!updated) {
       const current = (await findReferral(trx, referral.id))!;
-      return { ok: false, kind: 'conflict', error: conflictMessage(current), current };
+      return conflict(conflictMessage(current), current);
     }
     await insertReferralEvent(trx, {
       referral_id: referral.id,
       at,
-      ...eventActor(actor, referral),
+      ...eventActor(ctx),
       kind: 'appointment',
-      note: input.at,
+      note: input.appointmentAt,
     });
-    const sender = await trx
-      .selectFrom('app_user')
-      .select(['email', 'active'])
-      .where('id', '=', referral.senderUserId)
-      .executeTakeFirst();
-    if (sender && Number(sender.active) === 1) {
-      await enqueueMail(trx, answerMail(sender.email, ctx.baseUrl, referral.id, null), now);
-    }
-    await recordAuditUnclocked(trx, {
-      actor: auditActor(actor, referral),
+    await notifySender(trx, ctx, referral, null);
+    await recordAudit(trx, ctx, {
       action: 'referral.appointment',
       objectType: 'referral',
       objectId: referral.id,
       consentId: referral.consentId,
-      requestId: ctx.requestId,
     });
-    return { ok: true, value: (await findReferral(trx, referral.id))! };
+    return ok((await findReferral(trx, referral.id))!);
   });
 }
 
@@ -520,35 +431,32 @@ export async function proposeAppointment(
  * Records that a party opened the referral's detail: always in the audit log; for the partner also as a
  * "viewed" entry on the timeline (at most one per hour and person, so reloading does not flood it).
  */
-export async function recordReferralView(
-  db: Db,
-  referral: Referral,
-  actor: ReferralActor,
-  ctx: ReferralContext,
-): Promise<void> {
-  const now = ctx.now ?? new Date();
-  const party = partyOf(actor, referral);
+export async function recordReferralView(db: Db, ctx: ActionContext, referral: Referral): Promise<void> {
+  const party = referralPartyOf(ctx.actor, referral);
   if (!party) return;
   await db.transaction().execute(async (trx) => {
     if (party === 'partner') {
-      const who = eventActor(actor, referral);
+      const who = eventActor(ctx);
       const seen = await hasRecentEvent(
         trx,
         referral.id,
         'viewed',
         { userId: who.actor_user_id, organizationId: who.actor_organization_id },
-        nowIso(new Date(now.getTime() - 60 * 60_000)),
+        new Date(ctx.now.getTime() - 60 * 60_000).toISOString(),
       );
       if (!seen)
-        await insertReferralEvent(trx, { referral_id: referral.id, at: nowIso(now), ...who, kind: 'viewed' });
+        await insertReferralEvent(trx, {
+          referral_id: referral.id,
+          at: ctx.now.toISOString(),
+          ...who,
+          kind: 'viewed',
+        });
     }
-    await recordAuditUnclocked(trx, {
-      actor: auditActor(actor, referral),
+    await recordAudit(trx, ctx, {
       action: 'referral.read',
       objectType: 'referral',
       objectId: referral.id,
       consentId: referral.consentId,
-      requestId: ctx.requestId,
     });
   });
 }
@@ -586,18 +494,16 @@ const FIELDS_OF: Record<DataCategory, { label: string; of: (identity: CaseIdenti
  */
 export async function readSharedPersonalData(
   db: Db,
+  ctx: ActionContext,
   referral: Referral,
-  actor: ReferralActor,
-  ctx: ReferralContext,
 ): Promise<SharedPersonalData | null> {
-  const now = ctx.now ?? new Date();
-  const party = partyOf(actor, referral);
+  const party = referralPartyOf(ctx.actor, referral);
   if (party === null || !referral.consentId || referral.sharedCategories.length === 0) return null;
   // A closed referral (declined, cancelled, done, entered in error) needs no personal data on the partner's side:
   // the partner keeps the record of the handoff, not the young person's details.
   if (party === 'partner' && !LINK_STATUSES.includes(referral.status)) return null;
   const consent = await findConsent(db, referral.consentId);
-  if (!consent || !isConsentActive(consent, todayInGermany(now))) return null;
+  if (!consent || !isConsentActive(consent, todayInGermany(ctx.now))) return null;
   if (consent.recipientOrganizationId !== referral.recipientOrganizationId) return null;
   const categories = referral.sharedCategories.filter((category) => consent.categories.includes(category));
   if (categories.length === 0) return null;
@@ -608,13 +514,11 @@ export async function readSharedPersonalData(
       value: (identity && field.of(identity)) || '—',
     })),
   );
-  await recordAuditUnclocked(db, {
-    actor: auditActor(actor, referral),
+  await recordAudit(db, ctx, {
     action: 'referral.personal_data_read',
     objectType: 'referral',
     objectId: referral.id,
     consentId: consent.id,
-    requestId: ctx.requestId,
   });
   return { consentId: consent.id, categories, fields };
 }
@@ -622,173 +526,119 @@ export async function readSharedPersonalData(
 /** The caseworker sends the partner a fresh single-use link (older links stop working). */
 export async function resendReferralLink(
   db: Db,
-  referralId: string,
-  actor: Actor,
-  ctx: ReferralContext,
-): Promise<ReferralResult<null>> {
-  const now = ctx.now ?? new Date();
-  const referral = await findReferral(db, referralId);
-  if (!referral || referralPartyOf(actor, referral) !== 'caseworker') return { ok: false, kind: 'not_found' };
-  if (!LINK_STATUSES.includes(referral.status)) {
-    return {
-      ok: false,
-      kind: 'invalid',
-      errors: { link: 'Für eine abgeschlossene Vermittlung gibt es keinen Link mehr.' },
-    };
-  }
-  const email = await organizationEmail(db, referral.recipientOrganizationId);
-  if (!email) {
-    return {
-      ok: false,
-      kind: 'invalid',
-      errors: { link: 'Für diese Einrichtung ist keine E-Mail-Adresse hinterlegt. Bitte rufen Sie dort an.' },
-    };
-  }
-  await db.transaction().execute(async (trx) => {
-    const token = await issueReferralLink(trx, referral.id, now);
-    await enqueueMail(trx, freshLinkMail(email, ctx.baseUrl, token), now);
+  ctx: ActionContext,
+  input: { id: string },
+): Promise<Result<null, Referral>> {
+  return db.transaction().execute(async (trx): Promise<Result<null, Referral>> => {
+    const referral = await findReferral(trx, input.id);
+    if (!referral || referralPartyOf(ctx.actor, referral) !== 'caseworker') return notFound();
+    if (!LINK_STATUSES.includes(referral.status)) {
+      return invalid({ link: 'Für eine abgeschlossene Vermittlung gibt es keinen Link mehr.' });
+    }
+    const email = (await findOrganization(trx, referral.recipientOrganizationId))?.email ?? null;
+    if (!email) {
+      return invalid({
+        link: 'Für diese Einrichtung ist keine E-Mail-Adresse hinterlegt. Bitte rufen Sie dort an.',
+      });
+    }
+    const token = await issueReferralLink(trx, referral.id, ctx.now);
+    await enqueueMail(trx, freshLinkMail(email, ctx.config.publicBaseUrl, token), ctx.now);
     await insertReferralEvent(trx, {
       referral_id: referral.id,
-      at: nowIso(now),
-      ...eventActor({ kind: 'user', user: actor }, referral),
+      at: ctx.now.toISOString(),
+      ...eventActor(ctx),
       kind: 'link_sent',
     });
-    await recordAuditUnclocked(trx, {
-      actor: { id: actor.id, organizationId: actor.organizationId },
+    await recordAudit(trx, ctx, {
       action: 'referral.link_sent',
       objectType: 'referral',
       objectId: referral.id,
-      requestId: ctx.requestId,
     });
+    return ok(null);
   });
-  return { ok: true, value: null };
 }
 
 /** The caseworker ticks off the plan step a completed referral served. */
 export async function tickPlanStepOfReferral(
   db: Db,
-  referralId: string,
-  actor: Actor,
-  ctx: ReferralContext,
-): Promise<ReferralResult<null>> {
-  const now = ctx.now ?? new Date();
-  const referral = await findReferral(db, referralId);
-  if (!referral || referralPartyOf(actor, referral) !== 'caseworker') return { ok: false, kind: 'not_found' };
-  if (!referral.planStepId)
-    return {
-      ok: false,
-      kind: 'invalid',
-      errors: { planStep: 'Diese Vermittlung dient keinem Förderplan-Schritt.' },
-    };
-  if (referral.status !== 'completed') {
-    return {
-      ok: false,
-      kind: 'invalid',
-      errors: {
-        planStep: 'Den Schritt können Sie abhaken, sobald die Einrichtung den Abschluss gemeldet hat.',
-      },
-    };
-  }
-  const step = await findPlanStep(db, referral.planStepId);
-  if (!step) return { ok: false, kind: 'not_found' };
-  if (step.status === 'done') return { ok: true, value: null };
-  const at = nowIso(now);
+  ctx: ActionContext,
+  input: { id: string },
+): Promise<Result<null, Referral>> {
+  const at = ctx.now.toISOString();
   // Step, timeline entry and audit entry commit together.
-  return db.transaction().execute(async (trx): Promise<ReferralResult<null>> => {
+  return db.transaction().execute(async (trx): Promise<Result<null, Referral>> => {
+    const referral = await findReferral(trx, input.id);
+    if (!referral || referralPartyOf(ctx.actor, referral) !== 'caseworker') return notFound();
+    if (!referral.planStepId)
+      return invalid({ planStep: 'Diese Vermittlung dient keinem Förderplan-Schritt.' });
+    if (referral.status !== 'completed') {
+      return invalid({
+        planStep: 'Den Schritt können Sie abhaken, sobald die Einrichtung den Abschluss gemeldet hat.',
+      });
+    }
+    const step = await findPlanStep(trx, referral.planStepId);
+    if (!step) return notFound();
+    if (step.status === 'done') return ok(null);
     if (!(await updatePlanStepStatusIfCurrent(trx, step.id, step.version, 'done', at))) {
-      return {
-        ok: false,
-        kind: 'conflict',
-        error: 'Dieser Schritt wurde inzwischen geändert. Bitte prüfen Sie den aktuellen Stand.',
-        current: referral,
-      };
+      return conflict(
+        'Dieser Schritt wurde inzwischen geändert. Bitte prüfen Sie den aktuellen Stand.',
+        referral,
+      );
     }
     await insertReferralEvent(trx, {
       referral_id: referral.id,
       at,
-      ...eventActor({ kind: 'user', user: actor }, referral),
+      ...eventActor(ctx),
       kind: 'plan_step_done',
     });
-    await recordAuditUnclocked(trx, {
-      actor: { id: actor.id, organizationId: actor.organizationId },
-      action: 'plan_step.done',
-      objectType: 'case',
-      objectId: referral.caseId,
-      requestId: ctx.requestId,
-    });
-    return { ok: true, value: null };
+    await recordAudit(trx, ctx, { action: 'plan_step.done', objectType: 'case', objectId: referral.caseId });
+    return ok(null);
   });
 }
 
 /**
  * The reminders job: a referral still unanswered after its due date gets a reminder to the partner and is
- * flagged overdue on the caseworker's dashboard; a second reminder follows `repeatWorkingDays` later.
+ * flagged overdue on the caseworker's dashboard; a second reminder follows `reminderRepeatWorkingDays` (config)
+ * later. A job: it runs as the system (`systemContext`) and reports what it sent.
  */
 export async function sendDueReminders(
   db: Db,
-  options: { baseUrl: string; repeatWorkingDays: number; now?: Date },
+  ctx: ActionContext,
 ): Promise<{ first: number; second: number }> {
-  const now = options.now ?? new Date();
-  const today = todayInGermany(now);
-  const unanswered = () =>
-    db
-      .selectFrom('referral')
-      .selectAll()
-      .where('status', '=', 'sent')
-      .where('response_due_on', '<', today)
-      // A partner who proposed an appointment has answered, even before accepting: no reminder for that.
-      .where('answered_at', 'is', null);
+  const repeatWorkingDays = ctx.config.reminderRepeatWorkingDays;
+  const today = todayInGermany(ctx.now);
   // n working days are at least n calendar days: rows reminded since then cannot be due for a second reminder.
   // The exact working-day check follows in code; the bound keeps a backlog of not-yet-due rows out of the batch.
   const latestFirstReminder = new Date(`${today}T00:00:00Z`);
-  latestFirstReminder.setUTCDate(latestFirstReminder.getUTCDate() - options.repeatWorkingDays + 2);
+  latestFirstReminder.setUTCDate(latestFirstReminder.getUTCDate() - repeatWorkingDays + 2);
   const [firstDue, secondDue] = await Promise.all([
-    unanswered().where('reminder_count', '=', 0).orderBy('response_due_on').limit(500).execute(),
-    unanswered()
-      .where('reminder_count', '=', 1)
-      .where('last_reminded_at', '<', latestFirstReminder.toISOString())
-      .orderBy('last_reminded_at')
-      .limit(500)
-      .execute(),
+    listDueForReminder(db, today, 0, null),
+    listDueForReminder(db, today, 1, latestFirstReminder.toISOString()),
   ]);
   let first = 0;
   let second = 0;
-  for (const row of [...firstDue, ...secondDue]) {
-    const count = Number(row.reminder_count);
+  const at = ctx.now.toISOString();
+  for (const referral of [...firstDue, ...secondDue]) {
+    const count = referral.reminderCount;
     // The gap counts from the first reminder, not from the due date: when the first went out late (jobs paused,
     // a draft sent with an old due date) the second must not follow on the job's next run a minute later.
-    const firstRemindedOn = row.last_reminded_at
-      ? todayInGermany(new Date(row.last_reminded_at))
-      : row.response_due_on;
-    if (count === 1 && addWorkingDays(firstRemindedOn, options.repeatWorkingDays) > today) continue;
-    const at = nowIso(now);
+    const firstRemindedOn = referral.lastRemindedAt
+      ? todayInGermany(new Date(referral.lastRemindedAt))
+      : referral.responseDueOn;
+    if (count === 1 && addWorkingDays(firstRemindedOn, repeatWorkingDays) > today) continue;
     const sentOne = await db.transaction().execute(async (trx) => {
-      // Guarded by the count we read, not by the version: a reminder must not turn the partner's answer into a 409.
-      const claimed = await trx
-        .updateTable('referral')
-        .set({ reminder_count: count + 1, last_reminded_at: at, overdue_since: row.overdue_since ?? at })
-        .where('id', '=', row.id)
-        .where('status', '=', 'sent')
-        .where('answered_at', 'is', null)
-        .where('reminder_count', '=', count)
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) return false;
-      const reach = await reachPartner(trx, row.recipient_organization_id);
+      if (!(await claimReminder(trx, referral.id, count, at, referral.overdueSince ?? at))) return false;
+      const reach = await reachPartner(trx, referral.recipientOrganizationId);
+      const baseUrl = ctx.config.publicBaseUrl;
       if (reach.kind === 'account') {
         for (const to of reach.to)
-          await enqueueMail(trx, reminderMail(to, options.baseUrl, null, count === 1), now);
+          await enqueueMail(trx, reminderMail(to, baseUrl, null, count === 1), ctx.now);
       } else if (reach.kind === 'link') {
-        const token = await issueReferralLink(trx, row.id, now);
-        await enqueueMail(trx, reminderMail(reach.to, options.baseUrl, token, count === 1), now);
+        const token = await issueReferralLink(trx, referral.id, ctx.now);
+        await enqueueMail(trx, reminderMail(reach.to, baseUrl, token, count === 1), ctx.now);
       }
       const mailed = reach.kind !== 'none';
-      const base = {
-        referral_id: row.id,
-        at,
-        actor_user_id: null,
-        actor_organization_id: null,
-        actor_kind: 'system' as const,
-      };
+      const base = { referral_id: referral.id, at, ...eventActor(ctx) };
       if (count === 0) await insertReferralEvent(trx, { ...base, kind: 'overdue' });
       // Without any address there is nobody to remind: the referral is flagged overdue, the timeline says no more.
       if (mailed) await insertReferralEvent(trx, { ...base, kind: 'reminder', note: String(count + 1) });

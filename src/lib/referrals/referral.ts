@@ -1,5 +1,6 @@
-import { isIsoDate } from '../time/time';
 import { z } from 'zod';
+import { multiline, VersionSchema } from '../http/form';
+import { fromGermanWallClock, isIsoDate } from '../time/time';
 import { DATA_CATEGORIES, type DataCategory } from '../cases/case';
 import { formatDateTime } from '../i18n/format';
 
@@ -40,6 +41,23 @@ export const OPEN_STATUSES: readonly ReferralStatus[] = [
   'in_progress',
   'on_hold',
 ];
+
+/**
+ * Statuses the recipient never sees: a draft is not yet addressed to anyone. With `partnerSeesReferral` the one
+ * rule of what a partner sees — used by the policy (detail pages, mutations) and by the inbox's list queries.
+ */
+export const HIDDEN_FROM_PARTNER: readonly ReferralStatus[] = ['draft'];
+
+/** Whether partner organization `organizationId` sees this referral at all (as its recipient, once sent). */
+export function partnerSeesReferral(
+  organizationId: string,
+  referral: { recipientOrganizationId: string; status: string },
+): boolean {
+  return (
+    referral.recipientOrganizationId === organizationId &&
+    !(HIDDEN_FROM_PARTNER as readonly string[]).includes(referral.status)
+  );
+}
 
 /** The two parties of a referral; a partner may act through an account or a single-use link. */
 export type ReferralParty = 'caseworker' | 'partner';
@@ -337,13 +355,15 @@ export const ReferralFormSchema = z.object({
   caseId: z.string().min(1, { message: 'Bitte einen Fall wählen oder neu anlegen.' }),
   serviceId: z.string().min(1, { message: 'Bitte ein Angebot wählen.' }),
   purpose: z.enum(PURPOSES, { message: 'Bitte einen Anlass wählen.' }),
-  message: z
-    .string()
-    .trim()
-    .min(10, {
-      message: `Nachricht: bitte kurz beschreiben, worum es geht (mindestens 10 Zeichen). ${SENSITIVE_HINT}`,
-    })
-    .max(1000, { message: `Nachricht: höchstens 1000 Zeichen. ${SENSITIVE_HINT}` }),
+  message: multiline(
+    z
+      .string({ message: 'Nachricht: bitte kurz beschreiben, worum es geht.' })
+      .trim()
+      .min(10, {
+        message: `Nachricht: bitte kurz beschreiben, worum es geht (mindestens 10 Zeichen). ${SENSITIVE_HINT}`,
+      })
+      .max(1000, { message: `Nachricht: höchstens 1000 Zeichen. ${SENSITIVE_HINT}` }),
+  ),
   sharedCategories: z.array(z.enum(DATA_CATEGORIES, { message: 'Unbekannte Datenkategorie.' })).default([]),
   contactMode: z.enum(CONTACT_MODES, { message: 'Bitte wählen, wie der Kontakt zustande kommt.' }),
   responseDueOn: z
@@ -362,3 +382,74 @@ export const ReferralFormSchema = z.object({
 });
 export type ReferralFormInput = z.infer<typeof ReferralFormSchema>;
 export { SENSITIVE_HINT };
+
+const APPOINTMENT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
+
+/** Converts "2026-12-03T14:30" in German local time into an ISO timestamp (UTC); null when it is no such time. */
+export function germanLocalToIso(value: string): string | null {
+  if (!APPOINTMENT_PATTERN.test(value) || !isIsoDate(value.slice(0, 10))) return null;
+  const [hours, minutes] = value.slice(11).split(':').map(Number) as [number, number];
+  if (hours > 23 || minutes > 59) return null;
+  return fromGermanWallClock(new Date(`${value}:00Z`)).toISOString();
+}
+
+const UNKNOWN_ACTION = 'Unbekannte Aktion. Bitte laden Sie die Seite neu.';
+
+/** A status change from the referral page: the action, the version the user saw, reason and outcome. */
+export const TransitionSchema = z.object({
+  action: z.enum(TRANSITION_ACTIONS, { message: UNKNOWN_ACTION }),
+  version: VersionSchema,
+  reason: multiline(z.string())
+    .optional()
+    .transform((value) => value || null),
+  outcome: z
+    .string()
+    .optional()
+    .transform((value) => value || null),
+});
+export type TransitionFormInput = z.infer<typeof TransitionSchema>;
+
+/** The partner proposes an appointment: German local date and time, a short note. */
+export const AppointmentSchema = z.object({
+  action: z.literal('appointment'),
+  version: VersionSchema,
+  appointmentAt: z.string({ message: 'Termin: bitte Datum und Uhrzeit angeben.' }).transform((value, ctx) => {
+    const iso = germanLocalToIso(value);
+    if (iso) return iso;
+    ctx.addIssue({ code: 'custom', message: 'Termin: bitte Datum und Uhrzeit angeben.' });
+    return z.NEVER;
+  }),
+  appointmentNote: z
+    .string()
+    .max(300, { message: 'Hinweis: höchstens 300 Zeichen.' })
+    .optional()
+    .transform((value) => value || null),
+});
+export type AppointmentInput = z.infer<typeof AppointmentSchema>;
+
+/** The caseworker asks for a fresh single-use link. */
+export const ResendLinkSchema = z.object({
+  action: z.literal('resend_link'),
+  version: VersionSchema.optional(),
+});
+
+/** The caseworker ticks off the plan step a completed referral served. */
+export const TickStepSchema = z.object({ action: z.literal('tick_step'), version: VersionSchema.optional() });
+
+/** Every form of a referral page, told apart by `action` (one schema per action). */
+export const ReferralActionSchema = z.discriminatedUnion('action', [
+  TransitionSchema,
+  AppointmentSchema,
+  ResendLinkSchema,
+  TickStepSchema,
+]);
+export type ReferralActionInput = z.infer<typeof ReferralActionSchema>;
+
+/** The schema of one action of a referral page, or null for an action no form has. */
+export function referralActionSchema(action: string) {
+  if ((TRANSITION_ACTIONS as readonly string[]).includes(action)) return TransitionSchema;
+  if (action === 'appointment') return AppointmentSchema;
+  if (action === 'resend_link') return ResendLinkSchema;
+  if (action === 'tick_step') return TickStepSchema;
+  return null;
+}

@@ -1,0 +1,169 @@
+import type { FormValues } from '../http/form';
+import type { PageFailure } from '../http/respond';
+import {
+  availableActions,
+  COMPLETION_OUTCOMES,
+  EVENT_LABELS,
+  FAILURE_OUTCOMES,
+  LINK_STATUSES,
+  OUTCOME_LABELS,
+  REFERRAL_STATUS_LABELS,
+  TRANSITIONS,
+  type ContactMode,
+  type Referral,
+  type ReferralActionInput,
+  type ReferralEvent,
+  type ReferralParty,
+  type ReferralStatus,
+  type TransitionAction,
+} from './referral';
+
+// What the referral pages show, decided here (pure, tested) so the pages only render.
+
+export const UNKNOWN_ACTION_MESSAGE = 'Unbekannte Aktion. Bitte laden Sie die Seite neu.';
+
+/** The one-time message after an action on a referral page succeeded. */
+export function referralSuccessMessage(
+  input: Pick<ReferralActionInput, 'action'>,
+  referral: Referral | null,
+): string {
+  switch (input.action) {
+    case 'appointment':
+      return 'Der Terminvorschlag ist gespeichert.';
+    case 'resend_link':
+      return 'Ein neuer Link ist unterwegs. Ältere Links funktionieren nicht mehr.';
+    case 'tick_step':
+      return 'Der Förderplan-Schritt ist abgehakt.';
+    default:
+      return referral
+        ? `Gespeichert. Neuer Stand: ${REFERRAL_STATUS_LABELS[referral.status]}.`
+        : 'Gespeichert.';
+  }
+}
+
+/** The one-time message after the referral form: sent, or kept as a draft. */
+export function createdMessage(referral: Pick<Referral, 'status'>): string {
+  return referral.status === 'draft'
+    ? 'Der Entwurf ist gespeichert. Er geht erst raus, wenn Sie „Senden“ wählen.'
+    : 'Die Vermittlung ist gesendet. Die Einrichtung wird per E-Mail benachrichtigt.';
+}
+
+/** A failed POST as the referral page shows it: the summary message, and which action's form to reopen. */
+export interface ReferralFormState {
+  errors: Record<string, string>;
+  values: FormValues;
+  /** The action whose form had the error (reopened with the user's input); '' after a conflict. */
+  openAction: string;
+}
+
+/** Turns a failed POST into what the page shows; the summary names the first problem when none is general. */
+export function referralFormState(failure: PageFailure<unknown> | null): ReferralFormState {
+  if (!failure) return { errors: {}, values: {}, openAction: '' };
+  const first = Object.values(failure.errors)[0];
+  const errors = { ...failure.errors };
+  if (!errors['_form'] && first) errors['_form'] = first;
+  const action = failure.values['action'];
+  return {
+    errors,
+    values: failure.values,
+    openAction: failure.current === null && typeof action === 'string' ? action : '',
+  };
+}
+
+/** German hints under the reason field of each action that asks for one. */
+export const REASON_HINTS: Partial<Record<TransitionAction, string>> = {
+  decline: 'Zum Beispiel: kein Platz frei, Voraussetzungen nicht erfüllt. Bitte ohne persönliche Angaben.',
+  cancel: 'Warum die Vermittlung endet – kurz und ohne persönliche Angaben.',
+  hold: 'Warum es gerade nicht weitergeht und wann es weitergehen kann.',
+  fail: 'Was nicht geklappt hat – kurz und ohne persönliche Angaben.',
+  enter_in_error: 'Zum Beispiel: falsche Einrichtung oder falscher Fall gewählt.',
+};
+
+/** The actions a party can take now: one-click buttons, and those that need a reason or an outcome (a form each). */
+export function actionsOf(
+  status: ReferralStatus,
+  party: ReferralParty,
+): { simple: TransitionAction[]; detailed: TransitionAction[] } {
+  const actions = availableActions(status, party);
+  return {
+    simple: actions.filter((a) => !TRANSITIONS[a].reason && !TRANSITIONS[a].outcomes),
+    detailed: actions.filter((a) => TRANSITIONS[a].reason || TRANSITIONS[a].outcomes),
+  };
+}
+
+/** The outcomes offered when completing or failing a referral. */
+export function outcomeOptions(action: TransitionAction): { value: string; label: string }[] {
+  const outcomes = action === 'complete' ? COMPLETION_OUTCOMES : action === 'fail' ? FAILURE_OUTCOMES : [];
+  return outcomes.map((o) => ({ value: o, label: OUTCOME_LABELS[o] }));
+}
+
+/** Who did a timeline entry, in German. */
+export function eventActorText(
+  event: Pick<ReferralEvent, 'actorKind'> & { actorName: string | null },
+): string {
+  if (event.actorKind === 'system') return 'automatisch';
+  if (event.actorKind === 'partner_link') return 'Einrichtung (über Link)';
+  return event.actorName ?? (event.actorKind === 'partner' ? 'Einrichtung' : 'Fachkraft');
+}
+
+/** What the caseworker reads about the newest single-use link. */
+export function linkStatusText(
+  link: { createdAt: string; expiresAt: string; usedAt: string | null; revokedAt: string | null } | null,
+  format: (iso: string) => string,
+): string {
+  if (!link) return '';
+  if (link.revokedAt) return ' Der letzte Link ist nicht mehr gültig.';
+  if (link.usedAt) return ` Geöffnet am ${format(link.usedAt)}, gültig bis ${format(link.expiresAt)}.`;
+  return ` Verschickt am ${format(link.createdAt)}, noch nicht geöffnet, gültig bis ${format(link.expiresAt)}.`;
+}
+
+/**
+ * What the single-use link page shows: the referral ('open'); a thank-you once the partner closed it, which revoked
+ * the link ('closed'); or that the access is gone (expired, replaced by a newer link, unknown).
+ */
+export function linkPageState(
+  access: { state: 'open' | 'revoked' } | null,
+  referral: Pick<Referral, 'status'> | null,
+): 'open' | 'closed' | 'gone' {
+  if (!access || !referral) return 'gone';
+  if (access.state === 'open') return 'open';
+  return LINK_STATUSES.includes(referral.status) ? 'gone' : 'closed';
+}
+
+/** The groups of the caseworker's dashboard, in order, with how many rows each shows at a glance. */
+export const DASHBOARD_GROUPS = [
+  { group: 'overdue', title: 'Überfällig', empty: 'Keine überfälligen Vermittlungen.', rows: 25 },
+  { group: 'waiting', title: 'Warten auf Antwort', empty: 'Keine Vermittlung wartet auf Antwort.', rows: 25 },
+  { group: 'running', title: 'Laufend', empty: 'Keine laufenden Vermittlungen.', rows: 25 },
+  { group: 'draft', title: 'Entwürfe', empty: 'Keine Entwürfe.', rows: 10 },
+  { group: 'closed', title: 'Abgeschlossen', empty: 'Noch nichts abgeschlossen.', rows: 10 },
+] as const;
+
+/** Since when the dashboard lists new answers: the last visit, else the seven days before `now`. */
+export function answersSince(lastVisit: string | null, now: Date): string {
+  return lastVisit ?? new Date(now.getTime() - 7 * 86_400_000).toISOString();
+}
+
+/** A partner's answer in the dashboard's list: the new status, or what happened. */
+export function answerLabel(answer: { answerStatus: ReferralStatus | null; answerKind: string }): string {
+  return answer.answerStatus
+    ? REFERRAL_STATUS_LABELS[answer.answerStatus]
+    : (EVENT_LABELS[answer.answerKind] ?? answer.answerKind);
+}
+
+const NEXT_STEP: Record<ContactMode, string> = {
+  partner_calls:
+    'Die Einrichtung meldet sich bei Ihnen. Wenn sich nach einer Woche niemand gemeldet hat, rufen Sie bitte dort an.',
+  young_person_goes:
+    'Gehen Sie bitte selbst hin – zu den Öffnungszeiten unten. Sagen Sie, dass der Jugendmigrationsdienst Sie schickt.',
+  appointment: 'Die Einrichtung schlägt einen Termin vor. Wir sagen Ihnen Bescheid.',
+};
+
+/** The handout's line about the appointment: the proposed one, else what happens next for this contact mode. */
+export function handoutAppointment(
+  referral: Pick<Referral, 'appointmentAt' | 'appointmentNote' | 'contactMode'>,
+  format: (iso: string) => string,
+): string {
+  if (!referral.appointmentAt) return NEXT_STEP[referral.contactMode];
+  return `Ihr Termin: ${format(referral.appointmentAt)}${referral.appointmentNote ? ` – ${referral.appointmentNote}` : ''}`;
+}
