@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { hasChromium, launchBrowser, screenshot, signInInBrowser, wcagViolations } from '../helpers/browser';
+import {
+  followClick,
+  hasChromium,
+  launchBrowser,
+  NAVIGATION_TIMEOUT_MS,
+  screenshot,
+  signInInBrowser,
+  wcagViolations,
+} from '../helpers/browser';
 import { DEMO_PASSWORDS, startTestServer, type TestServer } from '../helpers/server';
 
 // Every page a role reaches from its navigation, checked with axe for WCAG 2.1 AA in a real browser.
@@ -23,7 +31,7 @@ describe.skipIf(!hasChromium)('pages of each role in a real browser', () => {
   }
 
   async function expectAccessible(page: Page, path: string, name: string) {
-    const response = await page.goto(`${server.url}${path}`);
+    const response = await page.goto(`${server.url}${path}`, { timeout: NAVIGATION_TIMEOUT_MS });
     expect(response?.status(), path).toBe(200);
     await screenshot(page, name);
     expect(await wcagViolations(page), path).toEqual([]);
@@ -33,10 +41,9 @@ describe.skipIf(!hasChromium)('pages of each role in a real browser', () => {
     const { context, page } = await signedIn('admin', 'admin@partnernetz.example');
     await expectAccessible(page, '/admin/benutzer', 'admin-benutzer');
     await expectAccessible(page, '/admin/benutzer/neu', 'admin-benutzer-neu');
-    await page.getByRole('link', { name: 'Benutzer', exact: true }).click();
-    await page.getByRole('link', { name: 'Fatma Fachkraft (Demo)' }).click();
-    await page.waitForLoadState('load');
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Fatma Fachkraft (Demo)');
+    await followClick(page, page.getByRole('link', { name: 'Benutzer', exact: true }));
+    await followClick(page, page.getByRole('link', { name: 'Fatma Fachkraft (Demo)' }));
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Fatma Fachkraft (Demo)');
     await screenshot(page, 'admin-benutzer-detail');
     expect(await wcagViolations(page)).toEqual([]);
     await expectAccessible(page, '/admin/organisationen', 'admin-organisationen');
@@ -49,11 +56,10 @@ describe.skipIf(!hasChromium)('pages of each role in a real browser', () => {
 
   it('admin: a form with errors stays accessible and keeps the input', async () => {
     const { context, page } = await signedIn('admin', 'admin@partnernetz.example');
-    await page.goto(`${server.url}/admin/benutzer/neu`);
+    await page.goto(`${server.url}/admin/benutzer/neu`, { timeout: NAVIGATION_TIMEOUT_MS });
     await page.getByLabel('Name').fill('Test Person');
     await page.getByLabel('E-Mail-Adresse (dienstlich)').fill('ohne-at');
-    await page.getByRole('button', { name: 'Konto anlegen' }).click();
-    await page.waitForLoadState('load');
+    await followClick(page, page.getByRole('button', { name: 'Konto anlegen' }));
     expect(await page.getByRole('alert').textContent()).toContain('Das Konto wurde nicht angelegt');
     expect(await page.getByLabel('E-Mail-Adresse (dienstlich)').inputValue()).toBe('ohne-at');
     await screenshot(page, 'admin-benutzer-neu-fehler');
@@ -64,8 +70,7 @@ describe.skipIf(!hasChromium)('pages of each role in a real browser', () => {
   it('coordinator: network overview and partner upkeep', async () => {
     const { context, page } = await signedIn('coordinator', 'koordination@partnernetz.example');
     await expectAccessible(page, '/admin/organisationen', 'koordination-organisationen');
-    await page.getByRole('link', { name: /^IHK Lübeck/ }).click();
-    await page.waitForLoadState('load');
+    await followClick(page, page.getByRole('link', { name: /^IHK Lübeck/ }));
     await screenshot(page, 'koordination-organisation');
     expect(await wcagViolations(page)).toEqual([]);
     await context.close();
