@@ -46,7 +46,8 @@ const STATUS_BY_DESIGN = ['GET /500'];
 /**
  * Holes this suite found that are not fixed yet: reported on every run (console.warn) but not failing it, so the
  * list is the to-do list. An entry names the request ("METHOD /route/pattern"), optionally the field and the junk,
- * and the dialect where it shows. Remove an entry when its fix lands; one that no longer shows is reported as stale.
+ * and the dialect where it shows. Remove an entry when its fix lands; one that no longer shows is reported as stale
+ * (which field gets the NUL depends on the form the sample data yields, so a NUL entry may skip a run: check first).
  */
 interface KnownHole {
   request: string;
@@ -77,6 +78,7 @@ const KNOWN_HOLES: KnownHole[] = [
     'POST /admin/organisationen/[id]',
     'POST /faelle',
     'POST /pflege',
+    'POST /pflege/angebote/[id]',
     'POST /pflege/kategorien',
     'POST /pflege/standorte/[id]',
   ].map((request): KnownHole => ({ request, junk: 'NUL', on: 'postgres', why: 'NUL reaches PostgreSQL' })),
