@@ -28,8 +28,9 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           // Tests wait on events (navigation, responses, locators), never on time; this only bounds a whole flow
-          // of page loads and axe runs on a busy 2-core machine (the referral loop takes half a minute when idle).
-          testTimeout: 120_000,
+          // of page loads and axe runs on a busy 2-core machine (the referral loop takes half a minute when idle and
+          // two minutes under a load of 17).
+          testTimeout: 180_000,
           hookTimeout: 120_000,
           // One browser at a time keeps a 2-core machine responsive.
           pool: 'forks',

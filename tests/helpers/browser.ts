@@ -57,6 +57,8 @@ export async function followClick(page: Page, target: Locator): Promise<void> {
     predicate: (frame) => frame === page.mainFrame(),
     timeout: NAVIGATION_TIMEOUT_MS,
   });
+  // If the click fails, its error is the one to report, not the wait's when the page closes afterwards.
+  navigated.catch(() => undefined);
   await target.click();
   await navigated;
   await page.waitForLoadState('load', { timeout: NAVIGATION_TIMEOUT_MS });
