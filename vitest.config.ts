@@ -18,6 +18,7 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['tests/server/**/*.test.ts'],
+          // The hostile-input suite sets its own bound per role (a few thousand requests on each dialect).
           testTimeout: 30_000,
           hookTimeout: 90_000,
         },
@@ -26,7 +27,10 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
-          testTimeout: 60_000,
+          // Tests wait on events (navigation, responses, locators), never on time; this only bounds a whole flow
+          // of page loads and axe runs on a busy 2-core machine (the referral loop takes half a minute when idle and
+          // two minutes under a load of 17).
+          testTimeout: 180_000,
           hookTimeout: 120_000,
           // One browser at a time keeps a 2-core machine responsive.
           pool: 'forks',

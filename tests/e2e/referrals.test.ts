@@ -3,7 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { Browser, Page } from 'playwright-core';
 import { createDb } from '../../src/lib/db/create-db';
-import { hasChromium, launchBrowser, screenshot, signInInBrowser, wcagViolations } from '../helpers/browser';
+import {
+  followClick,
+  hasChromium,
+  launchBrowser,
+  screenshot,
+  signInInBrowser,
+  wcagViolations,
+} from '../helpers/browser';
 import { DEMO_PASSWORDS, startTestServer, type TestServer } from '../helpers/server';
 
 // The whole loop in a real browser, with mail through a real SMTP server on loopback: a caseworker finds a partner,
@@ -66,12 +73,8 @@ describe.skipIf(!hasChromium)('referral loop in a real browser', () => {
     await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
   });
 
-  const click = async (page: Page, role: 'button' | 'link', name: string | RegExp) => {
-    await Promise.all([
-      page.waitForLoadState('load'),
-      page.getByRole(role, { name, exact: true }).first().click(),
-    ]);
-  };
+  const click = (page: Page, role: 'button' | 'link', name: string | RegExp) =>
+    followClick(page, page.getByRole(role, { name, exact: true }).first());
   const accessible = async (page: Page, name: string) => {
     expect(await wcagViolations(page), name).toEqual([]);
     await screenshot(page, name);

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 
 /** Debian's Chromium; `npx playwright install` cannot work here (no downloads at run time). */
@@ -40,18 +40,41 @@ export async function wcagViolations(page: Page): Promise<string[]> {
   );
 }
 
-/** Signs in through the real form. */
+/**
+ * How long to wait for a page the server renders after a click. The wait ends on the event (the new document has
+ * loaded), so the bound only matters when the server really is slow: a busy 2-core machine running axe in parallel.
+ */
+export const NAVIGATION_TIMEOUT_MS = 45_000;
+
+/**
+ * Clicks something that loads a new document (a link, a form's submit button) and returns when that document has
+ * loaded. `waitForLoadState` alone would return at once (the old page is loaded already) and race the server; this
+ * waits for the main frame's navigation, which a redirect to the same URL (Post/Redirect/Get) or a form shown again
+ * with errors (422) fires too.
+ */
+export async function followClick(page: Page, target: Locator): Promise<void> {
+  const navigated = page.waitForEvent('framenavigated', {
+    predicate: (frame) => frame === page.mainFrame(),
+    timeout: NAVIGATION_TIMEOUT_MS,
+  });
+  // If the click fails, its error is the one to report, not the wait's when the page closes afterwards.
+  navigated.catch(() => undefined);
+  await target.click();
+  await navigated;
+  await page.waitForLoadState('load', { timeout: NAVIGATION_TIMEOUT_MS });
+}
+
+/** Signs in through the real form and returns once the page after it (start page or form with error) has loaded. */
 export async function signInInBrowser(
   page: Page,
   baseUrl: string,
   email: string,
   password: string,
 ): Promise<void> {
-  await page.goto(`${baseUrl}/anmelden`);
+  await page.goto(`${baseUrl}/anmelden`, { timeout: NAVIGATION_TIMEOUT_MS });
   await page.getByLabel('E-Mail-Adresse').fill(email);
   await page.getByLabel('Passwort').fill(password);
-  await page.getByRole('button', { name: 'Anmelden' }).click();
-  await page.waitForLoadState('load');
+  await followClick(page, page.getByRole('button', { name: 'Anmelden' }));
 }
 
 /**

@@ -25,19 +25,33 @@ if (!postgresUrl) {
   );
 }
 
+/** A test database: `close` ends this process's handle (the database stays), `drop` closes and removes it. */
+export interface TestDb {
+  db: Db;
+  url: string;
+  close: () => Promise<void>;
+  drop: () => Promise<void>;
+}
+
+/** `db.destroy()` once, however often it is asked for (a PostgreSQL pool refuses a second end()). */
+function closerOf(db: Db): () => Promise<void> {
+  let closed: Promise<void> | null = null;
+  return () => (closed ??= db.destroy());
+}
+
 /** A fresh, empty database of the dialect; `drop` removes it again. */
-export async function createEmptyTestDb(
-  dialect: TestDialect,
-): Promise<{ db: Db; url: string; drop: () => Promise<void> }> {
+export async function createEmptyTestDb(dialect: TestDialect): Promise<TestDb> {
   if (dialect.name === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jmd-test-'));
     const url = `sqlite:${path.join(dir, 'test.sqlite')}`;
     const db = createDb({ databaseUrl: url });
+    const close = closerOf(db);
     return {
       db,
       url,
+      close,
       drop: async () => {
-        await db.destroy();
+        await close();
         fs.rmSync(dir, { recursive: true, force: true });
       },
     };
@@ -50,11 +64,13 @@ export async function createEmptyTestDb(
   const url = new URL(postgresUrl!);
   url.pathname = `/${name}`;
   const db = createDb({ databaseUrl: url.toString() });
+  const close = closerOf(db);
   return {
     db,
     url: url.toString(),
+    close,
     drop: async () => {
-      await db.destroy();
+      await close();
       const cleanup = new pg.Client({ connectionString: postgresUrl });
       await cleanup.connect();
       // The pool resolves end() before its sockets are closed. Forcing the drop then kills backends whose clients
@@ -75,9 +91,7 @@ export async function createEmptyTestDb(
 }
 
 /** A fresh database of the dialect with every migration applied. */
-export async function createTestDb(
-  dialect: TestDialect,
-): Promise<{ db: Db; url: string; drop: () => Promise<void> }> {
+export async function createTestDb(dialect: TestDialect): Promise<TestDb> {
   const test = await createEmptyTestDb(dialect);
   await migrateToLatest(test.db);
   return test;

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../../src/lib/db/create-db';
 import { migrateToLatest } from '../../src/lib/db/migrator';
 import { isDatabaseEmpty, seedSampleRegion, type DemoLogin } from '../../db/seed/seed';
+import { seedSampleReferrals } from '../../db/seed/sample-referrals';
+import { createTestDb, testDialects, type TestDialect } from './db';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const entry = path.join(root, 'dist/server/entry.mjs');
@@ -18,27 +19,52 @@ export const DEMO_PASSWORDS: Record<string, string> = {
   partner: 'Test-Partner-Passwort-4',
 };
 
-/** A running built app on a fresh, seeded SQLite database (or the database a test gave it). */
+/** A running built app on a fresh, seeded database of its own (SQLite, or PostgreSQL when asked). */
 export interface TestServer {
   url: string;
   logins: DemoLogin[];
   databaseUrl: string;
+  dialect: TestDialect;
   /** The server's process id (job lease holders name it). */
   pid: number;
-  /** What the server printed so far. */
+  /** What the server printed so far (stdout and stderr), e.g. the error behind a 500. */
   output: () => string;
   /** Sends a signal (SIGKILL: a crash) and waits until the process is gone; the database stays. */
   kill: (signal: NodeJS.Signals) => Promise<void>;
   stop: () => Promise<void>;
 }
 
-/** Where a test server keeps its data: by default a fresh SQLite file, seeded. */
+/**
+ * The dialect a server starts on when its test names none. SQLite unless TEST_SERVER_DIALECT=postgres (which needs
+ * TEST_DATABASE_URL): the switch runs every server suite that does not loop over `serverDialects` on PostgreSQL.
+ */
+export function defaultServerDialect(): TestDialect {
+  const wanted = process.env['TEST_SERVER_DIALECT'];
+  if (!wanted || wanted === 'sqlite') return { name: 'sqlite' };
+  if (wanted === 'postgres') {
+    if (!process.env['TEST_DATABASE_URL'])
+      throw new Error(
+        'TEST_SERVER_DIALECT=postgres braucht TEST_DATABASE_URL (z. B. postgres://postgres@127.0.0.1:5432/postgres).',
+      );
+    return { name: 'postgres' };
+  }
+  throw new Error(`TEST_SERVER_DIALECT: „${wanted}“ ist unbekannt – erlaubt sind sqlite und postgres.`);
+}
+
+/** The dialects a server suite loops over: SQLite, and PostgreSQL too when TEST_DATABASE_URL is set. */
+export const serverDialects: TestDialect[] = testDialects;
+
+/** How a test server is set up beyond its environment. */
 export interface TestServerOptions {
+  /** The database dialect (default: `defaultServerDialect()`); PostgreSQL gets a database of its own, dropped on stop. */
+  dialect?: TestDialect;
   /**
-   * A database the test owns (e.g. PostgreSQL shared by two servers): migrated, seeded only while it is empty,
-   * and left in place by `stop`.
+   * A database the test owns (e.g. PostgreSQL shared by two servers): migrated, seeded only while it is empty, and
+   * left in place by `stop`. Overrides `dialect`.
    */
   databaseUrl?: string;
+  /** Also seed the sample cases and referrals (with a link mail in the outbox), as `npm start` does. */
+  sampleReferrals?: boolean;
 }
 
 async function freePort(): Promise<number> {
@@ -63,18 +89,41 @@ export async function startTestServer(
   options: TestServerOptions = {},
 ): Promise<TestServer> {
   if (!isBuilt()) throw new Error('Kein Build gefunden: bitte zuerst `npm run build` ausführen.');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jmd-server-'));
-  const databaseUrl = options.databaseUrl ?? `sqlite:${path.join(dir, 'app.sqlite')}`;
-  const db = createDb({ databaseUrl });
-  await migrateToLatest(db);
-  const logins =
-    options.databaseUrl && !(await isDatabaseEmpty(db))
-      ? []
-      : await seedSampleRegion(db, { passwords: DEMO_PASSWORDS });
-  await db.destroy();
-
+  const dialect = options.databaseUrl
+    ? { name: options.databaseUrl.startsWith('sqlite:') ? ('sqlite' as const) : ('postgres' as const) }
+    : (options.dialect ?? defaultServerDialect());
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  let databaseUrl: string;
+  let logins: DemoLogin[];
+  let dropDatabase: () => Promise<void>;
+  if (options.databaseUrl) {
+    // A shared database: the first server seeds it, the next ones find it filled.
+    databaseUrl = options.databaseUrl;
+    const shared = createDb({ databaseUrl });
+    try {
+      await migrateToLatest(shared);
+      logins = (await isDatabaseEmpty(shared))
+        ? await seedSampleRegion(shared, { passwords: DEMO_PASSWORDS })
+        : [];
+    } finally {
+      await shared.destroy();
+    }
+    dropDatabase = async () => {};
+  } else {
+    const database = await createTestDb(dialect);
+    databaseUrl = database.url;
+    dropDatabase = database.drop;
+    try {
+      logins = await seedSampleRegion(database.db, { passwords: DEMO_PASSWORDS });
+      if (options.sampleReferrals) await seedSampleReferrals(database.db, url);
+      // The server is the only one to hold the database while it runs; tests open their own handle if they need one.
+      await database.close();
+    } catch (error) {
+      await database.drop();
+      throw error;
+    }
+  }
   const child: ChildProcess = spawn(process.execPath, [entry], {
     cwd: root,
     env: {
@@ -94,17 +143,31 @@ export async function startTestServer(
   child.stdout?.on('data', (chunk) => (output += String(chunk)));
   child.stderr?.on('data', (chunk) => (output += String(chunk)));
 
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`Server beendet (${child.exitCode}):\n${output}`);
-    try {
-      const response = await fetch(`${url}/healthz`);
-      if (response.ok) break;
-    } catch {
-      // not listening yet
+  const stopChild = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
     }
-    if (Date.now() > deadline) throw new Error(`Server nicht bereit nach 30 s:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  };
+  // Ready means /healthz answers; a busy machine may take a while, so the bound is generous.
+  const deadline = Date.now() + 60_000;
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`Server beendet (${child.exitCode}):\n${output}`);
+      try {
+        const response = await fetch(`${url}/healthz`);
+        if (response.ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`Server nicht bereit nach 60 s:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } catch (error) {
+    await stopChild();
+    await dropDatabase();
+    throw error;
   }
 
   const kill = async (signal: NodeJS.Signals) => {
@@ -117,12 +180,13 @@ export async function startTestServer(
     url,
     logins,
     databaseUrl,
+    dialect,
     pid: child.pid!,
     output: () => output,
     kill,
     stop: async () => {
-      await kill('SIGTERM');
-      fs.rmSync(dir, { recursive: true, force: true });
+      await stopChild();
+      await dropDatabase();
     },
   };
 }

@@ -23,7 +23,7 @@ describe('built app (production mode)', () => {
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);
     const body = await response.json();
-    expect(body).toMatchObject({ status: 'ok', database: 'sqlite' });
+    expect(body).toMatchObject({ status: 'ok', database: server.dialect.name });
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
