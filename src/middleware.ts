@@ -67,6 +67,18 @@ export const onRequest = defineMiddleware(async (context, next) => {
   };
   if (body.kind === 'too_large') return tooLarge();
 
+  // Control characters in the address (path or query) are refused at the edge: NUL makes PostgreSQL fail, and no
+  // id, filter or search text of ours holds any. Forms are checked field by field in parseForm.
+  if (!isAsset && hasControlCharacters(url)) {
+    const message =
+      'Die Adresse enthält unzulässige Steuerzeichen. Bitte prüfen Sie den Link oder die Sucheingabe.';
+    return finish(
+      url.pathname.startsWith('/api/')
+        ? Response.json({ error: message }, { status: 400 })
+        : renderErrorPage(400, requestId, message),
+    );
+  }
+
   // CSRF: every state change must come from our own origin (Astro checks forms; we check all methods).
   if (
     isUnsafeMethod(context.request.method) &&
@@ -117,6 +129,24 @@ export const onRequest = defineMiddleware(async (context, next) => {
     return finish(renderErrorPage(500, requestId));
   }
 });
+
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_IN_ADDRESS = /[\u0000-\u001F\u007F]/;
+
+/** Whether the decoded path or any query parameter holds a control character (tab and newline included). */
+function hasControlCharacters(url: URL): boolean {
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname);
+  } catch {
+    // A malformed escape is no control character; the route answers 404 for it.
+    path = url.pathname;
+  }
+  if (CONTROL_IN_ADDRESS.test(path)) return true;
+  for (const [key, value] of url.searchParams)
+    if (CONTROL_IN_ADDRESS.test(key) || CONTROL_IN_ADDRESS.test(value)) return true;
+  return false;
+}
 
 function safeClientAddress(context: { clientAddress: string }): string {
   try {

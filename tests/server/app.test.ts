@@ -178,6 +178,17 @@ describe('built app (production mode)', () => {
     );
   });
 
+  it('refuses control characters in the address with a German 400, as a page and as JSON for the API', async () => {
+    const page = await fetch(`${server.url}/verzeichnis?q=a%00b`);
+    expect(page.status).toBe(400);
+    expect(await page.text()).toContain('Steuerzeichen');
+    const path = await fetch(`${server.url}/verzeichnis/%00`);
+    expect(path.status).toBe(400);
+    const api = await fetch(`${server.url}/api/v1/search?q=%1B`);
+    expect(api.status).toBe(400);
+    expect(((await api.json()) as { error: string }).error).toContain('Steuerzeichen');
+  });
+
   it('answers a malformed form body with a German 400, never a 500 or a stack trace', async () => {
     const response = await fetch(`${server.url}/anmelden`, {
       method: 'POST',
