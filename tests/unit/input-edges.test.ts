@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseVersion } from '../../src/lib/http/request';
+import { VersionSchema } from '../../src/lib/http/form';
 import { isIsoDate } from '../../src/lib/time/time';
 import { CaseIdentitySchema, ConsentSchema } from '../../src/lib/cases/case';
 import { ReferralFormSchema } from '../../src/lib/referrals/referral';
@@ -59,8 +59,8 @@ describe('edges of form input', () => {
   });
 
   it('reads a version as a positive 32-bit integer or not at all', () => {
-    expect(parseVersion('1')).toBe(1);
-    expect(parseVersion('2147483647')).toBe(2147483647);
+    expect(VersionSchema.parse('1')).toBe(1);
+    expect(VersionSchema.parse('2147483647')).toBe(2147483647);
     for (const bad of [
       undefined,
       null,
@@ -74,7 +74,7 @@ describe('edges of form input', () => {
       '2147483648',
       '99999999999',
     ]) {
-      expect(parseVersion(bad), String(bad)).toBeNull();
+      expect(VersionSchema.safeParse(bad).success, String(bad)).toBe(false);
     }
   });
 });

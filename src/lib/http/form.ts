@@ -97,16 +97,22 @@ export async function parseForm<S extends z.ZodObject>(
   request: Request,
   schema: S,
 ): Promise<ParsedForm<z.output<S>>> {
-  let form: FormData;
+  return parseFormData(await readFormData(request), schema);
+}
+
+/**
+ * Reads a form body once, for pages with several forms that pick their schema by a field (then `parseFormData`).
+ * A broken body is a 400 (AppError), never a 500.
+ */
+export async function readFormData(request: Request): Promise<FormData> {
   try {
-    form = await request.formData();
+    return await request.formData();
   } catch {
     throw new AppError(
       'bad_request',
       'Das Formular konnte nicht gelesen werden. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.',
     );
   }
-  return parseFormData(form, schema);
 }
 
 /** parseForm on an already read FormData (pages with several forms read the body once). */

@@ -95,22 +95,3 @@ export function safeLocalPath(value: string | null | undefined, fallback: string
   if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
   return value;
 }
-
-/** The form's fields, with the named multi-value fields (checkbox groups) as arrays. */
-export function formWithLists(
-  form: { data: Record<string, string>; all: FormData },
-  listNames: string[],
-): Record<string, string | string[]> {
-  const values: Record<string, string | string[]> = { ...form.data };
-  for (const name of listNames) {
-    values[name] = form.all.getAll(name).filter((value): value is string => typeof value === 'string');
-  }
-  return values;
-}
-
-/** A form's `version` field as a positive 32-bit integer, or null (junk, NaN, out of range — never a database error). */
-export function parseVersion(value: string | null | undefined): number | null {
-  if (!value || !/^\d{1,10}$/.test(value)) return null;
-  const version = Number(value);
-  return version >= 1 && version <= 2_147_483_647 ? version : null;
-}
