@@ -236,7 +236,9 @@ export type GroupInput = z.output<typeof GroupSchema>;
 export const GroupUpdateSchema = GroupSchema.extend({ version: VersionSchema });
 export type GroupUpdateInput = z.output<typeof GroupUpdateSchema>;
 
-const EMAIL = z.string().max(254).email({ message: 'Bitte geben Sie eine gültige E-Mail-Adresse an.' });
+const EMAIL = z.email({ message: 'Bitte geben Sie eine gültige E-Mail-Adresse an.' }).max(254, {
+  message: 'Die E-Mail-Adresse ist zu lang.',
+});
 
 /** Adding a member: an organisation, a user, or a contact without an account. */
 export const AddMemberSchema = z
