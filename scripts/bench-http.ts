@@ -371,13 +371,17 @@ async function insertReferrals(
     .executeTakeFirstOrThrow();
   const colleagueIds: string[] = [];
   for (const name of ['Cem', 'Lena', 'Olga']) {
-    const colleague = await createUser(db, {
-      displayName: `${name} Kollegin (Bench)`,
-      email: `${name.toLowerCase()}.bench@partnernetz.example`,
-      role: 'caseworker',
-      organizationId: caseworker.organization_id,
-      passwordHash: null,
-    });
+    const colleague = await createUser(
+      db,
+      {
+        displayName: `${name} Kollegin (Bench)`,
+        email: `${name.toLowerCase()}.bench@partnernetz.example`,
+        role: 'caseworker',
+        organizationId: caseworker.organization_id,
+        passwordHash: null,
+      },
+      new Date(),
+    );
     colleagueIds.push(colleague.id);
   }
   const bar = progressBar('Vermittlungen einfügen');

@@ -6,8 +6,9 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../src/lib/config/config';
 import { createDb } from '../src/lib/db/create-db';
-import { JOBS, newJobHolder, runJobsOnce, type JobRun } from '../src/lib/jobs/jobs';
-import { hasJobTables, releaseLease } from '../src/lib/jobs/lease';
+import { hasJobTables, JOBS, newJobHolder, runJobsOnce, type JobRun } from '../src/lib/jobs/jobs';
+import { releaseLease } from '../src/lib/jobs/job.queries';
+import { systemClock } from '../src/lib/time/clock';
 
 const { values } = parseArgs({ options: { loop: { type: 'boolean', default: false } } });
 
@@ -42,7 +43,7 @@ try {
     process.exitCode = 1;
   } else if (!values.loop) {
     // One-shot (cron): give the leases up at the end, so the next run – from any machine – may take them.
-    const runs = await runJobsOnce(db, config, { holder, release: true });
+    const runs = await runJobsOnce(db, config, { holder, now: systemClock.now(), release: true });
     print(runs, false);
     if (runs.some((run) => run.status === 'failed')) process.exitCode = 1;
   } else {
@@ -55,10 +56,14 @@ try {
       stopping = true;
       wake();
     };
+    // A first Ctrl+C (or SIGTERM) lets the running jobs finish and gives their leases up, so another instance takes
+    // over at once; a second one ends the process the hard way (the leases then lapse after JOB_LEASE_SECONDS).
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     while (!stopping) {
-      print(await runJobsOnce(db, config, { holder }), true);
+      print(await runJobsOnce(db, config, { holder, now: systemClock.now() }), true);
+      // A signal during the run: stop now, not after another interval.
+      if (stopping) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, intervalMs);
         wake = () => {

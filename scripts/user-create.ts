@@ -3,10 +3,9 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/lib/config/config';
 import { createDb } from '../src/lib/db/create-db';
 import { migrateToLatest } from '../src/lib/db/migrator';
+import { systemContext } from '../src/lib/action/context';
 import { UserFormSchema } from '../src/lib/auth/auth';
-import { createUser, findUserRowByEmail } from '../src/lib/auth/auth.queries';
-import { issuePasswordLink } from '../src/lib/auth/password-link.service';
-import { recordAuditUnclocked } from '../src/lib/audit/audit.queries';
+import { createUserWithLink } from '../src/lib/auth/user-admin.service';
 import { createOrganization, listOrganizations } from '../src/lib/directory/organization.queries';
 
 const { values } = parseArgs({
@@ -52,15 +51,24 @@ try {
       'Aufruf: npm run user:create -- --email admin@traeger.de --name "Vorname Nachname" [--role admin]',
     );
     process.exitCode = 2;
-  } else if (await findUserRowByEmail(db, parsed.data.email)) {
-    console.error('Zu dieser E-Mail-Adresse gibt es bereits einen Benutzer.');
-    process.exitCode = 1;
   } else {
-    const user = await createUser(db, parsed.data);
-    const link = await issuePasswordLink(db, config, user.id);
-    await recordAuditUnclocked(db, { actor: null, action: 'user.create', objectType: 'user', objectId: user.id });
-    console.log(`Benutzer angelegt (${user.role}) in „${organization.name}“.`);
-    console.log(`Passwort setzen (einmalig, gültig bis ${link.expiresAt}):\n  ${link.url}`);
+    const result = await createUserWithLink(
+      db,
+      systemContext(config, 'user:create', new Date()),
+      parsed.data,
+    );
+    if (result.ok) {
+      const { user, link } = result.value;
+      console.log(`Benutzer angelegt (${user.role}) in „${organization.name}“.`);
+      console.log(`Passwort setzen (einmalig, gültig bis ${link.expiresAt}):\n  ${link.url}`);
+    } else if (result.kind === 'invalid' && result.errors['email']) {
+      console.error('Zu dieser E-Mail-Adresse gibt es bereits einen Benutzer.');
+      process.exitCode = 1;
+    } else {
+      const errors = result.kind === 'invalid' ? Object.values(result.errors) : [result.kind];
+      for (const message of errors) console.error(message);
+      process.exitCode = 1;
+    }
   }
 } finally {
   await db.destroy();

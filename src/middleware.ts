@@ -2,14 +2,21 @@ import { STATUS_CODES } from 'node:http';
 import { defineMiddleware } from 'astro:middleware';
 import { getAppContext } from './lib/http/app-context';
 import { applySecurityHeaders } from './lib/http/security-headers';
-import { clientIpOf, isSameOriginRequest, isUnsafeMethod } from './lib/http/request';
+import {
+  clientIpOf,
+  installPeerAddressHeader,
+  isSameOriginRequest,
+  isUnsafeMethod,
+  socketAddressOf,
+} from './lib/http/request';
 import { deleteSessionCookie, sessionCookieName } from './lib/http/session-cookie';
 import { validateSessionToken } from './lib/auth/session.service';
 import { renderErrorPage } from './lib/http/error-page';
 import { AppError } from './lib/http/app-error';
 import { takeFlash } from './lib/http/flash';
+import { bodyLimitFor, bodyTooLargeMessage, checkRequestBody, discardBody } from './lib/http/body-limit';
 
-/** Per request: request id, origin check, session, security headers, sanitized error handling. */
+/** Per request: request id, body limit, origin check, session, security headers, sanitized error handling. */
 export const onRequest = defineMiddleware(async (context, next) => {
   const app = getAppContext();
   const { config } = app;
@@ -22,7 +29,9 @@ export const onRequest = defineMiddleware(async (context, next) => {
   context.locals.session = null;
   context.locals.now = app.clock.now();
   context.locals.flash = null;
-  context.locals.clientIp = clientIpOf(context.request, safeClientAddress(context), config.trustProxy);
+  installPeerAddressHeader();
+  const socketAddress = socketAddressOf(context.request, safeClientAddress(context));
+  context.locals.clientIp = clientIpOf(context.request, socketAddress, config.trustProxy);
 
   const finish = (response: Response): Response => {
     let target = response;
@@ -46,6 +55,18 @@ export const onRequest = defineMiddleware(async (context, next) => {
     return target;
   };
 
+  // Bodies are limited before anyone reads them: a declared length over the limit is refused at once, a chunked
+  // body is counted while the page reads it and refused when it grows past the limit.
+  const bodyLimit = bodyLimitFor(url.pathname, config);
+  const body = checkRequestBody(context.request, bodyLimit);
+  const tooLarge = () => {
+    // What the sender still sends is read and dropped (bounded) while the answer goes out; see discardBody.
+    if (body.kind === 'counted') body.discardRest();
+    else if (context.request.body) void discardBody(context.request.body.getReader());
+    return finish(renderErrorPage(413, requestId, bodyTooLargeMessage(bodyLimit)));
+  };
+  if (body.kind === 'too_large') return tooLarge();
+
   // CSRF: every state change must come from our own origin (Astro checks forms; we check all methods).
   if (
     isUnsafeMethod(context.request.method) &&
@@ -65,7 +86,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
       context.locals.flash = takeFlash(context.cookies, config.isProduction);
     const token = context.cookies.get(sessionCookieName(config.isProduction))?.value;
     if (token) {
-      const result = await validateSessionToken(app.db, config, token);
+      const result = await validateSessionToken(app.db, config, token, context.locals.now);
       if (result) {
         context.locals.user = result.user;
         context.locals.session = result.session;
@@ -76,8 +97,20 @@ export const onRequest = defineMiddleware(async (context, next) => {
   }
 
   try {
-    return finish(await next());
+    // A counted body replaces the request the page reads (Astro's next(request) renders the same route with it).
+    const response = body.kind === 'counted' ? await next(body.request) : await next();
+    if (body.kind === 'counted' && body.exceeded()) return tooLarge();
+    // A rewrite marks the page response with this internal header; it is no business of the client.
+    if (body.kind === 'counted' && response.headers.has('X-Astro-Rewrite')) {
+      try {
+        response.headers.delete('X-Astro-Rewrite');
+      } catch {
+        // immutable headers (a redirect): finish() copies the response; the header is harmless there
+      }
+    }
+    return finish(response);
   } catch (error) {
+    if (body.kind === 'counted' && body.exceeded()) return tooLarge();
     if (error instanceof AppError) return finish(renderErrorPage(error.status, requestId, error.message));
     // Log only the request id and the error's kind: driver messages can carry personal data.
     console.error(`[${requestId}] Unerwarteter Fehler: ${error instanceof Error ? error.name : 'unknown'}`);

@@ -141,13 +141,17 @@ export async function seedSampleRegion(
     for (const demo of DEMO_USERS) {
       const organization = orgFor(demo.orgKey);
       const secret = hashes.get(demo.email)!;
-      await createUser(trx, {
-        displayName: demo.displayName,
-        email: demo.email,
-        role: demo.role,
-        organizationId: idsByKey.get(organization.key)!,
-        passwordHash: secret.hash,
-      });
+      await createUser(
+        trx,
+        {
+          displayName: demo.displayName,
+          email: demo.email,
+          role: demo.role,
+          organizationId: idsByKey.get(organization.key)!,
+          passwordHash: secret.hash,
+        },
+        now,
+      );
       logins.push({
         role: demo.role,
         email: demo.email,

@@ -50,6 +50,16 @@ describe.skipIf(!hasChromium)('directory in a real browser', () => {
     await submit(page, 'Angebot anlegen');
     expect(await page.getByRole('alert').first().textContent()).toContain('Das Angebot wurde nicht angelegt');
     expect(await page.locator('#field-openingHours-error').textContent()).toContain('„Fx“');
+    // The error summary links each problem to its field (GOV.UK pattern).
+    const summaryLinks = page.getByRole('alert').first().getByRole('link');
+    expect(await summaryLinks.count()).toBeGreaterThan(0);
+    for (const link of await summaryLinks.all()) {
+      const target = (await link.getAttribute('href'))!;
+      expect(await page.locator(target).count(), target).toBe(1);
+    }
+    expect(
+      await page.getByRole('alert').first().getByRole('link', { name: /„Fx“/ }).getAttribute('href'),
+    ).toBe('#field-openingHours');
     expect(await page.getByLabel('Name des Angebots').inputValue()).toBe('Lerntreff Deutsch am Abend');
     expect(await wcagViolations(page)).toEqual([]);
     await screenshot(page, 'pflege-angebot-fehler');

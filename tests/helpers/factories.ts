@@ -48,11 +48,15 @@ export async function createTestUser(
 ): Promise<User> {
   const organizationId = overrides.organizationId ?? (await createTestOrganization(db)).id;
   const password = overrides.password === undefined ? TEST_PASSWORD : overrides.password;
-  return createUser(db, {
-    displayName: overrides.displayName ?? 'Test Person',
-    email: overrides.email ?? `person-${newId()}@test.example`,
-    role: overrides.role ?? 'caseworker',
-    organizationId,
-    passwordHash: password === null ? null : await hashPassword(password),
-  });
+  return createUser(
+    db,
+    {
+      displayName: overrides.displayName ?? 'Test Person',
+      email: overrides.email ?? `person-${newId()}@test.example`,
+      role: overrides.role ?? 'caseworker',
+      organizationId,
+      passwordHash: password === null ? null : await hashPassword(password),
+    },
+    new Date(),
+  );
 }

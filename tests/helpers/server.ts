@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../../src/lib/db/create-db';
 import { migrateToLatest } from '../../src/lib/db/migrator';
-import { seedSampleRegion, type DemoLogin } from '../../db/seed/seed';
+import { isDatabaseEmpty, seedSampleRegion, type DemoLogin } from '../../db/seed/seed';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const entry = path.join(root, 'dist/server/entry.mjs');
@@ -18,12 +18,27 @@ export const DEMO_PASSWORDS: Record<string, string> = {
   partner: 'Test-Partner-Passwort-4',
 };
 
-/** A running built app on a fresh, seeded SQLite database. */
+/** A running built app on a fresh, seeded SQLite database (or the database a test gave it). */
 export interface TestServer {
   url: string;
   logins: DemoLogin[];
   databaseUrl: string;
+  /** The server's process id (job lease holders name it). */
+  pid: number;
+  /** What the server printed so far. */
+  output: () => string;
+  /** Sends a signal (SIGKILL: a crash) and waits until the process is gone; the database stays. */
+  kill: (signal: NodeJS.Signals) => Promise<void>;
   stop: () => Promise<void>;
+}
+
+/** Where a test server keeps its data: by default a fresh SQLite file, seeded. */
+export interface TestServerOptions {
+  /**
+   * A database the test owns (e.g. PostgreSQL shared by two servers): migrated, seeded only while it is empty,
+   * and left in place by `stop`.
+   */
+  databaseUrl?: string;
 }
 
 async function freePort(): Promise<number> {
@@ -43,13 +58,19 @@ export function isBuilt(): boolean {
 }
 
 /** Starts `node dist/server/entry.mjs` on a free port with a fresh seeded database. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   if (!isBuilt()) throw new Error('Kein Build gefunden: bitte zuerst `npm run build` ausführen.');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jmd-server-'));
-  const databaseUrl = `sqlite:${path.join(dir, 'app.sqlite')}`;
+  const databaseUrl = options.databaseUrl ?? `sqlite:${path.join(dir, 'app.sqlite')}`;
   const db = createDb({ databaseUrl });
   await migrateToLatest(db);
-  const logins = await seedSampleRegion(db, { passwords: DEMO_PASSWORDS });
+  const logins =
+    options.databaseUrl && !(await isDatabaseEmpty(db))
+      ? []
+      : await seedSampleRegion(db, { passwords: DEMO_PASSWORDS });
   await db.destroy();
 
   const port = await freePort();
@@ -86,16 +107,21 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
+  const kill = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  };
   return {
     url,
     logins,
     databaseUrl,
+    pid: child.pid!,
+    output: () => output,
+    kill,
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await kill('SIGTERM');
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,11 +1,12 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createDb } from '../../src/lib/db/create-db';
 import { migrateToLatest } from '../../src/lib/db/migrator';
+import { findJobState } from '../../src/lib/jobs/job.queries';
 import { enqueueMail } from '../../src/lib/notify/outbox.queries';
 import { startTestSmtpServer } from '../helpers/smtp';
 
@@ -32,12 +33,16 @@ describe('npm run jobs', () => {
   it('runs the jobs once and prints what each did', async () => {
     const db = createDb({ databaseUrl });
     await migrateToLatest(db);
-    await enqueueMail(db, {
-      kind: 'test',
-      to: 'cron@beispiel.example',
-      subject: 'Aus dem Cronjob',
-      text: 'x',
-    });
+    await enqueueMail(
+      db,
+      {
+        kind: 'test',
+        to: 'cron@beispiel.example',
+        subject: 'Aus dem Cronjob',
+        text: 'x',
+      },
+      new Date(),
+    );
     await db.destroy();
     const smtp = await startTestSmtpServer();
     try {
@@ -48,6 +53,33 @@ describe('npm run jobs', () => {
       expect((await cli({ SMTP_URL: smtp.url })).stdout).toContain('mail: 0 gesendet');
     } finally {
       await smtp.stop();
+    }
+  }, 60_000);
+
+  it('gives its leases up at once on SIGTERM in --loop mode, even with a long interval', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/jobs.ts', '--loop'], {
+      cwd: root,
+      env: { PATH: process.env['PATH'] ?? '', DATABASE_URL: databaseUrl, JOBS_INTERVAL_SECONDS: '3600' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += String(chunk)));
+    child.stderr.on('data', (chunk) => (output += String(chunk)));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const db = createDb({ databaseUrl });
+    try {
+      await vi.waitFor(
+        async () => expect((await findJobState(db, 'mail'))?.holder).toContain(`:${child.pid}:`),
+        { timeout: 30_000, interval: 50 },
+      );
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(output).toContain('Hintergrundaufgaben beendet.');
+      expect(await findJobState(db, 'mail')).toMatchObject({ holder: null });
+      expect(await findJobState(db, 'reminders')).toMatchObject({ holder: null });
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await db.destroy();
     }
   }, 60_000);
 });

@@ -3,8 +3,9 @@ import { createTestDb, testDialects } from '../helpers/db';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 import { loadConfig } from '../../src/lib/config/config';
 import { createDb } from '../../src/lib/db/create-db';
-import { findJobState, releaseLease, tryAcquireLease } from '../../src/lib/jobs/lease';
-import { JOB_LEASE_MS, JOBS, runJobsOnce, startJobLoop, type Job } from '../../src/lib/jobs/jobs';
+import type { ActionContext } from '../../src/lib/action/context';
+import { findJobState, releaseLease, tryAcquireLease } from '../../src/lib/jobs/job.queries';
+import { JOBS, runJobsOnce, startJobLoop, type Job } from '../../src/lib/jobs/jobs';
 import { enqueueMail, findMailById } from '../../src/lib/notify/outbox.queries';
 
 const start = new Date('2026-12-01T09:00:00.000Z');
@@ -94,12 +95,12 @@ describe.each(testDialects)('job leases on $name', (dialect) => {
       lastResult: 'Lauf 1',
     });
 
-    const skipped = await runJobsOnce(test.db, config, { holder: 'b', now: seconds(start, 60), jobs: [job] });
+    const skipped = await runJobsOnce(test.db, config, { holder: 'b', now: seconds(start, 20), jobs: [job] });
     expect(skipped).toEqual([{ name: job.name, status: 'skipped', result: null }]);
     expect(job.runs).toBe(1);
     expect((await findJobState(test.db, job.name))?.lastRunAt).toBe(start.toISOString());
 
-    const takeover = seconds(start, JOB_LEASE_MS / 1000 + 1);
+    const takeover = seconds(start, config.jobLeaseMs / 1000 + 1);
     const later = await runJobsOnce(test.db, config, { holder: 'b', now: takeover, jobs: [job] });
     expect(later[0]?.status).toBe('ran');
     expect(await findJobState(test.db, job.name)).toMatchObject({
@@ -189,5 +190,49 @@ describe.each(testDialects)('job leases on $name', (dialect) => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(job.runs).toBe(runsAtStop);
     expect((await findJobState(test.db, job.name))?.holder).toBeNull();
+  });
+
+  it('keeps the lease of a long job alive with a heartbeat, so nobody takes it over mid-run', async () => {
+    const config = loadConfig({ DATABASE_URL: test.url });
+    const leaseMs = 300;
+    const name = uniqueName('long');
+    const expiries: string[] = [];
+    let takenOver: boolean | null = null;
+    const job = countingJob(name, async () => {
+      // Run for several leases: until the heartbeat has renewed the lease twice.
+      await vi.waitFor(
+        async () => {
+          const state = await findJobState(test.db, name);
+          if (state && !expiries.includes(state.expiresAt)) expiries.push(state.expiresAt);
+          expect(expiries.length).toBeGreaterThanOrEqual(3);
+        },
+        { timeout: 10_000, interval: 20 },
+      );
+      // After the first lease would have ended, another instance still finds the job taken.
+      takenOver = await tryAcquireLease(test.db, name, 'b', leaseMs, new Date(Date.parse(expiries[0]!) + 1));
+    });
+    await runJobsOnce(test.db, config, { holder: 'a', now: start, jobs: [job], leaseMs });
+    expect(takenOver).toBe(false);
+    expect(expiries[0]).toBe(new Date(start.getTime() + leaseMs).toISOString());
+  });
+
+  it('hands every job of a run the same instant in a system context', async () => {
+    const config = loadConfig({ DATABASE_URL: test.url });
+    const seen: ActionContext[] = [];
+    const job = (name: string): Job => ({
+      name,
+      run: async (_db, ctx) => {
+        seen.push(ctx);
+        return 'ok';
+      },
+    });
+    await runJobsOnce(test.db, config, {
+      holder: 'a',
+      now: start,
+      jobs: [job(uniqueName('first')), job(uniqueName('second'))],
+    });
+    expect(seen.map((ctx) => ctx.now.toISOString())).toEqual([start.toISOString(), start.toISOString()]);
+    expect(seen.map((ctx) => ctx.actor.kind)).toEqual(['system', 'system']);
+    expect(seen[0]?.requestId).toBeNull();
   });
 });

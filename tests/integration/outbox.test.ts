@@ -13,7 +13,10 @@ import {
   listRecentMails,
   retryFailedMail,
 } from '../../src/lib/notify/outbox.queries';
-import { deliverDueMails, retryMailAsAdmin, type MailConfig } from '../../src/lib/notify/outbox.service';
+import { deliverDueMails, retryMail, type MailConfig } from '../../src/lib/notify/outbox.service';
+import type { ActionContext } from '../../src/lib/action/context';
+import type { Actor } from '../../src/lib/auth/policy';
+import { loadConfig } from '../../src/lib/config/config';
 
 const start = new Date('2026-12-01T09:00:00.000Z');
 const seconds = (base: Date, n: number) => new Date(base.getTime() + n * 1000);
@@ -187,17 +190,58 @@ describe.each(testDialects)('mail outbox on $name', (dialect) => {
     expect(smtp.messages.map((m) => m.subject)).toEqual(['Zweiter Anlauf']);
   });
 
-  it('records who put a failed mail back in the queue', async () => {
+  const userCtx = (user: Actor, requestId: string, now: Date): ActionContext => ({
+    actor: { kind: 'user', user },
+    requestId,
+    now,
+    config: loadConfig({}),
+  });
+
+  it('records who put a failed mail back in the queue, at the time of the request', async () => {
     const admin = await createTestUser(test.db, { role: 'admin' });
     const config = mailConfig(`smtp://127.0.0.1:${await closedPort()}`, { mailMaxAttempts: 1 });
     const id = await enqueueMail(test.db, draft('Mit Protokoll'), start);
     await deliverDueMails(test.db, config, { now: start });
-    const actor = { id: admin.id, organizationId: admin.organizationId };
-    expect(await retryMailAsAdmin(test.db, { actor, requestId: 'req-1' }, id)).toBe(true);
-    expect(await retryMailAsAdmin(test.db, { actor, requestId: 'req-2' }, id)).toBe(false);
+    const retryAt = seconds(start, 600);
+    expect(await retryMail(test.db, userCtx(admin, 'req-1', retryAt), { id })).toEqual({
+      ok: true,
+      value: { id },
+    });
+    expect(await findMailById(test.db, id)).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: retryAt.toISOString(),
+    });
+    expect(await retryMail(test.db, userCtx(admin, 'req-2', retryAt), { id })).toMatchObject({
+      ok: false,
+      kind: 'conflict',
+    });
     const entries = await listAuditEntries(test.db, { action: 'mail.retry', objectId: id });
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ actorUserId: admin.id, objectType: 'outbox', requestId: 'req-1' });
+    expect(entries[0]).toMatchObject({
+      actorUserId: admin.id,
+      objectType: 'outbox',
+      requestId: 'req-1',
+      at: retryAt.toISOString(),
+    });
+  });
+
+  it('does not let anyone but an admin retry a mail, and knows no unknown mail', async () => {
+    const caseworker = await createTestUser(test.db, { role: 'caseworker' });
+    const admin = await createTestUser(test.db, { role: 'admin' });
+    const config = mailConfig(`smtp://127.0.0.1:${await closedPort()}`, { mailMaxAttempts: 1 });
+    const id = await enqueueMail(test.db, draft('Nur für die Administration'), start);
+    await deliverDueMails(test.db, config, { now: start });
+    expect(await retryMail(test.db, userCtx(caseworker, 'req-3', start), { id })).toEqual({
+      ok: false,
+      kind: 'not_found',
+    });
+    expect((await findMailById(test.db, id))?.status).toBe('failed');
+    expect(await retryMail(test.db, userCtx(admin, 'req-4', start), { id: 'gibt-es-nicht' })).toEqual({
+      ok: false,
+      kind: 'not_found',
+    });
+    expect(await listAuditEntries(test.db, { action: 'mail.retry', objectId: id })).toHaveLength(0);
   });
 
   it('keeps no usable link in the outbox once the mail is delivered', async () => {

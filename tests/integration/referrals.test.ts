@@ -8,6 +8,8 @@ import { can, referralPartyOf } from '../../src/lib/auth/policy';
 import { newId } from '../../src/lib/db/ids';
 import type { OutboxRow } from '../../src/lib/notify/outbox.table';
 import { createServiceEntry } from '../../src/lib/directory/upkeep.service';
+import { ServiceFormSchema } from '../../src/lib/directory/service';
+import { userContext } from '../helpers/context';
 import {
   CaseIdentitySchema,
   ConsentSchema,
@@ -93,12 +95,18 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
   async function createPartnerService(organizationId: string, name = SERVICE_NAME): Promise<string> {
     const result = await createServiceEntry(
       test.db,
-      { actor: coordinator, requestId: 'test-request' },
-      organizationId,
-      { name, termIds: ['sprache.jugendintegrationskurs'], status: 'active' },
+      userContext(coordinator, { requestId: 'test-request' }),
+      {
+        organizationId,
+        form: ServiceFormSchema.parse({
+          name,
+          termIds: ['sprache.jugendintegrationskurs'],
+          status: 'active',
+        }),
+      },
     );
     if (!result.ok) throw new Error(JSON.stringify(result));
-    return result.value;
+    return result.value.id;
   }
 
   beforeAll(async () => {

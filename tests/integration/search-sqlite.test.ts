@@ -15,6 +15,9 @@ import {
 import { findService } from '../../src/lib/directory/service.queries';
 import { updateOrganizationAsAdmin } from '../../src/lib/directory/organization-admin.service';
 import { organizationToFormValues } from '../../src/lib/directory/organization-form';
+import { OrganizationFormSchema } from '../../src/lib/directory/organization';
+import { ServiceFormSchema } from '../../src/lib/directory/service';
+import { userContext } from '../helpers/context';
 
 for (const dialect of testDialects) {
   runSearchContract(`SQLite engine on ${dialect.name}`, async () => {
@@ -37,37 +40,45 @@ describe.each(testDialects)('the index follows every write on $name', (dialect) 
   it('indexes a created service at once, follows edits, archiving and the organization’s name', async () => {
     const coordinator = await createTestUser(test.db, { role: 'coordinator' });
     const organization = await createTestOrganization(test.db, { name: 'Werkhaus Nord' });
-    const context = { actor: coordinator, requestId: null };
-    const created = await createServiceEntry(test.db, context, organization.id, {
-      name: 'Fahrradwerkstatt für Jugendliche',
-      termIds: ['freizeit.sport'],
+    const context = userContext(coordinator);
+    const created = await createServiceEntry(test.db, context, {
+      organizationId: organization.id,
+      form: ServiceFormSchema.parse({
+        name: 'Fahrradwerkstatt für Jugendliche',
+        termIds: ['freizeit.sport'],
+      }),
     });
     if (!created.ok) throw new Error('not created');
-    expect((await engine.search({ q: 'Fahrradwerkstatt' })).hits.map((h) => h.id)).toEqual([created.value]);
+    expect((await engine.search({ q: 'Fahrradwerkstatt' })).hits.map((h) => h.id)).toEqual([
+      created.value.id,
+    ]);
     expect((await engine.search({ q: '', termId: 'freizeit' })).total).toBe(1);
 
-    const service = (await findService(test.db, created.value))!;
-    const updated = await updateServiceEntry(test.db, context, service.id, service.version, {
-      name: 'Nähwerkstatt für Jugendliche',
-      termIds: ['freizeit.sport'],
+    const service = (await findService(test.db, created.value.id))!;
+    const updated = await updateServiceEntry(test.db, context, {
+      id: service.id,
+      version: service.version,
+      ...ServiceFormSchema.parse({ name: 'Nähwerkstatt für Jugendliche', termIds: ['freizeit.sport'] }),
     });
     if (!updated.ok) throw new Error('not updated');
     expect((await engine.search({ q: 'Fahrradwerkstatt' })).total).toBe(0);
     expect((await engine.search({ q: 'Nahwerkstatt' })).total).toBe(1);
 
-    const renamed = await updateOrganizationAsAdmin(
-      test.db,
-      { actor: coordinator, requestId: 'r' },
-      organization.id,
-      organization.version,
-      { ...organizationToFormValues(organization), name: 'Werkhaus Süd' },
-    );
+    const renamed = await updateOrganizationAsAdmin(test.db, userContext(coordinator, { requestId: 'r' }), {
+      id: organization.id,
+      version: organization.version,
+      ...OrganizationFormSchema.parse({ ...organizationToFormValues(organization), name: 'Werkhaus Süd' }),
+    });
     expect(renamed.ok).toBe(true);
     expect((await engine.search({ q: 'Werkhaus Sud' })).hits.map((h) => h.organization)).toEqual([
       'Werkhaus Süd',
     ]);
 
-    const archived = await changeServiceState(test.db, context, service.id, updated.value.version, 'archive');
+    const archived = await changeServiceState(test.db, context, {
+      id: service.id,
+      version: updated.value.version,
+      intent: 'archive',
+    });
     expect(archived.ok).toBe(true);
     expect((await engine.search({ q: 'Nahwerkstatt' })).total).toBe(0);
   });
@@ -106,15 +117,10 @@ describe.each(testDialects)('an index outside the database on $name', (dialect) 
     const coordinator = await createTestUser(test.db, { role: 'coordinator' });
     const organization = await createTestOrganization(test.db);
     const create = async (name: string) => {
-      const result = await createServiceEntry(
-        test.db,
-        { actor: coordinator, requestId: null },
-        organization.id,
-        {
-          name,
-          termIds: ['beratung'],
-        },
-      );
+      const result = await createServiceEntry(test.db, userContext(coordinator), {
+        organizationId: organization.id,
+        form: ServiceFormSchema.parse({ name, termIds: ['beratung'] }),
+      });
       if (!result.ok) throw new Error('not created');
     };
     await create('Erstberatung Alpha');

@@ -5,8 +5,9 @@ import { seedSampleReferrals } from '../../db/seed/sample-referrals';
 import { signIn } from '../../src/lib/auth/sign-in.service';
 import { PARTNER_CATEGORIES } from '../../src/lib/directory/organization';
 import { listOrganizations } from '../../src/lib/directory/organization.queries';
+import { loadConfig } from '../../src/lib/config/config';
 
-const limits = { sessionIdleMs: 30 * 60_000, sessionAbsoluteMs: 12 * 60 * 60_000 };
+const config = loadConfig({ DATABASE_URL: 'sqlite::memory:' });
 
 describe.each(testDialects)('sample region on $name', (dialect) => {
   let test: Awaited<ReturnType<typeof createTestDb>>;
@@ -57,12 +58,11 @@ describe.each(testDialects)('sample region on $name', (dialect) => {
       new Set(['admin', 'coordinator', 'caseworker', 'partner']),
     );
     for (const login of logins) {
-      const result = await signIn(test.db, limits, {
-        email: login.email,
-        password: login.password,
-        ip: '127.0.0.1',
-        userAgent: null,
-      });
+      const result = await signIn(
+        test.db,
+        { actor: { kind: 'anonymous' }, requestId: null, now: new Date(), config },
+        { email: login.email, password: login.password, address: '127.0.0.1', userAgent: null },
+      );
       expect(result.ok).toBe(true);
     }
   });

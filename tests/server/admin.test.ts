@@ -109,9 +109,17 @@ describe('administration over HTTP', () => {
       role: 'caseworker',
       organizationId: /name="organizationId"[\s\S]*?<option value="([a-z0-9]+)" selected/.exec(page)![1]!,
     };
-    expect((await post(`/admin/benutzer/${id}`, admin, { ...base, displayName: 'Mika Erste' })).status).toBe(
-      200,
-    );
+    const saved = await post(`/admin/benutzer/${id}`, admin, { ...base, displayName: 'Mika Erste' });
+    // Post/Redirect/Get: the saved page is a fresh GET that says once what happened.
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get('location')).toBe(`/admin/benutzer/${id}`);
+    const flash = saved.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('jmd_flash='))!
+      .split(';')[0]!;
+    const after = await (await get(`/admin/benutzer/${id}`, `${admin}; ${flash}`)).text();
+    expect(after).toContain('Die Änderungen sind gespeichert.');
+    expect(after).toContain('value="Mika Erste"');
     const stale = await post(`/admin/benutzer/${id}`, admin, { ...base, displayName: 'Mika Zweite' });
     expect(stale.status).toBe(409);
     const html = await stale.text();
@@ -134,8 +142,13 @@ describe('administration over HTTP', () => {
       version,
       confirm: 'ja',
     });
-    expect(response.status).toBe(200);
-    expect(await response.text()).toContain('alle Sitzungen der Person wurden beendet');
+    expect(response.status).toBe(303);
+    const flash = response.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('jmd_flash='))!
+      .split(';')[0]!;
+    const after = await (await get(response.headers.get('location')!, `${admin}; ${flash}`)).text();
+    expect(after).toContain('alle Sitzungen der Person wurden beendet');
     expect((await get('/einrichtung', partner)).status).toBe(303);
     await expect(
       signInOverHttp(server, 'partner@partnernetz.example', DEMO_PASSWORDS['partner']!),
@@ -155,7 +168,12 @@ describe('administration over HTTP', () => {
     });
     expect(created.status).toBe(303);
     const location = created.headers.get('location')!;
-    const page = await (await get(location, coordinator)).text();
+    // The message travels in the one-time flash cookie of the redirect (Post/Redirect/Get).
+    const flash = created.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('jmd_flash='))!
+      .split(';')[0];
+    const page = await (await get(location, `${coordinator}; ${flash}`)).text();
     expect(page).toContain('Die Partnereinrichtung ist angelegt.');
     expect(page).toContain('value="53,8661"');
 

@@ -191,3 +191,53 @@ describe('built app (production mode)', () => {
     expect(text).not.toContain('TypeError');
   });
 });
+
+// Hostile input against sign-in on a server that trusts no proxy (TRUST_PROXY=0, the default).
+describe('sign-in under hostile input', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ TRUST_PROXY: '0' });
+  });
+  afterAll(async () => server?.stop());
+
+  const signIn = (body: Record<string, string>, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}/anmelden`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url, ...headers },
+      body: new URLSearchParams(body),
+    });
+
+  it('answers an e-mail address over 254 characters with a German form error, not a 500', async () => {
+    const response = await signIn({ email: `${'a'.repeat(250)}@beispiel.de`, password: 'egal-egal-egal' });
+    expect(response.status).toBe(422);
+    expect(await response.text()).toContain('Die E-Mail-Adresse ist zu lang (höchstens 254 Zeichen)');
+  });
+
+  it('refuses a password over 1,024 characters before hashing it, with a German form error', async () => {
+    const response = await signIn({ email: 'admin@partnernetz.example', password: 'x'.repeat(100_000) });
+    expect(response.status).toBe(422);
+    expect(await response.text()).toContain('Das Passwort ist zu lang: höchstens 1.024 Zeichen.');
+  });
+
+  it('keeps the per-address limit when a client names a new X-Forwarded-For address each time', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      const response = await signIn(
+        { email: `raten-${i}@partnernetz.example`, password: 'falsch-falsch' },
+        { 'x-forwarded-for': `198.51.100.${i + 1}` },
+      );
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 20).every((status) => status === 401)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    // The limit is on this address, whatever the header claims; the message says how long to wait.
+    const right = await signIn(
+      { email: 'admin@partnernetz.example', password: DEMO_PASSWORDS['admin']! },
+      { 'x-forwarded-for': '203.0.113.99' },
+    );
+    expect(right.status).toBe(429);
+    expect(right.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await right.text()).toContain('Bitte warten Sie');
+  });
+});

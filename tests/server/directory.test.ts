@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, testDialects } from '../helpers/db';
 import { DEMO_PASSWORDS, signInOverHttp, startTestServer, type TestServer } from '../helpers/server';
+import { seedSampleRegion } from '../../db/seed/seed';
 
 const example = fs.readFileSync(path.resolve(import.meta.dirname, '../../docs/beispiel-import.csv'));
 
@@ -100,7 +102,7 @@ describe('directory over HTTP', () => {
     expect(
       (await post(`/pflege/angebote/${id}`, coordinator, new URLSearchParams({ ...base, freePlaces: '3' })))
         .status,
-    ).toBe(200);
+    ).toBe(303);
     const stale = await post(
       `/pflege/angebote/${id}`,
       coordinator,
@@ -121,5 +123,136 @@ describe('directory over HTTP', () => {
     expect(last).toMatch(/^\/verzeichnis\?q=Beispiel&seite=\d+$/);
     const page = await (await get(last, caseworker)).text();
     expect(page).toMatch(/Seite (\d+) von \1/);
+  });
+});
+
+// The same pages on each database: bad input is a 422 with German messages (never a 500 from PostgreSQL), and a
+// successful POST redirects, so reloading the page it lands on repeats nothing.
+describe.each(testDialects)('directory forms on $name', (dialect) => {
+  let server: TestServer;
+  let coordinator: string;
+  let dropDatabase: (() => Promise<void>) | null = null;
+  beforeAll(async () => {
+    let env: Record<string, string> = {};
+    if (dialect.name === 'postgres') {
+      const test = await createTestDb(dialect);
+      await seedSampleRegion(test.db, { passwords: DEMO_PASSWORDS });
+      await test.db.destroy();
+      dropDatabase = test.drop;
+      env = { DATABASE_URL: test.url };
+    }
+    server = await startTestServer(env);
+    coordinator = await signInOverHttp(
+      server,
+      'koordination@partnernetz.example',
+      DEMO_PASSWORDS['coordinator']!,
+    );
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await dropDatabase?.();
+  });
+
+  const request = (p: string, cookie: string, body?: URLSearchParams) =>
+    fetch(`${server.url}${p}`, {
+      method: body ? 'POST' : 'GET',
+      headers: { cookie, origin: server.url },
+      body,
+      redirect: 'manual',
+    });
+  const flashOf = (response: Response) =>
+    response.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('jmd_flash='))
+      ?.split(';')[0];
+  async function serviceForm(): Promise<{ id: string; version: string; fields: Record<string, string> }> {
+    const list = await (await request('/pflege?ansicht=alle&q=Sprachcaf%C3%A9', coordinator)).text();
+    const id = /href="\/pflege\/angebote\/([a-z0-9]+)"/.exec(list)![1]!;
+    const page = await (await request(`/pflege/angebote/${id}`, coordinator)).text();
+    const version = /name="version" value="(\d+)"/.exec(page)![1]!;
+    return {
+      id,
+      version,
+      fields: {
+        intent: 'save',
+        name: 'Sprachcafé (Beispiel)',
+        termIds: 'sprache.sprachcafe',
+        status: 'active',
+      },
+    };
+  }
+
+  it('answers a junk version on a service edit with 422 and a German message, never a 500', async () => {
+    const { id, fields } = await serviceForm();
+    for (const version of ['abc', '99999999999', '']) {
+      const response = await request(
+        `/pflege/angebote/${id}`,
+        coordinator,
+        new URLSearchParams({ ...fields, version, freePlaces: '5' }),
+      );
+      expect(response.status, version).toBe(422);
+      const html = await response.text();
+      expect(html).toContain('Es gibt ein Problem');
+      expect(html).toContain('Bitte laden Sie die Seite neu');
+      expect(html).toContain('value="5"');
+    }
+    const state = await request(
+      `/pflege/angebote/${id}`,
+      coordinator,
+      new URLSearchParams({ intent: 'confirm', version: 'abc' }),
+    );
+    expect(state.status).toBe(422);
+  });
+
+  it('redirects after saving, shows the message once, and a reload saves nothing again', async () => {
+    const { id, version, fields } = await serviceForm();
+    const changesOfFreePlaces = async () =>
+      (
+        (await (await request(`/pflege/angebote/${id}/verlauf`, coordinator)).text()).match(
+          /<td>Freie Plätze<\/td>/g,
+        ) ?? []
+      ).length;
+    const before = await changesOfFreePlaces();
+    const saved = await request(
+      `/pflege/angebote/${id}`,
+      coordinator,
+      new URLSearchParams({ ...fields, version, freePlaces: '7' }),
+    );
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get('location')).toBe(`/pflege/angebote/${id}`);
+    const flash = flashOf(saved);
+    expect(flash).toBeDefined();
+    // The browser follows the redirect with a GET: the message shows once, the form has the next version.
+    const landed = await request(`/pflege/angebote/${id}`, `${coordinator}; ${flash}`);
+    expect(landed.status).toBe(200);
+    const html = await landed.text();
+    expect(html).toContain('Die Änderungen sind gespeichert.');
+    const next = /name="version" value="(\d+)"/.exec(html)![1]!;
+    expect(Number(next)).toBe(Number(version) + 1);
+    // Reloading that page is another GET: nothing is saved again and the message is gone.
+    const reloaded = await (await request(`/pflege/angebote/${id}`, coordinator)).text();
+    expect(/name="version" value="(\d+)"/.exec(reloaded)![1]).toBe(next);
+    expect(reloaded).not.toContain('Die Änderungen sind gespeichert.');
+    expect(await changesOfFreePlaces()).toBe(before + 1);
+  });
+
+  it('adds a category with a redirect and a message, and refuses a duplicate with 422', async () => {
+    const created = await request(
+      '/pflege/kategorien',
+      coordinator,
+      new URLSearchParams({ name: 'Fahrradwerkstatt', parentId: 'freizeit' }),
+    );
+    expect(created.status).toBe(303);
+    const page = await (await request('/pflege/kategorien', `${coordinator}; ${flashOf(created)}`)).text();
+    expect(page).toContain('Die Kategorie „Fahrradwerkstatt“ ist angelegt.');
+    const again = await request(
+      '/pflege/kategorien',
+      coordinator,
+      new URLSearchParams({ name: 'Fahrradwerkstatt', parentId: '' }),
+    );
+    expect(again.status).toBe(422);
+    const html = await again.text();
+    expect(html).toContain('href="#field-name"');
+    expect(html).toContain('gibt es schon');
   });
 });

@@ -36,12 +36,16 @@ describe('mail pages over HTTP', () => {
     });
   /** A mail that failed for good: one attempt allowed, the mail server down. */
   const failedMail = async (subject: string) => {
-    const id = await enqueueMail(db, {
-      kind: 'test',
-      to: 'stelle@beispiel.example',
-      subject,
-      text: 'Geheim-Inhalt',
-    });
+    const id = await enqueueMail(
+      db,
+      {
+        kind: 'test',
+        to: 'stelle@beispiel.example',
+        subject,
+        text: 'Geheim-Inhalt',
+      },
+      new Date(),
+    );
     const config = {
       smtpUrl: `smtp://127.0.0.1:${await closedPort()}`,
       mailFrom: 'no-reply@partnernetz.example',
@@ -50,7 +54,7 @@ describe('mail pages over HTTP', () => {
     };
     // A run stops at the first connection error, so mails of earlier tests may go first: run until ours failed.
     for (let run = 0; run < 10 && (await findMailById(db, id))?.status !== 'failed'; run++) {
-      await deliverDueMails(db, config);
+      await deliverDueMails(db, config, { now: new Date() });
     }
     expect((await findMailById(db, id))?.status).toBe('failed');
     return id;
@@ -59,18 +63,22 @@ describe('mail pages over HTTP', () => {
   it('shows the outbox newest first with clickable links in the dev mailbox, without sign-in', async () => {
     const token = generateToken();
     const link = `${server.url}/link/${token}`;
-    await enqueueMail(db, {
-      kind: 'test',
-      to: 'aeltere@beispiel.example',
-      subject: 'Ältere Mail',
-      text: 'a',
-    });
-    await enqueueMail(db, {
-      kind: 'test',
-      to: 'stelle@beispiel.example',
-      subject: 'Neue Anfrage für Ihre Einrichtung',
-      text: `Guten Tag,\nbitte öffnen Sie:\n${link}\n`,
-    });
+    const now = new Date();
+    await enqueueMail(
+      db,
+      { kind: 'test', to: 'aeltere@beispiel.example', subject: 'Ältere Mail', text: 'a' },
+      now,
+    );
+    await enqueueMail(
+      db,
+      {
+        kind: 'test',
+        to: 'stelle@beispiel.example',
+        subject: 'Neue Anfrage für Ihre Einrichtung',
+        text: `Guten Tag,\nbitte öffnen Sie:\n${link}\n`,
+      },
+      new Date(now.getTime() + 1000),
+    );
     const response = await get('/dev/postfach', null);
     expect(response.status).toBe(200);
     const html = await response.text();
@@ -97,11 +105,15 @@ describe('mail pages over HTTP', () => {
     expect(html).toContain('href="/admin/postausgang"');
   });
 
-  it('puts a failed mail back in the queue on "Erneut versuchen" and records it', async () => {
+  it('puts a failed mail back in the queue on "Erneut versuchen", records it and redirects (PRG)', async () => {
     const id = await failedMail('Noch einmal bitte');
     const response = await post('/admin/postausgang', admin, { id });
-    expect(response.status).toBe(200);
-    const html = await response.text();
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/admin/postausgang');
+    const flash = response.headers.getSetCookie().find((c) => c.startsWith('jmd_flash='));
+    expect(flash).toBeDefined();
+    const next = await get('/admin/postausgang', `${admin}; ${flash!.split(';')[0]}`);
+    const html = await next.text();
     expect(html).toContain('wird beim nächsten Lauf erneut versendet');
     expect(html).not.toContain('Noch einmal bitte');
     expect(await findMailById(db, id)).toMatchObject({ status: 'pending', attempts: 0 });
@@ -110,6 +122,10 @@ describe('mail pages over HTTP', () => {
     const again = await post('/admin/postausgang', admin, { id });
     expect(again.status).toBe(409);
     expect(await again.text()).toContain('Diese Mail ist nicht (mehr) fehlgeschlagen');
+  });
+
+  it('answers a retry of a mail that does not exist with 404', async () => {
+    expect((await post('/admin/postausgang', admin, { id: 'gibt-es-nicht' })).status).toBe(404);
   });
 });
 

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUserRowByEmail, rowToUser } from '../../src/lib/auth/auth.queries';
 import { createDb } from '../../src/lib/db/create-db';
 import { createServiceEntry } from '../../src/lib/directory/upkeep.service';
+import { ServiceFormSchema } from '../../src/lib/directory/service';
+import { userContext } from '../helpers/context';
 import type { ApiSearchResponse } from '../../src/lib/search/search-request';
 import { createTestOrganization } from '../helpers/factories';
 import { DEMO_PASSWORDS, signInOverHttp, startTestServer, type TestServer } from '../helpers/server';
@@ -118,10 +120,13 @@ describe('search API over HTTP', () => {
     try {
       const coordinator = rowToUser((await findUserRowByEmail(db, 'koordination@partnernetz.example'))!);
       const organization = await createTestOrganization(db, { latitude: null, longitude: null });
-      const created = await createServiceEntry(db, { actor: coordinator, requestId: null }, organization.id, {
-        name: 'Telefonberatung Quokka ohne Ort',
-        termIds: ['beratung'],
-        languages: 'de, fa',
+      const created = await createServiceEntry(db, userContext(coordinator), {
+        organizationId: organization.id,
+        form: ServiceFormSchema.parse({
+          name: 'Telefonberatung Quokka ohne Ort',
+          termIds: ['beratung'],
+          languages: 'de, fa',
+        }),
       });
       expect(created.ok).toBe(true);
     } finally {

@@ -72,4 +72,23 @@ describe('config', () => {
       /REMINDER_REPEAT_WORKING_DAYS muss eine ganze Zahl \(Arbeitstage\) sein/,
     );
   });
+
+  it('lets a crashed job holder block the jobs for at most 30 seconds by default', () => {
+    expect(loadConfig({}).jobLeaseMs).toBe(30_000);
+    expect(loadConfig({ JOB_LEASE_SECONDS: '10' }).jobLeaseMs).toBe(10_000);
+    expect(() => loadConfig({ JOB_LEASE_SECONDS: '1' })).toThrow(
+      /JOB_LEASE_SECONDS muss mindestens 3 betragen/,
+    );
+  });
+
+  it('reads at most 1 MB of a form and 50 MB of an import upload by default', () => {
+    const config = loadConfig({});
+    expect(config.maxBodyBytes).toBe(1024 * 1024);
+    expect(config.uploadMaxBytes).toBe(50 * 1024 * 1024);
+    const custom = loadConfig({ MAX_BODY_BYTES: '2048', UPLOAD_MAX_BYTES: '4096' });
+    expect([custom.maxBodyBytes, custom.uploadMaxBytes]).toEqual([2048, 4096]);
+    expect(() => loadConfig({ MAX_BODY_BYTES: 'viel' })).toThrow(
+      /MAX_BODY_BYTES muss eine Zahl \(Bytes\) sein/,
+    );
+  });
 });

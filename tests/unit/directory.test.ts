@@ -1,5 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { ServiceFormSchema, diffFields, isStale, serviceFormToFields } from '../../src/lib/directory/service';
+import {
+  LocationEditSchema,
+  LocationFormSchema,
+  ServiceFormSchema,
+  diffFields,
+  isStale,
+  locationToFormValues,
+  serviceFormToFields,
+  type Service,
+} from '../../src/lib/directory/service';
+import {
+  accessibilityText,
+  ageText,
+  costText,
+  directoryRows,
+  entryNames,
+  freePlacesText,
+  historyRows,
+  readableValue,
+  rowConflictMessage,
+  rowStateMessage,
+  serviceConflictFields,
+  serviceSavedMessage,
+  staleNote,
+} from '../../src/lib/directory/service.view';
+import {
+  organizationConflictFields,
+  organizationCreatedMessage,
+  organizationFieldLabel,
+  organizationStatusMessage,
+} from '../../src/lib/directory/organization.view';
+import { organizationToFormValues } from '../../src/lib/directory/organization-form';
 import { findTermByKeyOrName, flattenTree, subtreeIds, termPath } from '../../src/lib/directory/taxonomy';
 import { parseLanguages } from '../../src/lib/i18n/languages';
 import { parseGeonamesPostcodes } from '../../src/lib/geo/geonames';
@@ -146,5 +177,197 @@ describe('GeoNames postcodes', () => {
       { postcode: '23552', place: 'Lübeck', latitude: 53.87, longitude: 10.69 },
     ]);
     expect(result.problems.map((p) => p.line)).toEqual([4, 5]);
+  });
+});
+
+describe('service view', () => {
+  const service = (overrides: Partial<Service> = {}): Service => ({
+    id: 's1',
+    organizationId: 'o1',
+    organizationName: 'Sprachschule',
+    externalId: null,
+    name: 'Kurs',
+    description: null,
+    termIds: ['sprache.integrationskurs'],
+    minAge: null,
+    maxAge: null,
+    eligibilityNotes: null,
+    freeOfCharge: null,
+    feesDescription: null,
+    applicationProcess: null,
+    requiredDocuments: null,
+    accessibility: null,
+    wheelchairAccessible: null,
+    freePlaces: 3,
+    freePlacesUpdatedAt: null,
+    openingHours: '',
+    status: 'active',
+    assuredDate: null,
+    assurerUserId: null,
+    archivedAt: null,
+    needsReview: false,
+    isSample: false,
+    version: 2,
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+    languages: ['ar', 'de'],
+    phone: null,
+    contact: null,
+    locationIds: ['l1'],
+    ...overrides,
+  });
+  const location = {
+    id: 'l1',
+    organizationId: 'o1',
+    name: null,
+    street: 'Holstenstraße 5',
+    postcode: '23552',
+    city: 'Lübeck',
+    district: 'Innenstadt',
+    latitude: null,
+    longitude: null,
+    transitNotes: null,
+    archivedAt: null,
+    needsReview: false,
+    version: 1,
+  };
+  const names = entryNames(terms, [location]);
+
+  it('names categories and locations in the history instead of their ids, and says “(leer)” for nothing', () => {
+    expect(readableValue('termIds', 'sprache, eigene.x', names)).toBe('Sprache, Kurs mit Kinderbetreuung');
+    expect(readableValue('locationIds', 'l1, weg', names)).toBe('Holstenstraße 5 23552 Lübeck; weg');
+    expect(readableValue('name', null, names)).toBe('(leer)');
+    expect(readableValue('name', 'Kurs', names)).toBe('Kurs');
+  });
+
+  it('shows a history row with who, through what and the field’s German label', () => {
+    const [row] = historyRows(
+      [
+        {
+          changedAt: '2026-03-02T09:00:00Z',
+          changedByName: null,
+          via: 'import',
+          field: 'review',
+          oldValue: 'zu prüfen',
+          newValue: 'geprüft',
+        },
+      ],
+      names,
+    );
+    expect(row).toMatchObject({
+      who: 'Import (Kommandozeile)',
+      via: 'CSV-Import',
+      field: 'Prüfung',
+      before: 'zu prüfen',
+      after: 'geprüft',
+    });
+  });
+
+  it('after a conflict lists the stored values where they differ from what was typed', () => {
+    const typed = {
+      name: 'Kurs',
+      termIds: ['sprache.integrationskurs'],
+      freePlaces: '8',
+      locationIds: ['l1'],
+    };
+    expect(serviceConflictFields(service(), typed, names)).toEqual([
+      { label: 'Freie Plätze', value: '3' },
+      { label: 'Sprachen', value: 'ar, de' },
+    ]);
+    // What cannot be parsed cannot be compared: no diff rather than a wrong one.
+    expect(serviceConflictFields(service(), { name: '' }, names)).toEqual([]);
+  });
+
+  it('words ages, costs, free places, accessibility and stale notes', () => {
+    expect(ageText(service({ minAge: 16, maxAge: 27 }))).toBe('16 bis 27 Jahre');
+    expect(ageText(service({ minAge: 16 }))).toBe('ab 16 Jahren');
+    expect(ageText(service({ maxAge: 27 }))).toBe('bis 27 Jahre');
+    expect(ageText(service())).toBe('ohne Altersgrenze');
+    expect(costText(service({ freeOfCharge: true }))).toBe('kostenlos');
+    expect(costText(service({ freeOfCharge: false, feesDescription: '5 € im Monat' }))).toBe('5 € im Monat');
+    expect(costText(service())).toBe('unbekannt');
+    expect(freePlacesText(service({ freePlaces: null }))).toBe('keine Angabe');
+    expect(freePlacesText(service({ freePlacesUpdatedAt: '2026-03-02T09:00:00Z' }))).toBe(
+      '3 (Stand 02.03.2026)',
+    );
+    expect(accessibilityText(service())).toBe('Keine Angabe.');
+    expect(accessibilityText(service({ wheelchairAccessible: true }))).toBe('Barrierefrei zugänglich.');
+    expect(staleNote(null)).toBe('Diese Angaben wurden noch nie bestätigt.');
+    expect(staleNote('2025-01-10T10:00:00Z')).toContain('10.01.2025');
+  });
+
+  it('tells partners that the coordination looks at their change, and names the row in list messages', () => {
+    expect(serviceSavedMessage('partner')).toContain('Netzwerkkoordination');
+    expect(serviceSavedMessage('coordinator')).toBe('Die Änderungen sind gespeichert.');
+    expect(rowStateMessage('approve', 'Kurs')).toBe('„Kurs“ ist geprüft.');
+    expect(rowStateMessage('confirm', 'Kurs')).toBe('„Kurs“ ist bestätigt (heute).');
+    expect(rowConflictMessage(service())).toContain('„Kurs“ wurde inzwischen geändert');
+  });
+
+  it('builds directory rows with the lookups done once, stale as of the given time', () => {
+    const now = new Date('2026-03-02T09:00:00Z');
+    const [row] = directoryRows([service({ assuredDate: '2026-01-10T10:00:00Z' })], terms, [location], now);
+    expect(row).toMatchObject({
+      categories: 'Integrationskurs',
+      place: 'Innenstadt, Lübeck',
+      languages: 'Arabisch, Deutsch',
+      confirmed: '10.01.2026',
+      stale: false,
+    });
+    expect(directoryRows([service()], terms, [], now)[0]).toMatchObject({ place: '–', stale: true });
+  });
+});
+
+describe('organization view', () => {
+  it('lists the stored values that differ from the typed ones, with German labels', () => {
+    const organization = {
+      id: 'o1',
+      kind: 'partner' as const,
+      category: 'language_course' as const,
+      parentId: null,
+      name: 'Sprachschule Nord',
+      street: null,
+      postcode: null,
+      city: 'Lübeck',
+      district: null,
+      latitude: 53.5,
+      longitude: null,
+      phone: '0451 1',
+      email: null,
+      website: null,
+      languages: ['de', 'ar'],
+      description: null,
+      isSample: false,
+      active: true,
+      version: 3,
+      createdAt: '',
+      updatedAt: '',
+    };
+    const typed = {
+      ...organizationToFormValues(organization),
+      phone: '0451 2',
+      version: '2',
+      intent: 'save',
+    };
+    expect(organizationConflictFields(organization, typed)).toEqual([{ label: 'Telefon', value: '0451 1' }]);
+    expect(organizationToFormValues(organization).latitude).toBe('53,5');
+    expect(organizationFieldLabel('active')).toBe('Status');
+    expect(organizationCreatedMessage('partner')).toBe('Die Partnereinrichtung ist angelegt.');
+    expect(organizationStatusMessage(false)).toContain('deaktiviert');
+  });
+});
+
+describe('location form', () => {
+  it('needs an address and coordinates in pairs, and shows stored decimals with a comma', () => {
+    const missing = LocationFormSchema.safeParse({ name: 'Haus B', latitude: '53,8' });
+    expect(missing.success).toBe(false);
+    expect(missing.error!.issues.map((i) => i.path[0])).toEqual(['longitude', 'street']);
+    const parsed = LocationFormSchema.parse({
+      street: 'Holstenstraße 5',
+      latitude: '53,8',
+      longitude: '10,6',
+    });
+    expect(locationToFormValues(parsed)).toMatchObject({ latitude: '53,8', longitude: '10,6', city: '' });
+    expect(LocationEditSchema.safeParse({ street: 'X', version: 'abc' }).success).toBe(false);
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { clientIpOf, isSameOriginRequest, isUnsafeMethod, safeLocalPath } from '../../src/lib/http/request';
+import {
+  clientIpOf,
+  isSameOriginRequest,
+  isUnsafeMethod,
+  PEER_ADDRESS_HEADER,
+  safeLocalPath,
+  socketAddressOf,
+} from '../../src/lib/http/request';
 import { contentSecurityPolicy, tileOriginOf } from '../../src/lib/http/security-headers';
 
 const post = (headers: Record<string, string>) =>
@@ -32,6 +39,25 @@ describe('client address', () => {
   it('takes the entry the trusted proxy appended', () => {
     expect(clientIpOf(request, '10.0.0.3', 1)).toBe('10.0.0.2');
     expect(clientIpOf(request, '10.0.0.3', 2)).toBe('203.0.113.9');
+  });
+});
+
+describe('socket address', () => {
+  it('takes the address Astro reports when no X-Forwarded-For was sent (then it is the socket)', () => {
+    expect(socketAddressOf(new Request('http://app.test/'), '192.0.2.10')).toBe('192.0.2.10');
+  });
+
+  it('never takes an X-Forwarded-For address nobody vouches for as the socket', () => {
+    const request = new Request('http://app.test/', { headers: { 'x-forwarded-for': '203.0.113.5' } });
+    // Astro's Node adapter reports the header's first entry as the client address.
+    expect(socketAddressOf(request, '203.0.113.5')).toBe('unbekannt');
+  });
+
+  it("ignores a peer-address header a client forged without the server's nonce", () => {
+    const request = new Request('http://app.test/', {
+      headers: { 'x-forwarded-for': '203.0.113.5', [PEER_ADDRESS_HEADER]: 'geraten 198.51.100.1' },
+    });
+    expect(socketAddressOf(request, '203.0.113.5')).toBe('unbekannt');
   });
 });
 

@@ -1,12 +1,9 @@
-import type { Db } from '../db/create-db';
-import type { Transaction } from 'kysely';
-import type { Database } from '../db/database';
+import type { Executor } from '../db/executor';
 import { newId, nowIso } from '../db/ids';
 import type { SessionRow, UserRow } from './auth.table';
 import type { Session, User, UserForm } from './auth';
 import type { Role } from './roles';
-
-type Executor = Db | Transaction<Database>;
+import type { FailureRecord } from './sign-in-throttle';
 
 /** Maps a user row to the domain object (without the password hash). */
 export function rowToUser(row: UserRow): User {
@@ -68,8 +65,9 @@ export async function listUsers(db: Executor, filter: { organizationId?: string 
 export async function createUser(
   db: Executor,
   input: UserForm & { passwordHash?: string | null },
+  at: Date,
 ): Promise<User> {
-  const now = nowIso();
+  const now = nowIso(at);
   const row = {
     id: newId(),
     organization_id: input.organizationId,
@@ -93,6 +91,7 @@ export async function updateUser(
   id: string,
   version: number,
   changes: Partial<UserForm> & { active?: boolean },
+  at: Date,
 ): Promise<User | null> {
   const result = await db
     .updateTable('app_user')
@@ -103,7 +102,7 @@ export async function updateUser(
       ...(changes.organizationId !== undefined && { organization_id: changes.organizationId }),
       ...(changes.active !== undefined && { active: changes.active ? 1 : 0 }),
       version: version + 1,
-      updated_at: nowIso(),
+      updated_at: nowIso(at),
     })
     .where('id', '=', id)
     .where('version', '=', version)
@@ -113,8 +112,13 @@ export async function updateUser(
 }
 
 /** Stores a new password hash. */
-export async function setPasswordHash(db: Executor, userId: string, passwordHash: string): Promise<void> {
-  const now = nowIso();
+export async function setPasswordHash(
+  db: Executor,
+  userId: string,
+  passwordHash: string,
+  at: Date,
+): Promise<void> {
+  const now = nowIso(at);
   await db
     .updateTable('app_user')
     .set((eb) => ({
@@ -224,43 +228,46 @@ export async function deleteExpiredSessions(db: Executor, now: Date, idleMs: num
   return Number(result.numDeletedRows);
 }
 
-/** Counts failed attempts for a key since a point in time. */
-export async function countLoginAttempts(
+/** The failed sign-ins under each key since a point in time: how many, and the latest. */
+export async function findSignInFailures(
   db: Executor,
-  scope: 'account' | 'ip',
-  keyHash: string,
+  keyHashes: string[],
   since: string,
-): Promise<number> {
-  const row = await db
+): Promise<Map<string, FailureRecord>> {
+  const rows = await db
     .selectFrom('login_attempt')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .where('scope', '=', scope)
-    .where('key_hash', '=', keyHash)
+    .select((eb) => ['key_hash', eb.fn.countAll().as('n'), eb.fn.max('attempted_at').as('latest')])
+    .where('key_hash', 'in', keyHashes)
     .where('attempted_at', '>', since)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
+    .groupBy('key_hash')
+    .execute();
+  const records = new Map<string, FailureRecord>();
+  for (const key of keyHashes) records.set(key, { count: 0, latest: null });
+  for (const row of rows) records.set(row.key_hash, { count: Number(row.n), latest: row.latest ?? null });
+  return records;
 }
 
-/** Records one failed attempt. */
-export async function insertLoginAttempt(
+/** Records one failed sign-in under each key (an insert each, so concurrent failures never get lost). */
+export async function insertSignInFailures(
   db: Executor,
-  scope: 'account' | 'ip',
-  keyHash: string,
+  keys: { scope: 'account_address' | 'address'; keyHash: string }[],
   at: string,
 ): Promise<void> {
   await db
     .insertInto('login_attempt')
-    .values({ id: newId(), scope, key_hash: keyHash, attempted_at: at })
+    .values(keys.map((key) => ({ id: newId(), scope: key.scope, key_hash: key.keyHash, attempted_at: at })))
     .execute();
 }
 
-/** Forgets the failed attempts of an account after a successful sign-in. */
-export async function deleteLoginAttempts(
+/** Forgets failures under the keys: all of them, or (with `before`) those older than the window. */
+export async function deleteSignInFailures(
   db: Executor,
-  scope: 'account' | 'ip',
-  keyHash: string,
+  keyHashes: string[],
+  before?: string,
 ): Promise<void> {
-  await db.deleteFrom('login_attempt').where('scope', '=', scope).where('key_hash', '=', keyHash).execute();
+  let query = db.deleteFrom('login_attempt').where('key_hash', 'in', keyHashes);
+  if (before !== undefined) query = query.where('attempted_at', '<=', before);
+  await query.execute();
 }
 
 /** Inserts a password-setting token (hash only). */
@@ -304,16 +311,20 @@ export async function consumePasswordToken(
   return Number(result.numUpdatedRows) === 1 ? row.user_id : null;
 }
 
-/** Finds whether a password token is currently usable, without consuming it. */
-export async function isPasswordTokenUsable(db: Executor, tokenHash: string, now: string): Promise<boolean> {
+/** The user of a password token that is currently usable (unused, unexpired), without consuming it; or null. */
+export async function findUsablePasswordTokenUserId(
+  db: Executor,
+  tokenHash: string,
+  now: string,
+): Promise<string | null> {
   const row = await db
     .selectFrom('password_token')
-    .select('id')
+    .select('user_id')
     .where('id', '=', tokenHash)
     .where('used_at', 'is', null)
     .where('expires_at', '>', now)
     .executeTakeFirst();
-  return row !== undefined;
+  return row?.user_id ?? null;
 }
 
 /** Marks every unused password token of a user as used, so only the newest link works. */

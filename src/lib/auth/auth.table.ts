@@ -25,10 +25,13 @@ export interface SessionTable {
   user_agent: string | null;
 }
 
-/** login_attempt: failed sign-ins, keyed by a hash of the account or of the IP. */
+/**
+ * login_attempt: one row per failed sign-in and throttle key — a hash of account and address, or of the address
+ * alone (src/lib/auth/sign-in-throttle.ts). Rows older than the throttle window are pruned.
+ */
 export interface LoginAttemptTable {
   id: string;
-  scope: 'account' | 'ip';
+  scope: 'account_address' | 'address';
   key_hash: string;
   attempted_at: string;
 }

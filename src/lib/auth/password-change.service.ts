@@ -1,41 +1,53 @@
-import type { Db } from '../db/create-db';
-import { recordAuditUnclocked } from '../audit/audit.queries';
-import type { User } from './auth';
-import { findPasswordHash, setPasswordHash } from './auth.queries';
+import type { ActionContext } from '../action/context';
+import { userOf } from '../action/context';
+import { invalid, notFound, ok, type Result } from '../action/result';
+import { recordAudit } from '../audit/audit.queries';
+import type { Executor } from '../db/executor';
+import type { PasswordChangeForm } from './auth';
+import { findPasswordHash, findUserById, setPasswordHash } from './auth.queries';
 import { checkPasswordStrength, hashPassword, verifyPassword } from './password';
+import { can } from './policy';
 import { invalidateUserSessions } from './session.service';
 
-export type ChangePasswordResult =
-  { ok: true; endedSessions: number } | { ok: false; field: 'current' | 'next' | 'repeat'; error: string };
+/** A password change by the signed-in user; `keepSessionId` is the session the request came with. */
+export type PasswordChangeInput = PasswordChangeForm & { keepSessionId: string };
 
-/** Changes a user's password after checking the current one; ends all of the user's other sessions. */
+/**
+ * Changes the signed-in user's password after checking the current one; ends all of the user's other sessions
+ * (ASVS 3.3.3), in one transaction with the audit entry.
+ */
 export async function changePassword(
-  db: Db,
-  user: User,
-  currentSessionId: string,
-  input: { current: string; next: string; repeat: string; requestId?: string },
-): Promise<ChangePasswordResult> {
+  db: Executor,
+  ctx: ActionContext,
+  input: PasswordChangeInput,
+): Promise<Result<{ endedSessions: number }>> {
+  const actor = userOf(ctx);
+  if (!actor || !can(actor, 'user.read', { type: 'user', id: actor.id })) return notFound();
+  const user = await findUserById(db, actor.id);
+  if (!user) return notFound();
+  // Strength and repetition are checked before any hashing: a refused new password costs no argon2 run.
+  const problem = checkPasswordStrength(input.next, { email: user.email });
   const hash = await findPasswordHash(db, user.id);
   if (!hash || !(await verifyPassword(hash, input.current))) {
-    return { ok: false, field: 'current', error: 'Das aktuelle Passwort stimmt nicht.' };
+    return invalid({ current: 'Das aktuelle Passwort stimmt nicht.' });
   }
-  const problem = checkPasswordStrength(input.next, { email: user.email });
-  if (problem) return { ok: false, field: 'next', error: problem };
+  if (problem) return invalid({ next: problem });
   if (input.next !== input.repeat) {
-    return { ok: false, field: 'repeat', error: 'Die beiden neuen Passwörter stimmen nicht überein.' };
+    return invalid({ repeat: 'Die beiden neuen Passwörter stimmen nicht überein.' });
   }
   const nextHash = await hashPassword(input.next);
   return db.transaction().execute(async (trx) => {
-    await setPasswordHash(trx, user.id, nextHash);
-    // A stolen session must not outlive the password change (ASVS 3.3.3).
-    const endedSessions = await invalidateUserSessions(trx, user.id, currentSessionId);
-    await recordAuditUnclocked(trx, {
-      actor: user,
-      action: 'auth.password_change',
-      objectType: 'user',
-      objectId: user.id,
-      requestId: input.requestId ?? null,
-    });
-    return { ok: true as const, endedSessions };
+    await setPasswordHash(trx, user.id, nextHash, ctx.now);
+    const endedSessions = await invalidateUserSessions(trx, user.id, input.keepSessionId);
+    await recordAudit(trx, ctx, { action: 'auth.password_change', objectType: 'user', objectId: user.id });
+    return ok({ endedSessions });
   });
+}
+
+/** The message after a password change: says how many other sessions ended. */
+export function passwordChangedMessage(endedSessions: number): string {
+  if (endedSessions === 0) return 'Ihr Passwort ist geändert.';
+  return endedSessions === 1
+    ? 'Ihr Passwort ist geändert. Ihre andere Sitzung wurde beendet.'
+    : `Ihr Passwort ist geändert. ${endedSessions} andere Sitzungen wurden beendet.`;
 }

@@ -1,11 +1,14 @@
-import type { Db } from '../db/create-db';
+import type { ActionContext } from '../action/context';
+import { invalid, ok, type Result } from '../action/result';
+import { recordAudit } from '../audit/audit.queries';
+import type { Executor } from '../db/executor';
 import { nowIso } from '../db/ids';
-import type { Transaction } from 'kysely';
-import type { Database } from '../db/database';
+import type { PasswordLinkForm } from './auth';
 import {
   consumePasswordToken,
   findUserById,
   insertPasswordToken,
+  findUsablePasswordTokenUserId,
   revokePasswordTokens,
   setPasswordHash,
 } from './auth.queries';
@@ -16,64 +19,71 @@ import { generateToken, hashToken, isWellFormedToken } from './token';
 /** How long a set-password link stays valid. */
 export const PASSWORD_LINK_TTL_MS = 72 * 60 * 60_000;
 
-/** Issues a single-use, expiring link to set a password; only the token's hash is stored. */
+/** What the page says about a link that cannot be used (one message: it reveals nothing about the link). */
+export const INVALID_LINK_MESSAGE =
+  'Dieser Link ist ungültig, abgelaufen oder wurde schon benutzt. Bitte lassen Sie sich von der Administration einen neuen Link schicken.';
+
+/**
+ * Issues a single-use link to set a password, valid from `ctx.now` for 72 hours; only the token's hash is stored.
+ * A part of a change, not a change of its own: callers run it in their transaction and record the audit entry.
+ */
 export async function issuePasswordLink(
-  db: Db | Transaction<Database>,
-  config: { publicBaseUrl: string },
+  db: Executor,
+  ctx: Pick<ActionContext, 'now' | 'config'>,
   userId: string,
-  now: Date = new Date(),
 ): Promise<{ url: string; expiresAt: string }> {
   const token = generateToken();
   // A new link replaces older ones: only the newest link the admin handed out works.
-  await revokePasswordTokens(db, userId, nowIso(now));
-  const expiresAt = nowIso(new Date(now.getTime() + PASSWORD_LINK_TTL_MS));
-  await insertPasswordToken(db, { id: hashToken(token), userId, createdAt: nowIso(now), expiresAt });
-  return { url: `${config.publicBaseUrl}/passwort-setzen/${token}`, expiresAt };
+  await revokePasswordTokens(db, userId, nowIso(ctx.now));
+  const expiresAt = nowIso(new Date(ctx.now.getTime() + PASSWORD_LINK_TTL_MS));
+  await insertPasswordToken(db, { id: hashToken(token), userId, createdAt: nowIso(ctx.now), expiresAt });
+  return { url: `${ctx.config.publicBaseUrl}/passwort-setzen/${token}`, expiresAt };
 }
 
-export type SetPasswordResult =
-  { ok: true; userId: string } | { ok: false; error: string; field: 'token' | 'password' };
+/** Whether a link's token can still be used at `now` (the page shows the form only then). */
+export async function isPasswordLinkUsable(db: Executor, token: string, now: Date): Promise<boolean> {
+  return (await findLinkOwnerId(db, token, now)) !== null;
+}
 
-/** Sets a password through a link: checks strength, consumes the token once, ends all sessions of the user. */
+/** The user a usable link belongs to, without consuming it; null for junk, used or expired links. */
+async function findLinkOwnerId(db: Executor, token: string, now: Date): Promise<string | null> {
+  if (!isWellFormedToken(token)) return null;
+  return findUsablePasswordTokenUserId(db, hashToken(token), nowIso(now));
+}
+
+/**
+ * Sets a password through a link: checks strength before hashing, consumes the token once, ends all sessions of
+ * the user and records the audit entry — with the person the link named as the actor — in one transaction. A weak
+ * password leaves the link usable. The link itself is the permission (there is no signed-in actor to ask about).
+ */
 export async function setPasswordWithLink(
-  db: Db,
-  token: string,
-  password: string,
-  repeat: string,
-  now: Date = new Date(),
-): Promise<SetPasswordResult> {
-  const invalidLink = {
-    ok: false as const,
-    field: 'token' as const,
-    error:
-      'Dieser Link ist ungültig, abgelaufen oder wurde schon benutzt. Bitte lassen Sie sich von der Administration einen neuen Link schicken.',
-  };
-  if (!isWellFormedToken(token)) return invalidLink;
-  if (password !== repeat) {
-    return { ok: false, field: 'password', error: 'Die beiden Passwörter stimmen nicht überein.' };
+  db: Executor,
+  ctx: ActionContext,
+  input: PasswordLinkForm & { token: string },
+): Promise<Result<{ userId: string }>> {
+  const invalidLink = invalid({ token: INVALID_LINK_MESSAGE });
+  const ownerId = await findLinkOwnerId(db, input.token, ctx.now);
+  const owner = ownerId ? await findUserById(db, ownerId) : null;
+  if (!owner || !owner.active) return invalidLink;
+  if (input.password !== input.repeat) {
+    return invalid({ password: 'Die beiden Passwörter stimmen nicht überein.' });
   }
-  const hash = await hashPassword(password);
-  return db
-    .transaction()
-    .execute(async (trx) => {
-      const userId = await consumePasswordToken(trx, hashToken(token), nowIso(now));
-      if (!userId) return invalidLink;
-      const user = await findUserById(trx, userId);
-      if (!user || !user.active) return invalidLink;
-      const problem = checkPasswordStrength(password, { email: user.email });
-      if (problem) {
-        // Throwing rolls the consumption back, so the link stays usable for a better password.
-        throw new WeakPasswordError(problem);
-      }
-      await setPasswordHash(trx, userId, hash);
-      await invalidateUserSessions(trx, userId);
-      return { ok: true as const, userId };
-    })
-    .catch((error: unknown) => {
-      if (error instanceof WeakPasswordError)
-        return { ok: false as const, field: 'password' as const, error: error.message };
-      throw error;
-    });
+  const problem = checkPasswordStrength(input.password, { email: owner.email });
+  if (problem) return invalid({ password: problem });
+  const hash = await hashPassword(input.password);
+  return db.transaction().execute(async (trx) => {
+    const userId = await consumePasswordToken(trx, hashToken(input.token), nowIso(ctx.now));
+    if (!userId) return invalidLink;
+    const user = await findUserById(trx, userId);
+    if (!user || !user.active) return invalidLink;
+    await setPasswordHash(trx, userId, hash, ctx.now);
+    await invalidateUserSessions(trx, userId);
+    // The person who set the password is the actor: not signed in yet, but the link identified them.
+    await recordAudit(
+      trx,
+      { ...ctx, actor: { kind: 'user', user } },
+      { action: 'auth.password_set_by_link', objectType: 'user', objectId: userId },
+    );
+    return ok({ userId });
+  });
 }
-
-class WeakPasswordError extends Error {}

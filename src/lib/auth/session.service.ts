@@ -1,13 +1,19 @@
-import type { Db } from '../db/create-db';
+import type { ActionContext } from '../action/context';
+import { userOf } from '../action/context';
+import { notFound, ok, type Result } from '../action/result';
+import { recordAudit } from '../audit/audit.queries';
+import type { Executor } from '../db/executor';
 import { nowIso } from '../db/ids';
 import type { Session, User } from './auth';
 import {
   deleteSession,
+  deleteUserSession,
   deleteUserSessions,
   findSessionWithUser,
   insertSession,
   touchSession,
 } from './auth.queries';
+import { can } from './policy';
 import { generateToken, hashToken, isWellFormedToken } from './token';
 
 /** Session limits, from config. */
@@ -16,17 +22,26 @@ export interface SessionLimits {
   sessionAbsoluteMs: number;
 }
 
-// Writing last_seen_at on every request would turn every page view into a write;
-// once a minute keeps the idle timeout accurate to a minute.
-const TOUCH_INTERVAL_MS = 60_000;
+/**
+ * Writing last_seen_at on every request would turn every page view into a write, so it is moved forward at most
+ * once a minute. The stored time can therefore lag the latest request by up to this interval; the idle check adds
+ * the interval back, so a session never ends before it has really been idle for the configured time (at most one
+ * interval later).
+ */
+export const TOUCH_INTERVAL_MS = 60_000;
+
+/** When a session whose recorded activity is `lastSeenAt` counts as idle. */
+export function idleDeadline(lastSeenAt: string, limits: SessionLimits): number {
+  return Date.parse(lastSeenAt) + limits.sessionIdleMs + TOUCH_INTERVAL_MS;
+}
 
 /** Creates a session for a user and returns the token for the cookie (the database keeps only its hash). */
 export async function createSession(
-  db: Db,
+  db: Executor,
   limits: SessionLimits,
   userId: string,
   userAgent: string | null,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<{ token: string; session: Session }> {
   const token = generateToken();
   const session: Session = {
@@ -41,12 +56,12 @@ export async function createSession(
   return { token, session };
 }
 
-/** Validates a session token: enforces absolute and idle limits and the user's active flag on the server. */
+/** Validates a session token at `now`: enforces absolute and idle limits and the user's active flag on the server. */
 export async function validateSessionToken(
-  db: Db,
+  db: Executor,
   limits: SessionLimits,
   token: string,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<{ session: Session; user: User } | null> {
   if (!isWellFormedToken(token)) return null;
   const found = await findSessionWithUser(db, hashToken(token));
@@ -54,7 +69,7 @@ export async function validateSessionToken(
   const { session, user } = found;
   const nowMs = now.getTime();
   const expired = Date.parse(session.expiresAt) <= nowMs;
-  const idle = Date.parse(session.lastSeenAt) + limits.sessionIdleMs <= nowMs;
+  const idle = idleDeadline(session.lastSeenAt, limits) <= nowMs;
   if (expired || idle || !user.active) {
     await deleteSession(db, session.id);
     return null;
@@ -66,18 +81,61 @@ export async function validateSessionToken(
   return { session, user };
 }
 
-/** Ends one session. */
-export async function invalidateSession(db: Db, sessionId: string): Promise<void> {
-  await deleteSession(db, sessionId);
-}
-
 /** Ends all of a user's sessions but one (after a password change) or all of them. */
 export async function invalidateUserSessions(
-  db: Db,
+  db: Executor,
   userId: string,
   exceptSessionId?: string,
 ): Promise<number> {
   return deleteUserSessions(db, userId, exceptSessionId);
+}
+
+/** Signs the current user out: ends the session the request came with. Without a session there is nothing to do. */
+export async function signOut(
+  db: Executor,
+  ctx: ActionContext,
+  input: { sessionId: string | null },
+): Promise<Result<{ signedOut: boolean }>> {
+  const user = userOf(ctx);
+  if (!user || !input.sessionId) return ok({ signedOut: false });
+  const sessionId = input.sessionId;
+  return db.transaction().execute(async (trx) => {
+    const ended = await deleteUserSession(trx, user.id, sessionId);
+    if (ended)
+      await recordAudit(trx, ctx, { action: 'auth.sign_out', objectType: 'session', objectId: null });
+    return ok({ signedOut: ended });
+  });
+}
+
+/** Ends one of the signed-in user's sessions; a foreign or unknown session is not found. */
+export async function endSession(
+  db: Executor,
+  ctx: ActionContext,
+  input: { session: string },
+): Promise<Result<{ ended: string }>> {
+  const user = userOf(ctx);
+  if (!user || !can(user, 'session.end', { type: 'session', userId: user.id })) return notFound();
+  return db.transaction().execute(async (trx) => {
+    // The delete is scoped to this user's sessions: a foreign session id deletes nothing and reads as unknown.
+    if (!(await deleteUserSession(trx, user.id, input.session))) return notFound();
+    await recordAudit(trx, ctx, { action: 'auth.session_end', objectType: 'session', objectId: null });
+    return ok({ ended: input.session });
+  });
+}
+
+/** Ends every session of the signed-in user except the one the request came with. */
+export async function endOtherSessions(
+  db: Executor,
+  ctx: ActionContext,
+  input: { keepSessionId: string },
+): Promise<Result<{ ended: number }>> {
+  const user = userOf(ctx);
+  if (!user || !can(user, 'session.end', { type: 'session', userId: user.id })) return notFound();
+  return db.transaction().execute(async (trx) => {
+    const ended = await deleteUserSessions(trx, user.id, input.keepSessionId);
+    await recordAudit(trx, ctx, { action: 'auth.session_end', objectType: 'session', objectId: null });
+    return ok({ ended });
+  });
 }
 
 /** Reduces a User-Agent header to "Browser auf System" — enough to recognise a session, no fingerprint. */
@@ -104,4 +162,10 @@ export function summarizeUserAgent(userAgent: string | null): string | null {
             ? 'Linux'
             : 'unbekanntem System';
   return `${browser} auf ${system}`;
+}
+
+/** The message after ending the other sessions. */
+export function endedSessionsMessage(ended: number): string {
+  if (ended === 0) return 'Es gab keine anderen Sitzungen.';
+  return ended === 1 ? 'Ihre andere Sitzung wurde beendet.' : `${ended} andere Sitzungen wurden beendet.`;
 }

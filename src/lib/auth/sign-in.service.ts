@@ -1,74 +1,103 @@
-import type { Db } from '../db/create-db';
+import type { ActionContext } from '../action/context';
+import { ok, refused, type Failure, type Result } from '../action/result';
+import { recordAudit } from '../audit/audit.queries';
+import type { Executor } from '../db/executor';
 import { nowIso } from '../db/ids';
-import { recordAuditUnclocked } from '../audit/audit.queries';
-import type { User } from './auth';
-import { normalizeEmail } from './auth';
+import type { SignInForm, User } from './auth';
 import {
-  countLoginAttempts,
-  deleteLoginAttempts,
+  deleteSignInFailures,
+  findSignInFailures,
   findUserRowByEmail,
-  insertLoginAttempt,
+  insertSignInFailures,
   rowToUser,
 } from './auth.queries';
 import { hashPassword, verifyPassword } from './password';
-import { RATE_LIMIT, rateLimitKey } from './rate-limit';
-import { createSession, type SessionLimits } from './session.service';
+import { createSession } from './session.service';
+import { germanWait, remainingWaitMs, SIGN_IN_THROTTLE, throttleKeys } from './sign-in-throttle';
 
-export type SignInResult =
-  | { ok: true; token: string; user: User; expiresAt: string }
-  | { ok: false; reason: 'invalid' | 'rate_limited' };
+/** What a sign-in reads besides the form: where it comes from (for throttling) and the browser (for the list). */
+export type SignInInput = SignInForm & { address: string; userAgent: string | null };
+
+/** A successful sign-in: the token for the cookie, the user, and when the session ends at the latest. */
+export interface SignedIn {
+  token: string;
+  user: User;
+  expiresAt: string;
+}
 
 /** German messages for failed sign-ins; neither reveals whether the account exists. */
 export const SIGN_IN_MESSAGES = {
   invalid:
     'Die Anmeldung ist fehlgeschlagen. Bitte prüfen Sie E-Mail-Adresse und Passwort. Wenn Sie Ihr Passwort vergessen haben, wenden Sie sich an die Administration Ihrer Einrichtung.',
-  rate_limited:
-    'Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie 15 Minuten und versuchen Sie es dann erneut.',
+  throttled: (waitMs: number) =>
+    `Zu viele fehlgeschlagene Anmeldeversuche von diesem Anschluss. Bitte warten Sie ${germanWait(waitMs)} und versuchen Sie es dann erneut.`,
 } as const;
+
+/** The HTTP status of a failed sign-in: 401 for wrong credentials, 429 while throttled, 422 for bad input. */
+export function signInFailureStatus(failure: Failure): 401 | 422 | 429 {
+  if (failure.kind === 'refused') return failure.reason === SIGN_IN_MESSAGES.invalid ? 401 : 429;
+  return 422;
+}
+
+/** Seconds until the next try is worth it (Retry-After), from a throttled sign-in's wait. */
+export function retryAfterSeconds(waitMs: number): number {
+  return Math.max(1, Math.ceil(waitMs / 1000));
+}
 
 let dummyHash: Promise<string> | null = null;
 
-/** Signs a user in: rate limit per account and per IP, argon2 check, new session; failures count in the database. */
+/**
+ * Signs a user in at `ctx.now`: throttling per account+address and per address (docs/decisions/0012), argon2
+ * check, new session and audit entry in one transaction. Sign-in has no policy question: the actor is nobody yet.
+ * While throttled the password is not checked at all, so waiting out the delay is the only way to learn anything.
+ */
 export async function signIn(
-  db: Db,
-  limits: SessionLimits,
-  input: { email: string; password: string; ip: string; userAgent: string | null; requestId?: string },
-  now: Date = new Date(),
-): Promise<SignInResult> {
-  const email = normalizeEmail(input.email);
-  const accountKey = rateLimitKey('account', email);
-  const ipKey = rateLimitKey('ip', input.ip);
-  const since = nowIso(new Date(now.getTime() - RATE_LIMIT.windowMs));
-  const [accountFailures, ipFailures] = await Promise.all([
-    countLoginAttempts(db, 'account', accountKey, since),
-    countLoginAttempts(db, 'ip', ipKey, since),
-  ]);
-  if (accountFailures >= RATE_LIMIT.perAccount || ipFailures >= RATE_LIMIT.perIp) {
-    return { ok: false, reason: 'rate_limited' };
-  }
+  db: Executor,
+  ctx: ActionContext,
+  input: SignInInput,
+): Promise<Result<SignedIn> & { waitMs?: number }> {
+  const now = ctx.now;
+  const keys = throttleKeys(input.email, input.address);
+  const since = nowIso(new Date(now.getTime() - SIGN_IN_THROTTLE.windowMs));
+  const failures = await findSignInFailures(db, [keys.accountAddress, keys.address], since);
+  const waitMs = Math.max(
+    remainingWaitMs(SIGN_IN_THROTTLE.accountAddress, failures.get(keys.accountAddress)!, now),
+    remainingWaitMs(SIGN_IN_THROTTLE.address, failures.get(keys.address)!, now),
+  );
+  if (waitMs > 0) return { ...refused(SIGN_IN_MESSAGES.throttled(waitMs)), waitMs };
 
-  const row = email ? await findUserRowByEmail(db, email) : null;
+  const row = await findUserRowByEmail(db, input.email);
   // Verify against a dummy hash when there is no usable account, so the response time
   // does not reveal whether an account exists (user enumeration).
   dummyHash ??= hashPassword('dummy-password-for-timing');
   const passwordOk = await verifyPassword(row?.password_hash ?? (await dummyHash), input.password);
 
   if (!row || !row.password_hash || !passwordOk || Number(row.active) !== 1) {
-    const at = nowIso(now);
-    await insertLoginAttempt(db, 'account', accountKey, at);
-    await insertLoginAttempt(db, 'ip', ipKey, at);
-    return { ok: false, reason: 'invalid' };
+    await db.transaction().execute(async (trx) => {
+      await deleteSignInFailures(trx, [keys.accountAddress, keys.address], since);
+      await insertSignInFailures(
+        trx,
+        [
+          { scope: 'account_address', keyHash: keys.accountAddress },
+          { scope: 'address', keyHash: keys.address },
+        ],
+        nowIso(now),
+      );
+    });
+    return refused(SIGN_IN_MESSAGES.invalid);
   }
 
-  await deleteLoginAttempts(db, 'account', accountKey);
-  const { token, session } = await createSession(db, limits, row.id, input.userAgent, now);
   const user = rowToUser(row);
-  await recordAuditUnclocked(db, {
-    actor: user,
-    action: 'auth.sign_in',
-    objectType: 'session',
-    objectId: null,
-    requestId: input.requestId ?? null,
+  return db.transaction().execute(async (trx) => {
+    // The owner got in from here: their own mistypes no longer count. The address keeps its count, or a guesser
+    // could reset it by signing in to an account of their own between guesses.
+    await deleteSignInFailures(trx, [keys.accountAddress]);
+    const { token, session } = await createSession(trx, ctx.config, row.id, input.userAgent, now);
+    await recordAudit(
+      trx,
+      { ...ctx, actor: { kind: 'user', user } },
+      { action: 'auth.sign_in', objectType: 'session', objectId: null },
+    );
+    return ok({ token, user, expiresAt: session.expiresAt });
   });
-  return { ok: true, token, user, expiresAt: session.expiresAt };
 }

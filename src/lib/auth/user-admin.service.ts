@@ -1,12 +1,14 @@
-import type { Db } from '../db/create-db';
-import { recordAuditUnclocked } from '../audit/audit.queries';
+import type { ActionContext } from '../action/context';
+import { userOf } from '../action/context';
+import { conflict, invalid, notFound, ok, type FieldErrors, type Result } from '../action/result';
+import { recordAudit } from '../audit/audit.queries';
+import type { Executor } from '../db/executor';
 import { findOrganization } from '../directory/organization.queries';
 import type { OrganizationKind } from '../directory/organization';
-import { fieldErrors } from '../http/form-errors';
-import { UserFormSchema, type User, type UserForm } from './auth';
+import type { User, UserForm, UserUpdateForm } from './auth';
 import { createUser, deleteUserSessions, findUserById, findUserRowByEmail, updateUser } from './auth.queries';
 import { issuePasswordLink } from './password-link.service';
-import { can, type Actor } from './policy';
+import { can } from './policy';
 import type { Role } from './roles';
 
 /** Which kinds of organization a role may belong to (a partner user in a JMD office makes no sense). */
@@ -24,28 +26,23 @@ const ROLE_ORGANIZATION_MESSAGES: Record<Role, string> = {
   partner: 'Konten der Partnereinrichtungen gehören zu einer Partnereinrichtung.',
 };
 
-/** What a user-administration action returns to its page. */
-export type UserAdminResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; kind: 'invalid'; errors: Record<string, string> }
-  | { ok: false; kind: 'conflict'; current: User }
-  | { ok: false; kind: 'not_found' };
+/** What the admin is told when someone else saved the account first. */
+export const USER_CONFLICT_MESSAGE =
+  'Jemand anderes hat dieses Konto inzwischen geändert. Es wurde nichts gespeichert. Unten sehen Sie den aktuellen Stand; Ihre Eingaben sind erhalten. Speichern Sie erneut, um sie zu übernehmen.';
 
-interface Context {
-  actor: Actor;
-  publicBaseUrl: string;
-  requestId: string;
+/** A freshly issued set-password link: shown once, never stored in clear. */
+export interface IssuedLink {
+  url: string;
+  expiresAt: string;
 }
 
-async function validate(
-  db: Db,
-  raw: Record<string, string>,
+/** The rules a parsed user form must also meet: an active organization of a fitting kind, a free e-mail address. */
+async function checkUserForm(
+  db: Executor,
+  form: UserForm,
   excludeUserId: string | null,
-): Promise<{ ok: true; form: UserForm } | { ok: false; errors: Record<string, string> }> {
-  const parsed = UserFormSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
-  const form = parsed.data;
-  const errors: Record<string, string> = {};
+): Promise<FieldErrors> {
+  const errors: FieldErrors = {};
   const organization = await findOrganization(db, form.organizationId);
   if (!organization || !organization.active) {
     errors['organizationId'] = 'Bitte wählen Sie eine aktive Organisation aus der Liste.';
@@ -56,135 +53,104 @@ async function validate(
   if (existing && existing.id !== excludeUserId) {
     errors['email'] = 'Unter dieser E-Mail-Adresse gibt es schon ein Konto.';
   }
-  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, form };
+  return errors;
 }
 
 /** Creates a user without a password and issues the single-use link with which they set one. */
 export async function createUserWithLink(
-  db: Db,
-  context: Context,
-  raw: Record<string, string>,
-): Promise<UserAdminResult<{ user: User; link: { url: string; expiresAt: string } }>> {
-  if (!can(context.actor, 'user.create', { type: 'user', id: null })) return { ok: false, kind: 'not_found' };
-  const checked = await validate(db, raw, null);
-  if (!checked.ok) return { ok: false, kind: 'invalid', errors: checked.errors };
+  db: Executor,
+  ctx: ActionContext,
+  input: UserForm,
+): Promise<Result<{ user: User; link: IssuedLink }>> {
+  const actor = userOf(ctx);
+  // Scripts (the first admin) act as the system; on the web only admins may create accounts.
+  if (ctx.actor.kind !== 'system' && !can(actor, 'user.create', { type: 'user', id: null }))
+    return notFound();
   return db.transaction().execute(async (trx) => {
-    const user = await createUser(trx, checked.form);
-    const link = await issuePasswordLink(trx, context, user.id);
-    await recordAuditUnclocked(trx, {
-      actor: context.actor,
-      action: 'user.create',
-      objectType: 'user',
-      objectId: user.id,
-      requestId: context.requestId,
-    });
-    return { ok: true as const, value: { user, link } };
+    const errors = await checkUserForm(trx, input, null);
+    if (Object.keys(errors).length > 0) return invalid(errors);
+    const user = await createUser(trx, input, ctx.now);
+    const link = await issuePasswordLink(trx, ctx, user.id);
+    await recordAudit(trx, ctx, { action: 'user.create', objectType: 'user', objectId: user.id });
+    return ok({ user, link });
   });
 }
 
 /**
  * Saves an admin's edit of a user if the form's version is still current. A change of role or organization ends
- * the user's sessions, so the new rights apply at once. Admins cannot demote themselves (no lock-out).
+ * the user's sessions, so the new rights apply at once. Admins cannot change their own role (no lock-out).
  */
 export async function updateUserAsAdmin(
-  db: Db,
-  context: Context,
-  userId: string,
-  version: number,
-  raw: Record<string, string>,
-): Promise<UserAdminResult<User>> {
-  const before = await findUserById(db, userId);
-  if (!before || !can(context.actor, 'user.update', { type: 'user', id: userId })) {
-    return { ok: false, kind: 'not_found' };
-  }
-  const checked = await validate(db, raw, userId);
-  if (!checked.ok) return { ok: false, kind: 'invalid', errors: checked.errors };
-  if (userId === context.actor.id && checked.form.role !== before.role) {
-    return {
-      ok: false,
-      kind: 'invalid',
-      errors: { role: 'Sie können Ihre eigene Rolle nicht ändern. Bitten Sie eine andere Administration.' },
-    };
-  }
+  db: Executor,
+  ctx: ActionContext,
+  input: UserUpdateForm & { id: string },
+): Promise<Result<User, User>> {
+  if (!can(userOf(ctx), 'user.update', { type: 'user', id: input.id })) return notFound();
   return db.transaction().execute(async (trx) => {
-    const after = await updateUser(trx, userId, version, checked.form);
-    if (!after)
-      return { ok: false as const, kind: 'conflict' as const, current: (await findUserById(trx, userId))! };
-    if (after.role !== before.role || after.organizationId !== before.organizationId) {
-      await deleteUserSessions(trx, userId);
+    const before = await findUserById(trx, input.id);
+    if (!before) return notFound();
+    const { id, version, ...form } = input;
+    const errors = await checkUserForm(trx, form, id);
+    if (Object.keys(errors).length > 0) return invalid(errors);
+    if (id === userOf(ctx)?.id && form.role !== before.role) {
+      return invalid({
+        role: 'Sie können Ihre eigene Rolle nicht ändern. Bitten Sie eine andere Administration.',
+      });
     }
-    await recordAuditUnclocked(trx, {
-      actor: context.actor,
-      action: 'user.update',
-      objectType: 'user',
-      objectId: userId,
-      requestId: context.requestId,
-    });
-    return { ok: true as const, value: after };
+    const after = await updateUser(trx, id, version, form, ctx.now);
+    if (!after) return conflict(USER_CONFLICT_MESSAGE, before);
+    if (after.role !== before.role || after.organizationId !== before.organizationId) {
+      await deleteUserSessions(trx, id);
+    }
+    await recordAudit(trx, ctx, { action: 'user.update', objectType: 'user', objectId: id });
+    return ok(after);
   });
 }
 
 /** Deactivates (ending every session at once) or reactivates a user; admins cannot deactivate themselves. */
 export async function setUserActiveAsAdmin(
-  db: Db,
-  context: Context,
-  userId: string,
-  version: number,
-  active: boolean,
-): Promise<UserAdminResult<User>> {
-  const before = await findUserById(db, userId);
-  if (!before || !can(context.actor, 'user.update', { type: 'user', id: userId })) {
-    return { ok: false, kind: 'not_found' };
-  }
-  if (!active && userId === context.actor.id) {
-    return {
-      ok: false,
-      kind: 'invalid',
-      errors: { _form: 'Sie können Ihr eigenes Konto nicht deaktivieren.' },
-    };
+  db: Executor,
+  ctx: ActionContext,
+  input: { id: string; version: number; active: boolean },
+): Promise<Result<User, User>> {
+  if (!can(userOf(ctx), 'user.update', { type: 'user', id: input.id })) return notFound();
+  if (!input.active && input.id === userOf(ctx)?.id) {
+    return invalid({ _form: 'Sie können Ihr eigenes Konto nicht deaktivieren.' });
   }
   return db.transaction().execute(async (trx) => {
-    const after = await updateUser(trx, userId, version, { active });
-    if (!after)
-      return { ok: false as const, kind: 'conflict' as const, current: (await findUserById(trx, userId))! };
-    if (!active) await deleteUserSessions(trx, userId);
-    await recordAuditUnclocked(trx, {
-      actor: context.actor,
-      action: active ? 'user.reactivate' : 'user.deactivate',
+    const before = await findUserById(trx, input.id);
+    if (!before) return notFound();
+    const after = await updateUser(trx, input.id, input.version, { active: input.active }, ctx.now);
+    if (!after) return conflict(USER_CONFLICT_MESSAGE, before);
+    if (!input.active) await deleteUserSessions(trx, input.id);
+    await recordAudit(trx, ctx, {
+      action: input.active ? 'user.reactivate' : 'user.deactivate',
       objectType: 'user',
-      objectId: userId,
-      requestId: context.requestId,
+      objectId: input.id,
     });
-    return { ok: true as const, value: after };
+    return ok(after);
   });
 }
 
 /** Issues a fresh set-password link (older links stop working), e.g. when the first one expired. */
 export async function issueNewPasswordLink(
-  db: Db,
-  context: Context,
-  userId: string,
-): Promise<UserAdminResult<{ url: string; expiresAt: string }>> {
-  const user = await findUserById(db, userId);
-  if (!user || !can(context.actor, 'user.update', { type: 'user', id: userId })) {
-    return { ok: false, kind: 'not_found' };
-  }
-  if (!user.active) {
-    return {
-      ok: false,
-      kind: 'invalid',
-      errors: { _form: 'Das Konto ist deaktiviert. Aktivieren Sie es zuerst wieder.' },
-    };
-  }
+  db: Executor,
+  ctx: ActionContext,
+  input: { id: string },
+): Promise<Result<IssuedLink>> {
+  if (!can(userOf(ctx), 'user.update', { type: 'user', id: input.id })) return notFound();
   return db.transaction().execute(async (trx) => {
-    const link = await issuePasswordLink(trx, context, userId);
-    await recordAuditUnclocked(trx, {
-      actor: context.actor,
-      action: 'user.password_link',
-      objectType: 'user',
-      objectId: userId,
-      requestId: context.requestId,
-    });
-    return { ok: true as const, value: link };
+    const user = await findUserById(trx, input.id);
+    if (!user) return notFound();
+    if (!user.active)
+      return invalid({ _form: 'Das Konto ist deaktiviert. Aktivieren Sie es zuerst wieder.' });
+    const link = await issuePasswordLink(trx, ctx, input.id);
+    await recordAudit(trx, ctx, { action: 'user.password_link', objectType: 'user', objectId: input.id });
+    return ok(link);
   });
+}
+
+/** Records that an admin opened a user's page (who looked at whose account). */
+export async function recordUserRead(db: Executor, ctx: ActionContext, input: { id: string }): Promise<void> {
+  await recordAudit(db, ctx, { action: 'user.read', objectType: 'user', objectId: input.id });
 }

@@ -94,7 +94,12 @@ export async function readCaseIdentity(
 ): Promise<CaseIdentity | null> {
   const identity = await findCaseIdentity(db, caseId);
   if (identity) {
-    await recordAuditUnclocked(db, { ...ctx, action: 'case.identity_read', objectType: 'case', objectId: caseId });
+    await recordAuditUnclocked(db, {
+      ...ctx,
+      action: 'case.identity_read',
+      objectType: 'case',
+      objectId: caseId,
+    });
   }
   return identity;
 }
@@ -133,7 +138,12 @@ export async function updateCaseIdentity(
         .values({ case_id: caseId, ...identityToColumns(input), updated_at: now, delete_after: deleteAfter })
         .execute();
     }
-    await recordAuditUnclocked(trx, { ...ctx, action: 'case.identity_update', objectType: 'case', objectId: caseId });
+    await recordAuditUnclocked(trx, {
+      ...ctx,
+      action: 'case.identity_update',
+      objectType: 'case',
+      objectId: caseId,
+    });
     return { ok: true, value: (await findCase(trx, caseId))! };
   });
 }
@@ -164,7 +174,12 @@ export async function addPlanStep(
       })
       .execute();
     await extendCaseRetention(trx, caseId, addYears(now, CASE_RETENTION_YEARS));
-    await recordAuditUnclocked(trx, { ...ctx, action: 'plan_step.create', objectType: 'case', objectId: caseId });
+    await recordAuditUnclocked(trx, {
+      ...ctx,
+      action: 'plan_step.create',
+      objectType: 'case',
+      objectId: caseId,
+    });
   });
   return id;
 }
@@ -189,7 +204,12 @@ export async function setPlanStepStatus(
         error: 'Dieser Schritt wurde inzwischen geändert. Bitte prüfen Sie den aktuellen Stand.',
       };
     }
-    await recordAuditUnclocked(trx, { ...ctx, action: `plan_step.${status}`, objectType: 'case', objectId: caseId });
+    await recordAuditUnclocked(trx, {
+      ...ctx,
+      action: `plan_step.${status}`,
+      objectType: 'case',
+      objectId: caseId,
+    });
     return { ok: true, value: null };
   });
 }

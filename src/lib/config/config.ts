@@ -60,6 +60,13 @@ export const EnvSchema = z.object({
   // How often the server runs background jobs (mail, reminders). 0 = never inside the server; then run
   // `npm run jobs` from cron instead. Default 60 seconds.
   JOBS_INTERVAL_SECONDS: CountSchema('JOBS_INTERVAL_SECONDS', 'Sekunden', 0, 60),
+  // How long a job's lease lasts without a heartbeat: after a crash, another instance takes the jobs over at most
+  // this long later. The holder renews it every third of it while a job runs. Default 30 seconds.
+  JOB_LEASE_SECONDS: CountSchema('JOB_LEASE_SECONDS', 'Sekunden', 3, 30),
+  // The largest request body the server reads (forms); larger ones are refused with 413 before they are read.
+  MAX_BODY_BYTES: CountSchema('MAX_BODY_BYTES', 'Bytes', 1024, 1024 * 1024),
+  // The same limit for the file upload of the CSV import (/pflege/import). Default 50 MB.
+  UPLOAD_MAX_BYTES: CountSchema('UPLOAD_MAX_BYTES', 'Bytes', 1024, 50 * 1024 * 1024),
   // After how many working days an unanswered referral is reminded again. Default 3.
   REMINDER_REPEAT_WORKING_DAYS: CountSchema('REMINDER_REPEAT_WORKING_DAYS', 'Arbeitstage', 1, 3),
   MEILISEARCH_URL: UrlSchema('MEILISEARCH_URL').optional(),
@@ -92,6 +99,12 @@ export interface Config {
   mailRetryBaseSeconds: number;
   /** Interval of the in-server job loop; 0 = no jobs inside the server (cron runs `npm run jobs`). */
   jobsIntervalMs: number;
+  /** Lease of a running job; renewed by a heartbeat, so a crashed holder blocks the jobs at most this long. */
+  jobLeaseMs: number;
+  /** Largest request body read for forms and endpoints; larger ones get 413 before they are read. */
+  maxBodyBytes: number;
+  /** Largest request body read for the CSV import upload (/pflege/import). */
+  uploadMaxBytes: number;
   /** Working days between two reminders of the same unanswered referral. */
   reminderRepeatWorkingDays: number;
   meilisearchUrl: string | null;
@@ -142,6 +155,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailMaxAttempts: e.MAIL_MAX_ATTEMPTS,
     mailRetryBaseSeconds: e.MAIL_RETRY_BASE_SECONDS,
     jobsIntervalMs: e.JOBS_INTERVAL_SECONDS * 1000,
+    jobLeaseMs: e.JOB_LEASE_SECONDS * 1000,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     reminderRepeatWorkingDays: e.REMINDER_REPEAT_WORKING_DAYS,
     meilisearchUrl: e.MEILISEARCH_URL ?? null,
     meilisearchKey: e.MEILISEARCH_KEY ?? null,

@@ -7,7 +7,10 @@ export function newId(): string {
   return encodeBase32LowerCaseNoPadding(bytes);
 }
 
-/** The current time as ISO 8601 text in UTC, as every timestamp column stores it. */
+/**
+ * An instant as ISO 8601 text in UTC, as every timestamp column stores it. Pass `now` (the change's `ctx.now` or
+ * the job run's `now`): the default reads the wall clock and goes away once every caller passes it.
+ */
 export function nowIso(now: Date = new Date()): string {
   return now.toISOString();
 }

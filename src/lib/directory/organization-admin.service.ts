@@ -1,200 +1,172 @@
-import type { Db } from '../db/create-db';
-import { recordAuditUnclocked } from '../audit/audit.queries';
+/**
+ * Organization administration: create, edit, deactivate and reactivate. Each mutation asks the policy first, then
+ * writes data, history, search index and audit entry in one transaction at `ctx.now`.
+ * @module
+ */
+import { userOf, type ActionContext } from '../action/context';
+import { conflict, invalid, notFound, ok, type Result } from '../action/result';
+import { recordAudit } from '../audit/audit.queries';
 import { listUsers } from '../auth/auth.queries';
-import { reindexServices, serviceIdsOfOrganization } from '../search/indexer';
-import { diffFields } from './service';
-import { insertEntryChanges } from './service.queries';
-import { organizationToFormValues } from './organization-form';
 import { can, type Actor } from '../auth/policy';
-import { fieldErrors } from '../http/form-errors';
-import { OrganizationFormSchema, type Organization, type OrganizationForm } from './organization';
+import type { Db } from '../db/create-db';
+import type { Executor } from '../db/executor';
+import { reindexServices, serviceIdsOfOrganization } from '../search/indexer';
+import type { Organization, OrganizationEdit, OrganizationForm } from './organization';
+import { organizationToFormValues } from './organization-form';
 import {
   createOrganization,
   findOrganization,
   setOrganizationActive,
   updateOrganization,
 } from './organization.queries';
+import { diffFields } from './service';
+import { insertEntryChanges } from './service.queries';
 
-/** What an organization-administration action returns to its page. */
-export type OrganizationAdminResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; kind: 'invalid'; errors: Record<string, string> }
-  | { ok: false; kind: 'conflict'; current: Organization }
-  | { ok: false; kind: 'not_found' };
+/** What an organization conflict says; the page shows the stored state beside the user's input. */
+export const ORGANIZATION_CONFLICT =
+  'Jemand anderes hat diese Organisation inzwischen geändert. Es wurde nichts gespeichert. Unten sehen Sie den aktuellen Stand; Ihre Eingaben sind erhalten. Speichern Sie erneut, um sie zu übernehmen.';
 
-interface Context {
-  actor: Actor;
-  requestId: string;
-}
+/** The search index writes through the database itself (see upkeep.service.ts). */
+const databaseOf = (db: Executor): Db => db as Db;
 
-async function validate(
-  db: Db,
+/** Checks what zod cannot and normalizes: who may keep this kind, which Träger a JMD office hangs below. */
+async function checkForm(
+  db: Executor,
   actor: Actor,
-  raw: Record<string, string>,
+  input: OrganizationForm,
 ): Promise<{ ok: true; form: OrganizationForm } | { ok: false; errors: Record<string, string> }> {
-  const parsed = OrganizationFormSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
-  const form = parsed.data;
-  if (!can(actor, 'organization.create', { type: 'organization', id: null, kind: form.kind })) {
+  if (!can(actor, 'organization.create', { type: 'organization', id: null, kind: input.kind })) {
     return { ok: false, errors: { _form: 'Sie können nur Partnereinrichtungen anlegen und bearbeiten.' } };
   }
   // Only JMD offices hang below a Träger; the category belongs to partner institutions alone.
-  if (form.kind !== 'partner') form.category = null;
+  const form: OrganizationForm = {
+    ...input,
+    category: input.kind === 'partner' ? input.category : null,
+    parentId: input.kind === 'jmd_office' ? input.parentId : null,
+  };
   if (form.kind === 'jmd_office') {
     const parent = form.parentId ? await findOrganization(db, form.parentId) : null;
     if (!parent || parent.kind !== 'traeger') {
       return { ok: false, errors: { parentId: 'Bitte wählen Sie den Träger der Beratungsstelle.' } };
     }
-  } else {
-    form.parentId = null;
   }
   return { ok: true, form };
 }
 
+function historyOf(ctx: ActionContext, actor: Actor, organizationId: string) {
+  return {
+    entityType: 'organization' as const,
+    entityId: organizationId,
+    changedBy: actor.id,
+    via: 'form',
+    requestId: ctx.requestId,
+    at: ctx.now,
+  };
+}
+
 /** Creates an organization (coordinators: partner institutions only). */
 export async function createOrganizationAsAdmin(
-  db: Db,
-  context: Context,
-  raw: Record<string, string>,
-): Promise<OrganizationAdminResult<Organization>> {
-  if (!can(context.actor, 'organization.create', { type: 'organization', id: null })) {
-    return { ok: false, kind: 'not_found' };
-  }
-  const checked = await validate(db, context.actor, raw);
-  if (!checked.ok) return { ok: false, kind: 'invalid', errors: checked.errors };
+  db: Executor,
+  ctx: ActionContext,
+  input: OrganizationForm,
+): Promise<Result<Organization>> {
+  const actor = userOf(ctx);
+  if (!actor || !can(actor, 'organization.create', { type: 'organization', id: null })) return notFound();
   return db.transaction().execute(async (trx) => {
-    const organization = await createOrganization(trx, checked.form);
+    const checked = await checkForm(trx, actor, input);
+    if (!checked.ok) return invalid(checked.errors);
+    const organization = await createOrganization(trx, checked.form, { now: ctx.now });
     await insertEntryChanges(
       trx,
-      {
-        entityType: 'organization',
-        entityId: organization.id,
-        changedBy: context.actor.id,
-        via: 'form',
-        requestId: context.requestId,
-      },
+      historyOf(ctx, actor, organization.id),
       diffFields({}, organizationToFormValues(organization)),
     );
-    await recordAuditUnclocked(trx, {
-      actor: context.actor,
+    await recordAudit(trx, ctx, {
       action: 'organization.create',
       objectType: 'organization',
       objectId: organization.id,
-      requestId: context.requestId,
     });
-    return { ok: true as const, value: organization };
+    return ok(organization);
   });
 }
 
 /** Saves an edit if the form's version is still current; otherwise reports the conflict with the current state. */
 export async function updateOrganizationAsAdmin(
-  db: Db,
-  context: Context,
-  id: string,
-  version: number,
-  raw: Record<string, string>,
-): Promise<OrganizationAdminResult<Organization>> {
-  const before = await findOrganization(db, id);
-  if (
-    !before ||
-    !can(context.actor, 'organization.update', { type: 'organization', id, kind: before.kind })
-  ) {
-    return { ok: false, kind: 'not_found' };
-  }
-  const checked = await validate(db, context.actor, raw);
-  if (!checked.ok) return { ok: false, kind: 'invalid', errors: checked.errors };
-  if (checked.form.kind !== before.kind && (await listUsers(db, { organizationId: id })).length > 0) {
-    return {
-      ok: false,
-      kind: 'invalid',
-      errors: {
-        kind: 'Die Art kann nicht mehr geändert werden, weil schon Konten zu dieser Organisation gehören.',
-      },
-    };
-  }
+  db: Executor,
+  ctx: ActionContext,
+  input: OrganizationEdit & { id: string },
+): Promise<Result<Organization, Organization>> {
+  const actor = userOf(ctx);
+  const { id, version, ...fields } = input;
   return db.transaction().execute(async (trx) => {
-    const after = await updateOrganization(trx, id, version, checked.form);
-    if (!after)
-      return { ok: false as const, kind: 'conflict' as const, current: (await findOrganization(trx, id))! };
+    const before = await findOrganization(trx, id);
+    if (
+      !before ||
+      !actor ||
+      !can(actor, 'organization.update', { type: 'organization', id, kind: before.kind })
+    ) {
+      return notFound();
+    }
+    const checked = await checkForm(trx, actor, fields);
+    if (!checked.ok) return invalid(checked.errors);
+    if (checked.form.kind !== before.kind && (await listUsers(trx, { organizationId: id })).length > 0) {
+      return invalid({
+        kind: 'Die Art kann nicht mehr geändert werden, weil schon Konten zu dieser Organisation gehören.',
+      });
+    }
+    const after = await updateOrganization(trx, id, version, checked.form, ctx.now);
+    if (!after) return conflict(ORGANIZATION_CONFLICT, (await findOrganization(trx, id))!);
     await insertEntryChanges(
       trx,
-      {
-        entityType: 'organization',
-        entityId: id,
-        changedBy: context.actor.id,
-        via: 'form',
-        requestId: context.requestId,
-      },
+      historyOf(ctx, actor, id),
       diffFields(organizationToFormValues(before), organizationToFormValues(after)),
     );
-    await reindexServices(db, trx, await serviceIdsOfOrganization(trx, id));
-    await recordAuditUnclocked(trx, {
-      actor: context.actor,
-      action: 'organization.update',
-      objectType: 'organization',
-      objectId: id,
-      requestId: context.requestId,
-    });
-    return { ok: true as const, value: after };
+    await reindexServices(databaseOf(db), trx, await serviceIdsOfOrganization(trx, id));
+    await recordAudit(trx, ctx, { action: 'organization.update', objectType: 'organization', objectId: id });
+    return ok(after);
   });
 }
 
 /** Deactivates or reactivates an organization; one with active accounts cannot be deactivated. */
 export async function setOrganizationActiveAsAdmin(
-  db: Db,
-  context: Context,
-  id: string,
-  version: number,
-  active: boolean,
-): Promise<OrganizationAdminResult<Organization>> {
-  const before = await findOrganization(db, id);
-  if (
-    !before ||
-    !can(context.actor, 'organization.update', { type: 'organization', id, kind: before.kind })
-  ) {
-    return { ok: false, kind: 'not_found' };
-  }
-  if (!active) {
-    const activeUsers = (await listUsers(db, { organizationId: id })).filter((u) => u.active).length;
-    if (activeUsers > 0) {
-      return {
-        ok: false,
-        kind: 'invalid',
-        errors: {
-          _form: `Zu dieser Organisation gehören noch ${activeUsers} aktive Konten. Deaktivieren Sie diese zuerst.`,
-        },
-      };
-    }
-  }
+  db: Executor,
+  ctx: ActionContext,
+  input: { id: string; version: number; active: boolean },
+): Promise<Result<Organization, Organization>> {
+  const actor = userOf(ctx);
+  const { id, version, active } = input;
   return db.transaction().execute(async (trx) => {
-    const after = await setOrganizationActive(trx, id, version, active);
-    if (!after)
-      return { ok: false as const, kind: 'conflict' as const, current: (await findOrganization(trx, id))! };
-    await insertEntryChanges(
-      trx,
+    const before = await findOrganization(trx, id);
+    if (
+      !before ||
+      !actor ||
+      !can(actor, 'organization.update', { type: 'organization', id, kind: before.kind })
+    ) {
+      return notFound();
+    }
+    if (!active) {
+      const activeUsers = (await listUsers(trx, { organizationId: id })).filter((u) => u.active).length;
+      if (activeUsers > 0) {
+        return invalid({
+          _form: `Zu dieser Organisation gehören noch ${activeUsers} aktive Konten. Deaktivieren Sie diese zuerst.`,
+        });
+      }
+    }
+    const after = await setOrganizationActive(trx, id, version, active, ctx.now);
+    if (!after) return conflict(ORGANIZATION_CONFLICT, (await findOrganization(trx, id))!);
+    await insertEntryChanges(trx, historyOf(ctx, actor, id), [
       {
-        entityType: 'organization',
-        entityId: id,
-        changedBy: context.actor.id,
-        via: 'form',
-        requestId: context.requestId,
+        field: 'active',
+        from: before.active ? 'aktiv' : 'deaktiviert',
+        to: active ? 'aktiv' : 'deaktiviert',
       },
-      [
-        {
-          field: 'active',
-          from: before.active ? 'aktiv' : 'deaktiviert',
-          to: active ? 'aktiv' : 'deaktiviert',
-        },
-      ],
-    );
-    await reindexServices(db, trx, await serviceIdsOfOrganization(trx, id));
-    await recordAuditUnclocked(trx, {
-      actor: context.actor,
+    ]);
+    await reindexServices(databaseOf(db), trx, await serviceIdsOfOrganization(trx, id));
+    await recordAudit(trx, ctx, {
       action: active ? 'organization.reactivate' : 'organization.deactivate',
       objectType: 'organization',
       objectId: id,
-      requestId: context.requestId,
     });
-    return { ok: true as const, value: after };
+    return ok(after);
   });
 }

@@ -1,11 +1,7 @@
-import type { Transaction } from 'kysely';
-import type { Db } from '../db/create-db';
-import type { Database } from '../db/database';
+import type { Executor } from '../db/executor';
 import { newId, nowIso } from '../db/ids';
 import type { OrganizationRow } from './organization.table';
 import type { Organization, OrganizationForm, OrganizationKind, PartnerCategory } from './organization';
-
-type Executor = Db | Transaction<Database>;
 
 /** Maps an organization row to the domain object. */
 export function rowToOrganization(row: OrganizationRow): Organization {
@@ -115,9 +111,14 @@ export async function countPartnersByCategory(db: Executor): Promise<Record<stri
 export async function createOrganization(
   db: Executor,
   form: OrganizationForm,
-  options: { isSample?: boolean; id?: string } = {},
+  options: {
+    isSample?: boolean;
+    id?: string;
+    /** When it is created (ctx.now); the wall clock only for callers not yet moved to a context. */
+    now?: Date;
+  } = {},
 ): Promise<Organization> {
-  const now = nowIso();
+  const now = nowIso(options.now);
   const row: OrganizationRow = {
     id: options.id ?? newId(),
     ...formToColumns(form),
@@ -138,10 +139,11 @@ export async function updateOrganization(
   id: string,
   version: number,
   form: OrganizationForm,
+  now: Date,
 ): Promise<Organization | null> {
   const result = await db
     .updateTable('organization')
-    .set({ ...formToColumns(form), version: version + 1, updated_at: nowIso() })
+    .set({ ...formToColumns(form), version: version + 1, updated_at: now.toISOString() })
     .where('id', '=', id)
     .where('version', '=', version)
     .executeTakeFirst();
@@ -155,10 +157,11 @@ export async function setOrganizationActive(
   id: string,
   version: number,
   active: boolean,
+  now: Date,
 ): Promise<Organization | null> {
   const result = await db
     .updateTable('organization')
-    .set({ active: active ? 1 : 0, version: version + 1, updated_at: nowIso() })
+    .set({ active: active ? 1 : 0, version: version + 1, updated_at: now.toISOString() })
     .where('id', '=', id)
     .where('version', '=', version)
     .executeTakeFirst();

@@ -1,12 +1,10 @@
-import type { Transaction } from 'kysely';
-import type { Db } from '../db/create-db';
-import type { Database } from '../db/database';
+import type { Executor } from '../db/executor';
 import { newId, nowIso } from '../db/ids';
 import type { LocationRow, ServiceRow } from './directory.table';
 import { formatOpeningHours } from './opening-hours';
-import type { Location, Service, ServiceForm, ServiceStatus } from './service';
+import type { Location, LocationFields, Service, ServiceForm, ServiceStatus } from './service';
 
-type Executor = Db | Transaction<Database>;
+export type { LocationFields } from './service';
 
 /** Maps a location row to the domain object. */
 export function rowToLocation(row: LocationRow): Location {
@@ -349,9 +347,14 @@ export async function updateServiceIfCurrent(
   id: string,
   version: number,
   form: ServiceForm,
-  options: { freePlacesChanged: boolean; needsReview?: boolean },
+  options: {
+    freePlacesChanged: boolean;
+    needsReview?: boolean;
+    /** When the change happens (ctx.now); the wall clock only for callers not yet moved to a context. */
+    now?: Date;
+  },
 ): Promise<boolean> {
-  const now = nowIso();
+  const now = nowIso(options.now);
   const result = await db
     .updateTable('service')
     .set({
@@ -380,6 +383,7 @@ export async function updateServiceStateIfCurrent(
     assurerUserId?: string;
     needsReview?: boolean;
   },
+  now: Date,
 ): Promise<boolean> {
   const result = await db
     .updateTable('service')
@@ -389,7 +393,7 @@ export async function updateServiceStateIfCurrent(
       ...(changes.assurerUserId !== undefined && { assurer_user_id: changes.assurerUserId }),
       ...(changes.needsReview !== undefined && { needs_review: changes.needsReview ? 1 : 0 }),
       version: version + 1,
-      updated_at: nowIso(),
+      updated_at: now.toISOString(),
     })
     .where('id', '=', id)
     .where('version', '=', version)
@@ -419,18 +423,6 @@ export async function listLocations(
   return (await query.execute()).map(rowToLocation);
 }
 
-/** The editable fields of a location. */
-export interface LocationFields {
-  name: string | null;
-  street: string | null;
-  postcode: string | null;
-  city: string | null;
-  district: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  transitNotes: string | null;
-}
-
 function locationColumns(fields: LocationFields) {
   return {
     name: fields.name,
@@ -449,9 +441,13 @@ export async function insertLocation(
   db: Executor,
   organizationId: string,
   fields: LocationFields,
-  options: { needsReview?: boolean } = {},
+  options: {
+    needsReview?: boolean;
+    /** When it is created (ctx.now); the wall clock only for callers not yet moved to a context. */
+    now?: Date;
+  } = {},
 ): Promise<string> {
-  const now = nowIso();
+  const now = nowIso(options.now);
   const id = newId();
   await db
     .insertInto('location')
@@ -475,6 +471,7 @@ export async function updateLocationIfCurrent(
   id: string,
   version: number,
   changes: Partial<LocationFields> & { archivedAt?: string | null; needsReview?: boolean },
+  now: Date,
 ): Promise<boolean> {
   const result = await db
     .updateTable('location')
@@ -490,7 +487,7 @@ export async function updateLocationIfCurrent(
       ...(changes.archivedAt !== undefined && { archived_at: changes.archivedAt }),
       ...(changes.needsReview !== undefined && { needs_review: changes.needsReview ? 1 : 0 }),
       version: version + 1,
-      updated_at: nowIso(),
+      updated_at: now.toISOString(),
     })
     .where('id', '=', id)
     .where('version', '=', version)
@@ -521,11 +518,13 @@ export async function insertEntryChanges(
     changedBy: string | null;
     via: string;
     requestId: string | null;
+    /** When the change happened (ctx.now); the wall clock only for callers not yet moved to a context. */
+    at?: Date;
   },
   changes: { field: string; from: string; to: string }[],
 ): Promise<void> {
   if (changes.length === 0) return;
-  const at = nowIso();
+  const at = nowIso(entry.at);
   await db
     .insertInto('entry_change')
     .values(

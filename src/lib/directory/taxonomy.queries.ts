@@ -1,10 +1,6 @@
-import type { Transaction } from 'kysely';
-import type { Db } from '../db/create-db';
-import type { Database } from '../db/database';
-import { newId, nowIso } from '../db/ids';
+import type { Executor } from '../db/executor';
+import { newId } from '../db/ids';
 import type { TaxonomyTerm } from './taxonomy';
-
-type Executor = Db | Transaction<Database>;
 
 /** Lists every category term. */
 export async function listTerms(db: Executor): Promise<TaxonomyTerm[]> {
@@ -27,6 +23,7 @@ export async function listTerms(db: Executor): Promise<TaxonomyTerm[]> {
 export async function insertTerm(
   db: Executor,
   input: { name: string; parentId: string | null },
+  now: Date,
 ): Promise<string> {
   const id = `eigene.${newId()}`;
   const max = await db
@@ -42,7 +39,7 @@ export async function insertTerm(
       description: null,
       sort_order: Number(max?.m ?? 0) + 1,
       is_custom: 1,
-      created_at: nowIso(),
+      created_at: now.toISOString(),
     })
     .execute();
   return id;

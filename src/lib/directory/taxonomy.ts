@@ -77,6 +77,8 @@ export const TermFormSchema = z.object({
   parentId: z
     .string()
     .trim()
+    .max(100, { message: 'Bitte wählen Sie eine Oberkategorie aus der Liste.' })
     .default('')
     .transform((value) => (value === '' ? null : value)),
 });
+export type TermForm = z.infer<typeof TermFormSchema>;

@@ -1,21 +1,28 @@
-import type { Transaction } from 'kysely';
-import { z } from 'zod';
-import type { Db } from '../db/create-db';
-import type { Database } from '../db/database';
-import { nowIso } from '../db/ids';
-import { recordAuditUnclocked } from '../audit/audit.queries';
+/**
+ * Directory upkeep: creating, editing, confirming, archiving and reviewing services and locations. Each mutation
+ * asks the policy first, then writes data, history, search index and audit entry in one transaction at `ctx.now`.
+ * @module
+ */
+import { userOf, type ActionContext } from '../action/context';
+import { conflict, invalid, notFound, ok, type FieldErrors, type Result } from '../action/result';
+import { recordAudit } from '../audit/audit.queries';
 import { can, type Actor } from '../auth/policy';
-import { fieldErrors } from '../http/form-errors';
-import { optionalNumber, optionalText, PostcodeSchema } from './organization';
+import type { Db } from '../db/create-db';
+import type { Executor } from '../db/executor';
+import { reindexServices, serviceIdsAtLocation } from '../search/indexer';
 import { findOrganization } from './organization.queries';
 import {
   diffFields,
-  ServiceFormSchema,
+  locationToFields,
   serviceFormToFields,
   serviceToFields,
   type Location,
+  type LocationEdit,
+  type LocationForm,
   type Service,
+  type ServiceEdit,
   type ServiceForm,
+  type ServiceStateAction,
 } from './service';
 import {
   findLocation,
@@ -27,45 +34,37 @@ import {
   updateLocationIfCurrent,
   updateServiceIfCurrent,
   updateServiceStateIfCurrent,
-  type LocationFields,
 } from './service.queries';
 import { listTerms } from './taxonomy.queries';
-import { reindexServices, serviceIdsAtLocation } from '../search/indexer';
 
-/** What an upkeep action returns to its page. */
-export type UpkeepResult<T, Current> =
-  | { ok: true; value: T }
-  | { ok: false; kind: 'invalid'; errors: Record<string, string> }
-  | { ok: false; kind: 'conflict'; current: Current }
-  | { ok: false; kind: 'not_found' };
+// The import (another module) still reads these from here; they live in service.ts now.
+export { LocationFormSchema, locationToFields } from './service';
 
-interface Context {
-  actor: Actor;
-  requestId: string | null;
-}
+/** What a service conflict says; the page shows the stored state beside the user's input. */
+export const SERVICE_CONFLICT =
+  'Jemand anderes hat dieses Angebot inzwischen geändert. Es wurde nichts gespeichert. Unten sehen Sie, was jetzt gespeichert ist; Ihre Eingaben sind im Formular erhalten. Speichern Sie erneut, um sie zu übernehmen.';
 
-type Raw = Record<string, string | string[]>;
+/** What a location conflict says. */
+export const LOCATION_CONFLICT =
+  'Jemand anderes hat diesen Standort inzwischen geändert. Es wurde nichts gespeichert; Ihre Eingaben sind erhalten. Prüfen Sie die Angaben und speichern Sie erneut.';
 
 // Partner staff edit their own entries; what they change waits for a coordinator's review.
 const reviewNeeded = (actor: Actor) => actor.role === 'partner';
 const via = (actor: Actor) => (actor.role === 'partner' ? 'partner' : 'form');
 
-/** Parses a service form and checks what zod cannot: categories exist, locations belong to the organization. */
-export async function validateServiceForm(
-  db: Db | Transaction<Database>,
+/**
+ * The search index needs the database itself (on SQLite it writes through the same connection inside the
+ * transaction); a mutation always receives it, since it opens the transaction.
+ */
+const databaseOf = (db: Executor): Db => db as Db;
+
+/** Checks what zod cannot: the categories exist, the locations belong to the organization. */
+export async function checkServiceReferences(
+  db: Executor,
   organizationId: string,
-  raw: Raw,
-): Promise<{ ok: true; form: ServiceForm } | { ok: false; errors: Record<string, string> }> {
-  const asArray = (value: string | string[] | undefined) =>
-    value === undefined ? [] : Array.isArray(value) ? value : [value];
-  const parsed = ServiceFormSchema.safeParse({
-    ...raw,
-    termIds: asArray(raw['termIds']),
-    locationIds: asArray(raw['locationIds']),
-  });
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
-  const form = parsed.data;
-  const errors: Record<string, string> = {};
+  form: Pick<ServiceForm, 'termIds' | 'locationIds'>,
+): Promise<FieldErrors> {
+  const errors: FieldErrors = {};
   const terms = new Set((await listTerms(db)).map((t) => t.id));
   if (form.termIds.length === 0) errors['termIds'] = 'Bitte wählen Sie mindestens eine Kategorie.';
   else if (form.termIds.some((id) => !terms.has(id)))
@@ -74,47 +73,35 @@ export async function validateServiceForm(
   if (form.locationIds.some((id) => !own.has(id))) {
     errors['locationIds'] = 'Bitte wählen Sie nur Standorte dieser Organisation.';
   }
-  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, form };
+  return errors;
 }
 
-/** Creates a service of an organization; coordinators' new entries count as confirmed by them. */
+/** Creates a service of an organization; a coordinator's new entry counts as confirmed by them. */
 export async function createServiceEntry(
-  db: Db,
-  context: Context,
-  organizationId: string,
-  raw: Raw,
-): Promise<UpkeepResult<string, never>> {
-  const organization = await findOrganization(db, organizationId);
-  if (!organization || !can(context.actor, 'service.create', { type: 'service', organizationId })) {
-    return { ok: false, kind: 'not_found' };
-  }
-  const checked = await validateServiceForm(db, organizationId, raw);
-  if (!checked.ok) return { ok: false, kind: 'invalid', errors: checked.errors };
+  db: Executor,
+  ctx: ActionContext,
+  input: { organizationId: string; form: ServiceForm },
+): Promise<Result<Service>> {
+  const actor = userOf(ctx);
+  const { organizationId, form } = input;
   return db.transaction().execute(async (trx) => {
-    const id = await insertService(trx, organizationId, checked.form, {
-      needsReview: reviewNeeded(context.actor),
-      assuredBy: context.actor.id,
+    if (!actor || !can(actor, 'service.create', { type: 'service', organizationId })) return notFound();
+    if (!(await findOrganization(trx, organizationId))) return notFound();
+    const errors = await checkServiceReferences(trx, organizationId, form);
+    if (Object.keys(errors).length > 0) return invalid(errors);
+    const id = await insertService(trx, organizationId, form, {
+      needsReview: reviewNeeded(actor),
+      assuredBy: actor.id,
+      now: ctx.now,
     });
     await insertEntryChanges(
       trx,
-      {
-        entityType: 'service',
-        entityId: id,
-        changedBy: context.actor.id,
-        via: via(context.actor),
-        requestId: context.requestId,
-      },
-      diffFields({}, serviceFormToFields(checked.form)),
+      { ...historyOf(ctx, actor, 'service', id), via: via(actor) },
+      diffFields({}, serviceFormToFields(form)),
     );
-    await reindexServices(db, trx, [id]);
-    await recordAuditUnclocked(trx, {
-      actor: context.actor,
-      action: 'service.create',
-      objectType: 'service',
-      objectId: id,
-      requestId: context.requestId,
-    });
-    return { ok: true as const, value: id };
+    await reindexServices(databaseOf(db), trx, [id]);
+    await recordAudit(trx, ctx, { action: 'service.create', objectType: 'service', objectId: id });
+    return ok((await findService(trx, id))!);
   });
 }
 
@@ -123,56 +110,38 @@ export async function createServiceEntry(
  * history; a partner's change marks the entry for review.
  */
 export async function updateServiceEntry(
-  db: Db,
-  context: Context,
-  serviceId: string,
-  version: number,
-  raw: Raw,
-): Promise<UpkeepResult<Service, Service>> {
-  const before = await findService(db, serviceId);
-  if (
-    !before ||
-    !can(context.actor, 'service.update', { type: 'service', organizationId: before.organizationId })
-  ) {
-    return { ok: false, kind: 'not_found' };
-  }
-  const checked = await validateServiceForm(db, before.organizationId, raw);
-  if (!checked.ok) return { ok: false, kind: 'invalid', errors: checked.errors };
+  db: Executor,
+  ctx: ActionContext,
+  input: ServiceEdit & { id: string },
+): Promise<Result<Service, Service>> {
+  const actor = userOf(ctx);
+  const { id, version, ...form } = input;
   return db.transaction().execute(async (trx) => {
-    const current = (await findService(trx, serviceId))!;
-    if (current.version !== version) return { ok: false as const, kind: 'conflict' as const, current };
-    const changes = diffFields(serviceToFields(current), serviceFormToFields(checked.form));
-    if (changes.length === 0) return { ok: true as const, value: current };
-    const saved = await updateServiceIfCurrent(trx, serviceId, version, checked.form, {
+    const current = await findService(trx, id);
+    if (
+      !current ||
+      !actor ||
+      !can(actor, 'service.update', { type: 'service', organizationId: current.organizationId })
+    ) {
+      return notFound();
+    }
+    const errors = await checkServiceReferences(trx, current.organizationId, form);
+    if (Object.keys(errors).length > 0) return invalid(errors);
+    if (current.version !== version) return conflict(SERVICE_CONFLICT, current);
+    const changes = diffFields(serviceToFields(current), serviceFormToFields(form));
+    if (changes.length === 0) return ok(current);
+    const saved = await updateServiceIfCurrent(trx, id, version, form, {
       freePlacesChanged: changes.some((c) => c.field === 'freePlaces'),
-      ...(reviewNeeded(context.actor) && { needsReview: true }),
+      ...(reviewNeeded(actor) && { needsReview: true }),
+      now: ctx.now,
     });
-    if (!saved)
-      return { ok: false as const, kind: 'conflict' as const, current: (await findService(trx, serviceId))! };
-    await insertEntryChanges(
-      trx,
-      {
-        entityType: 'service',
-        entityId: serviceId,
-        changedBy: context.actor.id,
-        via: via(context.actor),
-        requestId: context.requestId,
-      },
-      changes,
-    );
-    await reindexServices(db, trx, [serviceId]);
-    await recordAuditUnclocked(trx, {
-      actor: context.actor,
-      action: 'service.update',
-      objectType: 'service',
-      objectId: serviceId,
-      requestId: context.requestId,
-    });
-    return { ok: true as const, value: (await findService(trx, serviceId))! };
+    if (!saved) return conflict(SERVICE_CONFLICT, (await findService(trx, id))!);
+    await insertEntryChanges(trx, { ...historyOf(ctx, actor, 'service', id), via: via(actor) }, changes);
+    await reindexServices(databaseOf(db), trx, [id]);
+    await recordAudit(trx, ctx, { action: 'service.update', objectType: 'service', objectId: id });
+    return ok((await findService(trx, id))!);
   });
 }
-
-type StateAction = 'confirm' | 'archive' | 'restore' | 'approve';
 
 const STATE_POLICY = {
   confirm: 'service.confirm',
@@ -186,168 +155,116 @@ const STATE_POLICY = {
  * recorded in the history, each refused on a stale version.
  */
 export async function changeServiceState(
-  db: Db,
-  context: Context,
-  serviceId: string,
-  version: number,
-  action: StateAction,
-): Promise<UpkeepResult<Service, Service>> {
-  const before = await findService(db, serviceId);
-  if (
-    !before ||
-    !can(context.actor, STATE_POLICY[action], { type: 'service', organizationId: before.organizationId })
-  ) {
-    return { ok: false, kind: 'not_found' };
-  }
-  const now = nowIso();
-  const changes =
-    action === 'confirm'
-      ? { assuredDate: now, assurerUserId: context.actor.id }
-      : action === 'archive'
-        ? { archivedAt: now }
-        : action === 'restore'
-          ? { archivedAt: null }
-          : { needsReview: false };
+  db: Executor,
+  ctx: ActionContext,
+  input: { id: string; version: number; intent: ServiceStateAction },
+): Promise<Result<Service, Service>> {
+  const actor = userOf(ctx);
+  const { id, version, intent } = input;
   return db.transaction().execute(async (trx) => {
-    if (!(await updateServiceStateIfCurrent(trx, serviceId, version, changes))) {
-      return { ok: false as const, kind: 'conflict' as const, current: (await findService(trx, serviceId))! };
+    const before = await findService(trx, id);
+    if (
+      !before ||
+      !actor ||
+      !can(actor, STATE_POLICY[intent], { type: 'service', organizationId: before.organizationId })
+    ) {
+      return notFound();
+    }
+    const now = ctx.now.toISOString();
+    const changes =
+      intent === 'confirm'
+        ? { assuredDate: now, assurerUserId: actor.id }
+        : intent === 'archive'
+          ? { archivedAt: now }
+          : intent === 'restore'
+            ? { archivedAt: null }
+            : { needsReview: false };
+    if (!(await updateServiceStateIfCurrent(trx, id, version, changes, ctx.now))) {
+      return conflict(SERVICE_CONFLICT, (await findService(trx, id))!);
     }
     const history = {
       confirm: { field: 'assuredDate', from: before.assuredDate ?? '', to: now },
       archive: { field: 'archivedAt', from: '', to: now },
       restore: { field: 'archivedAt', from: before.archivedAt ?? '', to: '' },
       approve: { field: 'review', from: 'zu prüfen', to: 'geprüft' },
-    }[action];
+    }[intent];
+    await insertEntryChanges(trx, { ...historyOf(ctx, actor, 'service', id), via: 'form' }, [history]);
+    await reindexServices(databaseOf(db), trx, [id]);
+    await recordAudit(trx, ctx, { action: `service.${intent}`, objectType: 'service', objectId: id });
+    return ok((await findService(trx, id))!);
+  });
+}
+
+/** Creates a location of an organization, with its fields in the history. */
+export async function createLocationEntry(
+  db: Executor,
+  ctx: ActionContext,
+  input: { organizationId: string; form: LocationForm },
+): Promise<Result<Location>> {
+  const actor = userOf(ctx);
+  const { organizationId, form } = input;
+  return db.transaction().execute(async (trx) => {
+    if (!actor || !can(actor, 'location.update', { type: 'location', organizationId })) return notFound();
+    if (!(await findOrganization(trx, organizationId))) return notFound();
+    const id = await insertLocation(trx, organizationId, form, {
+      needsReview: reviewNeeded(actor),
+      now: ctx.now,
+    });
     await insertEntryChanges(
       trx,
-      {
-        entityType: 'service',
-        entityId: serviceId,
-        changedBy: context.actor.id,
-        via: 'form',
-        requestId: context.requestId,
-      },
-      [history],
+      { ...historyOf(ctx, actor, 'location', id), via: via(actor) },
+      diffFields({}, locationToFields(form)),
     );
-    await reindexServices(db, trx, [serviceId]);
-    await recordAuditUnclocked(trx, {
-      actor: context.actor,
-      action: `service.${action}`,
-      objectType: 'service',
-      objectId: serviceId,
-      requestId: context.requestId,
-    });
-    return { ok: true as const, value: (await findService(trx, serviceId))! };
+    await recordAudit(trx, ctx, { action: 'location.create', objectType: 'location', objectId: id });
+    return ok((await findLocation(trx, id))!);
   });
 }
 
-/** The location form. */
-export const LocationFormSchema = z
-  .object({
-    name: optionalText(200, 'Der Name des Standorts'),
-    street: optionalText(200, 'Die Straße'),
-    postcode: PostcodeSchema,
-    city: optionalText(100, 'Der Ort'),
-    district: optionalText(100, 'Der Stadtteil'),
-    latitude: optionalNumber(-90, 90, 'Der Breitengrad'),
-    longitude: optionalNumber(-180, 180, 'Der Längengrad'),
-    transitNotes: optionalText(500, 'Der Hinweis zur Anfahrt'),
-  })
-  .superRefine((value, ctx) => {
-    if ((value.latitude === null) !== (value.longitude === null)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['longitude'],
-        message: 'Bitte geben Sie Breiten- und Längengrad zusammen an oder beide nicht.',
-      });
-    }
-    if (!value.street && !value.postcode && !value.city) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['street'],
-        message: 'Bitte geben Sie mindestens Straße, PLZ oder Ort an.',
-      });
-    }
-  });
-
-/** A location's fields as comparable text, for the history. */
-export function locationToFields(location: LocationFields): Record<string, string> {
-  const text = (value: string | number | null) => (value === null ? '' : String(value));
-  return {
-    name: text(location.name),
-    street: text(location.street),
-    postcode: text(location.postcode),
-    city: text(location.city),
-    district: text(location.district),
-    latitude: text(location.latitude),
-    longitude: text(location.longitude),
-    transitNotes: text(location.transitNotes),
-  };
-}
-
-/** Creates (no id) or updates a location with optimistic locking and history; archives with `archive`. */
-export async function saveLocationEntry(
-  db: Db,
-  context: Context,
-  target: { organizationId: string; locationId: null } | { locationId: string; version: number },
-  raw: Record<string, string>,
-): Promise<UpkeepResult<Location, Location>> {
-  const existing = target.locationId ? await findLocation(db, target.locationId) : null;
-  const organizationId =
-    existing?.organizationId ?? ('organizationId' in target ? target.organizationId : '');
-  const organization = await findOrganization(db, organizationId);
-  if (
-    !organization ||
-    (target.locationId && !existing) ||
-    !can(context.actor, 'location.update', { type: 'location', organizationId })
-  ) {
-    return { ok: false, kind: 'not_found' };
-  }
-  const parsed = LocationFormSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, kind: 'invalid', errors: fieldErrors(parsed.error) };
-  const fields = parsed.data;
-  const historyEntry = (entityId: string) => ({
-    entityType: 'location' as const,
-    entityId,
-    changedBy: context.actor.id,
-    via: via(context.actor),
-    requestId: context.requestId,
-  });
+/** Saves an edited location if nobody saved in between; the services offered there follow in the search. */
+export async function updateLocationEntry(
+  db: Executor,
+  ctx: ActionContext,
+  input: LocationEdit & { id: string },
+): Promise<Result<Location, Location>> {
+  const actor = userOf(ctx);
+  const { id, version, ...form } = input;
   return db.transaction().execute(async (trx) => {
-    if (!existing || !('version' in target)) {
-      const id = await insertLocation(trx, organizationId, fields, {
-        needsReview: reviewNeeded(context.actor),
-      });
-      await insertEntryChanges(trx, historyEntry(id), diffFields({}, locationToFields(fields)));
-      await recordAuditUnclocked(trx, {
-        actor: context.actor,
-        action: 'location.create',
-        objectType: 'location',
-        objectId: id,
-        requestId: context.requestId,
-      });
-      return { ok: true as const, value: (await findLocation(trx, id))! };
+    const existing = await findLocation(trx, id);
+    if (
+      !existing ||
+      !actor ||
+      !can(actor, 'location.update', { type: 'location', organizationId: existing.organizationId })
+    ) {
+      return notFound();
     }
-    const changes = diffFields(locationToFields(existing), locationToFields(fields));
-    const saved = await updateLocationIfCurrent(trx, existing.id, target.version, {
-      ...fields,
-      ...(reviewNeeded(context.actor) && changes.length > 0 && { needsReview: true }),
-    });
-    if (!saved)
-      return {
-        ok: false as const,
-        kind: 'conflict' as const,
-        current: (await findLocation(trx, existing.id))!,
-      };
-    await insertEntryChanges(trx, historyEntry(existing.id), changes);
-    await reindexServices(db, trx, await serviceIdsAtLocation(trx, existing.id));
-    await recordAuditUnclocked(trx, {
-      actor: context.actor,
-      action: 'location.update',
-      objectType: 'location',
-      objectId: existing.id,
-      requestId: context.requestId,
-    });
-    return { ok: true as const, value: (await findLocation(trx, existing.id))! };
+    const changes = diffFields(locationToFields(existing), locationToFields(form));
+    const saved = await updateLocationIfCurrent(
+      trx,
+      id,
+      version,
+      { ...form, ...(reviewNeeded(actor) && changes.length > 0 && { needsReview: true }) },
+      ctx.now,
+    );
+    if (!saved) return conflict(LOCATION_CONFLICT, (await findLocation(trx, id))!);
+    await insertEntryChanges(trx, { ...historyOf(ctx, actor, 'location', id), via: via(actor) }, changes);
+    await reindexServices(databaseOf(db), trx, await serviceIdsAtLocation(trx, id));
+    await recordAudit(trx, ctx, { action: 'location.update', objectType: 'location', objectId: id });
+    return ok((await findLocation(trx, id))!);
   });
+}
+
+/** Who, when and through which request a history entry was made. */
+function historyOf(
+  ctx: ActionContext,
+  actor: Actor,
+  entityType: 'service' | 'location',
+  entityId: string,
+): {
+  entityType: 'service' | 'location';
+  entityId: string;
+  changedBy: string;
+  requestId: string | null;
+  at: Date;
+} {
+  return { entityType, entityId, changedBy: actor.id, requestId: ctx.requestId, at: ctx.now };
 }

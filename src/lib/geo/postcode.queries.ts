@@ -1,8 +1,4 @@
-import type { Transaction } from 'kysely';
-import type { Db } from '../db/create-db';
-import type { Database } from '../db/database';
-
-type Executor = Db | Transaction<Database>;
+import type { Executor } from '../db/executor';
 
 /** Coordinates of a postcode and where they come from. */
 export interface PostcodeCentroid {

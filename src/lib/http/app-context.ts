@@ -22,7 +22,7 @@ export function getAppContext(): AppContext {
   if (!context) {
     const config = loadConfig(process.env, pkg.version);
     context = { config, db: createDb(config), clock: systemClock };
-    if (config.jobsIntervalMs > 0) startJobLoop(context, config.jobsIntervalMs);
+    if (config.jobsIntervalMs > 0) startJobLoop(context, config.jobsIntervalMs, { stopOnSignals: true });
   }
   return context;
 }

@@ -4,8 +4,8 @@ import { sendActionReminders } from './minutes.service';
 /** Reminds responsible members of working-group action items on their due day and once when overdue. */
 export const networkRemindersJob: Job = {
   name: 'network-reminders',
-  async run({ db, config, now }) {
-    const report = await sendActionReminders(db, config, now);
+  async run(db, ctx) {
+    const report = await sendActionReminders(db, ctx.config, ctx.now);
     return `${report.due} fällige, ${report.overdue} überfällige Aufgaben erinnert`;
   },
 };

@@ -1,11 +1,7 @@
-import type { Transaction } from 'kysely';
-import type { Db } from '../db/create-db';
-import type { Database } from '../db/database';
+import type { Executor } from '../db/executor';
 import { newId, nowIso } from '../db/ids';
 import type { MailDraft, MailStatus, OutboxMail, OutboxMailSummary } from './outbox';
 import type { OutboxRow } from './outbox.table';
-
-type Executor = Db | Transaction<Database>;
 
 /** Maps an outbox row to the domain object. */
 export function rowToOutboxMail(row: OutboxRow): OutboxMail {
@@ -25,11 +21,11 @@ export function rowToOutboxMail(row: OutboxRow): OutboxMail {
 }
 
 /**
- * Puts a mail into the outbox, due at once. Pass the open transaction of the change the mail announces, so both
- * commit or roll back together. The mail must carry no personal data of a young person (DESIGN.md §5): callers
+ * Puts a mail into the outbox, due at `now` (the change's `ctx.now`). Pass the open transaction of the change the
+ * mail announces, so both commit or roll back together. The mail must carry no personal data of a young person (DESIGN.md §5): callers
  * write neutral text and a link; the outbox itself does not check the content.
  */
-export async function enqueueMail(db: Executor, mail: MailDraft, now: Date = new Date()): Promise<string> {
+export async function enqueueMail(db: Executor, mail: MailDraft, now: Date): Promise<string> {
   const id = newId();
   await db
     .insertInto('outbox')
@@ -176,7 +172,7 @@ export async function countPendingMails(db: Executor): Promise<number> {
 }
 
 /** Puts a failed mail back in the queue with a fresh count of attempts; false if it is not failed (any more). */
-export async function retryFailedMail(db: Executor, id: string, now: Date = new Date()): Promise<boolean> {
+export async function retryFailedMail(db: Executor, id: string, now: Date): Promise<boolean> {
   const result = await db
     .updateTable('outbox')
     .set({ status: 'pending', attempts: 0, next_attempt_at: nowIso(now), locked_until: null })
@@ -196,4 +192,14 @@ export async function listRecentMails(db: Executor, limit = 100): Promise<Outbox
     .limit(limit)
     .execute();
   return rows.map(rowToOutboxMail);
+}
+
+/** Whether the outbox table exists (false before `npm run db:migrate`). */
+export async function hasOutboxTable(db: Executor): Promise<boolean> {
+  try {
+    await db.selectFrom('outbox').select('id').limit(1).execute();
+    return true;
+  } catch {
+    return false;
+  }
 }

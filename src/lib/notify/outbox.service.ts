@@ -1,10 +1,16 @@
 import { createTransport, type Transporter } from 'nodemailer';
+import { z } from 'zod';
+import type { ActionContext } from '../action/context';
+import { userOf } from '../action/context';
+import { conflict, notFound, ok, type Result } from '../action/result';
+import { recordAudit } from '../audit/audit.queries';
+import { can } from '../auth/policy';
 import type { Config } from '../config/config';
 import type { Db } from '../db/create-db';
-import { recordAuditUnclocked } from '../audit/audit.queries';
 import { describeSendError, isConnectionError, redactLinkTokens, retryDelayMs } from './outbox';
 import {
   claimMail,
+  findMailById,
   listDueMailIds,
   markMailAttemptFailed,
   markMailSent,
@@ -49,11 +55,11 @@ export function createMailTransport(smtpUrl: string): Transporter {
 export async function deliverDueMails(
   db: Db,
   config: MailConfig,
-  options: { now?: Date; transport?: Transporter; limit?: number } = {},
+  options: { now: Date; transport?: Transporter; limit?: number },
 ): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
   if (!options.transport && !config.smtpUrl) return report;
-  const now = options.now ?? new Date();
+  const { now } = options;
   const ids = await listDueMailIds(db, now, options.limit ?? 50);
   if (ids.length === 0) return report;
   const transport = options.transport ?? createMailTransport(config.smtpUrl!);
@@ -98,22 +104,35 @@ export async function deliverDueMails(
   return report;
 }
 
-/** An admin puts a failed mail back in the queue; recorded in the audit log. False if the mail is not failed. */
-export async function retryMailAsAdmin(
+/** The admin's "Erneut versuchen" form: which failed mail to queue again. */
+export const RetryMailSchema = z.object({
+  id: z
+    .string({ message: 'Das Formular ist unvollständig. Bitte laden Sie die Seite neu.' })
+    .min(1, { message: 'Das Formular ist unvollständig. Bitte laden Sie die Seite neu.' })
+    .max(64, { message: 'Das Formular ist unvollständig. Bitte laden Sie die Seite neu.' }),
+});
+export type RetryMailInput = z.output<typeof RetryMailSchema>;
+
+/** What the admin sees when the mail is no longer failed. */
+export const RETRY_NOT_FAILED =
+  'Diese Mail ist nicht (mehr) fehlgeschlagen – sie wartet schon auf den nächsten Versuch oder wurde zugestellt. Es wurde nichts geändert.';
+
+/**
+ * An admin puts a failed mail back in the queue with a fresh count of attempts, due at `ctx.now`; recorded in the
+ * audit log in the same transaction. Not found for anyone who may not manage mail, and for unknown ids; a conflict
+ * when the mail is not failed (any more): someone retried it first, or it was delivered.
+ */
+export async function retryMail(
   db: Db,
-  context: { actor: { id: string; organizationId: string }; requestId: string | null },
-  id: string,
-  now: Date = new Date(),
-): Promise<boolean> {
+  ctx: ActionContext,
+  input: RetryMailInput,
+): Promise<Result<{ id: string }>> {
+  if (!can(userOf(ctx), 'mail.manage', { type: 'outbox' })) return notFound();
   return db.transaction().execute(async (trx) => {
-    if (!(await retryFailedMail(trx, id, now))) return false;
-    await recordAuditUnclocked(trx, {
-      actor: context.actor,
-      action: 'mail.retry',
-      objectType: 'outbox',
-      objectId: id,
-      requestId: context.requestId,
-    });
-    return true;
+    if (!(await retryFailedMail(trx, input.id, ctx.now))) {
+      return (await findMailById(trx, input.id)) ? conflict(RETRY_NOT_FAILED) : notFound();
+    }
+    await recordAudit(trx, ctx, { action: 'mail.retry', objectType: 'outbox', objectId: input.id });
+    return ok({ id: input.id });
   });
 }

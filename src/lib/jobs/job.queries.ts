@@ -1,25 +1,21 @@
-import type { Transaction } from 'kysely';
-import type { Db } from '../db/create-db';
-import type { Database } from '../db/database';
+import type { Executor } from '../db/executor';
 import { nowIso } from '../db/ids';
-
-type Executor = Db | Transaction<Database>;
 
 // A lease row that nobody holds: expired since the epoch, so the first taker's conditional UPDATE matches.
 const NEVER = new Date(0).toISOString();
 
 /**
- * Takes or renews the lease on a job for `ttlMs`; true iff this holder now has it. Portable: the row is created if
- * missing (ON CONFLICT DO NOTHING), then one conditional UPDATE takes it only when it expired or is already ours.
- * Of several instances racing, the database lets exactly one UPDATE match (row lock in PostgreSQL, one writer in
- * SQLite), so a job never runs twice at once.
+ * Takes or renews the lease on a job until `now + ttlMs`; true iff this holder now has it. Portable: the row is
+ * created if missing (ON CONFLICT DO NOTHING), then one conditional UPDATE takes it only when it expired or is
+ * already ours. Of several instances racing, the database lets exactly one UPDATE match (row lock in PostgreSQL,
+ * one writer in SQLite), so a job never runs twice at once.
  */
 export async function tryAcquireLease(
   db: Executor,
   name: string,
   holder: string,
   ttlMs: number,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<boolean> {
   await db
     .insertInto('job_lease')
@@ -47,12 +43,7 @@ export async function releaseLease(db: Executor, name: string, holder: string): 
 }
 
 /** Notes when a job last ran and its short summary (no personal data: counts and error names only). */
-export async function recordJobRun(
-  db: Executor,
-  name: string,
-  result: string,
-  now: Date = new Date(),
-): Promise<void> {
+export async function recordJobRun(db: Executor, name: string, result: string, now: Date): Promise<void> {
   await db
     .updateTable('job_lease')
     .set({ last_run_at: nowIso(now), last_result: result.slice(0, 200) })
@@ -83,11 +74,10 @@ export async function findJobState(db: Executor, name: string): Promise<JobState
     : null;
 }
 
-/** Whether the tables the jobs need exist (false before `npm run db:migrate`). */
-export async function hasJobTables(db: Db): Promise<boolean> {
+/** Whether the lease table exists (false before `npm run db:migrate`). */
+export async function hasJobLeaseTable(db: Executor): Promise<boolean> {
   try {
     await db.selectFrom('job_lease').select('name').limit(1).execute();
-    await db.selectFrom('outbox').select('id').limit(1).execute();
     return true;
   } catch {
     return false;
