@@ -12,7 +12,7 @@ import {
   loadGroupFor,
   updateGroup,
 } from '../../src/lib/networks/group.service';
-import { listOutboxAttachments } from '../../src/lib/networks/mail-attachment.queries';
+import { listOutboxAttachments } from '../../src/lib/notify/outbox.queries';
 import { listInvitations } from '../../src/lib/networks/meeting.queries';
 import {
   addAgendaItem,
@@ -35,9 +35,12 @@ import {
   setActionItemStatus,
 } from '../../src/lib/networks/minutes.service';
 import type { GroupInput, MeetingInput } from '../../src/lib/networks/networks';
-import { listRecentMails } from '../../src/lib/notify/outbox.queries';
+import { findMailById, listRecentMails } from '../../src/lib/notify/outbox.queries';
+import { deliverDueMails } from '../../src/lib/notify/outbox.service';
 import { createTestDb, testDialects } from '../helpers/db';
 import { createTestOrganization, createTestUser } from '../helpers/factories';
+import { mimeParts } from '../helpers/mime';
+import { startTestSmtpServer } from '../helpers/smtp';
 
 const T0 = new Date('2026-03-02T09:00:00.000Z');
 
@@ -254,6 +257,36 @@ describe.each(testDialects)('working groups on $name', (dialect) => {
     expect(three.method).toBe('CANCEL');
     expect(three.event.uid).toBe(one.event.uid);
     expect(three.event.sequence).toBeGreaterThan(two.event.sequence);
+  });
+
+  it('sends the invitation with its .ics as a text/calendar part and deletes the stored file once it is sent', async () => {
+    const smtp = await startTestSmtpServer();
+    try {
+      const group = await groupWithMembers();
+      const scheduled = await scheduleMeeting(test.db, ctx(chair), group.id, MEETING);
+      if (!scheduled.ok) throw new Error('schedule');
+      await sendInvitations(test.db, ctx(chair), scheduled.value.id, { version: scheduled.value.version });
+      const invite = (await listRecentMails(test.db, 500)).find(
+        (m) => m.to === group.kaiEmail && m.kind === 'network.meeting.invite',
+      )!;
+      const mailConfig = { ...config, smtpUrl: smtp.url };
+      await deliverDueMails(test.db, mailConfig, { now: T0, limit: 500 });
+
+      const received = smtp.messages.find((m) => m.to.includes(group.kaiEmail))!;
+      expect(received).toBeDefined();
+      const calendarParts = mimeParts(received.raw).filter((p) => /^text\/calendar/i.test(p.contentType));
+      expect(calendarParts.length).toBeGreaterThan(0);
+      expect(calendarParts[0]!.contentType).toMatch(/method=REQUEST/i);
+      const sent = parseIcs(calendarParts[0]!.body);
+      expect(sent.method).toBe('REQUEST');
+      expect(sent.event.summary).toBe(`${MEETING.title} (${GROUP.name})`);
+      expect(sent.event.startDate.toJSDate().toISOString()).toBe('2026-03-28T09:00:00.000Z');
+
+      expect((await findMailById(test.db, invite.id))?.status).toBe('sent');
+      expect(await listOutboxAttachments(test.db, invite.id)).toEqual([]);
+    } finally {
+      await smtp.stop();
+    }
   });
 
   it('takes an answer through a single-use link once, and only for that member’s invitation', async () => {

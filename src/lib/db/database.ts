@@ -9,7 +9,7 @@ import type {
   ReferralLinkTable,
   ReferralTable,
 } from '../referrals/referral.table';
-import type { OutboxTable } from '../notify/outbox.table';
+import type { OutboxAttachmentTable, OutboxTable } from '../notify/outbox.table';
 import type { JobLeaseTable } from '../jobs/job.table';
 import type {
   NetworkActionItemTable,
@@ -23,7 +23,6 @@ import type {
   NetworkMinutesCorrectionTable,
   NetworkMinutesEntryTable,
   NetworkMinutesTable,
-  OutboxAttachmentTable,
 } from '../networks/networks.table';
 import type {
   ContactTable,

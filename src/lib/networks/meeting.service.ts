@@ -5,11 +5,10 @@ import { recordAudit } from '../audit/audit.queries';
 import { can } from '../auth/policy';
 import { generateToken, isWellFormedToken } from '../auth/token';
 import type { Executor } from '../db/executor';
-import { enqueueMail } from '../notify/outbox.queries';
+import { enqueueMail, insertOutboxAttachment } from '../notify/outbox.queries';
 import { loadGroupFor, type GroupAccess } from './group.service';
 import { findGroup, findMember, listMembers } from './group.queries';
 import { icsContentType, meetingIcs } from './ics';
-import { insertOutboxAttachment } from './mail-attachment.queries';
 import {
   decideProposal as decideProposalRow,
   findLocationLabel,

@@ -155,15 +155,6 @@ export interface NetworkActionItemTable {
   version: number;
 }
 
-/** outbox_attachment: a file delivered with an outbox mail (an invitation's .ics). */
-export interface OutboxAttachmentTable {
-  id: string;
-  outbox_id: string;
-  filename: string;
-  content_type: string;
-  content: string;
-}
-
 export type NetworkGroupRow = Selectable<NetworkGroupTable>;
 export type NetworkMemberRow = Selectable<NetworkMemberTable>;
 export type NetworkMeetingRow = Selectable<NetworkMeetingTable>;
