@@ -13,7 +13,7 @@ import {
   updateGroup,
 } from '../../src/lib/networks/group.service';
 import { listOutboxAttachments } from '../../src/lib/notify/outbox.queries';
-import { listInvitations } from '../../src/lib/networks/meeting.queries';
+import { listAgenda, listInvitations } from '../../src/lib/networks/meeting.queries';
 import {
   addAgendaItem,
   answerMeeting,
@@ -347,6 +347,69 @@ describe.each(testDialects)('working groups on $name', (dialect) => {
         })
       ).ok,
     ).toBe(true);
+  });
+
+  it('sends the changed agenda with a raised SEQUENCE, and keeps it quiet when nothing changed', async () => {
+    const group = await groupWithMembers();
+    const scheduled = await scheduleMeeting(test.db, ctx(chair), group.id, MEETING);
+    if (!scheduled.ok) throw new Error('schedule');
+    const meetingId = scheduled.value.id;
+    const add = (title: string) =>
+      addAgendaItem(test.db, ctx(chair), meetingId, {
+        title,
+        description: null,
+        responsible: null,
+        plannedMinutes: null,
+      });
+    await add('Begrüßung');
+    await add('Berichte');
+    const invited = await sendInvitations(test.db, ctx(chair), meetingId, {
+      version: scheduled.value.version,
+    });
+    if (!invited.ok) throw new Error('invite');
+    const afterInvite = await listAgenda(test.db, meetingId);
+    const [greeting, reports] = afterInvite.filter((a) => a.status === 'accepted');
+    const updatesFor = async () =>
+      (await listRecentMails(test.db, 500)).filter(
+        (m) => m.to === group.kaiEmail && m.kind === 'network.meeting.update',
+      );
+    const base = { id: '', description: null, responsible: null, plannedMinutes: null, remove: false };
+    const same = await updateMeeting(test.db, ctx(chair), meetingId, {
+      ...MEETING,
+      version: scheduled.value.version + 1,
+      agenda: [
+        { ...base, id: greeting!.id, title: 'Begrüßung', position: 1 },
+        { ...base, id: reports!.id, title: 'Berichte', position: 2 },
+      ],
+    });
+    if (!same.ok) throw new Error(`same: ${JSON.stringify(same)}`);
+    expect(same.value.icsSequence).toBe(scheduled.value.icsSequence);
+    expect(await updatesFor()).toHaveLength(0);
+
+    const swapped = await updateMeeting(test.db, ctx(chair, new Date('2026-03-04T09:00:00Z')), meetingId, {
+      ...MEETING,
+      version: same.value.version,
+      agenda: [
+        { ...base, id: greeting!.id, title: 'Begrüßung', position: 2 },
+        { ...base, id: reports!.id, title: 'Berichte der Träger', position: 1, plannedMinutes: 30 },
+      ],
+    });
+    if (!swapped.ok) throw new Error('swap');
+    expect(swapped.value.icsSequence).toBe(scheduled.value.icsSequence + 1);
+    const [update] = await updatesFor();
+    expect(update!.text).toMatch(/1\. Berichte der Träger \(30 Min\.\)\n2\. Begrüßung/);
+    const ics = parseIcs((await listOutboxAttachments(test.db, update!.id))[0]!.content);
+    expect(ics.event.sequence).toBe(scheduled.value.icsSequence + 1);
+
+    const removed = await updateMeeting(test.db, ctx(chair), meetingId, {
+      ...MEETING,
+      version: swapped.value.version,
+      agenda: [{ ...base, id: greeting!.id, title: 'Begrüßung', position: 1, remove: true }],
+    });
+    expect(removed.ok).toBe(true);
+    const accepted = (await listAgenda(test.db, meetingId)).filter((a) => a.status === 'accepted');
+    expect(accepted.map((a) => a.title)).toEqual(['Berichte der Träger']);
+    expect(await updatesFor()).toHaveLength(2);
   });
 
   it('changes released minutes only by a correction with a reason, and keeps the text before it', async () => {

@@ -177,6 +177,56 @@ export async function insertAgendaItem(
   return id;
 }
 
+/** Changes an accepted agenda item of a meeting: its text and place in the order. */
+export async function updateAgendaItem(
+  db: Executor,
+  meetingId: string,
+  item: {
+    id: string;
+    title: string;
+    description: string | null;
+    responsible: string | null;
+    plannedMinutes: number | null;
+    position: number;
+  },
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('network_agenda_item')
+    .set({
+      title: item.title,
+      description: item.description,
+      responsible: item.responsible,
+      planned_minutes: item.plannedMinutes,
+      position: item.position,
+      updated_at: now.toISOString(),
+    })
+    .where('id', '=', item.id)
+    .where('meeting_id', '=', meetingId)
+    .where('status', '=', 'accepted')
+    .execute();
+}
+
+/**
+ * Takes accepted items off a meeting's agenda. They are marked declined rather than deleted: minutes entries and
+ * action items may point at them.
+ */
+export async function removeAgendaItems(
+  db: Executor,
+  meetingId: string,
+  ids: readonly string[],
+  now: Date,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('network_agenda_item')
+    .set({ status: 'declined', updated_at: now.toISOString() })
+    .where('meeting_id', '=', meetingId)
+    .where('id', 'in', [...ids])
+    .where('status', '=', 'accepted')
+    .execute();
+}
+
 /** Sets a proposal's status (accepted or declined); false when it is no proposal of this meeting. */
 export async function decideProposal(
   db: Executor,

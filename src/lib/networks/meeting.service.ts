@@ -18,8 +18,10 @@ import {
   insertLink,
   insertMeeting,
   listAgenda,
+  removeAgendaItems,
   revokeMeetingLinks,
   setAnswer,
+  updateAgendaItem,
   updateMeeting as updateMeetingRow,
   upsertInvitationSent,
   useLink,
@@ -27,9 +29,12 @@ import {
 } from './meeting.queries';
 import { findActionItem, setActionStatus } from './minutes.queries';
 import {
+  editedAgenda,
+  isAgendaChange,
   isCalendarChange,
   isProposalOpen,
   meetingTimes,
+  type AgendaEdit,
   type AgendaItemInput,
   type Answer,
   type Group,
@@ -219,14 +224,15 @@ export async function sendInvitations(
 }
 
 /**
- * Changes a meeting. When time, place or title change after invitations went out, SEQUENCE rises and every member
- * gets the updated calendar entry (same UID), so calendars move the entry instead of adding a second one.
+ * Changes a meeting and, when `agenda` is given, its accepted agenda items (text, order, removal). When time,
+ * place, title or agenda change, SEQUENCE rises; after invitations went out every member gets the updated calendar
+ * entry (same UID) with the new agenda, so calendars move the entry instead of adding a second one.
  */
 export async function updateMeeting(
   db: Executor,
   ctx: ActionContext,
   meetingId: string,
-  input: MeetingUpdateInput,
+  input: MeetingUpdateInput & { agenda?: AgendaEdit[] },
 ): Promise<Result<Meeting, Meeting>> {
   return db.transaction().execute(async (trx) => {
     const access = await loadMeetingFor(trx, ctx, meetingId);
@@ -244,7 +250,21 @@ export async function updateMeeting(
     }
     const fields = await fieldsOf(trx, input);
     if ('locationError' in fields) return invalid({ locationId: fields.locationError });
-    const changed = isCalendarChange(access.meeting, fields);
+    const agenda = await listAgenda(trx, meetingId);
+    const edits = input.agenda ?? [];
+    const accepted = new Set(agenda.filter((a) => a.status === 'accepted').map((a) => a.id));
+    if (edits.some((e) => !accepted.has(e.id))) {
+      return invalid({
+        _form: 'Die Tagesordnung hat sich inzwischen geändert. Bitte laden Sie die Seite neu.',
+      });
+    }
+    const agendaChanged = isAgendaChange(agenda, edits);
+    if (agendaChanged) {
+      const { kept, removed } = editedAgenda(agenda, edits);
+      for (const item of kept) await updateAgendaItem(trx, meetingId, item, ctx.now);
+      await removeAgendaItems(trx, meetingId, removed, ctx.now);
+    }
+    const changed = isCalendarChange(access.meeting, fields) || agendaChanged;
     const notify = changed && access.meeting.invitedAt !== null;
     const saved = await updateMeetingRow(
       trx,

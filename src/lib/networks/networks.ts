@@ -304,6 +304,8 @@ export type MemberChangeInput = z.output<typeof MemberChangeSchema>;
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
+const listOfText = (max: number, message: string) => z.array(z.string().max(max, { message })).default([]);
+
 /** Scheduling or changing a meeting; date and times are German wall-clock time. */
 export const MeetingSchema = z
   .object({
@@ -375,6 +377,125 @@ export type MeetingInput = z.output<typeof MeetingSchema>;
 /** Changing a meeting: the form plus its version. */
 export const MeetingUpdateSchema = MeetingSchema.safeExtend({ version: VersionSchema });
 export type MeetingUpdateInput = z.output<typeof MeetingUpdateSchema>;
+
+/** One accepted agenda item as the edit form changes it; `remove` takes it off the agenda. */
+export interface AgendaEdit {
+  id: string;
+  title: string;
+  description: string | null;
+  responsible: string | null;
+  plannedMinutes: number | null;
+  position: number;
+  remove: boolean;
+}
+
+/**
+ * The edit form of a meeting: its fields and the agenda as parallel lists (one row per accepted item, order as a
+ * number), so it works as a plain HTML form without JavaScript.
+ */
+export const MeetingEditSchema = MeetingUpdateSchema.safeExtend({
+  agendaId: listOfText(40, 'Unbekannter Tagesordnungspunkt.'),
+  agendaTitle: listOfText(200, 'Der Titel eines Punkts ist zu lang (höchstens 200 Zeichen).'),
+  agendaDescription: multiline(
+    listOfText(4000, 'Die Beschreibung eines Punkts ist zu lang (höchstens 4000 Zeichen).'),
+  ),
+  agendaResponsible: listOfText(200, 'Die Angabe ist zu lang (höchstens 200 Zeichen).'),
+  agendaMinutes: listOfText(3, 'Bitte die geplante Dauer in ganzen Minuten angeben (1 bis 480).'),
+  agendaPosition: listOfText(3, 'Bitte die Reihenfolge als Zahl angeben (1 bis 99).'),
+  agendaRemove: listOfText(40, 'Unbekannter Tagesordnungspunkt.'),
+});
+export type MeetingEditForm = z.output<typeof MeetingEditSchema>;
+
+/** The edit form's agenda rows as edits, or field errors (a title is required, minutes and order are numbers). */
+export function agendaEditsOf(
+  form: Pick<
+    MeetingEditForm,
+    | 'agendaId'
+    | 'agendaTitle'
+    | 'agendaDescription'
+    | 'agendaResponsible'
+    | 'agendaMinutes'
+    | 'agendaPosition'
+    | 'agendaRemove'
+  >,
+): { ok: true; value: AgendaEdit[] } | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const removed = new Set(form.agendaRemove);
+  const edits = form.agendaId.map((id, index) => {
+    const remove = removed.has(id);
+    const title = form.agendaTitle[index] ?? '';
+    const minutes = form.agendaMinutes[index] ?? '';
+    const position = form.agendaPosition[index] ?? '';
+    if (!remove && !title)
+      errors['agendaTitle'] ??=
+        'Bitte geben Sie jedem Punkt einen Titel – oder wählen Sie „entfernen“, um ihn zu streichen.';
+    if (minutes && !(/^\d{1,3}$/.test(minutes) && Number(minutes) >= 1 && Number(minutes) <= 480))
+      errors['agendaMinutes'] ??= `Die geplante Dauer von „${title}“ ist keine Zahl von 1 bis 480 Minuten.`;
+    if (!(/^\d{1,2}$/.test(position) && Number(position) >= 1))
+      errors['agendaPosition'] ??= `Die Reihenfolge von „${title}“ ist keine Zahl von 1 bis 99.`;
+    return {
+      id,
+      title,
+      description: form.agendaDescription[index] || null,
+      responsible: form.agendaResponsible[index] || null,
+      plannedMinutes: minutes ? Number(minutes) : null,
+      position: Number(position) || index + 1,
+      remove,
+    };
+  });
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, value: edits };
+}
+
+/**
+ * The accepted agenda after the edits: removed items out, the rest by their new order number (ties keep the old
+ * order), numbered 1, 2, 3 … Items the form did not name stay where they were, after the named ones.
+ */
+export function editedAgenda(
+  before: readonly AgendaItem[],
+  edits: readonly AgendaEdit[],
+): { kept: (AgendaEdit & { position: number })[]; removed: string[] } {
+  const accepted = before.filter((a) => a.status === 'accepted');
+  const byId = new Map(edits.map((e) => [e.id, e]));
+  const rows = accepted.map((a, index) => {
+    const edit = byId.get(a.id);
+    return {
+      order: edit ? edit.position : 1000 + index,
+      index,
+      edit: edit ?? {
+        id: a.id,
+        title: a.title,
+        description: a.description,
+        responsible: a.responsible,
+        plannedMinutes: a.plannedMinutes,
+        position: index + 1,
+        remove: false,
+      },
+    };
+  });
+  const kept = rows
+    .filter((r) => !r.edit.remove)
+    .sort((a, b) => a.order - b.order || a.index - b.index)
+    .map((r, index) => ({ ...r.edit, position: index + 1 }));
+  return { kept, removed: rows.filter((r) => r.edit.remove).map((r) => r.edit.id) };
+}
+
+/** Whether the edits change what members see of the agenda (then the calendar entry is sent again). */
+export function isAgendaChange(before: readonly AgendaItem[], edits: readonly AgendaEdit[]): boolean {
+  const accepted = before.filter((a) => a.status === 'accepted');
+  const { kept, removed } = editedAgenda(before, edits);
+  if (removed.length > 0 || kept.length !== accepted.length) return true;
+  return kept.some((k, index) => {
+    const a = accepted[index]!;
+    return (
+      a.id !== k.id ||
+      a.title !== k.title ||
+      a.description !== k.description ||
+      a.responsible !== k.responsible ||
+      a.plannedMinutes !== k.plannedMinutes
+    );
+  });
+}
 
 /** Cancelling a meeting. */
 export const CancelMeetingSchema = z.object({ version: VersionSchema });
