@@ -82,13 +82,18 @@ export async function createGroup(
   db: Executor,
   ctx: ActionContext,
   input: GroupInput,
+  options: { isSample?: boolean } = {},
 ): Promise<Result<Group>> {
   const actor = userOf(ctx);
   if (!can(actor, 'network.group.create', { type: 'directory' })) {
     return refused('Arbeitskreise legt die Netzwerkkoordination an.');
   }
   return db.transaction().execute(async (trx) => {
-    const group = await insertGroup(trx, input, { createdBy: actor!.id, now: ctx.now });
+    const group = await insertGroup(trx, input, {
+      createdBy: actor!.id,
+      now: ctx.now,
+      isSample: options.isSample ?? false,
+    });
     await recordAudit(trx, ctx, {
       action: 'network.group.create',
       objectType: 'network_group',
