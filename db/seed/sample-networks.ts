@@ -9,12 +9,7 @@ import { listOrganizations } from '../../src/lib/directory/organization.queries'
 import { listMembers } from '../../src/lib/networks/group.queries';
 import { addMember, createGroup } from '../../src/lib/networks/group.service';
 import { listAgenda } from '../../src/lib/networks/meeting.queries';
-import {
-  addAgendaItem,
-  answerMeeting,
-  scheduleMeeting,
-  sendInvitations,
-} from '../../src/lib/networks/meeting.service';
+import { addAgendaItem, answerMeeting, scheduleMeeting } from '../../src/lib/networks/meeting.service';
 import { findMinutes } from '../../src/lib/networks/minutes.queries';
 import { releaseMinutes, saveMinutes } from '../../src/lib/networks/minutes.service';
 import type {
@@ -29,7 +24,7 @@ import { todayInGermany } from '../../src/lib/time/time';
 /**
  * Three working groups of the Lübeck sample region, made through the same domain functions as the pages: members
  * from the sample partners and the demo users, a past meeting with released minutes, decisions and open action
- * items (one for the demo caseworker), and a next meeting with an agenda, invitations and answers. Names end in
+ * items (one for the demo caseworker), and a next meeting with an agenda and answers. Names end in
  * "(Beispiel)" like the rest of the sample. Not used by tests, which build exactly the data they need.
  */
 
@@ -324,7 +319,7 @@ export async function seedSampleNetworks(
       'Protokoll freigeben',
     );
 
-    // The next meeting in two to four weeks, with agenda, invitations (in the outbox) and first answers.
+    // The next meeting in two to four weeks, with agenda and first answers.
     const next = must(
       await scheduleMeeting(db, ctx(chair, daysFromNow(-2)), group.id, {
         title: sample.nextTitle,
@@ -350,10 +345,8 @@ export async function seedSampleNetworks(
         'Tagesordnung',
       );
     }
-    must(
-      await sendInvitations(db, ctx(chair, daysFromNow(-1)), next.id, { version: next.version }),
-      'Einladungen',
-    );
+    // No invitation mails: the sample must not fill the outbox with mails to invented addresses (and a demo
+    // coordinator has something to do: "Einladungen verschicken" on the meeting page). Members answer anyway.
     const answers: [string, Answer][] = [
       [sample.chairEmail, 'attending'],
       ...sample.userMembers.map((m, i): [string, Answer] => [m.email, i === 0 ? 'attending' : 'maybe']),
