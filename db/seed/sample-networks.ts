@@ -54,6 +54,8 @@ interface SampleGroup {
 const byCategory = (orgs: Organization[], categories: string[], count = 1) =>
   categories.flatMap((c) => orgs.filter((o) => o.category === c).slice(0, count));
 
+// Every sample action item falls due in the future: a fresh demo (and every test server) starts without reminder
+// mails; they come as the days pass.
 const GROUPS: SampleGroup[] = [
   {
     input: {
@@ -141,7 +143,7 @@ const GROUPS: SampleGroup[] = [
       { title: 'Verschiedenes', minutes: 15 },
     ],
     actions: [
-      { title: 'Raum für die Praktikumsbörse anfragen', responsible: 'organization', dueInDays: -3 },
+      { title: 'Raum für die Praktikumsbörse anfragen', responsible: 'organization', dueInDays: 3 },
       { title: 'Einladungsschreiben an die Betriebe entwerfen', responsible: 'contact', dueInDays: 14 },
     ],
   },
