@@ -10,6 +10,7 @@ import { ServiceFormSchema } from '../../src/lib/directory/service';
 import { insertLocation, insertService } from '../../src/lib/directory/service.queries';
 import { upsertPostcodeCentroids } from '../../src/lib/geo/postcode.queries';
 import { reindexServices } from '../../src/lib/search/indexer';
+import { seedSampleNetworks } from './sample-networks';
 
 /** A demo account of the sample region. */
 export interface DemoLogin {
@@ -201,6 +202,8 @@ export async function seedSampleRegion(
     await upsertPostcodeCentroids(trx, centroidsOf(sampleOrganizations), 'sample');
     await reindexServices(db, trx, serviceIds);
   });
+  // Working groups go through their domain functions, each with its own transaction: after the region is in.
+  await seedSampleNetworks(db, { now });
   return logins;
 }
 

@@ -53,6 +53,18 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
         'dashboard_visit',
         'outbox',
         'job_lease',
+        'network_group',
+        'network_member',
+        'network_meeting',
+        'network_agenda_item',
+        'network_invitation',
+        'network_link',
+        'network_minutes',
+        'network_minutes_entry',
+        'network_minutes_correction',
+        'network_attendance',
+        'network_action_item',
+        'outbox_attachment',
       ].sort(),
     );
 
@@ -65,7 +77,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
 
     const again = await migrator.migrateToLatest();
     expect(again.error).toBeUndefined();
-    expect((await tableNames(test.db)).length).toBe(28);
+    expect((await tableNames(test.db)).length).toBe(40);
     const pending = (await migrator.getMigrations()).filter((m) => !m.executedAt);
     expect(pending).toEqual([]);
   });

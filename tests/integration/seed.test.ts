@@ -9,6 +9,12 @@ import { todayInGermany } from '../../src/lib/time/time';
 import { signIn } from '../../src/lib/auth/sign-in.service';
 import { PARTNER_CATEGORIES } from '../../src/lib/directory/organization';
 import { listOrganizations } from '../../src/lib/directory/organization.queries';
+import { findUserById, findUserRowByEmail } from '../../src/lib/auth/auth.queries';
+import { listMembers } from '../../src/lib/networks/group.queries';
+import { listGroupsFor } from '../../src/lib/networks/group.service';
+import { listAgenda, listInvitations, listMeetings } from '../../src/lib/networks/meeting.queries';
+import { findMinutes } from '../../src/lib/networks/minutes.queries';
+import { listMyActionItems } from '../../src/lib/networks/minutes.service';
 
 const config = loadConfig({ DATABASE_URL: 'sqlite::memory:' });
 
@@ -117,5 +123,31 @@ describe.each(testDialects)('sample region on $name', (dialect) => {
       .executeTakeFirstOrThrow();
     expect(referral.status).toBe('sent');
     expect(referral.response_due_on < todayInGermany(now)).toBe(true);
+  });
+
+  it('adds three working groups with released minutes, open action items (one for the demo caseworker) and a next meeting with answers', async () => {
+    const caseworker = (await findUserRowByEmail(test.db, 'fachkraft@partnernetz.example'))!;
+    const user = (await findUserById(test.db, caseworker.id))!;
+    const groups = await listGroupsFor(test.db, user, { mine: true });
+    expect(groups.map((g) => g.name).sort()).toEqual([
+      'AK Jugendbildung, Beruf und Migration (Beispiel)',
+      'Arbeitskreis Migration Lübeck (Beispiel)',
+      'Stadtteilarbeitskreis Moisling (Beispiel)',
+    ]);
+    expect(groups.every((g) => g.isSample)).toBe(true);
+    const now = new Date();
+    for (const group of groups) {
+      const meetings = await listMeetings(test.db, group.id);
+      const past = meetings.filter((m) => m.endsAt < now.toISOString());
+      const next = meetings.filter((m) => m.startsAt > now.toISOString());
+      expect(past).toHaveLength(1);
+      expect(next).toHaveLength(1);
+      expect((await findMinutes(test.db, past[0]!.id))?.status).toBe('released');
+      expect((await listAgenda(test.db, next[0]!.id)).length).toBeGreaterThan(0);
+      expect((await listInvitations(test.db, next[0]!.id)).some((i) => i.answer !== null)).toBe(true);
+      expect((await listMembers(test.db, group.id)).length).toBeGreaterThanOrEqual(4);
+    }
+    const mine = await listMyActionItems(test.db, user);
+    expect(mine.filter((a) => a.status === 'open').length).toBeGreaterThanOrEqual(1);
   });
 });

@@ -23,7 +23,8 @@ export type Resource =
   | { type: 'import' }
   | { type: 'case'; officeId: string | null }
   | { type: 'referral'; id?: string; senderOfficeId: string; recipientOrganizationId: string; status: string }
-  | { type: 'outbox' };
+  | { type: 'outbox' }
+  | NetworkGroupResource;
 
 export type Action =
   | 'directory.read'
@@ -54,9 +55,55 @@ export type Action =
   | 'referral.act'
   | 'referral.inbox'
   | 'referral.dashboard'
-  | 'mail.manage';
+  | 'mail.manage'
+  | NetworkAction;
 
 type Rule = (actor: Actor, resource: Resource) => boolean;
+
+// ---- Working groups (issue #12) -------------------------------------------------------------------------------
+// A group as the policy sees it: who may see it, and the actor's own membership (computed by
+// src/lib/networks/networks.ts `membershipOf`; null: not a member). `via: 'organization'` means the actor's
+// organisation is the member, not the actor in person.
+
+/** A working group and the actor's membership in it. */
+export interface NetworkGroupResource {
+  type: 'network_group';
+  visibility: 'members' | 'network';
+  membership: { role: 'chair' | 'deputy' | 'member' | 'guest'; via: 'user' | 'organization' } | null;
+  /** Minutes: only released minutes are shown to members; drafts only to those who run the group. */
+  minutesReleased?: boolean;
+}
+
+export type NetworkAction =
+  | 'network.group.create'
+  | 'network.group.read'
+  | 'network.group.manage'
+  | 'network.agenda.propose'
+  | 'network.meeting.answer'
+  | 'network.minutes.read';
+
+const isNetworkGroup = (r: Resource): r is NetworkGroupResource => r.type === 'network_group';
+// Coordinators run the network's groups; a chair named in person runs their own group.
+const runsGroup = (actor: Actor, r: NetworkGroupResource) =>
+  actor.role === 'coordinator' || (r.membership?.role === 'chair' && r.membership.via === 'user');
+// A members-only group is invisible (404) to everyone else — coordinators excepted, who keep the network's groups.
+const seesGroup = (actor: Actor, r: NetworkGroupResource) =>
+  runsGroup(actor, r) || r.membership !== null || r.visibility === 'network';
+
+const NETWORK_RULES: Record<NetworkAction, Rule> = {
+  'network.group.create': (actor, r) => r.type === 'directory' && actor.role === 'coordinator',
+  'network.group.read': (actor, r) => isNetworkGroup(r) && seesGroup(actor, r),
+  'network.group.manage': (actor, r) => isNetworkGroup(r) && runsGroup(actor, r),
+  // Members (not guests) may propose agenda items; the chair decides on them.
+  'network.agenda.propose': (actor, r) =>
+    isNetworkGroup(r) && (runsGroup(actor, r) || (r.membership !== null && r.membership.role !== 'guest')),
+  // Only members answer invitations; the invitation is theirs (a person) or their organisation's.
+  'network.meeting.answer': (_actor, r) => isNetworkGroup(r) && r.membership !== null,
+  // Drafts are the chair's working copy; released minutes are for whoever sees the group.
+  'network.minutes.read': (actor, r) =>
+    isNetworkGroup(r) && (runsGroup(actor, r) || (r.minutesReleased === true && seesGroup(actor, r))),
+};
+// ---- end of working groups ------------------------------------------------------------------------------------
 
 const isRole =
   (...roles: Role[]): Rule =>
@@ -107,6 +154,7 @@ const RULES: Record<Action, Rule> = {
   'referral.inbox': (actor, r) => r.type === 'directory' && actor.role === 'partner',
   'referral.dashboard': (actor, r) => r.type === 'directory' && actor.role === 'caseworker',
   'mail.manage': (actor, r) => r.type === 'outbox' && actor.role === 'admin',
+  ...NETWORK_RULES,
 };
 
 /**

@@ -9,8 +9,21 @@ import type {
   ReferralLinkTable,
   ReferralTable,
 } from '../referrals/referral.table';
-import type { OutboxTable } from '../notify/outbox.table';
+import type { OutboxAttachmentTable, OutboxTable } from '../notify/outbox.table';
 import type { JobLeaseTable } from '../jobs/job.table';
+import type {
+  NetworkActionItemTable,
+  NetworkAgendaItemTable,
+  NetworkAttendanceTable,
+  NetworkGroupTable,
+  NetworkInvitationTable,
+  NetworkLinkTable,
+  NetworkMeetingTable,
+  NetworkMemberTable,
+  NetworkMinutesCorrectionTable,
+  NetworkMinutesEntryTable,
+  NetworkMinutesTable,
+} from '../networks/networks.table';
 import type {
   ContactTable,
   EntryChangeTable,
@@ -55,4 +68,17 @@ export interface Database {
   dashboard_visit: DashboardVisitTable;
   outbox: OutboxTable;
   job_lease: JobLeaseTable;
+  // Working groups (issue #12)
+  network_group: NetworkGroupTable;
+  network_member: NetworkMemberTable;
+  network_meeting: NetworkMeetingTable;
+  network_agenda_item: NetworkAgendaItemTable;
+  network_invitation: NetworkInvitationTable;
+  network_link: NetworkLinkTable;
+  network_minutes: NetworkMinutesTable;
+  network_minutes_entry: NetworkMinutesEntryTable;
+  network_minutes_correction: NetworkMinutesCorrectionTable;
+  network_attendance: NetworkAttendanceTable;
+  network_action_item: NetworkActionItemTable;
+  outbox_attachment: OutboxAttachmentTable;
 }

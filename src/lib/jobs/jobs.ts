@@ -9,6 +9,7 @@ import { deliverDueMails } from '../notify/outbox.service';
 import { sendDueReminders } from '../referrals/referral.service';
 import { systemClock, type Clock } from '../time/clock';
 import { hasJobLeaseTable, recordJobRun, releaseLease, tryAcquireLease } from './job.queries';
+import { networkRemindersJob } from '../networks/networks.job';
 
 /**
  * A background job: runs to the end and returns a short summary (counts, never personal data). `ctx` is a system
@@ -39,7 +40,7 @@ export const remindersJob: Job = {
 };
 
 /** Every background job, in the order a run takes them: reminders first, so their mails go out in the same run. */
-export const JOBS: Job[] = [remindersJob, mailJob];
+export const JOBS: Job[] = [remindersJob, networkRemindersJob, mailJob];
 
 /** What happened to one job in a run. */
 export interface JobRun {

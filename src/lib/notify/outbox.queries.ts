@@ -1,6 +1,6 @@
 import type { Executor } from '../db/executor';
 import { newId, nowIso } from '../db/ids';
-import type { MailDraft, MailStatus, OutboxMail, OutboxMailSummary } from './outbox';
+import type { MailAttachment, MailDraft, MailStatus, OutboxMail, OutboxMailSummary } from './outbox';
 import type { OutboxRow } from './outbox.table';
 
 /** Maps an outbox row to the domain object. */
@@ -90,6 +90,43 @@ export async function claimMail(
     .executeTakeFirst();
   if (result.numUpdatedRows === 0n) return null;
   return findMailById(db, id);
+}
+
+/**
+ * A file that goes with an outbox mail (an invitation's .ics). Written in the transaction that enqueues the mail;
+ * the mail worker attaches it on delivery and deletes it with the body.
+ */
+export async function insertOutboxAttachment(
+  db: Executor,
+  outboxId: string,
+  file: MailAttachment,
+): Promise<void> {
+  await db
+    .insertInto('outbox_attachment')
+    .values({
+      id: newId(),
+      outbox_id: outboxId,
+      filename: file.filename,
+      content_type: file.contentType,
+      content: file.content,
+    })
+    .execute();
+}
+
+/** The attachments of an outbox mail, in the order they were added. */
+export async function listOutboxAttachments(db: Executor, outboxId: string): Promise<MailAttachment[]> {
+  const rows = await db
+    .selectFrom('outbox_attachment')
+    .select(['filename', 'content_type', 'content'])
+    .where('outbox_id', '=', outboxId)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ filename: r.filename, contentType: r.content_type, content: r.content }));
+}
+
+/** Deletes the attachments of a delivered mail: like its link tokens, they name people and are not needed again. */
+export async function deleteOutboxAttachments(db: Executor, outboxId: string): Promise<void> {
+  await db.deleteFrom('outbox_attachment').where('outbox_id', '=', outboxId).execute();
 }
 
 /** Marks a claimed mail as delivered and keeps only its redacted body. */

@@ -7,10 +7,18 @@ import { recordAudit } from '../audit/audit.queries';
 import { can } from '../auth/policy';
 import type { Config } from '../config/config';
 import type { Db } from '../db/create-db';
-import { describeSendError, isConnectionError, redactLinkTokens, retryDelayMs } from './outbox';
+import {
+  describeSendError,
+  isConnectionError,
+  redactLinkTokens,
+  retryDelayMs,
+  toNodemailerParts,
+} from './outbox';
 import {
   claimMail,
+  deleteOutboxAttachments,
   findMailById,
+  listOutboxAttachments,
   listDueMailIds,
   markMailAttemptFailed,
   markMailSent,
@@ -50,7 +58,8 @@ export function createMailTransport(smtpUrl: string): Transporter {
  * Sends the due mails of the outbox: claims each atomically, sends it through SMTP, marks it sent (and redacts
  * link tokens from the stored body) or schedules the next attempt with exponential backoff; after
  * `mailMaxAttempts` the mail is failed and waits for an admin. Without SMTP_URL (and no transport) nothing is
- * sent: mails stay pending and the dev mailbox shows them.
+ * sent: mails stay pending and the dev mailbox shows them. Stored attachments (an invitation's .ics) go with the
+ * mail and are deleted with the body once it is sent.
  */
 export async function deliverDueMails(
   db: Db,
@@ -69,17 +78,23 @@ export async function deliverDueMails(
       if (!mail) continue; // another worker has it
       let error: unknown = null;
       try {
+        const parts = toNodemailerParts(await listOutboxAttachments(db, id));
         await transport.sendMail({
           from: config.mailFrom,
           to: mail.to,
           subject: mail.subject,
           text: mail.text,
+          ...(parts.icalEvent ? { icalEvent: parts.icalEvent } : {}),
+          ...(parts.attachments.length > 0 ? { attachments: parts.attachments } : {}),
         });
       } catch (caught) {
         error = caught ?? new Error('unknown');
       }
       if (error === null) {
-        await markMailSent(db, id, now, redactLinkTokens(mail.text));
+        await db.transaction().execute(async (trx) => {
+          await markMailSent(trx, id, now, redactLinkTokens(mail.text));
+          await deleteOutboxAttachments(trx, id);
+        });
         report.sent++;
         continue;
       }

@@ -18,3 +18,12 @@ export interface OutboxTable {
 
 export type OutboxRow = Selectable<OutboxTable>;
 export type NewOutboxRow = Insertable<OutboxTable>;
+
+/** outbox_attachment: a file delivered with an outbox mail (an invitation's .ics); deleted once the mail is sent. */
+export interface OutboxAttachmentTable {
+  id: string;
+  outbox_id: string;
+  filename: string;
+  content_type: string;
+  content: string;
+}

@@ -17,6 +17,37 @@ export interface MailDraft {
   text: string;
 }
 
+/** A file sent with a mail: an invitation's .ics (content type `text/calendar; method=REQUEST`). */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
+}
+
+/**
+ * How nodemailer sends an attachment. A calendar file becomes nodemailer's `icalEvent` (a text/calendar
+ * alternative with its METHOD, which mail clients show as an invitation with accept / decline); only the
+ * first one can be that, so further files go as plain attachments with their content type.
+ */
+export function toNodemailerParts(attachments: MailAttachment[]): {
+  icalEvent?: { filename: string; method: string; content: string };
+  attachments: { filename: string; contentType: string; content: string }[];
+} {
+  const calendarIndex = attachments.findIndex((a) => /^text\/calendar\b/i.test(a.contentType));
+  const calendar = calendarIndex >= 0 ? attachments[calendarIndex]! : null;
+  const method = calendar ? (/;\s*method=([A-Za-z-]+)/i.exec(calendar.contentType)?.[1] ?? 'PUBLISH') : null;
+  return {
+    ...(calendar && method
+      ? {
+          icalEvent: { filename: calendar.filename, method: method.toUpperCase(), content: calendar.content },
+        }
+      : {}),
+    attachments: attachments
+      .filter((_, i) => i !== calendarIndex)
+      .map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+  };
+}
+
 /** A mail as the outbox holds it. */
 export interface OutboxMail {
   id: string;

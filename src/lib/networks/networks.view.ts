@@ -1,0 +1,342 @@
+import { CATEGORY_LABELS } from '../directory/organization';
+import { formatDate, formatDateTime } from '../i18n/format';
+import type { FormValues } from '../http/form';
+import {
+  ACTION_STATUS_LABELS,
+  ANSWER_LABELS,
+  ATTENDANCE_LABELS,
+  GROUP_KIND_LABELS,
+  MEMBER_ROLE_LABELS,
+  VISIBILITY_LABELS,
+  type ActionItem,
+  type AgendaItem,
+  type Answer,
+  type Attendance,
+  type Meeting,
+  type Member,
+  type Minutes,
+  type MinutesEntry,
+  prefillAttendance,
+  toBerlinParts,
+} from './networks';
+
+/**
+ * What the working-group pages show: options, labels and the derived lists, decided here (pure, tested) rather
+ * than in page frontmatter.
+ */
+
+const options = <K extends string>(labels: Record<K, string>) =>
+  (Object.entries(labels) as [K, string][]).map(([value, label]) => ({ value, label }));
+
+export const groupKindOptions = options(GROUP_KIND_LABELS);
+export const visibilityOptions = options(VISIBILITY_LABELS);
+export const roleOptions = options(MEMBER_ROLE_LABELS);
+export const answerOptions = options(ANSWER_LABELS);
+export const topicOptions = options(CATEGORY_LABELS);
+
+/** "Verein Lübeck", "Clara Vorsitz (Stadtteilbüro)". */
+export function memberLabel(member: Pick<Member, 'name' | 'organizationName'>): string {
+  return member.organizationName ? `${member.name} (${member.organizationName})` : member.name;
+}
+
+/** Where a meeting takes place, as one line. */
+export function placeText(
+  meeting: Pick<Meeting, 'placeKind' | 'address' | 'onlineUrl'>,
+  locationLabel: string | null,
+): string {
+  if (meeting.placeKind === 'online') return 'Online';
+  if (meeting.placeKind === 'location') return locationLabel ?? 'Ort aus dem Verzeichnis';
+  return meeting.address ?? '–';
+}
+
+/** "28.03.2026, 10:00 – 12:00 Uhr" (German time). */
+export function meetingWhen(meeting: Pick<Meeting, 'startsAt' | 'endsAt'>): string {
+  const end = formatDateTime(meeting.endsAt).split(', ')[1] ?? '';
+  return `${formatDateTime(meeting.startsAt)} – ${end} Uhr`;
+}
+
+/** The next scheduled meeting that has not ended at `now` (the one open action items are carried to). */
+export function nextMeeting<M extends Pick<Meeting, 'id' | 'status' | 'endsAt' | 'startsAt'>>(
+  meetings: readonly M[],
+  now: Date,
+): M | null {
+  const at = now.toISOString();
+  return (
+    [...meetings]
+      .filter((m) => m.status === 'scheduled' && m.endsAt > at)
+      .sort((a, b) => a.startsAt.localeCompare(b.startsAt))[0] ?? null
+  );
+}
+
+/** One line of an agenda as a page shows it. */
+export interface AgendaLine {
+  number: number;
+  title: string;
+  description: string | null;
+  responsible: string | null;
+  plannedMinutes: number | null;
+  /** The open action items listed under the carried-over item. */
+  actions: { title: string; responsible: string; due: string | null }[];
+}
+
+/**
+ * The agenda to show: the accepted items in order, and on the next meeting a last item "Offene Aufgaben" with the
+ * group's open action items — they appear there by themselves until someone marks them done or dropped.
+ */
+export function agendaLines(
+  agenda: readonly AgendaItem[],
+  openActions: readonly ActionItem[],
+  members: readonly Member[],
+  isNext: boolean,
+): AgendaLine[] {
+  const lines: AgendaLine[] = agenda
+    .filter((a) => a.status === 'accepted')
+    .map((a, index) => ({
+      number: index + 1,
+      title: a.title,
+      description: a.description,
+      responsible: a.responsible,
+      plannedMinutes: a.plannedMinutes,
+      actions: [],
+    }));
+  if (isNext && openActions.length > 0) {
+    const names = new Map(members.map((m) => [m.id, memberLabel(m)]));
+    lines.push({
+      number: lines.length + 1,
+      title: 'Offene Aufgaben',
+      description: null,
+      responsible: null,
+      plannedMinutes: null,
+      actions: openActions.map((a) => ({
+        title: a.title,
+        responsible: a.responsibleMemberId
+          ? (names.get(a.responsibleMemberId) ?? 'ausgeschiedenes Mitglied')
+          : '–',
+        due: a.dueOn ? formatDate(`${a.dueOn}T12:00:00Z`) : null,
+      })),
+    });
+  }
+  return lines;
+}
+
+/** Counts of the answers to a meeting, and who has not answered yet. */
+export function answerSummary(
+  invitations: readonly { memberId: string; answer: Answer | null }[],
+  members: readonly Member[],
+): { counts: Record<Answer | 'open', number>; byMember: { member: Member; answer: Answer | null }[] } {
+  const answers = new Map(invitations.map((i) => [i.memberId, i.answer]));
+  const counts = { attending: 0, not_attending: 0, maybe: 0, open: 0 };
+  const byMember = members.map((member) => {
+    const answer = answers.get(member.id) ?? null;
+    counts[answer ?? 'open'] += 1;
+    return { member, answer };
+  });
+  return { counts, byMember };
+}
+
+/** The label of an action item's status, or "fällig"/"überfällig" for open ones by date. */
+export function actionStatusText(item: Pick<ActionItem, 'status' | 'dueOn'>, today: string): string {
+  if (item.status !== 'open') return ACTION_STATUS_LABELS[item.status];
+  if (item.dueOn && item.dueOn < today) return 'überfällig';
+  if (item.dueOn === today) return 'heute fällig';
+  return 'offen';
+}
+
+/** "03.04.2026" for a date (YYYY-MM-DD), or "–". */
+export function dateText(date: string | null): string {
+  return date ? formatDate(`${date}T12:00:00Z`) : '–';
+}
+
+export const attendanceOptions = options(ATTENDANCE_LABELS);
+
+/** One agenda item's part of the minutes form (agendaItemId '' is "Sonstiges"). */
+export interface MinutesEntryRow {
+  agendaItemId: string;
+  title: string;
+  notes: string;
+  decisions: string;
+}
+
+/** One member's attendance row. */
+export interface AttendanceRow {
+  memberId: string;
+  label: string;
+  status: Attendance;
+}
+
+/** One row for a new action item. */
+export interface ActionRow {
+  title: string;
+  responsible: string;
+  due: string;
+  agendaItemId: string;
+}
+
+/** The minutes form as the page renders it. */
+export interface MinutesFormView {
+  entries: MinutesEntryRow[];
+  attendance: AttendanceRow[];
+  actions: ActionRow[];
+}
+
+/** How many empty rows for new action items the form offers (more after the next save). */
+export const NEW_ACTION_ROWS = 3;
+
+const listValue = (values: FormValues | null, key: string): string[] | null => {
+  if (!values || !(key in values)) return null;
+  const value = values[key];
+  return Array.isArray(value) ? value : [value ?? ''];
+};
+
+/**
+ * The minutes form: one entry per accepted agenda item and one for other business, filled from the saved
+ * minutes; attendance per current member, saved or else prefilled from their answer; empty rows for new action
+ * items. After a failed save, what was typed (`values`, parallel lists) wins everywhere.
+ */
+export function minutesFormView(input: {
+  agenda: readonly AgendaItem[];
+  minutes: Pick<Minutes, 'entries'> | null;
+  members: readonly Member[];
+  answers: readonly { memberId: string; answer: Answer | null }[];
+  attendance: ReadonlyMap<string, Attendance>;
+  values: FormValues | null;
+}): MinutesFormView {
+  const saved = new Map<string, MinutesEntry>(
+    (input.minutes?.entries ?? []).map((e) => [e.agendaItemId ?? '', e]),
+  );
+  const typedNotes = listValue(input.values, 'entryNotes');
+  const typedDecisions = listValue(input.values, 'entryDecisions');
+  const entries = [
+    ...input.agenda
+      .filter((a) => a.status === 'accepted')
+      .map((a, index) => ({ agendaItemId: a.id, title: `${index + 1}. ${a.title}` })),
+    { agendaItemId: '', title: 'Sonstiges' },
+  ].map((e, index) => ({
+    ...e,
+    notes: typedNotes?.[index] ?? saved.get(e.agendaItemId)?.notes ?? '',
+    decisions: typedDecisions?.[index] ?? saved.get(e.agendaItemId)?.decisions ?? '',
+  }));
+
+  const answers = new Map(input.answers.map((a) => [a.memberId, a.answer]));
+  const typedMembers = listValue(input.values, 'attendanceMemberId');
+  const typedStatus = listValue(input.values, 'attendanceStatus');
+  const typed = new Map((typedMembers ?? []).map((id, index) => [id, typedStatus?.[index]]));
+  const attendance = input.members.map((m) => {
+    const again = typed.get(m.id);
+    const status =
+      again && again in ATTENDANCE_LABELS
+        ? (again as Attendance)
+        : (input.attendance.get(m.id) ?? prefillAttendance(answers.get(m.id) ?? null));
+    return { memberId: m.id, label: memberLabel(m), status };
+  });
+
+  const titles = listValue(input.values, 'actionTitle');
+  const count = Math.max(NEW_ACTION_ROWS, titles?.length ?? 0);
+  const actions = Array.from({ length: count }, (_, index) => ({
+    title: titles?.[index] ?? '',
+    responsible: listValue(input.values, 'actionResponsible')?.[index] ?? '',
+    due: listValue(input.values, 'actionDue')?.[index] ?? '',
+    agendaItemId: listValue(input.values, 'actionAgendaItemId')?.[index] ?? '',
+  }));
+  return { entries, attendance, actions };
+}
+
+/** The members one may name as responsible for an action item (persons and organisations alike). */
+export function responsibleOptions(members: readonly Member[]): { value: string; label: string }[] {
+  return members.map((m) => ({ value: m.id, label: memberLabel(m) }));
+}
+
+/** One agenda item's notes and decisions as the released minutes show them. */
+export interface MinutesSection {
+  title: string;
+  notes: string | null;
+  decisions: string | null;
+}
+
+/**
+ * The minutes to read and print: the agenda's entries in order with their titles (an item removed from the agenda
+ * later keeps its text under "Tagesordnungspunkt"), empty entries left out.
+ */
+export function minutesSections(
+  entries: readonly MinutesEntry[],
+  agenda: readonly AgendaItem[],
+): MinutesSection[] {
+  const accepted = agenda.filter((a) => a.status === 'accepted');
+  const titles = new Map(accepted.map((a, index) => [a.id, `${index + 1}. ${a.title}`]));
+  return [...entries]
+    .sort((a, b) => a.position - b.position)
+    .filter((e) => e.notes || e.decisions)
+    .map((e) => ({
+      title: e.agendaItemId === null ? 'Sonstiges' : (titles.get(e.agendaItemId) ?? 'Tagesordnungspunkt'),
+      notes: e.notes,
+      decisions: e.decisions,
+    }));
+}
+
+/** The action items of one meeting with the responsible member's name, due date and status text. */
+export function actionLines(
+  items: readonly ActionItem[],
+  members: readonly Member[],
+  today: string,
+): { id: string; title: string; responsible: string; due: string; status: string }[] {
+  const names = new Map(members.map((m) => [m.id, memberLabel(m)]));
+  return items.map((a) => ({
+    id: a.id,
+    title: a.title,
+    responsible: a.responsibleMemberId
+      ? (names.get(a.responsibleMemberId) ?? 'ausgeschiedenes Mitglied')
+      : '–',
+    due: dateText(a.dueOn),
+    status: actionStatusText(a, today),
+  }));
+}
+
+/** The edit form of a meeting filled from the meeting and its accepted agenda (German wall-clock times). */
+export function meetingFormValues(meeting: Meeting, agenda: readonly AgendaItem[]): FormValues {
+  const start = toBerlinParts(meeting.startsAt);
+  const accepted = agenda.filter((a) => a.status === 'accepted');
+  return {
+    title: meeting.title,
+    date: start.date,
+    startTime: start.time,
+    endTime: toBerlinParts(meeting.endsAt).time,
+    placeKind: meeting.placeKind,
+    locationId: meeting.locationId ?? '',
+    address: meeting.address ?? '',
+    onlineUrl: meeting.onlineUrl ?? '',
+    proposalDeadlineDate: meeting.proposalDeadline ? toBerlinParts(meeting.proposalDeadline).date : '',
+    agendaId: accepted.map((a) => a.id),
+    agendaTitle: accepted.map((a) => a.title),
+    agendaDescription: accepted.map((a) => a.description ?? ''),
+    agendaResponsible: accepted.map((a) => a.responsible ?? ''),
+    agendaMinutes: accepted.map((a) => (a.plannedMinutes === null ? '' : String(a.plannedMinutes))),
+    agendaPosition: accepted.map((_, index) => String(index + 1)),
+    agendaRemove: [],
+  };
+}
+
+/** The agenda rows of the edit form from its values (what was typed after a failed save). */
+export function agendaFormRows(values: FormValues): {
+  id: string;
+  title: string;
+  description: string;
+  responsible: string;
+  minutes: string;
+  position: string;
+  remove: boolean;
+}[] {
+  const list = (key: string) => {
+    const value = values[key];
+    return Array.isArray(value) ? value : value === undefined ? [] : [value];
+  };
+  const removed = new Set(list('agendaRemove'));
+  return list('agendaId').map((id, index) => ({
+    id,
+    title: list('agendaTitle')[index] ?? '',
+    description: list('agendaDescription')[index] ?? '',
+    responsible: list('agendaResponsible')[index] ?? '',
+    minutes: list('agendaMinutes')[index] ?? '',
+    position: list('agendaPosition')[index] ?? String(index + 1),
+    remove: removed.has(id),
+  }));
+}

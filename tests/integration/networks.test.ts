@@ -1,0 +1,549 @@
+import ICAL from 'ical.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionContext } from '../../src/lib/action/context';
+import type { User } from '../../src/lib/auth/auth';
+import { loadConfig, type Config } from '../../src/lib/config/config';
+import { listMembers } from '../../src/lib/networks/group.queries';
+import {
+  addMember,
+  changeMember,
+  createGroup,
+  listGroupsFor,
+  loadGroupFor,
+  updateGroup,
+} from '../../src/lib/networks/group.service';
+import { listOutboxAttachments } from '../../src/lib/notify/outbox.queries';
+import { listAgenda, listInvitations } from '../../src/lib/networks/meeting.queries';
+import {
+  addAgendaItem,
+  answerMeeting,
+  cancelMeeting,
+  decideProposal,
+  redeemLink,
+  scheduleMeeting,
+  sendInvitations,
+  updateMeeting,
+  viewLink,
+} from '../../src/lib/networks/meeting.service';
+import { findMinutes, listActionItems, listCorrections } from '../../src/lib/networks/minutes.queries';
+import {
+  listMyActionItems,
+  loadMinutesFor,
+  releaseMinutes,
+  saveMinutes,
+  sendActionReminders,
+  setActionItemStatus,
+} from '../../src/lib/networks/minutes.service';
+import type { GroupInput, MeetingInput } from '../../src/lib/networks/networks';
+import { findMailById, listRecentMails } from '../../src/lib/notify/outbox.queries';
+import { deliverDueMails } from '../../src/lib/notify/outbox.service';
+import { createTestDb, testDialects } from '../helpers/db';
+import { createTestOrganization, createTestUser } from '../helpers/factories';
+import { mimeParts } from '../helpers/mime';
+import { startTestSmtpServer } from '../helpers/smtp';
+
+const T0 = new Date('2026-03-02T09:00:00.000Z');
+
+const GROUP: GroupInput = {
+  name: 'Arbeitskreis Migration',
+  purpose: 'Austausch der Träger',
+  kind: 'arbeitskreis',
+  district: 'Innenstadt',
+  topics: [],
+  visibility: 'members',
+};
+
+const MEETING: MeetingInput = {
+  title: 'Frühjahrstreffen',
+  date: '2026-03-28',
+  startTime: '10:00',
+  endTime: '12:00',
+  placeKind: 'address',
+  locationId: null,
+  address: 'Breite Straße 1, 23552 Lübeck',
+  onlineUrl: null,
+  proposalDeadlineDate: '2026-03-20',
+};
+
+/** The token of the newest single-use link mailed to an address. */
+async function linkTokenFor(db: Parameters<typeof listRecentMails>[0], to: string): Promise<string> {
+  const mail = (await listRecentMails(db, 500)).find(
+    (m) => m.to === to && /\/arbeitskreise\/link\//.test(m.text),
+  );
+  const match = /\/arbeitskreise\/link\/([a-z2-7]{32})/.exec(mail?.text ?? '');
+  if (!match) throw new Error(`no link mailed to ${to}`);
+  return match[1]!;
+}
+
+function parseIcs(text: string) {
+  const calendar = new ICAL.Component(ICAL.parse(text));
+  for (const zone of calendar.getAllSubcomponents('vtimezone'))
+    ICAL.TimezoneService.register(new ICAL.Timezone(zone));
+  return {
+    method: calendar.getFirstPropertyValue('method'),
+    event: new ICAL.Event(calendar.getFirstSubcomponent('vevent')!),
+  };
+}
+
+describe.each(testDialects)('working groups on $name', (dialect) => {
+  let test: Awaited<ReturnType<typeof createTestDb>>;
+  let config: Config;
+  let coordinator: User;
+  let chair: User;
+  let outsider: User;
+  let colleague: User;
+  let memberOrgId: string;
+  const ctx = (user: User | null, now = T0): ActionContext => ({
+    actor: user ? { kind: 'user', user } : { kind: 'anonymous' },
+    requestId: null,
+    now,
+    config,
+  });
+
+  beforeAll(async () => {
+    test = await createTestDb(dialect);
+    config = loadConfig({ DATABASE_URL: test.url, PUBLIC_BASE_URL: 'https://netz.example' });
+    coordinator = await createTestUser(test.db, { role: 'coordinator' });
+    chair = await createTestUser(test.db, { role: 'partner', displayName: 'Clara Vorsitz' });
+    outsider = await createTestUser(test.db, { role: 'caseworker' });
+    const memberOrg = await createTestOrganization(test.db, {
+      email: 'info@verein.example',
+      name: 'Verein Lübeck',
+    });
+    memberOrgId = memberOrg.id;
+    colleague = await createTestUser(test.db, { role: 'partner', organizationId: memberOrgId });
+  });
+  afterAll(async () => test?.drop());
+
+  let groups = 0;
+  /** A group with a chair (user), a member organisation and a contact without account (`kai`, unique address). */
+  async function groupWithMembers() {
+    const kaiEmail = `kai-${++groups}@kontakt.example`;
+    const created = await createGroup(test.db, ctx(coordinator), GROUP);
+    if (!created.ok) throw new Error('group');
+    const id = created.value.id;
+    const add = (input: Parameters<typeof addMember>[3]) => addMember(test.db, ctx(coordinator), id, input);
+    const base = {
+      organizationId: null,
+      userId: null,
+      contactName: null,
+      contactEmail: null,
+      contactOrganization: null,
+      joinedOn: null,
+    };
+    expect((await add({ ...base, kind: 'user', userId: chair.id, role: 'chair' })).ok).toBe(true);
+    expect(
+      (await add({ ...base, kind: 'organization', organizationId: memberOrgId, role: 'member' })).ok,
+    ).toBe(true);
+    expect(
+      (
+        await add({
+          ...base,
+          kind: 'contact',
+          contactName: 'Kai Kontakt',
+          contactEmail: kaiEmail,
+          contactOrganization: 'Stadtteilbüro',
+          role: 'guest',
+        })
+      ).ok,
+    ).toBe(true);
+    return { ...created.value, kaiEmail };
+  }
+
+  it('never shows a members-only group to a non-member: not in lists, not found when opened or changed', async () => {
+    const group = await groupWithMembers();
+    expect(await loadGroupFor(test.db, outsider, group.id)).toBeNull();
+    expect((await listGroupsFor(test.db, outsider)).map((g) => g.id)).not.toContain(group.id);
+    const change = await updateGroup(test.db, ctx(outsider), group.id, {
+      ...GROUP,
+      name: 'Übernommen',
+      version: 1,
+    });
+    expect(change.ok === false && change.kind).toBe('not_found');
+    expect((await scheduleMeeting(test.db, ctx(outsider), group.id, MEETING)).ok === false).toBe(true);
+    // A colleague of a member organisation sees it and finds it under "Meine Arbeitskreise".
+    expect(await loadGroupFor(test.db, colleague, group.id)).not.toBeNull();
+    expect((await listGroupsFor(test.db, colleague, { mine: true })).map((g) => g.id)).toContain(group.id);
+  });
+
+  it('lets only chairs and coordinators change a group', async () => {
+    const group = await groupWithMembers();
+    const byMember = await updateGroup(test.db, ctx(colleague), group.id, {
+      ...GROUP,
+      name: 'Neu',
+      version: 1,
+    });
+    expect(byMember.ok === false && byMember.kind).toBe('refused');
+    const byChair = await updateGroup(test.db, ctx(chair), group.id, {
+      ...GROUP,
+      name: 'AK Migration Lübeck',
+      version: 1,
+    });
+    expect(byChair.ok && byChair.value.name).toBe('AK Migration Lübeck');
+    const stale = await updateGroup(test.db, ctx(coordinator), group.id, { ...GROUP, version: 1 });
+    expect(stale.ok === false && stale.kind).toBe('conflict');
+  });
+
+  it('keeps a member who left in the history and refuses a second current membership', async () => {
+    const group = await groupWithMembers();
+    const members = await listMembers(test.db, group.id);
+    const org = members.find((m) => m.kind === 'organization')!;
+    const again = await addMember(test.db, ctx(coordinator), group.id, {
+      kind: 'organization',
+      organizationId: memberOrgId,
+      userId: null,
+      contactName: null,
+      contactEmail: null,
+      contactOrganization: null,
+      role: 'guest',
+      joinedOn: null,
+    });
+    expect(again.ok === false && again.kind === 'invalid' && Object.keys(again.errors)).toEqual([
+      'organizationId',
+    ]);
+    const left = await changeMember(test.db, ctx(chair), group.id, {
+      memberId: org.id,
+      leave: true,
+      version: org.version,
+    });
+    expect(left.ok).toBe(true);
+    expect((await listMembers(test.db, group.id)).map((m) => m.id)).not.toContain(org.id);
+    const history = await listMembers(test.db, group.id, { includeFormer: true });
+    expect(history.find((m) => m.id === org.id)?.leftOn).toBe('2026-03-02');
+  });
+
+  it('invites with an .ics, moves the meeting across the clock change, cancels it: one UID, rising SEQUENCE', async () => {
+    const group = await groupWithMembers();
+    const scheduled = await scheduleMeeting(test.db, ctx(chair), group.id, MEETING);
+    if (!scheduled.ok) throw new Error('schedule');
+    const meeting = scheduled.value;
+    const invited = await sendInvitations(test.db, ctx(chair), meeting.id, { version: meeting.version });
+    expect(invited.ok && invited.value.sent).toBe(3);
+
+    const mails = await listRecentMails(test.db, 500);
+    const invite = mails.find((m) => m.to === group.kaiEmail && m.kind === 'network.meeting.invite')!;
+    expect(invite.text).toMatch(/https:\/\/netz\.example\/arbeitskreise\/link\/[a-z2-7]{32}/);
+    const [first] = await listOutboxAttachments(test.db, invite.id);
+    expect(first!.contentType).toBe('text/calendar; charset=utf-8; method=REQUEST');
+    const one = parseIcs(first!.content);
+    expect(one.method).toBe('REQUEST');
+    expect(one.event.startDate.toString()).toBe('2026-03-28T10:00:00');
+    expect(one.event.startDate.toJSDate().toISOString()).toBe('2026-03-28T09:00:00.000Z');
+
+    const current = (await loadGroupFor(test.db, chair, group.id))!;
+    expect(current).not.toBeNull();
+    const moved = await updateMeeting(test.db, ctx(chair, new Date('2026-03-03T09:00:00Z')), meeting.id, {
+      ...MEETING,
+      date: '2026-03-30',
+      version: meeting.version + 1,
+    });
+    if (!moved.ok) throw new Error(`move: ${JSON.stringify(moved)}`);
+    const update = (await listRecentMails(test.db, 500)).find(
+      (m) => m.to === group.kaiEmail && m.kind === 'network.meeting.update',
+    )!;
+    const two = parseIcs((await listOutboxAttachments(test.db, update.id))[0]!.content);
+    expect(two.method).toBe('REQUEST');
+    expect(two.event.uid).toBe(one.event.uid);
+    expect(two.event.sequence).toBeGreaterThan(one.event.sequence);
+    expect(two.event.startDate.toString()).toBe('2026-03-30T10:00:00');
+    expect(two.event.startDate.toJSDate().toISOString()).toBe('2026-03-30T08:00:00.000Z');
+
+    const cancelled = await cancelMeeting(test.db, ctx(chair), meeting.id, { version: moved.value.version });
+    expect(cancelled.ok).toBe(true);
+    const cancel = (await listRecentMails(test.db, 500)).find(
+      (m) => m.to === group.kaiEmail && m.kind === 'network.meeting.cancel',
+    )!;
+    const three = parseIcs((await listOutboxAttachments(test.db, cancel.id))[0]!.content);
+    expect(three.method).toBe('CANCEL');
+    expect(three.event.uid).toBe(one.event.uid);
+    expect(three.event.sequence).toBeGreaterThan(two.event.sequence);
+  });
+
+  it('sends the invitation with its .ics as a text/calendar part and deletes the stored file once it is sent', async () => {
+    const smtp = await startTestSmtpServer();
+    try {
+      const group = await groupWithMembers();
+      const scheduled = await scheduleMeeting(test.db, ctx(chair), group.id, MEETING);
+      if (!scheduled.ok) throw new Error('schedule');
+      await sendInvitations(test.db, ctx(chair), scheduled.value.id, { version: scheduled.value.version });
+      const invite = (await listRecentMails(test.db, 500)).find(
+        (m) => m.to === group.kaiEmail && m.kind === 'network.meeting.invite',
+      )!;
+      const mailConfig = { ...config, smtpUrl: smtp.url };
+      await deliverDueMails(test.db, mailConfig, { now: T0, limit: 500 });
+
+      const received = smtp.messages.find((m) => m.to.includes(group.kaiEmail))!;
+      expect(received).toBeDefined();
+      const calendarParts = mimeParts(received.raw).filter((p) => /^text\/calendar/i.test(p.contentType));
+      expect(calendarParts.length).toBeGreaterThan(0);
+      expect(calendarParts[0]!.contentType).toMatch(/method=REQUEST/i);
+      const sent = parseIcs(calendarParts[0]!.body);
+      expect(sent.method).toBe('REQUEST');
+      expect(sent.event.summary).toBe(`${MEETING.title} (${GROUP.name})`);
+      expect(sent.event.startDate.toJSDate().toISOString()).toBe('2026-03-28T09:00:00.000Z');
+
+      expect((await findMailById(test.db, invite.id))?.status).toBe('sent');
+      expect(await listOutboxAttachments(test.db, invite.id)).toEqual([]);
+    } finally {
+      await smtp.stop();
+    }
+  });
+
+  it('takes an answer through a single-use link once, and only for that member’s invitation', async () => {
+    const group = await groupWithMembers();
+    const scheduled = await scheduleMeeting(test.db, ctx(chair), group.id, {
+      ...MEETING,
+      date: '2026-04-15',
+    });
+    if (!scheduled.ok) throw new Error('schedule');
+    await sendInvitations(test.db, ctx(chair), scheduled.value.id, { version: 1 });
+    const token = await linkTokenFor(test.db, group.kaiEmail);
+
+    const view = await viewLink(test.db, token, T0);
+    expect(view?.purpose === 'answer' && view.meeting.id).toBe(scheduled.value.id);
+    // Looking does not use the link (mail scanners follow GET links).
+    expect(await viewLink(test.db, token, T0)).not.toBeNull();
+
+    const anon = ctx(null);
+    expect((await redeemLink(test.db, anon, token, { answer: 'attending' })).ok).toBe(true);
+    const replay = await redeemLink(test.db, anon, token, { answer: 'not_attending' });
+    expect(replay.ok === false && replay.kind).toBe('refused');
+    const kai = (await listMembers(test.db, group.id)).find((m) => m.kind === 'contact')!;
+    const invitations = await listInvitations(test.db, scheduled.value.id);
+    expect(invitations.find((i) => i.memberId === kai.id)?.answer).toBe('attending');
+    expect((await redeemLink(test.db, anon, 'a'.repeat(32), { answer: 'maybe' })).ok).toBe(false);
+
+    // A signed-in member answers on the page; an outsider cannot.
+    expect((await answerMeeting(test.db, ctx(chair), scheduled.value.id, { answer: 'maybe' })).ok).toBe(true);
+    const foreign = await answerMeeting(test.db, ctx(outsider), scheduled.value.id, { answer: 'maybe' });
+    expect(foreign.ok === false && foreign.kind).toBe('not_found');
+  });
+
+  it('takes agenda proposals from members until the deadline; the chair accepts them', async () => {
+    const group = await groupWithMembers();
+    const scheduled = await scheduleMeeting(test.db, ctx(chair), group.id, MEETING);
+    if (!scheduled.ok) throw new Error('schedule');
+    const item = { title: 'Sprachkurse im Herbst', description: null, responsible: null, plannedMinutes: 20 };
+    const proposed = await addAgendaItem(test.db, ctx(colleague), scheduled.value.id, item);
+    expect(proposed.ok && proposed.value.proposed).toBe(true);
+    const late = await addAgendaItem(
+      test.db,
+      ctx(colleague, new Date('2026-03-21T09:00:00Z')),
+      scheduled.value.id,
+      item,
+    );
+    expect(late.ok === false && late.kind).toBe('refused');
+    if (!proposed.ok) return;
+    const byMember = await decideProposal(test.db, ctx(colleague), scheduled.value.id, {
+      itemId: proposed.value.itemId,
+      decision: 'accept',
+    });
+    expect(byMember.ok === false && byMember.kind).toBe('refused');
+    expect(
+      (
+        await decideProposal(test.db, ctx(chair), scheduled.value.id, {
+          itemId: proposed.value.itemId,
+          decision: 'accept',
+        })
+      ).ok,
+    ).toBe(true);
+  });
+
+  it('sends the changed agenda with a raised SEQUENCE, and keeps it quiet when nothing changed', async () => {
+    const group = await groupWithMembers();
+    const scheduled = await scheduleMeeting(test.db, ctx(chair), group.id, MEETING);
+    if (!scheduled.ok) throw new Error('schedule');
+    const meetingId = scheduled.value.id;
+    const add = (title: string) =>
+      addAgendaItem(test.db, ctx(chair), meetingId, {
+        title,
+        description: null,
+        responsible: null,
+        plannedMinutes: null,
+      });
+    await add('Begrüßung');
+    await add('Berichte');
+    const invited = await sendInvitations(test.db, ctx(chair), meetingId, {
+      version: scheduled.value.version,
+    });
+    if (!invited.ok) throw new Error('invite');
+    const afterInvite = await listAgenda(test.db, meetingId);
+    const [greeting, reports] = afterInvite.filter((a) => a.status === 'accepted');
+    const updatesFor = async () =>
+      (await listRecentMails(test.db, 500)).filter(
+        (m) => m.to === group.kaiEmail && m.kind === 'network.meeting.update',
+      );
+    const base = { id: '', description: null, responsible: null, plannedMinutes: null, remove: false };
+    const same = await updateMeeting(test.db, ctx(chair), meetingId, {
+      ...MEETING,
+      version: scheduled.value.version + 1,
+      agenda: [
+        { ...base, id: greeting!.id, title: 'Begrüßung', position: 1 },
+        { ...base, id: reports!.id, title: 'Berichte', position: 2 },
+      ],
+    });
+    if (!same.ok) throw new Error(`same: ${JSON.stringify(same)}`);
+    expect(same.value.icsSequence).toBe(scheduled.value.icsSequence);
+    expect(await updatesFor()).toHaveLength(0);
+
+    const swapped = await updateMeeting(test.db, ctx(chair, new Date('2026-03-04T09:00:00Z')), meetingId, {
+      ...MEETING,
+      version: same.value.version,
+      agenda: [
+        { ...base, id: greeting!.id, title: 'Begrüßung', position: 2 },
+        { ...base, id: reports!.id, title: 'Berichte der Träger', position: 1, plannedMinutes: 30 },
+      ],
+    });
+    if (!swapped.ok) throw new Error('swap');
+    expect(swapped.value.icsSequence).toBe(scheduled.value.icsSequence + 1);
+    const [update] = await updatesFor();
+    expect(update!.text).toMatch(/1\. Berichte der Träger \(30 Min\.\)\n2\. Begrüßung/);
+    const ics = parseIcs((await listOutboxAttachments(test.db, update!.id))[0]!.content);
+    expect(ics.event.sequence).toBe(scheduled.value.icsSequence + 1);
+
+    const removed = await updateMeeting(test.db, ctx(chair), meetingId, {
+      ...MEETING,
+      version: swapped.value.version,
+      agenda: [{ ...base, id: greeting!.id, title: 'Begrüßung', position: 1, remove: true }],
+    });
+    expect(removed.ok).toBe(true);
+    const accepted = (await listAgenda(test.db, meetingId)).filter((a) => a.status === 'accepted');
+    expect(accepted.map((a) => a.title)).toEqual(['Berichte der Träger']);
+    expect(await updatesFor()).toHaveLength(2);
+  });
+
+  it('changes released minutes only by a correction with a reason, and keeps the text before it', async () => {
+    const group = await groupWithMembers();
+    const scheduled = await scheduleMeeting(test.db, ctx(chair), group.id, MEETING);
+    if (!scheduled.ok) throw new Error('schedule');
+    const meetingId = scheduled.value.id;
+    const members = await listMembers(test.db, group.id);
+    const kai = members.find((m) => m.kind === 'contact')!;
+    const draft = {
+      entries: [
+        {
+          agendaItemId: null,
+          position: 1,
+          notes: 'Fall K7M3-9QXP besprochen',
+          decisions: 'Flyer wird gedruckt',
+        },
+      ],
+      attendance: members.map((m) => ({ memberId: m.id, status: 'present' as const })),
+      actions: [
+        { title: 'Flyer drucken', responsibleMemberId: kai.id, dueOn: '2026-04-10', agendaItemId: null },
+      ],
+      version: 1,
+      reason: null,
+    };
+    const byMember = await saveMinutes(test.db, ctx(colleague), meetingId, draft);
+    expect(byMember.ok === false && byMember.kind).toBe('refused');
+    const saved = await saveMinutes(test.db, ctx(chair), meetingId, draft);
+    if (!saved.ok) throw new Error('save');
+    // A member does not see the draft.
+    expect(await loadMinutesFor(test.db, ctx(colleague), meetingId)).toBeNull();
+
+    const hinted = await releaseMinutes(test.db, ctx(chair), meetingId, {
+      version: saved.value.version,
+      confirm: false,
+    });
+    expect(hinted.ok === false && hinted.kind === 'invalid' && Object.keys(hinted.errors)).toEqual([
+      'confirm',
+    ]);
+    const released = await releaseMinutes(test.db, ctx(chair), meetingId, {
+      version: saved.value.version,
+      confirm: true,
+    });
+    if (!released.ok) throw new Error('release');
+    expect((await loadMinutesFor(test.db, ctx(colleague), meetingId))?.status).toBe('released');
+
+    const fixed = {
+      ...draft,
+      actions: [],
+      entries: [{ ...draft.entries[0]!, notes: 'Einzelfall besprochen' }],
+    };
+    const noReason = await saveMinutes(test.db, ctx(chair), meetingId, {
+      ...fixed,
+      version: released.value.version,
+    });
+    expect(noReason.ok === false && noReason.kind === 'invalid' && Object.keys(noReason.errors)).toEqual([
+      'reason',
+    ]);
+    const corrected = await saveMinutes(test.db, ctx(chair), meetingId, {
+      ...fixed,
+      version: released.value.version,
+      reason: 'Fallcode entfernt',
+    });
+    expect(corrected.ok && corrected.value.status).toBe('released');
+    const minutes = (await findMinutes(test.db, meetingId))!;
+    expect(minutes.entries[0]!.notes).toBe('Einzelfall besprochen');
+    const corrections = await listCorrections(test.db, minutes.id);
+    expect(corrections).toHaveLength(1);
+    expect(corrections[0]!.reason).toBe('Fallcode entfernt');
+    expect(corrections[0]!.previous[0]!.notes).toBe('Fall K7M3-9QXP besprochen');
+    expect(await listActionItems(test.db, group.id, { openOnly: true })).toHaveLength(1);
+  });
+
+  it('reminds the responsible member when an action item falls due and when it is overdue, once each; done by link', async () => {
+    const group = await groupWithMembers();
+    const scheduled = await scheduleMeeting(test.db, ctx(chair), group.id, MEETING);
+    if (!scheduled.ok) throw new Error('schedule');
+    const members = await listMembers(test.db, group.id);
+    const kai = members.find((m) => m.kind === 'contact')!;
+    const chairRow = members.find((m) => m.kind === 'user')!;
+    const saved = await saveMinutes(test.db, ctx(chair), scheduled.value.id, {
+      entries: [],
+      attendance: [],
+      actions: [
+        {
+          title: 'Raum für Mai buchen',
+          responsibleMemberId: kai.id,
+          dueOn: '2026-06-10',
+          agendaItemId: null,
+        },
+        {
+          title: 'Einladung Herbst entwerfen',
+          responsibleMemberId: chairRow.id,
+          dueOn: '2026-06-10',
+          agendaItemId: null,
+        },
+      ],
+      version: 1,
+      reason: null,
+    });
+    expect(saved.ok).toBe(true);
+    const mine = await listMyActionItems(test.db, chair);
+    expect(mine.map((i) => i.title)).toContain('Einladung Herbst entwerfen');
+    expect(mine.map((i) => i.title)).not.toContain('Raum für Mai buchen');
+
+    const kaiMails = async () =>
+      (await listRecentMails(test.db, 1000))
+        .filter((m) => m.to === group.kaiEmail)
+        .map((m) => m.kind)
+        .sort();
+    await sendActionReminders(test.db, config, new Date('2026-06-09T10:00:00Z'));
+    expect(await kaiMails()).toEqual([]);
+    const dueDay = new Date('2026-06-10T06:00:00Z');
+    await sendActionReminders(test.db, config, dueDay);
+    expect(await kaiMails()).toEqual(['network.action.due']);
+    expect(await sendActionReminders(test.db, config, dueDay)).toEqual({ due: 0, overdue: 0 });
+    await sendActionReminders(test.db, config, new Date('2026-06-11T06:00:00Z'));
+    expect(await kaiMails()).toEqual(['network.action.due', 'network.action.overdue']);
+
+    const token = await linkTokenFor(test.db, group.kaiEmail);
+    const view = await viewLink(test.db, token, new Date('2026-06-11T07:00:00Z'));
+    expect(view?.purpose).toBe('action_done');
+    const done = await redeemLink(test.db, ctx(null, new Date('2026-06-11T07:00:00Z')), token, {});
+    expect(done.ok).toBe(true);
+    const items = await listActionItems(test.db, group.id);
+    expect(items.find((i) => i.title === 'Raum für Mai buchen')?.status).toBe('done');
+
+    const own = mine.find((i) => i.title === 'Einladung Herbst entwerfen')!;
+    expect(
+      (await setActionItemStatus(test.db, ctx(outsider), own.id, { status: 'done', version: own.version }))
+        .ok,
+    ).toBe(false);
+    expect(
+      (await setActionItemStatus(test.db, ctx(chair), own.id, { status: 'done', version: own.version })).ok,
+    ).toBe(true);
+  });
+});
