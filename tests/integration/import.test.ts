@@ -16,6 +16,8 @@ import {
   listEntryChanges,
   listLocations,
 } from '../../src/lib/directory/service.queries';
+import { systemContext, type ActionContext } from '../../src/lib/action/context';
+import { loadConfig } from '../../src/lib/config/config';
 import { createTestDb, testDialects } from '../helpers/db';
 import { createTestOrganization, createTestUser } from '../helpers/factories';
 
@@ -75,6 +77,17 @@ const HEADER = [
   'email',
 ];
 
+const config = loadConfig({ DATABASE_URL: 'sqlite::memory:' });
+const NOW = new Date('2026-12-01T09:00:00Z');
+
+/** The context of an import started by `user` on the web. */
+function as(user: Actor, requestId: string | null): ActionContext {
+  return { actor: { kind: 'user', user }, requestId, now: NOW, config };
+}
+
+/** The context of the command line. */
+const asSystem = (): ActionContext => systemContext(config, 'import-cli', NOW);
+
 describe.each(testDialects)('CSV import on $name', (dialect) => {
   let test: Awaited<ReturnType<typeof createTestDb>>;
   let coordinator: Actor;
@@ -127,9 +140,12 @@ describe.each(testDialects)('CSV import on $name', (dialect) => {
       ['A-3', 'Atomar (Test)', 'Drittes Angebot', 'beratung', '', 'Breite Straße 1', '23552', 'Lübeck', 'x@'],
     ]);
     const before = await counts(test.db);
-    const result = await commitImport(test.db, { actor: coordinator, requestId: null }, text);
+    const result = await commitImport(test.db, as(coordinator, null), text);
     expect(result).toMatchObject({ ok: false, kind: 'invalid' });
-    expect(result.ok === false && result.kind === 'invalid' && result.report.problems).toHaveLength(1);
+    expect(result.ok === false && result.kind === 'invalid' && result.errors).toEqual({
+      _form: expect.stringContaining('1 Fehler'),
+      'zeile-4.email': expect.stringMatching(/^Zeile 4, Spalte „email“: /),
+    });
     expect(await counts(test.db)).toEqual(before);
     expect(await findServiceIdByExternalId(test.db, 'A-1')).toBeNull();
   });
@@ -157,15 +173,15 @@ describe.each(testDialects)('CSV import on $name', (dialect) => {
 
   it('only coordinators and admins may import; others are told nothing', async () => {
     const before = await counts(test.db);
-    const result = await commitImport(test.db, { actor: caseworker, requestId: null }, EXAMPLE);
+    const result = await commitImport(test.db, as(caseworker, null), EXAMPLE);
     expect(result).toEqual({ ok: false, kind: 'not_found' });
     expect(await counts(test.db)).toEqual(before);
   });
 
   it('the example file imports as new, unconfirmed services of new partner organizations', async () => {
     const before = await counts(test.db);
-    const result = await commitImport(test.db, { actor: coordinator, requestId: 'req-import' }, EXAMPLE);
-    expect(result.ok && result.report).toMatchObject({
+    const result = await commitImport(test.db, as(coordinator, 'req-import'), EXAMPLE);
+    expect(result.ok && result.value).toMatchObject({
       rows: EXAMPLE_ROWS,
       create: EXAMPLE_ROWS,
       update: 0,
@@ -229,8 +245,8 @@ describe.each(testDialects)('CSV import on $name', (dialect) => {
   it('importing the example again reports every row unchanged and adds no history', async () => {
     const versionBefore = (await serviceByExternalId(test.db, 'HL-0001'))!.version;
     const before = await counts(test.db);
-    const result = await commitImport(test.db, { actor: coordinator, requestId: null }, EXAMPLE);
-    expect(result.ok && result.report).toMatchObject({
+    const result = await commitImport(test.db, as(coordinator, null), EXAMPLE);
+    expect(result.ok && result.value).toMatchObject({
       create: 0,
       update: 0,
       unchanged: EXAMPLE_ROWS,
@@ -249,8 +265,8 @@ describe.each(testDialects)('CSV import on $name', (dialect) => {
     row[column] = '5';
     const before = (await serviceByExternalId(test.db, 'HL-0007'))!;
     const historyBefore = await count(test.db, 'entry_change');
-    const result = await commitImport(test.db, { actor: null, requestId: null }, toCsv(rows));
-    expect(result.ok && result.report).toMatchObject({ update: 1, unchanged: EXAMPLE_ROWS - 1 });
+    const result = await commitImport(test.db, asSystem(), toCsv(rows));
+    expect(result.ok && result.value).toMatchObject({ update: 1, unchanged: EXAMPLE_ROWS - 1 });
     const after = (await serviceByExternalId(test.db, 'HL-0007'))!;
     expect(after).toMatchObject({ freePlaces: 5, version: before.version + 1 });
     expect(after.freePlacesUpdatedAt).not.toBe(before.freePlacesUpdatedAt);
@@ -289,8 +305,8 @@ describe.each(testDialects)('CSV import on $name', (dialect) => {
         'Lübeck',
       ],
     ]);
-    const result = await commitImport(test.db, { actor: coordinator, requestId: null }, text);
-    expect(result.ok && result.report).toMatchObject({ create: 1, newOrganizations: [] });
+    const result = await commitImport(test.db, as(coordinator, null), text);
+    expect(result.ok && result.value).toMatchObject({ create: 1, newOrganizations: [] });
     const service = (await serviceByExternalId(test.db, 'E-1'))!;
     expect(service).toMatchObject({
       organizationId: partner.id,
@@ -359,8 +375,8 @@ describe.each(testDialects)('CSV import on $name', (dialect) => {
       ',',
     );
     for (const text of [excel, comma]) {
-      const result = await commitImport(test.db, { actor: coordinator, requestId: null }, text);
-      expect(result.ok && result.report).toMatchObject({ create: 1, problems: [] });
+      const result = await commitImport(test.db, as(coordinator, null), text);
+      expect(result.ok && result.value).toMatchObject({ create: 1, problems: [] });
     }
     for (const [externalId, latitude] of [
       ['X-1', 53.8686],

@@ -53,6 +53,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
         'dashboard_visit',
         'outbox',
         'job_lease',
+        'import_job',
       ].sort(),
     );
 
@@ -65,7 +66,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
 
     const again = await migrator.migrateToLatest();
     expect(again.error).toBeUndefined();
-    expect((await tableNames(test.db)).length).toBe(28);
+    expect((await tableNames(test.db)).length).toBe(29);
     const pending = (await migrator.getMigrations()).filter((m) => !m.executedAt);
     expect(pending).toEqual([]);
   });

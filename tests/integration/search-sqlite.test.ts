@@ -4,7 +4,7 @@ import { runSearchContract } from '../helpers/search-contract';
 import { createTestOrganization, createTestUser } from '../helpers/factories';
 import { loadConfig } from '../../src/lib/config/config';
 import { FollowingEngine, openSearchEngine, rebuildSearchIndex } from '../../src/lib/search/engine';
-import { openStandaloneSqliteEngine } from '../../src/lib/search/sqlite-engine';
+import { openStandaloneSqliteEngine } from '../../src/lib/search/sqlite-fts-engine';
 import { pruneSearchChanges } from '../../src/lib/search/indexer';
 import type { SearchEngine } from '../../src/lib/search/search';
 import {

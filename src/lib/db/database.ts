@@ -11,6 +11,7 @@ import type {
 } from '../referrals/referral.table';
 import type { OutboxTable } from '../notify/outbox.table';
 import type { JobLeaseTable } from '../jobs/job.table';
+import type { ImportJobTable } from '../directory/import.table';
 import type {
   ContactTable,
   EntryChangeTable,
@@ -55,4 +56,5 @@ export interface Database {
   dashboard_visit: DashboardVisitTable;
   outbox: OutboxTable;
   job_lease: JobLeaseTable;
+  import_job: ImportJobTable;
 }

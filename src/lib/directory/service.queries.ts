@@ -591,3 +591,44 @@ export async function findServicesByIds(
     organizationActive: Number(rows[index]!.organization_active) === 1,
   }));
 }
+
+/** The ids of all services of an organization (its name or state changes every one of their search documents). */
+export async function listServiceIdsOfOrganization(db: Executor, organizationId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('service')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** The ids of the services offered at a location. */
+export async function listServiceIdsAtLocation(db: Executor, locationId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('service_at_location')
+    .select('service_id')
+    .where('location_id', '=', locationId)
+    .execute();
+  return rows.map((r) => r.service_id);
+}
+
+/** Up to `limit` service ids after `after` in id order (keyset paging through every service, e.g. a reindex). */
+export async function listServiceIdsAfter(db: Executor, after: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('service')
+    .select('id')
+    .where('id', '>', after)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** How many services the directory holds (archived ones included). */
+export async function countServices(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('service')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

@@ -5,6 +5,7 @@ import { newId } from '../db/ids';
 import { deliverDueMails } from '../notify/outbox.service';
 import { sendDueReminders } from '../referrals/referral.service';
 import { recordJobRun, releaseLease, tryAcquireLease } from './lease';
+import { importJob } from '../directory/import.job';
 
 /** What a job gets to work with. */
 export interface JobContext {
@@ -43,7 +44,7 @@ export const remindersJob: Job = {
 };
 
 /** Every background job, in the order a run takes them: reminders first, so their mails go out in the same run. */
-export const JOBS: Job[] = [remindersJob, mailJob];
+export const JOBS: Job[] = [remindersJob, mailJob, importJob];
 
 /**
  * How long a job's lease lasts. It must outlast one run (a mail batch is bounded by the SMTP timeouts); the holder
