@@ -50,9 +50,9 @@ import {
   type ServiceStatus,
 } from './service';
 import {
-  insertEntryChanges,
   insertLocation,
-  insertService,
+  insertManyEntryChanges,
+  insertNewServices,
   listLocations,
   listServices,
   updateServiceIfCurrent,
@@ -622,6 +622,8 @@ export class ImportConflictError extends Error {
   }
 }
 
+type EntryChangeList = { field: string; from: string; to: string }[];
+
 /** What later batches need of earlier ones: the ids of organizations and places created so far. */
 interface WriteState {
   organizationIds: Map<string, string>;
@@ -681,13 +683,6 @@ async function writeRows(
   author: ImportAuthor,
 ): Promise<WriteState> {
   const created: WriteState = { organizationIds: new Map(), newLocationIds: new Map() };
-  const history = (entityType: 'service' | 'location', entityId: string) => ({
-    entityType,
-    entityId,
-    changedBy: author.userId,
-    via: 'import',
-    requestId: author.requestId,
-  });
   const organizationIdOf = async (key: string): Promise<string> => {
     const known = state.organizationIds.get(key) ?? created.organizationIds.get(key);
     if (known) return known;
@@ -698,6 +693,16 @@ async function writeRows(
     return id;
   };
   const written: string[] = [];
+  const changes: Parameters<typeof insertManyEntryChanges>[1] = [];
+  const history = (entityType: 'service' | 'location', entityId: string, fields: EntryChangeList) => ({
+    entityType,
+    entityId,
+    changedBy: author.userId,
+    via: 'import',
+    requestId: author.requestId,
+    changes: fields,
+  });
+  const creates: { organizationId: string; form: ServiceForm; externalId: string }[] = [];
   for (const row of rows) {
     const organizationId = await organizationIdOf(row.organizationKey);
     let form = row.form;
@@ -706,30 +711,31 @@ async function writeRows(
         state.newLocationIds.get(row.location.key) ?? created.newLocationIds.get(row.location.key);
       if (!locationId) {
         locationId = await insertLocation(trx, organizationId, row.location.fields);
-        await insertEntryChanges(
-          trx,
-          history('location', locationId),
-          diffFields({}, locationToFields(row.location.fields)),
-        );
+        changes.push(history('location', locationId, diffFields({}, locationToFields(row.location.fields))));
         created.newLocationIds.set(row.location.key, locationId);
       }
       form = { ...form, locationIds: [locationId] };
     }
     if (row.existing) {
-      const changes = diffFields(serviceToFields(row.existing), serviceFormToFields(form));
+      const fields = diffFields(serviceToFields(row.existing), serviceFormToFields(form));
       const saved = await updateServiceIfCurrent(trx, row.existing.id, row.existing.version, form, {
-        freePlacesChanged: changes.some((change) => change.field === 'freePlaces'),
+        freePlacesChanged: fields.some((change) => change.field === 'freePlaces'),
       });
       // Throwing rolls this batch back; earlier batches stay, and a resumed import compares with them.
       if (!saved) throw new ImportConflictError(row.externalId);
-      await insertEntryChanges(trx, history('service', row.existing.id), changes);
+      changes.push(history('service', row.existing.id, fields));
       written.push(row.existing.id);
     } else {
-      const id = await insertService(trx, organizationId, form, { externalId: row.externalId, now: ctx.now });
-      written.push(id);
-      await insertEntryChanges(trx, history('service', id), diffFields({}, serviceFormToFields(form)));
+      creates.push({ organizationId, form, externalId: row.externalId });
     }
   }
+  // New services go in with a few multi-row statements per batch instead of several statements per service.
+  const newIds = await insertNewServices(trx, creates, ctx.now);
+  newIds.forEach((id, index) => {
+    written.push(id);
+    changes.push(history('service', id, diffFields({}, serviceFormToFields(creates[index]!.form))));
+  });
+  await insertManyEntryChanges(trx, changes, ctx.now);
   // The SQLite index is written through the database's own connection, inside this transaction.
   for (const ids of chunk(written)) await reindexServices(db, trx, ids, ctx.now);
   return created;
