@@ -94,7 +94,7 @@ function as(user: Actor, requestId: string | null): ActionContext {
 }
 
 /** The context of the command line. */
-const asSystem = (): ActionContext => systemContext(config, 'import-cli', NOW);
+const asSystem = (now = NOW): ActionContext => systemContext(config, 'import-cli', now);
 
 describe.each(testDialects)('CSV import on $name', (dialect) => {
   let test: Awaited<ReturnType<typeof createTestDb>>;
@@ -273,7 +273,9 @@ describe.each(testDialects)('CSV import on $name', (dialect) => {
     row[column] = '5';
     const before = (await serviceByExternalId(test.db, 'HL-0007'))!;
     const historyBefore = await count(test.db, 'entry_change');
-    const result = await commitImport(test.db, asSystem(), toCsv(rows));
+    // A minute later, so the history lists this change first.
+    const later = new Date(NOW.getTime() + 60_000);
+    const result = await commitImport(test.db, asSystem(later), toCsv(rows));
     expect(result.ok && result.value).toMatchObject({ update: 1, unchanged: EXAMPLE_ROWS - 1 });
     const after = (await serviceByExternalId(test.db, 'HL-0007'))!;
     expect(after).toMatchObject({ freePlaces: 5, version: before.version + 1 });
