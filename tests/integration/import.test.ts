@@ -506,7 +506,10 @@ describe.each(testDialects)('import jobs on $name', (dialect) => {
     expect(started).toMatchObject({ ok: true, value: { status: 'queued' } });
     const progress: number[] = [];
     const outcome = await runImportJob(test.db, config, clock, id, 'runner-a', {
-      onProgress: (phase, done) => phase === 'write' && progress.push(done),
+      batchRows: 200,
+      onProgress: (phase, done) => {
+        if (phase === 'write') progress.push(done);
+      },
     });
     expect(outcome).toBe('done');
     expect(progress).toEqual([200, 400, 450]);
@@ -572,6 +575,7 @@ describe.each(testDialects)('import jobs on $name', (dialect) => {
     expect((await startImport(test.db, as(coordinator, null), { auftrag: id })).ok).toBe(true);
     const lastId = (await findServiceIdByExternalId(test.db, 'R-499'))!;
     const outcome = await runImportJob(test.db, config, clock, id, 'runner-a', {
+      batchRows: 200,
       onProgress: async (phase, done) => {
         if (phase !== 'write' || done !== 400) return;
         const last = (await findService(test.db, lastId))!;

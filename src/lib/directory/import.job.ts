@@ -63,7 +63,11 @@ export async function runImportJob(
   clock: Clock,
   id: string,
   holder: string,
-  options: { onProgress?: (phase: 'check' | 'write', done: number, total: number) => void } = {},
+  options: {
+    onProgress?: (phase: 'check' | 'write', done: number, total: number) => void | Promise<void>;
+    /** A fixed batch size (tests); by default batches are sized by time. */
+    batchRows?: number;
+  } = {},
 ): Promise<ImportRunOutcome> {
   const started = clock.now();
   if (!(await claimImportJob(db, id, holder, started, new Date(started.getTime() + IMPORT_CLAIM_MS)))) {
@@ -136,9 +140,11 @@ export async function runImportJob(
       plan,
       { userId: job.startedBy, requestId: null },
       {
+        batchRows: options.batchRows,
         onBatch: async (trx, done, total) => {
           await update({ rowsDone: done, claimedUntil: renewal() }, trx);
-          options.onProgress?.('write', done, total);
+          // Not awaited: it runs after this batch commits (a hook that used the database here would wait for it).
+          void Promise.resolve(options.onProgress?.('write', done, total)).catch(() => undefined);
         },
       },
     );

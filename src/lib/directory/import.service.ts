@@ -13,7 +13,7 @@ import { conflict, invalid, notFound, ok, refused, type Result } from '../action
 import { recordAudit } from '../audit/audit.queries';
 import { can } from '../auth/policy';
 import { chunk } from '../db/chunk';
-import type { Db } from '../db/create-db';
+import { sqliteHandleOf, type Db } from '../db/create-db';
 import type { Executor } from '../db/executor';
 import { newId } from '../db/ids';
 import { reindexServices } from '../search/indexer';
@@ -100,14 +100,19 @@ export const REQUIRED_IMPORT_COLUMNS = ['externe_id', 'organisation', 'name', 'k
 const MAX_EXTERNAL_ID = 100;
 const PAGE_SIZE = 500;
 
-/**
- * Rows written per transaction. Small enough that one batch holds SQLite's single connection only for some
- * milliseconds (the server keeps answering between batches), large enough that the per-transaction cost stays small.
- */
+/** Rows written by the first batch on PostgreSQL (later batches are sized by time, see writeImportPlan). */
 export const IMPORT_BATCH_ROWS = 200;
 
+// How long one batch should take. On SQLite a batch holds the app's single connection, so every other request
+// waits for it: short batches keep /healthz and the pages answering (docs/performance.md). On PostgreSQL other
+// requests use other connections; longer batches cost fewer commits.
+const SQLITE_BATCH_MS = 30;
+const POSTGRES_BATCH_MS = 250;
+const MIN_BATCH_ROWS = 5;
+const MAX_BATCH_ROWS = 1_000;
+
 // Checking yields to the event loop this often, so a 100,000-row check never blocks other requests for long.
-const YIELD_EVERY_ROWS = 250;
+const YIELD_EVERY_ROWS = 50;
 
 /** Lets timers and other requests run between two pieces of a long import (setImmediate, not a microtask). */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -631,7 +636,8 @@ interface WriteState {
 }
 
 /**
- * Writes a checked plan in batches of IMPORT_BATCH_ROWS rows to write, each batch one transaction with its history
+ * Writes a checked plan in batches of rows to write (sized to take about 30 ms on SQLite, 250 ms on PostgreSQL), each
+ * batch one transaction with its history
  * and search index entries. `onBatch` runs inside each batch's transaction (progress, audit) with the number of the
  * file's rows done once the batch commits. Between batches the event loop runs. New services stay unconfirmed; every
  * created or changed field goes into the history (`via: 'import'`).
@@ -641,35 +647,46 @@ export async function writeImportPlan(
   ctx: ActionContext,
   plan: ImportPlan,
   author: ImportAuthor,
-  options: { onBatch?: (trx: Executor, done: number, total: number) => Promise<void> } = {},
+  options: {
+    onBatch?: (trx: Executor, done: number, total: number) => Promise<void>;
+    /** A fixed number of rows to write per batch (tests); by default batches are sized by time. */
+    batchRows?: number | undefined;
+  } = {},
 ): Promise<void> {
   const total = plan.report.rows;
-  const batches: { rows: PlannedRow[]; done: number }[] = [];
-  let current: PlannedRow[] = [];
-  plan.rows.forEach((row, index) => {
-    if (row.action !== 'unchanged') current.push(row);
-    if (current.length === IMPORT_BATCH_ROWS) {
-      batches.push({ rows: current, done: index + 1 });
-      current = [];
-    }
-  });
-  // The last (or only) batch also carries the rest of the unchanged rows, so progress ends at the total.
-  if (current.length > 0 || batches.length === 0) batches.push({ rows: current, done: total });
-  else batches[batches.length - 1]!.done = total;
-
+  const sqlite = sqliteHandleOf(db) !== null;
+  const targetMs = sqlite ? SQLITE_BATCH_MS : POSTGRES_BATCH_MS;
+  let size = options.batchRows ?? (sqlite ? 25 : IMPORT_BATCH_ROWS);
   const state: WriteState = { organizationIds: new Map(plan.organizationIds), newLocationIds: new Map() };
   const organizationForms = new Map(plan.newOrganizations.map((o) => [o.key, o.form]));
-  for (const batch of batches) {
+  let cursor = 0;
+  do {
+    const rows: PlannedRow[] = [];
+    let end = cursor;
+    while (end < plan.rows.length && rows.length < size) {
+      const row = plan.rows[end++]!;
+      if (row.action !== 'unchanged') rows.push(row);
+    }
+    // The last batch also counts trailing unchanged rows, so progress ends at the total.
+    const done = end >= plan.rows.length ? total : end;
+    const started = performance.now();
     const created = await db.transaction().execute(async (trx) => {
-      const made = await writeRows(db, trx, ctx, batch.rows, state, organizationForms, author);
-      await options.onBatch?.(trx, batch.done, total);
+      const made = await writeRows(db, trx, ctx, rows, state, organizationForms, author);
+      await options.onBatch?.(trx, done, total);
       return made;
     });
     // Only a committed batch's new organizations and places exist for the next one.
     for (const [key, id] of created.organizationIds) state.organizationIds.set(key, id);
     for (const [key, id] of created.newLocationIds) state.newLocationIds.set(key, id);
+    if (options.batchRows === undefined && rows.length > 0) {
+      // Sized so a batch takes about targetMs: on SQLite it holds the one connection, and every other request
+      // waits for it. Measured, because a row costs ten times more on a busy machine than on a quiet one.
+      const perRow = Math.max(performance.now() - started, 1) / rows.length;
+      size = Math.min(MAX_BATCH_ROWS, Math.max(MIN_BATCH_ROWS, Math.round(targetMs / perRow)));
+    }
+    cursor = end;
     await yieldToEventLoop();
-  }
+  } while (cursor < plan.rows.length);
 }
 
 /** Writes one batch of rows inside `trx`; returns the organizations and places it created. */
