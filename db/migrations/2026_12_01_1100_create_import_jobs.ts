@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 
-// A CSV import is a job: the upload stores the file here, the jobs runner checks it and writes it in batches, and
+// A CSV import is a job: the upload stores the file (import_job_file), the jobs runner checks it and writes it in batches, and
 // the import page shows the progress. `claimed_by`/`claimed_until` let exactly one runner work on a job at a time;
 // a runner that died leaves an expired claim that another one takes over (the import resumes, see docs/import.md).
 
@@ -10,8 +10,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('file_name', 'text', (c) => c.notNull())
-    // The uploaded file as decoded text; emptied once the import is done or can no longer run.
-    .addColumn('csv', 'text', (c) => c.notNull())
+    .addColumn('has_file', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('rows_total', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('rows_done', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('report', 'text')
@@ -32,8 +31,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['status', 'created_at'])
     .execute();
   await db.schema.createIndex('import_job_created_idx').on('import_job').columns(['created_at']).execute();
+  // The file apart from the job's progress: SQLite rewrites a whole row on update, and progress is written after
+  // every batch — with the file in the same row, a 100,000-row import wrote its 13 MB file thousands of times.
+  await db.schema
+    .createTable('import_job_file')
+    .addColumn('job_id', 'text', (c) => c.primaryKey().references('import_job.id').onDelete('cascade'))
+    .addColumn('csv', 'text', (c) => c.notNull())
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('import_job_file').execute();
   await db.schema.dropTable('import_job').execute();
 }

@@ -54,6 +54,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
         'outbox',
         'job_lease',
         'import_job',
+        'import_job_file',
       ].sort(),
     );
 
@@ -66,7 +67,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
 
     const again = await migrator.migrateToLatest();
     expect(again.error).toBeUndefined();
-    expect((await tableNames(test.db)).length).toBe(29);
+    expect((await tableNames(test.db)).length).toBe(30);
     const pending = (await migrator.getMigrations()).filter((m) => !m.executedAt);
     expect(pending).toEqual([]);
   });

@@ -11,7 +11,7 @@ import type {
 } from '../referrals/referral.table';
 import type { OutboxTable } from '../notify/outbox.table';
 import type { JobLeaseTable } from '../jobs/job.table';
-import type { ImportJobTable } from '../directory/import.table';
+import type { ImportJobFileTable, ImportJobTable } from '../directory/import.table';
 import type {
   ContactTable,
   EntryChangeTable,
@@ -57,4 +57,5 @@ export interface Database {
   outbox: OutboxTable;
   job_lease: JobLeaseTable;
   import_job: ImportJobTable;
+  import_job_file: ImportJobFileTable;
 }

@@ -13,12 +13,13 @@ import {
 } from './import';
 import type { ImportJobRow } from './import.table';
 
-type JobColumns = Omit<ImportJobRow, 'csv'> & { has_file: number | boolean | string };
+type JobColumns = ImportJobRow;
 
 const JOB_COLUMNS = [
   'id',
   'status',
   'file_name',
+  'has_file',
   'rows_total',
   'rows_done',
   'report',
@@ -47,7 +48,7 @@ function rowToImportJob(row: JobColumns): ImportJob {
     report: row.report ? (JSON.parse(row.report) as ImportReport) : null,
     preview: row.preview ? (JSON.parse(row.preview) as ImportPreviewRow[]) : [],
     message: row.message,
-    hasFile: Number(row.has_file) === 1 || row.has_file === true,
+    hasFile: Number(row.has_file) === 1,
     createdBy: row.created_by,
     startedBy: row.started_by,
     createdAt: row.created_at,
@@ -68,7 +69,7 @@ export async function insertImportJob(
       id: job.id,
       status: 'checking',
       file_name: job.fileName,
-      csv: job.csv,
+      has_file: 1,
       rows_total: 0,
       rows_done: 0,
       report: null,
@@ -83,23 +84,25 @@ export async function insertImportJob(
       updated_at: at,
     })
     .execute();
+  await db.insertInto('import_job_file').values({ job_id: job.id, csv: job.csv }).execute();
 }
 
 /** Finds a job without its file's text, or null. */
 export async function findImportJob(db: Executor, id: string): Promise<ImportJob | null> {
-  const row = await db
-    .selectFrom('import_job')
-    .select(JOB_COLUMNS)
-    .select((eb) => eb.case().when('csv', '<>', '').then(1).else(0).end().as('has_file'))
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await db.selectFrom('import_job').select(JOB_COLUMNS).where('id', '=', id).executeTakeFirst();
   return row ? rowToImportJob(row) : null;
 }
 
 /** The file's text of a job ('' once it was dropped), or null for an unknown job. */
 export async function findImportJobCsv(db: Executor, id: string): Promise<string | null> {
-  const row = await db.selectFrom('import_job').select('csv').where('id', '=', id).executeTakeFirst();
-  return row ? row.csv : null;
+  const job = await db.selectFrom('import_job').select('id').where('id', '=', id).executeTakeFirst();
+  if (!job) return null;
+  const file = await db
+    .selectFrom('import_job_file')
+    .select('csv')
+    .where('job_id', '=', id)
+    .executeTakeFirst();
+  return file?.csv ?? '';
 }
 
 /** The latest jobs, newest first (the import page lists them). */
@@ -107,7 +110,6 @@ export async function listImportJobs(db: Executor, limit: number): Promise<Impor
   const rows = await db
     .selectFrom('import_job')
     .select(JOB_COLUMNS)
-    .select((eb) => eb.case().when('csv', '<>', '').then(1).else(0).end().as('has_file'))
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)
@@ -189,7 +191,7 @@ export async function updateImportJobAsHolder(
       ...(change.report !== undefined && { report: change.report && JSON.stringify(change.report) }),
       ...(change.preview !== undefined && { preview: JSON.stringify(change.preview) }),
       ...(change.message !== undefined && { message: change.message }),
-      ...(change.dropFile && { csv: '' }),
+      ...(change.dropFile && { has_file: 0 }),
       ...(change.claimedUntil !== undefined && {
         claimed_until: change.claimedUntil?.toISOString() ?? null,
         ...(change.claimedUntil === null && { claimed_by: null }),
@@ -198,7 +200,9 @@ export async function updateImportJobAsHolder(
     .where('id', '=', id)
     .where('claimed_by', '=', holder)
     .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  if (result.numUpdatedRows === 0n) return false;
+  if (change.dropFile) await db.deleteFrom('import_job_file').where('job_id', '=', id).execute();
+  return true;
 }
 
 /**
@@ -231,6 +235,16 @@ export async function queueImportJob(
 
 /** Deletes jobs last touched before `before` that no runner works on (old files are not kept). */
 export async function deleteImportJobsBefore(db: Executor, before: Date): Promise<number> {
+  await db
+    .deleteFrom('import_job_file')
+    .where('job_id', 'in', (eb) =>
+      eb
+        .selectFrom('import_job')
+        .select('id')
+        .where('updated_at', '<', before.toISOString())
+        .where('status', 'not in', ['queued', 'running']),
+    )
+    .execute();
   const result = await db
     .deleteFrom('import_job')
     .where('updated_at', '<', before.toISOString())
@@ -241,5 +255,6 @@ export async function deleteImportJobsBefore(db: Executor, before: Date): Promis
 
 /** Deletes one job (a dry run from the command line leaves nothing behind). */
 export async function deleteImportJob(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('import_job_file').where('job_id', '=', id).execute();
   await db.deleteFrom('import_job').where('id', '=', id).execute();
 }

@@ -5,7 +5,8 @@ export interface ImportJobTable {
   id: string;
   status: string;
   file_name: string;
-  csv: string;
+  /** 1 while import_job_file holds the file. */
+  has_file: number;
   rows_total: number;
   rows_done: number;
   report: string | null;
@@ -18,6 +19,12 @@ export interface ImportJobTable {
   claimed_until: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** import_job_file: the uploaded file of a job as decoded text, deleted once the import is done or cannot run. */
+export interface ImportJobFileTable {
+  job_id: string;
+  csv: string;
 }
 
 export type ImportJobRow = Selectable<ImportJobTable>;
