@@ -106,7 +106,7 @@ export const IMPORT_BATCH_ROWS = 200;
 // How long one batch should take. On SQLite a batch holds the app's single connection, so every other request
 // waits for it: short batches keep /healthz and the pages answering (docs/performance.md). On PostgreSQL other
 // requests use other connections; longer batches cost fewer commits.
-const SQLITE_BATCH_MS = 30;
+const SQLITE_BATCH_MS = 20;
 const POSTGRES_BATCH_MS = 250;
 const MIN_BATCH_ROWS = 5;
 const MAX_BATCH_ROWS = 1_000;
@@ -636,7 +636,7 @@ interface WriteState {
 }
 
 /**
- * Writes a checked plan in batches of rows to write (sized to take about 30 ms on SQLite, 250 ms on PostgreSQL), each
+ * Writes a checked plan in batches of rows to write (sized to take about 20 ms on SQLite, 250 ms on PostgreSQL), each
  * batch one transaction with its history
  * and search index entries. `onBatch` runs inside each batch's transaction (progress, audit) with the number of the
  * file's rows done once the batch commits. Between batches the event loop runs. New services stay unconfirmed; every
