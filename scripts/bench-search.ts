@@ -356,7 +356,7 @@ const chunks = <T>(items: T[], size: number): T[][] => {
 class BudgetExceeded extends Error {}
 
 async function sqliteAdapter(inFile: boolean): Promise<Adapter> {
-  const { openStandaloneSqliteEngine } = await import('../src/lib/search/sqlite-engine');
+  const { openStandaloneSqliteEngine } = await import('../src/lib/search/sqlite-fts-engine');
   const dir = inFile ? fs.mkdtempSync(path.join(os.tmpdir(), 'jmd-bench-index-')) : null;
   const file = dir ? path.join(dir, 'index.sqlite') : ':memory:';
   const engine = openStandaloneSqliteEngine(file);

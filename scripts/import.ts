@@ -1,4 +1,7 @@
-/** CLI: `npm run import -- DATEI.csv [--dry-run]` — imports partner services from a CSV file (docs/import.md). */
+/**
+ * CLI: `npm run import -- DATEI.csv [--dry-run]` — imports partner services from a CSV file (docs/import.md), through
+ * the same check and batched write as the import page, with progress for both.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -6,8 +9,10 @@ import { loadConfig } from '../src/lib/config/config';
 import { createDb } from '../src/lib/db/create-db';
 import { migrateToLatest } from '../src/lib/db/migrator';
 import { decodeCsvBytes } from '../src/lib/directory/csv';
+import { systemContext } from '../src/lib/action/context';
 import { commitImport, dryRunImport, type ImportReport } from '../src/lib/directory/import.service';
 import { AppError } from '../src/lib/http/app-error';
+import { systemClock } from '../src/lib/time/clock';
 import { progressBar } from './cli';
 
 const USAGE = 'Aufruf: npm run import -- DATEI.csv [--dry-run]';
@@ -70,16 +75,27 @@ if (!args) {
   try {
     await migrateToLatest(db);
     if (args.dryRun) {
-      const report = await dryRunImport(db, text);
+      const report = await dryRunImport(db, text, { onProgress: progressBar('Prüfung') });
       printReport(name, report, true);
       if (report.problems.length > 0) process.exitCode = 1;
     } else {
-      const result = await commitImport(db, { actor: null, requestId: null }, text, {
+      // The command line acts as the system: whoever may run it may write the database anyway.
+      const ctx = systemContext(config, 'import-cli', systemClock.now());
+      let checked: ImportReport | null = null;
+      const result = await commitImport(db, ctx, text, {
+        onCheck: progressBar('Prüfung'),
+        onChecked: (report) => {
+          checked = report;
+          if (report.problems.length > 0) printReport(name, report, false);
+        },
         onProgress: progressBar('Import'),
       });
-      // The command line has no actor, so the policy never refuses it.
-      if (result.ok || result.kind === 'invalid') printReport(name, result.report, false);
-      if (!result.ok) process.exitCode = 1;
+      if (result.ok) printReport(name, result.value, false);
+      else {
+        if (result.kind === 'conflict') console.error(result.message);
+        else if (result.kind !== 'invalid' || !checked) console.error('Der Import wurde nicht ausgeführt.');
+        process.exitCode = 1;
+      }
     }
   } catch (error) {
     if (!(error instanceof AppError)) throw error;

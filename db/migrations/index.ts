@@ -4,6 +4,7 @@ import * as m20261123_1600 from './2026_11_23_1600_create_directory';
 import * as m20261123_1700 from './2026_11_23_1700_create_search_change';
 import * as m20261201_0300 from './2026_12_01_0300_create_referrals';
 import * as m20261201_0400 from './2026_12_01_0400_widen_referral_indexes';
+import * as m20261201_1100 from './2026_12_01_1100_create_import_jobs';
 import * as m20261201_1200 from './2026_12_01_1200_create_working_groups';
 
 /** All migrations in order; listed statically so the built server bundles them too. */
@@ -13,5 +14,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_23_1700_create_search_change': m20261123_1700,
   '2026_12_01_0300_create_referrals': m20261201_0300,
   '2026_12_01_0400_widen_referral_indexes': m20261201_0400,
+  '2026_12_01_1100_create_import_jobs': m20261201_1100,
   '2026_12_01_1200_create_working_groups': m20261201_1200,
 };

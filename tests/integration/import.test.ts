@@ -7,7 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../src/lib/db/create-db';
 import type { Actor } from '../../src/lib/auth/policy';
 import { decodeCsvBytes, parseCsv } from '../../src/lib/directory/csv';
-import { commitImport, dryRunImport } from '../../src/lib/directory/import.service';
+import {
+  commitImport,
+  dryRunImport,
+  startImport,
+  uploadImport,
+} from '../../src/lib/directory/import.service';
+import { runImportJob, runPendingImports } from '../../src/lib/directory/import.job';
+import { claimImportJob, findImportJob } from '../../src/lib/directory/import.queries';
+import { fixedClock } from '../../src/lib/time/clock';
 import { findOrganization, listOrganizations } from '../../src/lib/directory/organization.queries';
 import {
   findService,
@@ -16,6 +24,8 @@ import {
   listEntryChanges,
   listLocations,
 } from '../../src/lib/directory/service.queries';
+import { systemContext, type ActionContext } from '../../src/lib/action/context';
+import { loadConfig } from '../../src/lib/config/config';
 import { createTestDb, testDialects } from '../helpers/db';
 import { createTestOrganization, createTestUser } from '../helpers/factories';
 
@@ -75,6 +85,17 @@ const HEADER = [
   'email',
 ];
 
+const config = loadConfig({ DATABASE_URL: 'sqlite::memory:' });
+const NOW = new Date('2026-12-01T09:00:00Z');
+
+/** The context of an import started by `user` on the web. */
+function as(user: Actor, requestId: string | null): ActionContext {
+  return { actor: { kind: 'user', user }, requestId, now: NOW, config };
+}
+
+/** The context of the command line. */
+const asSystem = (now = NOW): ActionContext => systemContext(config, 'import-cli', now);
+
 describe.each(testDialects)('CSV import on $name', (dialect) => {
   let test: Awaited<ReturnType<typeof createTestDb>>;
   let coordinator: Actor;
@@ -127,9 +148,12 @@ describe.each(testDialects)('CSV import on $name', (dialect) => {
       ['A-3', 'Atomar (Test)', 'Drittes Angebot', 'beratung', '', 'Breite Straße 1', '23552', 'Lübeck', 'x@'],
     ]);
     const before = await counts(test.db);
-    const result = await commitImport(test.db, { actor: coordinator, requestId: null }, text);
+    const result = await commitImport(test.db, as(coordinator, null), text);
     expect(result).toMatchObject({ ok: false, kind: 'invalid' });
-    expect(result.ok === false && result.kind === 'invalid' && result.report.problems).toHaveLength(1);
+    expect(result.ok === false && result.kind === 'invalid' && result.errors).toEqual({
+      _form: expect.stringContaining('1 Fehler'),
+      'zeile-4.email': expect.stringMatching(/^Zeile 4, Spalte „email“: /),
+    });
     expect(await counts(test.db)).toEqual(before);
     expect(await findServiceIdByExternalId(test.db, 'A-1')).toBeNull();
   });
@@ -157,15 +181,15 @@ describe.each(testDialects)('CSV import on $name', (dialect) => {
 
   it('only coordinators and admins may import; others are told nothing', async () => {
     const before = await counts(test.db);
-    const result = await commitImport(test.db, { actor: caseworker, requestId: null }, EXAMPLE);
+    const result = await commitImport(test.db, as(caseworker, null), EXAMPLE);
     expect(result).toEqual({ ok: false, kind: 'not_found' });
     expect(await counts(test.db)).toEqual(before);
   });
 
   it('the example file imports as new, unconfirmed services of new partner organizations', async () => {
     const before = await counts(test.db);
-    const result = await commitImport(test.db, { actor: coordinator, requestId: 'req-import' }, EXAMPLE);
-    expect(result.ok && result.report).toMatchObject({
+    const result = await commitImport(test.db, as(coordinator, 'req-import'), EXAMPLE);
+    expect(result.ok && result.value).toMatchObject({
       rows: EXAMPLE_ROWS,
       create: EXAMPLE_ROWS,
       update: 0,
@@ -229,8 +253,8 @@ describe.each(testDialects)('CSV import on $name', (dialect) => {
   it('importing the example again reports every row unchanged and adds no history', async () => {
     const versionBefore = (await serviceByExternalId(test.db, 'HL-0001'))!.version;
     const before = await counts(test.db);
-    const result = await commitImport(test.db, { actor: coordinator, requestId: null }, EXAMPLE);
-    expect(result.ok && result.report).toMatchObject({
+    const result = await commitImport(test.db, as(coordinator, null), EXAMPLE);
+    expect(result.ok && result.value).toMatchObject({
       create: 0,
       update: 0,
       unchanged: EXAMPLE_ROWS,
@@ -249,8 +273,10 @@ describe.each(testDialects)('CSV import on $name', (dialect) => {
     row[column] = '5';
     const before = (await serviceByExternalId(test.db, 'HL-0007'))!;
     const historyBefore = await count(test.db, 'entry_change');
-    const result = await commitImport(test.db, { actor: null, requestId: null }, toCsv(rows));
-    expect(result.ok && result.report).toMatchObject({ update: 1, unchanged: EXAMPLE_ROWS - 1 });
+    // A minute later, so the history lists this change first.
+    const later = new Date(NOW.getTime() + 60_000);
+    const result = await commitImport(test.db, asSystem(later), toCsv(rows));
+    expect(result.ok && result.value).toMatchObject({ update: 1, unchanged: EXAMPLE_ROWS - 1 });
     const after = (await serviceByExternalId(test.db, 'HL-0007'))!;
     expect(after).toMatchObject({ freePlaces: 5, version: before.version + 1 });
     expect(after.freePlacesUpdatedAt).not.toBe(before.freePlacesUpdatedAt);
@@ -289,8 +315,8 @@ describe.each(testDialects)('CSV import on $name', (dialect) => {
         'Lübeck',
       ],
     ]);
-    const result = await commitImport(test.db, { actor: coordinator, requestId: null }, text);
-    expect(result.ok && result.report).toMatchObject({ create: 1, newOrganizations: [] });
+    const result = await commitImport(test.db, as(coordinator, null), text);
+    expect(result.ok && result.value).toMatchObject({ create: 1, newOrganizations: [] });
     const service = (await serviceByExternalId(test.db, 'E-1'))!;
     expect(service).toMatchObject({
       organizationId: partner.id,
@@ -359,8 +385,8 @@ describe.each(testDialects)('CSV import on $name', (dialect) => {
       ',',
     );
     for (const text of [excel, comma]) {
-      const result = await commitImport(test.db, { actor: coordinator, requestId: null }, text);
-      expect(result.ok && result.report).toMatchObject({ create: 1, problems: [] });
+      const result = await commitImport(test.db, as(coordinator, null), text);
+      expect(result.ok && result.value).toMatchObject({ create: 1, problems: [] });
     }
     for (const [externalId, latitude] of [
       ['X-1', 53.8686],
@@ -417,4 +443,177 @@ describe('npm run import', () => {
     await expect(cli()).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('Aufruf:') });
     expect(await serviceCount()).toBe(EXAMPLE_ROWS);
   }, 60_000);
+});
+
+/** `n` generated rows of `organizations` partners (one address each), as a CSV text. */
+function generatedCsv(n: number, organizations: number, prefix = 'G'): string {
+  const lines = ['externe_id;organisation;name;kategorie;strasse;plz;ort'];
+  for (let i = 0; i < n; i++) {
+    const org = i % organizations;
+    lines.push(`${prefix}-${i};Generiert ${org} (Test);Angebot ${i};beratung;Teststraße ${org};23552;Lübeck`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+describe.each(testDialects)('import jobs on $name', (dialect) => {
+  let test: Awaited<ReturnType<typeof createTestDb>>;
+  let coordinator: Actor;
+  let caseworker: Actor;
+  const clock = fixedClock(NOW);
+  beforeAll(async () => {
+    test = await createTestDb(dialect);
+    const asActor = (user: Awaited<ReturnType<typeof createTestUser>>): Actor => ({
+      id: user.id,
+      organizationId: user.organizationId,
+      role: user.role,
+      active: user.active,
+    });
+    coordinator = asActor(await createTestUser(test.db, { role: 'coordinator' }));
+    caseworker = asActor(await createTestUser(test.db, { role: 'caseworker' }));
+  });
+  afterAll(async () => test?.drop());
+
+  const upload = async (csv: string) => {
+    const uploaded = await uploadImport(test.db, as(coordinator, 'req-upload'), {
+      fileName: 'liste.csv',
+      csv,
+    });
+    if (!uploaded.ok) throw new Error(`upload failed: ${uploaded.kind}`);
+    return uploaded.value.id;
+  };
+
+  it('an uploaded file is checked by the runner, started by a coordinator, and written in batches to the end', async () => {
+    const id = await upload(generatedCsv(450, 3, 'J'));
+    expect(await findImportJob(test.db, id)).toMatchObject({ status: 'checking', hasFile: true });
+    expect(await runImportJob(test.db, config, clock, id, 'runner-a')).toBe('checked');
+    const checked = (await findImportJob(test.db, id))!;
+    expect(checked).toMatchObject({
+      status: 'checked',
+      rowsTotal: 450,
+      report: { create: 450, problems: [] },
+    });
+    expect(checked.preview[0]).toEqual({
+      line: 2,
+      cells: expect.objectContaining({ externe_id: 'J-0', organisation: 'Generiert 0 (Test)' }),
+    });
+    expect(await findServiceIdByExternalId(test.db, 'J-0')).toBeNull();
+
+    expect(await startImport(test.db, as(caseworker, null), { auftrag: id })).toEqual({
+      ok: false,
+      kind: 'not_found',
+    });
+    const started = await startImport(test.db, as(coordinator, 'req-start'), { auftrag: id });
+    expect(started).toMatchObject({ ok: true, value: { status: 'queued' } });
+    const progress: number[] = [];
+    const outcome = await runImportJob(test.db, config, clock, id, 'runner-a', {
+      batchRows: 200,
+      onProgress: (phase, done) => {
+        if (phase === 'write') progress.push(done);
+      },
+    });
+    expect(outcome).toBe('done');
+    expect(progress).toEqual([200, 400, 450]);
+    expect(await findImportJob(test.db, id)).toMatchObject({
+      status: 'done',
+      rowsDone: 450,
+      hasFile: false,
+    });
+    expect(await findServiceIdByExternalId(test.db, 'J-449')).not.toBeNull();
+    // Started twice is refused: the file is gone and the import is done.
+    expect(await startImport(test.db, as(coordinator, null), { auftrag: id })).toMatchObject({
+      ok: false,
+      kind: 'refused',
+    });
+  });
+
+  it('a file with problems is checked, shown with its problems, and can never be started', async () => {
+    const id = await upload(
+      'externe_id;organisation;name;kategorie\nB-1;Fehlerhaft (Test);Angebot;gibtsnicht\n',
+    );
+    expect(await runImportJob(test.db, config, clock, id, 'runner-a')).toBe('checked');
+    const job = (await findImportJob(test.db, id))!;
+    expect(job).toMatchObject({ status: 'checked', hasFile: false });
+    expect(job.report!.problems[0]!.message).toContain('„gibtsnicht“');
+    expect(await startImport(test.db, as(coordinator, null), { auftrag: id })).toMatchObject({
+      ok: false,
+      kind: 'refused',
+      reason: expect.stringContaining('Fehler'),
+    });
+  });
+
+  it('a file with a NUL character is refused at upload with a German reason, never stored', async () => {
+    const result = await uploadImport(test.db, as(coordinator, null), {
+      fileName: 'kaputt.csv',
+      csv: 'e\u0000x\u0000t',
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      kind: 'invalid',
+      errors: { datei: expect.stringContaining('Nullzeichen') },
+    });
+  });
+
+  it('a second runner cannot take a job while the first holds its claim, but takes it over once the claim expired', async () => {
+    const id = await upload(generatedCsv(5, 1, 'C'));
+    const later = fixedClock(NOW);
+    expect(await claimImportJob(test.db, id, 'runner-a', later.now(), new Date(NOW.getTime() + 60_000))).toBe(
+      true,
+    );
+    expect(await runImportJob(test.db, config, later, id, 'runner-b')).toBe('skipped');
+    later.advance(61_000);
+    expect(await runImportJob(test.db, config, later, id, 'runner-b')).toBe('checked');
+  });
+
+  it('an import stopped by a concurrent change keeps its finished batches and resumes with the rest', async () => {
+    const csv = generatedCsv(500, 2, 'R');
+    const first = await commitImport(test.db, as(coordinator, null), csv);
+    expect(first).toMatchObject({ ok: true, value: { create: 500 } });
+    // Every name changes; meanwhile someone saves the last service, so the third batch meets a stale version.
+    const changed = csv.replace(/;Angebot (\d+);/g, ';Angebot $1 neu;');
+    const id = await upload(changed);
+    expect(await runImportJob(test.db, config, clock, id, 'runner-a')).toBe('checked');
+    expect((await startImport(test.db, as(coordinator, null), { auftrag: id })).ok).toBe(true);
+    const lastId = (await findServiceIdByExternalId(test.db, 'R-499'))!;
+    const outcome = await runImportJob(test.db, config, clock, id, 'runner-a', {
+      batchRows: 200,
+      onProgress: async (phase, done) => {
+        if (phase !== 'write' || done !== 400) return;
+        const last = (await findService(test.db, lastId))!;
+        await test.db
+          .updateTable('service')
+          .set({ version: last.version + 1 })
+          .where('id', '=', lastId)
+          .execute();
+      },
+    });
+    expect(outcome).toBe('failed');
+    const failed = (await findImportJob(test.db, id))!;
+    expect(failed).toMatchObject({ status: 'failed', hasFile: true, rowsDone: 400 });
+    expect(failed.message).toContain('„R-499“');
+    expect((await findService(test.db, (await findServiceIdByExternalId(test.db, 'R-0'))!))!.name).toBe(
+      'Angebot 0 neu',
+    );
+    expect((await findService(test.db, lastId))!.name).toBe('Angebot 499');
+
+    expect(await startImport(test.db, as(coordinator, null), { auftrag: id })).toMatchObject({ ok: true });
+    expect(await runImportJob(test.db, config, clock, id, 'runner-a')).toBe('done');
+    expect(await findImportJob(test.db, id)).toMatchObject({
+      status: 'done',
+      report: { update: 100, unchanged: 400 },
+    });
+    expect((await findService(test.db, lastId))!.name).toBe('Angebot 499 neu');
+  });
+
+  it('the jobs runner works through every waiting job', async () => {
+    const a = await upload(generatedCsv(3, 1, 'P'));
+    const b = await upload(generatedCsv(3, 1, 'Q'));
+    expect(await runPendingImports(test.db, config, clock, 'runner-c')).toMatch(/^2 geprüft/);
+    for (const id of [a, b]) expect((await findImportJob(test.db, id))!.status).toBe('checked');
+  });
+
+  it('100,000 changed rows import, beyond the 32,766 variables SQLite binds in one statement', async () => {
+    const result = await commitImport(test.db, as(coordinator, null), generatedCsv(100_000, 100, 'H'));
+    expect(result).toMatchObject({ ok: true, value: { create: 100_000, problems: [] } });
+    expect(await findServiceIdByExternalId(test.db, 'H-99999')).not.toBeNull();
+  }, 900_000);
 });

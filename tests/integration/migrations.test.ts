@@ -53,6 +53,8 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
         'dashboard_visit',
         'outbox',
         'job_lease',
+        'import_job',
+        'import_job_file',
         'network_group',
         'network_member',
         'network_meeting',
@@ -77,7 +79,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
 
     const again = await migrator.migrateToLatest();
     expect(again.error).toBeUndefined();
-    expect((await tableNames(test.db)).length).toBe(40);
+    expect((await tableNames(test.db)).length).toBe(42);
     const pending = (await migrator.getMigrations()).filter((m) => !m.executedAt);
     expect(pending).toEqual([]);
   });

@@ -4,8 +4,10 @@ import { runSearchContract } from '../helpers/search-contract';
 import { createTestOrganization, createTestUser } from '../helpers/factories';
 import { loadConfig } from '../../src/lib/config/config';
 import { FollowingEngine, openSearchEngine, rebuildSearchIndex } from '../../src/lib/search/engine';
-import { openStandaloneSqliteEngine } from '../../src/lib/search/sqlite-engine';
+import { openStandaloneSqliteEngine } from '../../src/lib/search/sqlite-fts-engine';
 import { pruneSearchChanges } from '../../src/lib/search/indexer';
+import { parseSearchParams, resolveSearchRequest } from '../../src/lib/search/search-request';
+import { listTerms } from '../../src/lib/directory/taxonomy.queries';
 import type { SearchEngine } from '../../src/lib/search/search';
 import {
   changeServiceState,
@@ -140,5 +142,46 @@ describe.each(testDialects)('an index outside the database on $name', (dialect) 
       .execute();
     expect((await engine.search({ q: 'Drittberatung' })).total).toBe(1);
     expect((await engine.search({ q: 'Viertberatung' })).total).toBe(1);
+  });
+});
+
+describe.each(testDialects)('search parameters on $name', (dialect) => {
+  let test: Awaited<ReturnType<typeof createTestDb>>;
+  beforeAll(async () => {
+    test = await createTestDb(dialect);
+  });
+  afterAll(async () => test?.drop());
+
+  it('junk never reaches the database: each answer names the parameter in German, none throws', async () => {
+    const now = new Date('2026-12-01T09:00:00Z');
+    const engine = await openSearchEngine(test.db, loadConfig({ DATABASE_URL: test.url }));
+    for (const query of [
+      'q=Kurs%00',
+      'kategorie=sprache%00',
+      'plz=99999',
+      'plz=2355%00',
+      'alter=1e400',
+      'lat=NaN&lon=1',
+      'offen=-271821-04-20T00:00',
+      'seite=1&seite=2',
+      'radius_km=10',
+    ]) {
+      const parsed = parseSearchParams(new URLSearchParams(query), { refuseRepeated: true });
+      const outcome = parsed.ok
+        ? await resolveSearchRequest(test.db, parsed.value, await listTerms(test.db), { facets: true, now })
+        : parsed;
+      expect(outcome.ok, query).toBe(false);
+      if (!outcome.ok) expect(outcome.error.message, query).toMatch(/^Parameter „[a-z_]+“: /);
+    }
+    // A valid request on the same database still answers.
+    const parsed = parseSearchParams(new URLSearchParams('q=kurs&offen=2026-12-01T10:00'));
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const request = await resolveSearchRequest(test.db, parsed.value, await listTerms(test.db), {
+      facets: true,
+      now,
+    });
+    if (!request.ok) throw new Error(request.error.message);
+    expect(request.value.query.now).toEqual(now);
+    await expect(engine.search(request.value.query)).resolves.toMatchObject({ total: expect.any(Number) });
   });
 });

@@ -52,39 +52,68 @@ describe('directory over HTTP', () => {
     }
   });
 
+  /** Follows the upload's redirect and reloads the job's page until the runner is done with it (the page refreshes itself). */
+  const settle = async (response: Response) => {
+    expect(response.status).toBe(303);
+    const location = response.headers.get('location')!;
+    expect(location).toMatch(/^\/pflege\/import\?auftrag=[a-z0-9]+$/);
+    for (;;) {
+      const html = await (await get(location, coordinator)).text();
+      if (!html.includes('http-equiv="refresh"')) return { location, html };
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
   it('previews an upload with every problem, imports it once, and finds nothing to do the second time', async () => {
-    const broken = await upload(
-      'externe_id;organisation;name;kategorie;plz\nX-1;Neue Stelle;Kurs;sprache;2355\nX-2;Neue Stelle;Kurs 2;gibtsnicht;23552\n',
+    const broken = await settle(
+      await upload(
+        'externe_id;organisation;name;kategorie;plz\nX-1;Neue Stelle;Kurs;sprache;2355\nX-2;Neue Stelle;Kurs 2;gibtsnicht;23552\n',
+      ),
     );
-    expect(broken.status).toBe(422);
-    const brokenHtml = await broken.text();
-    expect(brokenHtml).toContain('Zeile 2');
-    expect(brokenHtml).toContain('Zeile 3');
-    expect(brokenHtml).not.toContain('Jetzt importieren');
+    expect(broken.html).toContain('Zeile 2');
+    expect(broken.html).toContain('Zeile 3');
+    expect(broken.html).not.toContain('Jetzt importieren');
 
-    const preview = await upload(example, 'beispiel-import.csv');
-    expect(preview.status).toBe(200);
-    const html = await preview.text();
-    expect(html).toContain('Keine Fehler');
-    const csv = /<textarea name="csv"[^>]*>([\s\S]*?)<\/textarea>/.exec(html)![1]!;
-    const unescaped = csv
-      .replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))
-      .replace(/&amp;/g, '&')
-      .replace(/&quot;/g, '"')
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>');
-    const done = await post(
-      '/pflege/import',
-      coordinator,
-      new URLSearchParams({ intent: 'commit', dateiname: 'beispiel-import.csv', csv: unescaped }),
+    const preview = await settle(await upload(example, 'beispiel-import.csv'));
+    expect(preview.html).toContain('Keine Fehler');
+    // The file stays on the server: the start form carries only the job's id, never the file's text.
+    expect(preview.html).not.toContain('name="csv"');
+    const id = new URL(preview.location, server.url).searchParams.get('auftrag')!;
+    const done = await settle(
+      await post('/pflege/import', coordinator, new URLSearchParams({ intent: 'starten', auftrag: id })),
     );
-    expect(done.status).toBe(200);
-    expect(await done.text()).toContain('Import abgeschlossen');
+    expect(done.html).toContain('Import abgeschlossen');
 
-    const again = await (await upload(example, 'beispiel-import.csv')).text();
-    expect(again).toContain('Es gibt nichts zu importieren');
+    const again = await settle(await upload(example, 'beispiel-import.csv'));
+    expect(again.html).toContain('Es gibt nichts zu importieren');
     const list = await (await get('/verzeichnis?q=Hansekogge', caseworker)).text();
     expect(list).toContain('Jugendintegrationskurs (Beispiel)');
+  });
+
+  it('imports a UTF-16 file as Excel saves „Unicode-Text“', async () => {
+    const text =
+      'externe_id\torganisation\tname\tkategorie\r\nU16-1\tUnicode-Stelle (Test)\tSprachcafé\tsprache\r\n';
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const preview = await settle(await upload(bytes, 'unicode.txt'));
+    expect(preview.html).toContain('Keine Fehler');
+    expect(preview.html).toContain('Unicode-Stelle (Test)');
+  });
+
+  it('refuses starting a job of someone else’s guess with 404 and a caseworker with 404', async () => {
+    expect(
+      (
+        await post(
+          '/pflege/import',
+          coordinator,
+          new URLSearchParams({ intent: 'starten', auftrag: 'gibtsnicht' }),
+        )
+      ).status,
+    ).toBe(404);
+    expect((await get('/pflege/import?auftrag=gibtsnicht', coordinator)).status).toBe(404);
+    expect(
+      (await post('/pflege/import', caseworker, new URLSearchParams({ intent: 'starten', auftrag: 'x' })))
+        .status,
+    ).toBe(404);
   });
 
   it('answers a stale service form with 409 and keeps the typed values', async () => {

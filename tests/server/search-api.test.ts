@@ -106,6 +106,39 @@ describe('search API over HTTP', () => {
     }
   });
 
+  it('answers junk, huge numbers, NaN, repeated parameters and control characters with 400 and a German JSON error', async () => {
+    for (const [query, parameter] of [
+      ['alter=1e400', 'alter'],
+      ['alter=NaN', 'alter'],
+      ['seite=99999999999999999999', 'seite'],
+      ['pro_seite=0x10', 'pro_seite'],
+      ['lat=Infinity&lon=10', 'lat'],
+      ['radius_km=-0&plz=23552', 'radius_km'],
+      ['seite=1&seite=2', 'seite'],
+      ['q=a&q=b', 'q'],
+      ['q=Kurs%00', 'q'],
+      ['q=%1B%5B31m', 'q'],
+      ['kategorie=sprache%00', 'kategorie'],
+      ['offen=-271821-04-20T00:00', 'offen'],
+      ['offen=275760-09-13', 'offen'],
+      ['offen=Nov%2024%202026', 'offen'],
+      ['bbox=1,2,3,4e999', 'bbox'],
+    ] as const) {
+      // The map's endpoint ignores paging parameters (a link copied from the page carries them).
+      const paths = ['seite', 'pro_seite'].includes(parameter)
+        ? ['/api/v1/search']
+        : ['/api/v1/search', '/api/v1/search.geojson'];
+      for (const path of paths) {
+        const response = await get(`${path}?${query}`);
+        expect(response.status, `${path}?${query}`).toBe(400);
+        expect(response.headers.get('content-type'), query).toContain('application/json');
+        const body = (await response.json()) as { fehler: string; parameter: string };
+        expect(body.parameter, query).toBe(parameter);
+        expect(body.fehler, query).toMatch(/^Parameter „[a-z_]+“: [A-ZÄÖÜ„a-zäöü]/);
+      }
+    }
+  });
+
   it('refuses an unknown postcode with 400 saying so', async () => {
     const response = await get('/api/v1/search?plz=12345');
     expect(response.status).toBe(400);

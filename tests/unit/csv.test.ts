@@ -104,4 +104,58 @@ describe('decodeCsvBytes', () => {
     const bytes = new Uint8Array([0x84, 0x4b, 0x75, 0x72, 0x73, 0x93, 0x20, 0x96, 0x20, 0x35, 0x20, 0x80]);
     expect(decodeCsvBytes(bytes)).toBe('„Kurs“ – 5 €');
   });
+
+  /** The bytes Excel writes for „Unicode-Text“: UTF-16 little-endian with a byte order mark. */
+  const utf16le = (text: string) => {
+    const bytes = new Uint8Array(2 + text.length * 2);
+    bytes.set([0xff, 0xfe]);
+    for (let i = 0; i < text.length; i++) {
+      bytes[2 + i * 2] = text.charCodeAt(i) & 0xff;
+      bytes[3 + i * 2] = text.charCodeAt(i) >> 8;
+    }
+    return bytes;
+  };
+
+  it("reads Excel's Unicode-Text (UTF-16LE with BOM, tab-separated) as the columns it names", () => {
+    const text =
+      'externe_id\torganisation\tname\tkategorie\r\nU-1\tStraßenzeit e. V.\tSprachcafé „Treff“\tsprache\r\n';
+    const parsed = parseCsv(decodeCsvBytes(utf16le(text)));
+    expect(parsed).toMatchObject({
+      ok: true,
+      delimiter: '\t',
+      header: ['externe_id', 'organisation', 'name', 'kategorie'],
+      rows: [
+        {
+          line: 2,
+          cells: {
+            externe_id: 'U-1',
+            organisation: 'Straßenzeit e. V.',
+            name: 'Sprachcafé „Treff“',
+            kategorie: 'sprache',
+          },
+        },
+      ],
+    });
+  });
+
+  it('reads UTF-16 big-endian with its byte order mark', () => {
+    const text = 'plz;ort\n23552;Lübeck\n';
+    const bytes = new Uint8Array(2 + text.length * 2);
+    bytes.set([0xfe, 0xff]);
+    for (let i = 0; i < text.length; i++) {
+      bytes[2 + i * 2] = text.charCodeAt(i) >> 8;
+      bytes[3 + i * 2] = text.charCodeAt(i) & 0xff;
+    }
+    expect(parseCsv(decodeCsvBytes(bytes))).toMatchObject({ ok: true, rows: [{ cells: { ort: 'Lübeck' } }] });
+  });
+
+  it('reads UTF-8 with a byte order mark without a stray character in the first column name', () => {
+    const bytes = new Uint8Array([
+      0xef,
+      0xbb,
+      0xbf,
+      ...new TextEncoder().encode('externe_id;ort\nA;Lübeck\n'),
+    ]);
+    expect(parseCsv(decodeCsvBytes(bytes))).toMatchObject({ ok: true, header: ['externe_id', 'ort'] });
+  });
 });

@@ -11,6 +11,7 @@ import type {
 } from '../referrals/referral.table';
 import type { OutboxAttachmentTable, OutboxTable } from '../notify/outbox.table';
 import type { JobLeaseTable } from '../jobs/job.table';
+import type { ImportJobFileTable, ImportJobTable } from '../directory/import.table';
 import type {
   NetworkActionItemTable,
   NetworkAgendaItemTable,
@@ -68,6 +69,8 @@ export interface Database {
   dashboard_visit: DashboardVisitTable;
   outbox: OutboxTable;
   job_lease: JobLeaseTable;
+  import_job: ImportJobTable;
+  import_job_file: ImportJobFileTable;
   // Working groups (issue #12)
   network_group: NetworkGroupTable;
   network_member: NetworkMemberTable;

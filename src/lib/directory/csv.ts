@@ -1,6 +1,7 @@
 /**
  * CSV files as Excel and LibreOffice write them: `;` (German Excel), `,` or tab as delimiter, RFC 4180 quoting
- * (`"…"`, `""` for a quote inside, line breaks inside quotes), CRLF or LF, optionally a UTF-8 byte order mark.
+ * (`"…"`, `""` for a quote inside, line breaks inside quotes), CRLF or LF, optionally a byte order mark; files in
+ * UTF-8, Windows-1252 or UTF-16 (Excel's „Unicode-Text“), see decodeCsvBytes.
  * Pure: no files, no database.
  * @module
  */
@@ -167,10 +168,17 @@ export function parseCsv(text: string): CsvParseResult {
 // Windows-1252 characters of bytes 0x80–0x9F (WHATWG index; five bytes stay C1 controls).
 const CP1252_C1 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
 
-/** Decodes a file's bytes as UTF-8, or as Windows-1252 when they are not valid UTF-8 (older Excel exports). */
+/**
+ * Decodes a file's bytes. A byte order mark decides first: FF FE is UTF-16LE (Excel's „Unicode-Text“, tab-separated),
+ * FE FF UTF-16BE, EF BB BF UTF-8. Without one, the bytes are UTF-8, or Windows-1252 when they are not valid UTF-8
+ * (older Excel exports). The BOM is kept as U+FEFF; parseCsv strips it.
+ */
 export function decodeCsvBytes(bytes: Uint8Array): string {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return decodeUtf16(bytes, 'utf-16le');
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return decodeUtf16(bytes, 'utf-16be');
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // ignoreBOM keeps a UTF-8 BOM in the text, so every decoding hands parseCsv the same shape.
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     // Node 20.18.3+ decodes windows-1252 as Latin-1 (nodejs/node#56542), turning „ “ € – into control
     // characters; mapping them afterwards is right on fixed versions too.
@@ -178,4 +186,9 @@ export function decodeCsvBytes(bytes: Uint8Array): string {
       .decode(bytes)
       .replace(/[\u0080-\u009f]/g, (char) => CP1252_C1[char.charCodeAt(0) - 0x80] ?? char);
   }
+}
+
+/** UTF-16 with its BOM kept; an odd last byte or a broken surrogate becomes U+FFFD rather than a refusal. */
+function decodeUtf16(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be'): string {
+  return new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes);
 }

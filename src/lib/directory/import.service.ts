@@ -1,18 +1,36 @@
 /**
  * CSV import of partner services (docs/import.md): one row per service, identified by its `externe_id`, so the
- * same file can be imported again and changes only what changed. A dry run checks every row without writing;
- * the commit writes all rows in one transaction or nothing.
+ * same file can be imported again and changes only what changed. A check (dry run) reads every row without writing;
+ * the import writes the rows in batches, each batch its own transaction, and resumes where it stopped when run again
+ * (rows already written compare unchanged). Large files go through the jobs runner (import.job.ts); the command line
+ * runs the same pipeline directly (commitImport).
  * @module
  */
-import type { Transaction } from 'kysely';
 import type { z } from 'zod';
-import type { Db } from '../db/create-db';
-import type { Database } from '../db/database';
-import { recordAuditUnclocked } from '../audit/audit.queries';
+import type { ActionContext } from '../action/context';
+import { userOf } from '../action/context';
+import { conflict, invalid, notFound, ok, refused, type Result } from '../action/result';
+import { recordAudit } from '../audit/audit.queries';
+import { can } from '../auth/policy';
+import { chunk } from '../db/chunk';
+import { sqliteHandleOf, type Db } from '../db/create-db';
+import type { Executor } from '../db/executor';
+import { newId } from '../db/ids';
 import { reindexServices } from '../search/indexer';
-import { can, type Actor } from '../auth/policy';
-import { AppError } from '../http/app-error';
 import { parseCsv } from './csv';
+import {
+  canStartImportJob,
+  emptyImportReport,
+  IMPORT_PREVIEW_COLUMNS,
+  IMPORT_PREVIEW_ROWS,
+  type ImportPreviewRow,
+  importProblemErrors,
+  type ImportJob,
+  type ImportReport,
+  type ImportStart,
+  type ImportUpload,
+} from './import';
+import { findImportJob, insertImportJob, queueImportJob } from './import.queries';
 import {
   OrganizationFormSchema,
   type Organization,
@@ -32,9 +50,9 @@ import {
   type ServiceStatus,
 } from './service';
 import {
-  insertEntryChanges,
   insertLocation,
-  insertService,
+  insertManyEntryChanges,
+  insertNewServices,
   listLocations,
   listServices,
   updateServiceIfCurrent,
@@ -44,7 +62,7 @@ import { findTermByKeyOrName, type TaxonomyTerm } from './taxonomy';
 import { listTerms } from './taxonomy.queries';
 import { LocationFormSchema, locationToFields } from './upkeep.service';
 
-type Executor = Db | Transaction<Database>;
+export type { ImportProblem, ImportReport } from './import';
 
 /** The columns the import reads, in the order of the documentation and the example file. */
 export const IMPORT_COLUMNS = [
@@ -79,42 +97,25 @@ export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 /** Columns every import file needs. */
 export const REQUIRED_IMPORT_COLUMNS = ['externe_id', 'organisation', 'name', 'kategorie'] as const;
 
-/** One reason a row (or the whole file) cannot be imported. */
-export interface ImportProblem {
-  /** Physical line of the file where the row starts (the header line for file-level problems). */
-  line: number;
-  externalId: string | null;
-  /** The column at fault, or null when it concerns the row or file as a whole. */
-  field: string | null;
-  /** German, complete: „Zeile 7, Spalte „plz“: …“. */
-  message: string;
-}
-
-/** What an import does (or would do). */
-export interface ImportReport {
-  rows: number;
-  create: number;
-  update: number;
-  unchanged: number;
-  newOrganizations: string[];
-  problems: ImportProblem[];
-  warnings: string[];
-}
-
-/** Who imports: a signed-in coordinator or admin, or the command line (`actor: null`). */
-export interface ImportContext {
-  actor: Actor | null;
-  requestId: string | null;
-}
-
-/** The outcome of a commit: written, refused because of problems (nothing written), or not permitted. */
-export type ImportResult =
-  | { ok: true; report: ImportReport }
-  | { ok: false; kind: 'invalid'; report: ImportReport }
-  | { ok: false; kind: 'not_found' };
-
 const MAX_EXTERNAL_ID = 100;
 const PAGE_SIZE = 500;
+
+/** Rows written by the first batch on PostgreSQL (later batches are sized by time, see writeImportPlan). */
+export const IMPORT_BATCH_ROWS = 200;
+
+// How long one batch should take. On SQLite a batch holds the app's single connection, so every other request
+// waits for it: short batches keep /healthz and the pages answering (docs/performance.md). On PostgreSQL other
+// requests use other connections; longer batches cost fewer commits.
+const SQLITE_BATCH_MS = 20;
+const POSTGRES_BATCH_MS = 250;
+const MIN_BATCH_ROWS = 5;
+const MAX_BATCH_ROWS = 1_000;
+
+// Checking yields to the event loop this often, so a 100,000-row check never blocks other requests for long.
+const YIELD_EVERY_ROWS = 50;
+
+/** Lets timers and other requests run between two pieces of a long import (setImmediate, not a microtask). */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 // The coarse category of a new partner organization follows the top level of its first category.
 const CATEGORY_BY_ROOT: Record<string, PartnerCategory> = {
@@ -227,22 +228,15 @@ interface PlannedRow {
   action: 'create' | 'update' | 'unchanged';
 }
 
-interface ImportPlan {
+/** What a check found: the report, and per row what the import will write. */
+export interface ImportPlan {
   report: ImportReport;
+  /** The file's first rows as written (also when they have problems), for the preview. */
+  preview: ImportPreviewRow[];
   rows: PlannedRow[];
   newOrganizations: { key: string; form: OrganizationForm }[];
   organizationIds: Map<string, string>;
 }
-
-const emptyReport = (): ImportReport => ({
-  rows: 0,
-  create: 0,
-  update: 0,
-  unchanged: 0,
-  newOrganizations: [],
-  problems: [],
-  warnings: [],
-});
 
 /** Every service that carries an external id, by that id (paged, so the id lists stay within driver limits). */
 async function loadServicesByExternalId(db: Executor): Promise<Map<string, Service>> {
@@ -287,10 +281,26 @@ function partnerCategoryOf(termsById: Map<string, TaxonomyTerm>, termId: string)
   return CATEGORY_BY_ROOT[term?.id ?? ''] ?? 'counselling';
 }
 
-/** Validates the file and works out what a commit would do, reading the database but never writing. */
-async function planImport(db: Executor, text: string): Promise<ImportPlan> {
-  const report = emptyReport();
-  const plan: ImportPlan = { report, rows: [], newOrganizations: [], organizationIds: new Map() };
+/** Reports how far a long step got: rows done of the file's rows. */
+export type ImportProgress = (done: number, total: number) => void | Promise<void>;
+
+/**
+ * Validates the file and works out what an import would do, reading the database but never writing. Yields to the
+ * event loop every few hundred rows and reports progress, so checking a large file does not stall the server.
+ */
+export async function planImport(
+  db: Executor,
+  text: string,
+  options: { onProgress?: ImportProgress | undefined } = {},
+): Promise<ImportPlan> {
+  const report = emptyImportReport();
+  const plan: ImportPlan = {
+    report,
+    preview: [],
+    rows: [],
+    newOrganizations: [],
+    organizationIds: new Map(),
+  };
   const seenProblems = new Set<string>();
   const addProblem = (line: number, externalId: string | null, field: string | null, message: string) => {
     const key = `${line}|${field ?? ''}`;
@@ -339,6 +349,15 @@ async function planImport(db: Executor, text: string): Promise<ImportPlan> {
         : `Die Pflichtspalten ${names} fehlen. Bitte ergänzen Sie sie in der Kopfzeile (siehe docs/import.md).`,
     );
   }
+  plan.preview = parsed.rows.slice(0, IMPORT_PREVIEW_ROWS).map((row) => ({
+    line: row.line,
+    cells: Object.fromEntries(
+      IMPORT_PREVIEW_COLUMNS.map((column) => [
+        column,
+        (row.cells[columns.get(column) ?? column] ?? '').trim(),
+      ]),
+    ),
+  }));
   if (report.problems.length > 0) return plan;
   report.rows = parsed.rows.length;
 
@@ -364,7 +383,11 @@ async function planImport(db: Executor, text: string): Promise<ImportPlan> {
   const warnedOrganizations = new Set<string>();
   const hasAddressColumns = ADDRESS_COLUMNS.some((column) => columns.has(column));
 
-  for (const row of parsed.rows) {
+  for (const [index, row] of parsed.rows.entries()) {
+    if (index > 0 && index % YIELD_EVERY_ROWS === 0) {
+      await options.onProgress?.(index, parsed.rows.length);
+      await yieldToEventLoop();
+    }
     const { line } = row;
     const get = (column: ImportColumn) => {
       const header = columns.get(column);
@@ -574,96 +597,271 @@ async function planImport(db: Executor, text: string): Promise<ImportPlan> {
     plan.rows.push({ line, externalId, organizationKey: orgKey, existing, form, location, action });
   }
   plan.newOrganizations = [...newOrganizations.values()];
+  await options.onProgress?.(parsed.rows.length, parsed.rows.length);
   return plan;
 }
 
-/** Checks an import file and reports what a commit would create, update and leave unchanged — writes nothing. */
-export async function dryRunImport(db: Db, text: string): Promise<ImportReport> {
-  return (await planImport(db, text)).report;
+/** Checks an import file and reports what an import would create, update and leave unchanged — writes nothing. */
+export async function dryRunImport(
+  db: Executor,
+  text: string,
+  options: { onProgress?: ImportProgress } = {},
+): Promise<ImportReport> {
+  return (await planImport(db, text, options)).report;
+}
+
+/** Who the history names for imported changes: the user who started the import, and the request. */
+export interface ImportAuthor {
+  userId: string | null;
+  requestId: string | null;
+}
+
+/** A stored service changed between check and write; the batch rolls back and the import can be resumed. */
+export class ImportConflictError extends Error {
+  constructor(readonly externalId: string) {
+    super(
+      `Das Angebot mit der externen ID „${externalId}“ wurde während des Imports geändert. Bitte den Import ` +
+        'fortsetzen: bereits importierte Zeilen bleiben unverändert, die übrigen werden neu geprüft.',
+    );
+    this.name = 'ImportConflictError';
+  }
+}
+
+type EntryChangeList = { field: string; from: string; to: string }[];
+
+/** What later batches need of earlier ones: the ids of organizations and places created so far. */
+interface WriteState {
+  organizationIds: Map<string, string>;
+  newLocationIds: Map<string, string>;
 }
 
 /**
- * Imports a file in one transaction: all rows or, if any row has a problem, nothing. New services stay
- * unconfirmed; every created or changed field goes into the history (`via: 'import'`); one audit entry covers the
- * whole import. Rows whose stored service already matches are left alone, so importing a file twice is harmless.
+ * Writes a checked plan in batches of rows to write (sized to take about 20 ms on SQLite, 250 ms on PostgreSQL), each
+ * batch one transaction with its history
+ * and search index entries. `onBatch` runs inside each batch's transaction (progress, audit) with the number of the
+ * file's rows done once the batch commits. Between batches the event loop runs. New services stay unconfirmed; every
+ * created or changed field goes into the history (`via: 'import'`).
+ */
+export async function writeImportPlan(
+  db: Db,
+  ctx: ActionContext,
+  plan: ImportPlan,
+  author: ImportAuthor,
+  options: {
+    onBatch?: (trx: Executor, done: number, total: number) => Promise<void>;
+    /** A fixed number of rows to write per batch (tests); by default batches are sized by time. */
+    batchRows?: number | undefined;
+  } = {},
+): Promise<void> {
+  const total = plan.report.rows;
+  const sqlite = sqliteHandleOf(db) !== null;
+  const targetMs = sqlite ? SQLITE_BATCH_MS : POSTGRES_BATCH_MS;
+  let size = options.batchRows ?? (sqlite ? 25 : IMPORT_BATCH_ROWS);
+  const state: WriteState = { organizationIds: new Map(plan.organizationIds), newLocationIds: new Map() };
+  const organizationForms = new Map(plan.newOrganizations.map((o) => [o.key, o.form]));
+  let cursor = 0;
+  do {
+    const rows: PlannedRow[] = [];
+    let end = cursor;
+    while (end < plan.rows.length && rows.length < size) {
+      const row = plan.rows[end++]!;
+      if (row.action !== 'unchanged') rows.push(row);
+    }
+    // The last batch also counts trailing unchanged rows, so progress ends at the total.
+    const done = end >= plan.rows.length ? total : end;
+    const started = performance.now();
+    const created = await db.transaction().execute(async (trx) => {
+      const made = await writeRows(db, trx, ctx, rows, state, organizationForms, author);
+      await options.onBatch?.(trx, done, total);
+      return made;
+    });
+    // Only a committed batch's new organizations and places exist for the next one.
+    for (const [key, id] of created.organizationIds) state.organizationIds.set(key, id);
+    for (const [key, id] of created.newLocationIds) state.newLocationIds.set(key, id);
+    if (options.batchRows === undefined && rows.length > 0) {
+      // Sized so a batch takes about targetMs: on SQLite it holds the one connection, and every other request
+      // waits for it. Measured, because a row costs ten times more on a busy machine than on a quiet one.
+      const perRow = Math.max(performance.now() - started, 1) / rows.length;
+      size = Math.min(MAX_BATCH_ROWS, Math.max(MIN_BATCH_ROWS, Math.round(targetMs / perRow)));
+    }
+    cursor = end;
+    await yieldToEventLoop();
+  } while (cursor < plan.rows.length);
+}
+
+/** Writes one batch of rows inside `trx`; returns the organizations and places it created. */
+async function writeRows(
+  db: Db,
+  trx: Executor,
+  ctx: ActionContext,
+  rows: PlannedRow[],
+  state: WriteState,
+  organizationForms: Map<string, OrganizationForm>,
+  author: ImportAuthor,
+): Promise<WriteState> {
+  const created: WriteState = { organizationIds: new Map(), newLocationIds: new Map() };
+  const organizationIdOf = async (key: string): Promise<string> => {
+    const known = state.organizationIds.get(key) ?? created.organizationIds.get(key);
+    if (known) return known;
+    const form = organizationForms.get(key);
+    if (!form) throw new Error('import plan names an organization it does not create');
+    const id = (await createOrganization(trx, form)).id;
+    created.organizationIds.set(key, id);
+    return id;
+  };
+  const written: string[] = [];
+  const changes: Parameters<typeof insertManyEntryChanges>[1] = [];
+  const history = (entityType: 'service' | 'location', entityId: string, fields: EntryChangeList) => ({
+    entityType,
+    entityId,
+    changedBy: author.userId,
+    via: 'import',
+    requestId: author.requestId,
+    changes: fields,
+  });
+  const creates: { organizationId: string; form: ServiceForm; externalId: string }[] = [];
+  for (const row of rows) {
+    const organizationId = await organizationIdOf(row.organizationKey);
+    let form = row.form;
+    if (row.location?.kind === 'new') {
+      let locationId =
+        state.newLocationIds.get(row.location.key) ?? created.newLocationIds.get(row.location.key);
+      if (!locationId) {
+        locationId = await insertLocation(trx, organizationId, row.location.fields);
+        changes.push(history('location', locationId, diffFields({}, locationToFields(row.location.fields))));
+        created.newLocationIds.set(row.location.key, locationId);
+      }
+      form = { ...form, locationIds: [locationId] };
+    }
+    if (row.existing) {
+      const fields = diffFields(serviceToFields(row.existing), serviceFormToFields(form));
+      const saved = await updateServiceIfCurrent(trx, row.existing.id, row.existing.version, form, {
+        freePlacesChanged: fields.some((change) => change.field === 'freePlaces'),
+      });
+      // Throwing rolls this batch back; earlier batches stay, and a resumed import compares with them.
+      if (!saved) throw new ImportConflictError(row.externalId);
+      changes.push(history('service', row.existing.id, fields));
+      written.push(row.existing.id);
+    } else {
+      creates.push({ organizationId, form, externalId: row.externalId });
+    }
+  }
+  // New services go in with a few multi-row statements per batch instead of several statements per service.
+  const newIds = await insertNewServices(trx, creates, ctx.now);
+  newIds.forEach((id, index) => {
+    written.push(id);
+    changes.push(history('service', id, diffFields({}, serviceFormToFields(creates[index]!.form))));
+  });
+  await insertManyEntryChanges(trx, changes, ctx.now);
+  // The SQLite index is written through the database's own connection, inside this transaction.
+  for (const ids of chunk(written)) await reindexServices(db, trx, ids, ctx.now);
+  return created;
+}
+
+/** Whether the context may import: coordinators and admins on the web, the system (command line, jobs) always. */
+function mayImport(ctx: ActionContext): boolean {
+  if (ctx.actor.kind === 'system') return true;
+  const user = userOf(ctx);
+  return user !== null && can(user, 'directory.import', { type: 'import' });
+}
+
+/**
+ * Imports a file directly (the command line; tests): checks it, then writes it in batches with one audit entry.
+ * Invalid when any row has a problem (nothing is written); a conflict when a service changed during the write
+ * (the batches before it stay; running the import again resumes).
  */
 export async function commitImport(
   db: Db,
-  context: ImportContext,
+  ctx: ActionContext,
   text: string,
-  options: { onProgress?: (done: number, total: number) => void } = {},
-): Promise<ImportResult> {
-  // The command line acts without an actor; on the web only coordinators and admins import.
-  if (context.actor && !can(context.actor, 'directory.import', { type: 'import' })) {
-    return { ok: false, kind: 'not_found' };
+  options: {
+    /** Progress of the check (rows read of the file's rows). */
+    onCheck?: ImportProgress;
+    /** The check's report, before anything is written (the command line prints it). */
+    onChecked?: (report: ImportReport) => void;
+    /** Progress of the write (rows done once each batch committed). */
+    onProgress?: ImportProgress;
+  } = {},
+): Promise<Result<ImportReport>> {
+  if (!mayImport(ctx)) return notFound();
+  const plan = await planImport(db, text, { onProgress: options.onCheck });
+  options.onChecked?.(plan.report);
+  if (plan.report.problems.length > 0) return invalid(importProblemErrors(plan.report));
+  const author = { userId: userOf(ctx)?.id ?? null, requestId: ctx.requestId };
+  let audited = false;
+  try {
+    await writeImportPlan(db, ctx, plan, author, {
+      onBatch: async (trx, done, total) => {
+        if (!audited) {
+          await recordAudit(trx, ctx, { action: 'directory.import', objectType: 'import', objectId: null });
+          audited = true;
+        }
+        await options.onProgress?.(done, total);
+      },
+    });
+  } catch (error) {
+    if (error instanceof ImportConflictError) return conflict(error.message);
+    throw error;
   }
+  return ok(plan.report);
+}
+
+/** Stores an uploaded file as an import job to be checked by the jobs runner (the page then shows its progress). */
+export async function uploadImport(
+  db: Executor,
+  ctx: ActionContext,
+  input: ImportUpload,
+): Promise<Result<{ id: string }>> {
+  if (!mayImport(ctx)) return notFound();
+  // A NUL character cannot be stored in PostgreSQL text and never belongs in a partner list.
+  if (input.csv.includes('\u0000')) {
+    return invalid({
+      datei:
+        'Die Datei enthält Nullzeichen und ist wohl keine Textdatei. Bitte speichern Sie sie in Excel als ' +
+        '„CSV UTF-8“ oder „Unicode-Text“.',
+    });
+  }
+  const id = newId();
+  await db.transaction().execute(async (trx) => {
+    await insertImportJob(
+      trx,
+      {
+        id,
+        fileName: input.fileName || 'import.csv',
+        csv: input.csv,
+        createdBy: userOf(ctx)?.id ?? null,
+        requestId: ctx.requestId,
+      },
+      ctx.now,
+    );
+  });
+  return ok({ id });
+}
+
+/**
+ * Starts a checked import (or resumes one that stopped part-way): queues it for the jobs runner and records the
+ * audit entry. Refused when the check found problems or the import already ran.
+ */
+export async function startImport(
+  db: Executor,
+  ctx: ActionContext,
+  input: ImportStart,
+): Promise<Result<ImportJob>> {
+  if (!mayImport(ctx)) return notFound();
   return db.transaction().execute(async (trx) => {
-    // Planned inside the transaction, so the rows are compared with exactly what they will overwrite.
-    const plan = await planImport(trx, text);
-    if (plan.report.problems.length > 0)
-      return { ok: false as const, kind: 'invalid' as const, report: plan.report };
-    const history = (entityType: 'service' | 'location', entityId: string) => ({
-      entityType,
-      entityId,
-      changedBy: context.actor?.id ?? null,
-      via: 'import',
-      requestId: context.requestId,
-    });
-    const organizationIds = new Map(plan.organizationIds);
-    for (const organization of plan.newOrganizations) {
-      organizationIds.set(organization.key, (await createOrganization(trx, organization.form)).id);
+    const job = await findImportJob(trx, input.auftrag);
+    if (!job) return notFound();
+    if (!canStartImportJob(job)) {
+      return refused(
+        job.report && job.report.problems.length > 0
+          ? 'Die Datei hat Fehler und kann so nicht importiert werden. Bitte korrigieren Sie sie und laden Sie sie neu hoch.'
+          : 'Dieser Import läuft schon oder ist abgeschlossen. Für neue Daten laden Sie die Datei bitte neu hoch.',
+      );
     }
-    const newLocationIds = new Map<string, string>();
-    const written: string[] = [];
-    const total = plan.rows.length;
-    let done = 0;
-    for (const row of plan.rows) {
-      if (row.action !== 'unchanged') {
-        const organizationId = organizationIds.get(row.organizationKey)!;
-        let form = row.form;
-        if (row.location?.kind === 'new') {
-          let locationId = newLocationIds.get(row.location.key);
-          if (!locationId) {
-            locationId = await insertLocation(trx, organizationId, row.location.fields);
-            await insertEntryChanges(
-              trx,
-              history('location', locationId),
-              diffFields({}, locationToFields(row.location.fields)),
-            );
-            newLocationIds.set(row.location.key, locationId);
-          }
-          form = { ...form, locationIds: [locationId] };
-        }
-        if (row.existing) {
-          const changes = diffFields(serviceToFields(row.existing), serviceFormToFields(form));
-          const saved = await updateServiceIfCurrent(trx, row.existing.id, row.existing.version, form, {
-            freePlacesChanged: changes.some((change) => change.field === 'freePlaces'),
-          });
-          if (!saved) {
-            // Throwing rolls the whole import back.
-            throw new AppError(
-              'conflict',
-              `Das Angebot mit der externen ID „${row.externalId}“ wurde während des Imports geändert. Bitte den Import wiederholen.`,
-            );
-          }
-          await insertEntryChanges(trx, history('service', row.existing.id), changes);
-          written.push(row.existing.id);
-        } else {
-          const id = await insertService(trx, organizationId, form, { externalId: row.externalId });
-          written.push(id);
-          await insertEntryChanges(trx, history('service', id), diffFields({}, serviceFormToFields(form)));
-        }
-      }
-      options.onProgress?.(++done, total);
+    if (!(await queueImportJob(trx, job.id, ['checked', 'failed'], userOf(ctx)?.id ?? null, ctx.now))) {
+      return conflict('Der Import wurde gerade schon gestartet.', job);
     }
-    await reindexServices(db, trx, written);
-    await recordAuditUnclocked(trx, {
-      actor: context.actor,
-      action: 'directory.import',
-      objectType: 'import',
-      objectId: null,
-      requestId: context.requestId,
-    });
-    return { ok: true as const, report: plan.report };
+    await recordAudit(trx, ctx, { action: 'directory.import', objectType: 'import', objectId: job.id });
+    return ok({ ...job, status: 'queued' as const });
   });
 }

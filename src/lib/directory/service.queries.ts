@@ -1,3 +1,4 @@
+import type { Database } from '../db/database';
 import type { Executor } from '../db/executor';
 import { newId, nowIso } from '../db/ids';
 import type { LocationRow, ServiceRow } from './directory.table';
@@ -589,4 +590,205 @@ export async function findServicesByIds(
     service,
     organizationActive: Number(rows[index]!.organization_active) === 1,
   }));
+}
+
+/** The ids of all services of an organization (its name or state changes every one of their search documents). */
+export async function listServiceIdsOfOrganization(db: Executor, organizationId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('service')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** The ids of the services offered at a location. */
+export async function listServiceIdsAtLocation(db: Executor, locationId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('service_at_location')
+    .select('service_id')
+    .where('location_id', '=', locationId)
+    .execute();
+  return rows.map((r) => r.service_id);
+}
+
+/** Up to `limit` service ids after `after` in id order (keyset paging through every service, e.g. a reindex). */
+export async function listServiceIdsAfter(db: Executor, after: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('service')
+    .select('id')
+    .where('id', '>', after)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** How many services the directory holds (archived ones included). */
+export async function countServices(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('service')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Multi-row inserts of `rows` in pieces small enough for every driver's limit on bound values. */
+async function insertInPieces<T extends keyof Database>(
+  db: Executor,
+  table: T,
+  rows: Parameters<ReturnType<Executor['insertInto']>['values']>[0][],
+  perStatement: number,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += perStatement) {
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + perStatement) as never)
+      .execute();
+  }
+}
+
+/**
+ * Inserts many new services with all their parts in a few multi-row statements (a large import writes hundreds per
+ * transaction; one statement per part per service would cost a round trip each). Returns the new ids in order.
+ */
+export async function insertNewServices(
+  db: Executor,
+  services: { organizationId: string; form: ServiceForm; externalId: string | null }[],
+  now: Date,
+): Promise<string[]> {
+  const at = nowIso(now);
+  const ids = services.map(() => newId());
+  const children = {
+    service_taxonomy: [] as { service_id: string; term_id: string }[],
+    service_language: [] as { service_id: string; language: string }[],
+    phone: [] as {
+      id: string;
+      service_id: string | null;
+      contact_id: string | null;
+      number: string;
+      description: null;
+    }[],
+    contact: [] as {
+      id: string;
+      service_id: string;
+      name: string;
+      title: string | null;
+      email: string | null;
+      sort_order: number;
+    }[],
+    schedule: [] as {
+      id: string;
+      service_id: string;
+      freq: string;
+      byday: string;
+      opens_at: string;
+      closes_at: string;
+      valid_from: null;
+      valid_to: null;
+    }[],
+    service_at_location: [] as { id: string; service_id: string; location_id: string }[],
+  };
+  const rows = services.map(({ organizationId, form, externalId }, index) => {
+    const id = ids[index]!;
+    for (const termId of new Set(form.termIds))
+      children.service_taxonomy.push({ service_id: id, term_id: termId });
+    for (const language of form.languages) children.service_language.push({ service_id: id, language });
+    if (form.phone) {
+      children.phone.push({
+        id: newId(),
+        service_id: id,
+        contact_id: null,
+        number: form.phone,
+        description: null,
+      });
+    }
+    if (form.contactName) {
+      const contactId = newId();
+      children.contact.push({
+        id: contactId,
+        service_id: id,
+        name: form.contactName,
+        title: form.contactTitle,
+        email: form.contactEmail,
+        sort_order: 0,
+      });
+      if (form.contactPhone) {
+        children.phone.push({
+          id: newId(),
+          service_id: null,
+          contact_id: contactId,
+          number: form.contactPhone,
+          description: null,
+        });
+      }
+    }
+    for (const rule of form.openingHours.rules) {
+      children.schedule.push({
+        id: newId(),
+        service_id: id,
+        freq: 'WEEKLY',
+        byday: rule.weekday,
+        opens_at: rule.opensAt,
+        closes_at: rule.closesAt,
+        valid_from: null,
+        valid_to: null,
+      });
+    }
+    for (const locationId of new Set(form.locationIds)) {
+      children.service_at_location.push({ id: newId(), service_id: id, location_id: locationId });
+    }
+    return {
+      id,
+      organization_id: organizationId,
+      external_id: externalId,
+      ...formColumns(form),
+      free_places_updated_at: form.freePlaces === null ? null : at,
+      assured_date: null,
+      assurer_user_id: null,
+      archived_at: null,
+      needs_review: 0,
+      is_sample: 0,
+      version: 1,
+      created_at: at,
+      updated_at: at,
+    };
+  });
+  // About 30 columns per service row: 100 rows bind some 3,000 values, far below SQLite's 32,766.
+  await insertInPieces(db, 'service', rows, 100);
+  for (const [table, list] of Object.entries(children)) {
+    await insertInPieces(db, table as keyof Database, list, 500);
+  }
+  return ids;
+}
+
+/** Appends the history of many entries at once (one row per field), in a few multi-row statements. */
+export async function insertManyEntryChanges(
+  db: Executor,
+  entries: {
+    entityType: 'service' | 'location' | 'organization';
+    entityId: string;
+    changedBy: string | null;
+    via: string;
+    requestId: string | null;
+    changes: { field: string; from: string; to: string }[];
+  }[],
+  now: Date,
+): Promise<void> {
+  const at = nowIso(now);
+  const rows = entries.flatMap((entry) =>
+    entry.changes.map((change) => ({
+      id: newId(),
+      entity_type: entry.entityType,
+      entity_id: entry.entityId,
+      field: change.field,
+      old_value: change.from === '' ? null : change.from,
+      new_value: change.to === '' ? null : change.to,
+      changed_by: entry.changedBy,
+      changed_at: at,
+      via: entry.via,
+      request_id: entry.requestId,
+    })),
+  );
+  await insertInPieces(db, 'entry_change', rows, 500);
 }

@@ -1,13 +1,10 @@
-import type { Transaction } from 'kysely';
-import type { Db } from '../db/create-db';
-import type { Database } from '../db/database';
+import { chunk } from '../db/chunk';
+import type { Executor } from '../db/executor';
 import type { Service } from '../directory/service';
-import { findServicesByIds, listLocations } from '../directory/service.queries';
+import { findServicesByIds, listLocations, listServiceIdsAfter } from '../directory/service.queries';
 import type { TaxonomyTerm } from '../directory/taxonomy';
 import { listTerms } from '../directory/taxonomy.queries';
 import type { SearchDocument } from './search';
-
-type Executor = Db | Transaction<Database>;
 
 /** Whether a service belongs in the search: not archived, not discontinued, its organization active. */
 export function isSearchable(service: Service, organizationActive: boolean): boolean {
@@ -27,7 +24,10 @@ function withAncestors(terms: TaxonomyTerm[], ids: string[]): string[] {
   return [...result];
 }
 
-/** The search documents of the given services, and the ids that must leave the index (gone or hidden). */
+/**
+ * The search documents of the given services, and the ids that must leave the index (gone or hidden). Any number of
+ * ids: services and their places are read in chunks, so no statement binds more than a few hundred values.
+ */
 export async function loadSearchDocuments(
   db: Executor,
   serviceIds: string[],
@@ -36,12 +36,14 @@ export async function loadSearchDocuments(
   const allTerms = terms ?? (await listTerms(db));
   const names = new Map(allTerms.map((t) => [t.id, t.name]));
   const documents: SearchDocument[] = [];
-  const found = await findServicesByIds(db, serviceIds);
+  const found: Awaited<ReturnType<typeof findServicesByIds>> = [];
+  for (const ids of chunk(serviceIds)) found.push(...(await findServicesByIds(db, ids)));
   const foundIds = new Set(found.map((f) => f.service.id));
   const removed = serviceIds.filter((id) => !foundIds.has(id));
-  const locations = await listLocations(db, {
-    ids: [...new Set(found.flatMap((f) => f.service.locationIds))],
-  });
+  const locations = [];
+  for (const ids of chunk([...new Set(found.flatMap((f) => f.service.locationIds))])) {
+    locations.push(...(await listLocations(db, { ids })));
+  }
   const locationById = new Map(locations.map((l) => [l.id, l]));
   for (const { service, organizationActive } of found) {
     if (!isSearchable(service, organizationActive)) {
@@ -79,18 +81,12 @@ export async function loadSearchDocuments(
 }
 
 /** Every service id in the database, in batches (for a full reindex). */
-export async function* allServiceIdBatches(db: Db, batchSize = 500): AsyncGenerator<string[]> {
+export async function* allServiceIdBatches(db: Executor, batchSize = 500): AsyncGenerator<string[]> {
   let after = '';
   for (;;) {
-    const rows = await db
-      .selectFrom('service')
-      .select('id')
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(batchSize)
-      .execute();
-    if (rows.length === 0) return;
-    yield rows.map((r) => r.id);
-    after = rows[rows.length - 1]!.id;
+    const ids = await listServiceIdsAfter(db, after, batchSize);
+    if (ids.length === 0) return;
+    yield ids;
+    after = ids[ids.length - 1]!;
   }
 }

@@ -1,9 +1,11 @@
 import SQLite from 'better-sqlite3';
 import type { Config } from '../config/config';
 import { sqliteHandleOf, sqlitePathOf, type Db } from '../db/create-db';
+import { countServices } from '../directory/service.queries';
 import { allServiceIdBatches, loadSearchDocuments } from './documents';
+import { findFirstSearchChangeSeq, findLastSearchChangeSeq, listSearchChangesAfter } from './search.queries';
 import type { SearchDocument, SearchEngine, SearchQuery, SearchResult } from './search';
-import { ensureSearchSchema, openStandaloneSqliteEngine, SqliteSearchEngine } from './sqlite-engine';
+import { ensureSearchSchema, openStandaloneSqliteEngine, SqliteSearchEngine } from './sqlite-fts-engine';
 
 /**
  * Wraps an index that cannot join the database's transactions (Meilisearch, or the SQLite index beside
@@ -25,11 +27,7 @@ export class FollowingEngine implements SearchEngine {
 
   /** Marks everything up to now as indexed (after a full rebuild). */
   async markCurrent(): Promise<void> {
-    const row = await this.db
-      .selectFrom('search_change')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .executeTakeFirst();
-    this.lastSeq = Number(row?.seq ?? 0);
+    this.lastSeq = await findLastSearchChangeSeq(this.db);
   }
 
   /** Applies pending changes; concurrent callers share one run. */
@@ -37,30 +35,21 @@ export class FollowingEngine implements SearchEngine {
     this.catchingUp ??= (async () => {
       try {
         // Entries this index never saw were pruned (it served no search for a week): only a rebuild is safe.
-        const oldest = await this.db
-          .selectFrom('search_change')
-          .select((eb) => eb.fn.min('seq').as('seq'))
-          .executeTakeFirst();
-        if (oldest?.seq != null && Number(oldest.seq) > this.lastSeq + 1 && this.lastSeq > 0) {
+        const oldest = await findFirstSearchChangeSeq(this.db);
+        if (oldest !== null && oldest > this.lastSeq + 1 && this.lastSeq > 0) {
           await this.rebuild(searchDocumentBatches(this.db));
           return;
         }
         for (;;) {
-          const rows = await this.db
-            .selectFrom('search_change')
-            .select(['seq', 'service_id'])
-            .where('seq', '>', this.lastSeq)
-            .orderBy('seq')
-            .limit(500)
-            .execute();
+          const rows = await listSearchChangesAfter(this.db, this.lastSeq, 500);
           if (rows.length === 0) return;
           const { documents, removed } = await loadSearchDocuments(
             this.db,
-            rows.map((r) => r.service_id),
+            rows.map((r) => r.serviceId),
           );
           await this.inner.upsert(documents);
           await this.inner.remove(removed);
-          this.lastSeq = Number(rows[rows.length - 1]!.seq);
+          this.lastSeq = rows[rows.length - 1]!.seq;
         }
       } finally {
         this.catchingUp = null;
@@ -150,11 +139,7 @@ export function getSearchEngine(app: { db: Db; config: Config }): Promise<Search
         await rebuildSearchIndex(app.db, opened);
       } else {
         const probe = await opened.search({ q: '', perPage: 1 });
-        const services = await app.db
-          .selectFrom('service')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirst();
-        if (probe.total === 0 && Number(services?.n ?? 0) > 0) await rebuildSearchIndex(app.db, opened);
+        if (probe.total === 0 && (await countServices(app.db)) > 0) await rebuildSearchIndex(app.db, opened);
       }
       return opened;
     })();

@@ -85,8 +85,23 @@ export function searchParamsOf(input: URLSearchParams): URLSearchParams {
   return clean;
 }
 
-/** Validates the query string with SearchParamsSchema; the first problem names its parameter. */
-export function parseSearchParams(input: URLSearchParams): Result<SearchParams> {
+/**
+ * Validates the query string with SearchParamsSchema; the first problem names its parameter. `refuseRepeated` (the
+ * API) refuses a parameter given twice (`seite=1&seite=2`, a list) instead of taking the last.
+ */
+export function parseSearchParams(
+  input: URLSearchParams,
+  options: { refuseRepeated?: boolean } = {},
+): Result<SearchParams> {
+  if (options.refuseRepeated) {
+    const repeated = SEARCH_PARAM_NAMES.find((name) => input.getAll(name).length > 1);
+    if (repeated) {
+      return {
+        ok: false,
+        error: { parameter: repeated, message: `Parameter „${repeated}“: bitte nur einmal angeben.` },
+      };
+    }
+  }
   const parsed = SearchParamsSchema.safeParse(Object.fromEntries(searchParamsOf(input)));
   if (parsed.success) return { ok: true, value: parsed.data };
   const issue = parsed.error.issues[0]!;
@@ -101,7 +116,7 @@ export async function resolveSearchRequest(
   db: Db,
   params: SearchParams,
   terms: TaxonomyTerm[],
-  options: { facets: boolean; now?: Date },
+  options: { facets: boolean; now: Date },
 ): Promise<Result<SearchRequest>> {
   const fail = (parameter: string, message: string): Result<SearchRequest> => ({
     ok: false,
@@ -159,11 +174,14 @@ export async function resolveSearchRequest(
   };
 }
 
-/** The engine's query for checked parameters. Without a chosen order, a search by place alone lists nearest first. */
+/**
+ * The engine's query for checked parameters, at the request's `now` ("jetzt", the recency bonus). Without a chosen
+ * order, a search by place alone lists nearest first.
+ */
 export function toSearchQuery(
   params: SearchParams,
   centre: SearchCentre | null,
-  options: { facets: boolean; now?: Date | undefined },
+  options: { facets: boolean; now: Date },
 ): SearchQuery {
   return {
     q: params.q.trim(),
@@ -173,13 +191,14 @@ export function toSearchQuery(
     freeOfCharge: params.kostenlos === 'ja' || undefined,
     wheelchairAccessible: params.barrierefrei === 'ja' || undefined,
     freePlaces: params.freie_plaetze === 'ja' || undefined,
-    openAt: params.offen ? parseOpenAt(params.offen, options.now ?? new Date()) : undefined,
+    openAt: params.offen ? parseOpenAt(params.offen, options.now) : undefined,
     near: centre ? { lat: centre.lat, lon: centre.lon, radiusKm: params.radius_km } : undefined,
     bbox: params.bbox,
     sort: params.sortierung ?? (centre && !params.q.trim() ? 'entfernung' : undefined),
     page: params.seite,
     perPage: params.pro_seite,
     facets: options.facets,
+    now: options.now,
   };
 }
 

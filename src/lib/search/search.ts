@@ -63,6 +63,11 @@ export interface SearchQuery {
   perPage?: number | undefined;
   /** Whether to count facets (costs a little; the page wants them, the autocomplete does not). */
   facets?: boolean | undefined;
+  /**
+   * The moment of the request (`ctx.now`): entries confirmed in the half year before it rank a little higher.
+   * Without it there is no such bonus (engines never read the clock themselves).
+   */
+  now?: Date | undefined;
 }
 
 /** One hit. */
@@ -181,51 +186,103 @@ export const DEFAULT_SYNONYMS: string[][] = [
   ['sprachkurs', 'deutschkurs', 'integrationskurs'],
 ];
 
+// Control characters (NUL, escape, line breaks …) never belong in a search; PostgreSQL refuses NUL in text outright.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** A text parameter without control characters. */
+const text = (name: string) =>
+  z.string().refine((value) => !CONTROL_CHARACTERS.test(value), {
+    message: `Parameter „${name}“: enthält Steuerzeichen. Bitte nur Text angeben.`,
+  });
+
+/**
+ * A number parameter written as decimal digits ("12", "-3.5"): no hexadecimal, exponents, "Infinity" or "NaN",
+ * which Number() would accept or turn into values no search means.
+ */
+const decimal = (name: string) =>
+  z
+    .string()
+    .regex(/^-?\d{1,12}(?:\.\d{1,12})?$/, { message: `Parameter „${name}“: bitte eine Zahl angeben.` })
+    .transform(Number)
+    .pipe(z.number({ message: `Parameter „${name}“: bitte eine Zahl angeben.` }));
+
+/** An ISO date or local time ("2026-11-24", "2026-11-24T10:00", with seconds or an offset) in years 2000–2999. */
+const OPEN_AT_PATTERN =
+  /^2\d{3}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
 /** The query string parameters of the search page and API, validated with German messages naming the parameter. */
 export const SearchParamsSchema = z.object({
-  q: z.string().max(200, { message: 'Parameter „q“: höchstens 200 Zeichen.' }).default(''),
-  kategorie: z.string().max(100, { message: 'Parameter „kategorie“: unbekannte Kategorie.' }).optional(),
+  q: text('q')
+    .pipe(z.string().max(200, { message: 'Parameter „q“: höchstens 200 Zeichen.' }))
+    .default(''),
+  kategorie: text('kategorie')
+    .pipe(z.string().max(100, { message: 'Parameter „kategorie“: unbekannte Kategorie.' }))
+    .optional(),
   sprache: z
     .string()
     .regex(/^[a-z]{2,3}$/, { message: 'Parameter „sprache“: bitte ein Sprachkürzel wie „ar“ angeben.' })
     .optional(),
-  alter: z.coerce
-    .number({ message: 'Parameter „alter“: bitte eine Zahl angeben.' })
-    .int({ message: 'Parameter „alter“: bitte eine ganze Zahl angeben.' })
-    .min(0, { message: 'Parameter „alter“: zwischen 0 und 99.' })
-    .max(99, { message: 'Parameter „alter“: zwischen 0 und 99.' })
+  alter: decimal('alter')
+    .pipe(
+      z
+        .number()
+        .int({ message: 'Parameter „alter“: bitte eine ganze Zahl angeben.' })
+        .min(0, { message: 'Parameter „alter“: zwischen 0 und 99.' })
+        .max(99, { message: 'Parameter „alter“: zwischen 0 und 99.' }),
+    )
     .optional(),
   kostenlos: z.enum(['ja'], { message: 'Parameter „kostenlos“: nur „ja“ ist erlaubt.' }).optional(),
   barrierefrei: z.enum(['ja'], { message: 'Parameter „barrierefrei“: nur „ja“ ist erlaubt.' }).optional(),
   freie_plaetze: z.enum(['ja'], { message: 'Parameter „freie_plaetze“: nur „ja“ ist erlaubt.' }).optional(),
   offen: z
     .string()
-    .refine((v) => v === 'jetzt' || !Number.isNaN(Date.parse(v)), {
-      message: 'Parameter „offen“: „jetzt“ oder ein Zeitpunkt wie 2026-11-24T10:00 angeben.',
-    })
+    .refine(
+      (v) =>
+        v === 'jetzt' || (OPEN_AT_PATTERN.test(v) && !Number.isNaN(Date.parse(v.length === 10 ? v : `${v}`))),
+      {
+        message: 'Parameter „offen“: „jetzt“ oder ein Zeitpunkt wie 2026-11-24T10:00 angeben.',
+      },
+    )
     .optional(),
   plz: z
     .string()
     .regex(/^\d{5}$/, { message: 'Parameter „plz“: genau 5 Ziffern, z. B. 23552.' })
     .optional(),
-  lat: z.coerce
-    .number({ message: 'Parameter „lat“: bitte eine Zahl angeben.' })
-    .min(-90, { message: 'Parameter „lat“: zwischen -90 und 90.' })
-    .max(90, { message: 'Parameter „lat“: zwischen -90 und 90.' })
+  lat: decimal('lat')
+    .pipe(
+      z
+        .number()
+        .min(-90, { message: 'Parameter „lat“: zwischen -90 und 90.' })
+        .max(90, { message: 'Parameter „lat“: zwischen -90 und 90.' }),
+    )
     .optional(),
-  lon: z.coerce
-    .number({ message: 'Parameter „lon“: bitte eine Zahl angeben.' })
-    .min(-180, { message: 'Parameter „lon“: zwischen -180 und 180.' })
-    .max(180, { message: 'Parameter „lon“: zwischen -180 und 180.' })
+  lon: decimal('lon')
+    .pipe(
+      z
+        .number()
+        .min(-180, { message: 'Parameter „lon“: zwischen -180 und 180.' })
+        .max(180, { message: 'Parameter „lon“: zwischen -180 und 180.' }),
+    )
     .optional(),
-  radius_km: z.coerce
-    .number({ message: 'Parameter „radius_km“: bitte eine Zahl angeben.' })
-    .positive({ message: 'Parameter „radius_km“: größer als 0.' })
-    .max(1000, { message: 'Parameter „radius_km“: höchstens 1000.' })
+  radius_km: decimal('radius_km')
+    .pipe(
+      z
+        .number()
+        .positive({ message: 'Parameter „radius_km“: größer als 0.' })
+        .max(1000, { message: 'Parameter „radius_km“: höchstens 1000.' }),
+    )
     .optional(),
   bbox: z
     .string()
     .transform((value, ctx) => {
+      if (!/^[-\d.,]{1,100}$/.test(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'Parameter „bbox“: vier Zahlen West,Süd,Ost,Nord, z. B. 10.6,53.8,10.8,53.9.',
+        });
+        return z.NEVER;
+      }
       const parts = value.split(',').map(Number);
       const [w, s, e, n] = parts;
       if (
@@ -250,17 +307,23 @@ export const SearchParamsSchema = z.object({
   sortierung: z
     .enum(SEARCH_SORTS, { message: 'Parameter „sortierung“: relevanz, entfernung oder name.' })
     .optional(),
-  seite: z.coerce
-    .number({ message: 'Parameter „seite“: bitte eine Zahl angeben.' })
-    .int({ message: 'Parameter „seite“: bitte eine ganze Zahl angeben.' })
-    .min(1, { message: 'Parameter „seite“: mindestens 1.' })
-    .max(1000, { message: 'Parameter „seite“: höchstens 1000.' })
+  seite: decimal('seite')
+    .pipe(
+      z
+        .number()
+        .int({ message: 'Parameter „seite“: bitte eine ganze Zahl angeben.' })
+        .min(1, { message: 'Parameter „seite“: mindestens 1.' })
+        .max(1000, { message: 'Parameter „seite“: höchstens 1000.' }),
+    )
     .default(1),
-  pro_seite: z.coerce
-    .number({ message: 'Parameter „pro_seite“: bitte eine Zahl angeben.' })
-    .int({ message: 'Parameter „pro_seite“: bitte eine ganze Zahl angeben.' })
-    .min(1, { message: 'Parameter „pro_seite“: mindestens 1.' })
-    .max(100, { message: 'Parameter „pro_seite“: höchstens 100.' })
+  pro_seite: decimal('pro_seite')
+    .pipe(
+      z
+        .number()
+        .int({ message: 'Parameter „pro_seite“: bitte eine ganze Zahl angeben.' })
+        .min(1, { message: 'Parameter „pro_seite“: mindestens 1.' })
+        .max(100, { message: 'Parameter „pro_seite“: höchstens 100.' }),
+    )
     .default(20),
 });
 export type SearchParams = z.infer<typeof SearchParamsSchema>;

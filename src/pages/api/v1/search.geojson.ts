@@ -23,10 +23,13 @@ export const GET: APIRoute = async ({ locals, url, request: httpRequest }) => {
   // Paging and order mean nothing for a map; ignore them rather than refuse a link copied from the page.
   const input = new URLSearchParams(url.searchParams);
   for (const name of ['seite', 'pro_seite', 'sortierung']) input.delete(name);
-  const parsed = parseSearchParams(input);
+  const parsed = parseSearchParams(input, { refuseRepeated: true });
   if (!parsed.ok) return apiError(400, parsed.error.message, parsed.error.parameter);
   const { db } = locals.app;
-  const request = await resolveSearchRequest(db, parsed.value, await listTerms(db), { facets: false });
+  const request = await resolveSearchRequest(db, parsed.value, await listTerms(db), {
+    facets: false,
+    now: locals.now,
+  });
   if (!request.ok) return apiError(400, request.error.message, request.error.parameter);
   const engine = await getSearchEngine(locals.app);
   const result = await engine.search({ ...request.value.query, page: 1, perPage: GEOJSON_LIMIT });

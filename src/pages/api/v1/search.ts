@@ -17,12 +17,15 @@ export const GET: APIRoute = async ({ locals, url }) => {
   const user = locals.user;
   if (!user) return apiError(401, 'Bitte melden Sie sich an.');
   if (!can(user, 'directory.read', { type: 'directory' })) return apiError(404, 'Nicht gefunden.');
-  const parsed = parseSearchParams(url.searchParams);
+  const parsed = parseSearchParams(url.searchParams, { refuseRepeated: true });
   if (!parsed.ok) return apiError(400, parsed.error.message, parsed.error.parameter);
   const { db } = locals.app;
   // The autocomplete asks for names only; counting facets would be wasted work there.
   const facets = url.searchParams.get('facetten') !== 'nein';
-  const request = await resolveSearchRequest(db, parsed.value, await listTerms(db), { facets });
+  const request = await resolveSearchRequest(db, parsed.value, await listTerms(db), {
+    facets,
+    now: locals.now,
+  });
   if (!request.ok) return apiError(400, request.error.message, request.error.parameter);
   const engine = await getSearchEngine(locals.app);
   const result = await engine.search(request.value.query);
