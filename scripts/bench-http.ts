@@ -16,13 +16,14 @@ import { parseArgs } from 'node:util';
 import { seedSampleRegion } from '../db/seed/seed';
 import { generateServiceForms } from '../db/seed/synthetic';
 import { insertSyntheticReferrals, type SyntheticReferralSummary } from '../db/seed/synthetic-referrals';
-import { createUser } from '../src/lib/auth/auth.queries';
+import { createUser, findUserRowByEmail, listUsers } from '../src/lib/auth/auth.queries';
+import { countReferralsSentBy } from '../src/lib/referrals/referral.queries';
 import { loadConfig } from '../src/lib/config/config';
 import { createDb, type Db } from '../src/lib/db/create-db';
 import { migrateToLatest } from '../src/lib/db/migrator';
 import { createOrganization } from '../src/lib/directory/organization.queries';
 import { ServiceFormSchema } from '../src/lib/directory/service';
-import { insertLocation, insertService } from '../src/lib/directory/service.queries';
+import { countServices, insertLocation, insertService } from '../src/lib/directory/service.queries';
 import { openSearchEngine, rebuildSearchIndex } from '../src/lib/search/engine';
 import {
   compressedSizes,
@@ -105,11 +106,9 @@ async function freePort(): Promise<number> {
 /** Inserts the synthetic services with their organizations and sites, in transactions of 500. */
 async function insertSynthetic(db: Db, count: number, seed: number): Promise<void> {
   const forms = generateServiceForms(count, seed);
-  const coordinator = await db
-    .selectFrom('app_user')
-    .select('id')
-    .where('role', '=', 'coordinator')
-    .executeTakeFirstOrThrow();
+  const now = new Date();
+  const coordinator = (await listUsers(db)).find((user) => user.role === 'coordinator');
+  if (!coordinator) throw new Error('Keine Netzwerkkoordination in der Beispielregion.');
   const organizations = new Map<string, string>();
   const sites = new Map<string, string>();
   const bar = progressBar('Angebote einfügen');
@@ -118,16 +117,17 @@ async function insertSynthetic(db: Db, count: number, seed: number): Promise<voi
       for (const form of forms.slice(start, start + 500)) {
         let organizationId = organizations.get(form.organization.name);
         if (!organizationId) {
-          organizationId = (await createOrganization(trx, form.organization)).id;
+          organizationId = (await createOrganization(trx, form.organization, { now })).id;
           organizations.set(form.organization.name, organizationId);
         }
         let locationId = sites.get(form.siteKey);
         if (!locationId) {
-          locationId = await insertLocation(trx, organizationId, form.location);
+          locationId = await insertLocation(trx, organizationId, form.location, { now });
           sites.set(form.siteKey, locationId);
         }
         const service = ServiceFormSchema.parse({ ...form.service, locationIds: [locationId] });
         await insertService(trx, organizationId, service, {
+          now,
           assuredBy: coordinator.id,
           assuredAt: form.assuredDate,
         });
@@ -364,11 +364,8 @@ async function insertReferrals(
   count: number,
   seed: number,
 ): Promise<{ summary: SyntheticReferralSummary; seconds: number; own: number }> {
-  const caseworker = await db
-    .selectFrom('app_user')
-    .select(['id', 'organization_id'])
-    .where('email', '=', CASEWORKER)
-    .executeTakeFirstOrThrow();
+  const caseworker = await findUserRowByEmail(db, CASEWORKER);
+  if (!caseworker) throw new Error(`${CASEWORKER} fehlt in der Beispielregion.`);
   const colleagueIds: string[] = [];
   for (const name of ['Cem', 'Lena', 'Olga']) {
     const colleague = await createUser(
@@ -396,15 +393,7 @@ async function insertReferrals(
     onProgress: bar,
   });
   const seconds = Math.round((performance.now() - started) / 100) / 10;
-  const own = Number(
-    (
-      await db
-        .selectFrom('referral')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('sender_user_id', '=', caseworker.id)
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+  const own = await countReferralsSentBy(db, caseworker.id);
   return { summary, seconds, own };
 }
 
@@ -475,14 +464,7 @@ async function main() {
       const insertStarted = performance.now();
       await insertSynthetic(db, count, Number(values.seed));
       const insertSeconds = Math.round((performance.now() - insertStarted) / 100) / 10;
-      const services = Number(
-        (
-          await db
-            .selectFrom('service')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+      const services = await countServices(db);
       const rebuildBar = progressBar('Suchindex aufbauen');
       const rebuildStarted = performance.now();
       const engine = await openSearchEngine(db, loadConfig({ DATABASE_URL: databaseUrl }));

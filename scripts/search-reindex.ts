@@ -2,6 +2,7 @@
 import { loadConfig } from '../src/lib/config/config';
 import { createDb } from '../src/lib/db/create-db';
 import { migrateToLatest } from '../src/lib/db/migrator';
+import { countServices } from '../src/lib/directory/service.queries';
 import { openSearchEngine, rebuildSearchIndex } from '../src/lib/search/engine';
 import { progressBar } from './cli';
 
@@ -9,14 +10,7 @@ const config = loadConfig();
 const db = createDb(config);
 try {
   await migrateToLatest(db);
-  const total = Number(
-    (
-      await db
-        .selectFrom('service')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirst()
-    )?.n ?? 0,
-  );
+  const total = await countServices(db);
   const engine = await openSearchEngine(db, config);
   if (engine.name === 'sqlite' && !config.databaseUrl.startsWith('sqlite:')) {
     console.log(

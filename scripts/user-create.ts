@@ -22,23 +22,27 @@ const db = createDb(config);
 try {
   await migrateToLatest(db);
   let organization = (await listOrganizations(db, { text: values.organization, limit: 1 })).items[0];
-  organization ??= await createOrganization(db, {
-    kind: 'traeger',
-    category: null,
-    parentId: null,
-    name: values.organization!,
-    street: null,
-    postcode: null,
-    city: null,
-    district: null,
-    latitude: null,
-    longitude: null,
-    phone: null,
-    email: null,
-    website: null,
-    description: null,
-    languages: [],
-  });
+  organization ??= await createOrganization(
+    db,
+    {
+      kind: 'traeger',
+      category: null,
+      parentId: null,
+      name: values.organization!,
+      street: null,
+      postcode: null,
+      city: null,
+      district: null,
+      latitude: null,
+      longitude: null,
+      phone: null,
+      email: null,
+      website: null,
+      description: null,
+      languages: [],
+    },
+    { now: new Date() },
+  );
   const parsed = UserFormSchema.safeParse({
     displayName: values.name,
     email: values.email,

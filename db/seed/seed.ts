@@ -122,7 +122,7 @@ export async function seedSampleRegion(
         description: sample.description,
         languages: sample.languages,
       };
-      const organization = await createOrganization(trx, form, { isSample: true });
+      const organization = await createOrganization(trx, form, { isSample: true, now });
       idsByKey.set(sample.key, organization.id);
       options.onProgress?.(++done, total);
     }
@@ -174,16 +174,21 @@ export async function seedSampleRegion(
     const serviceIds: string[] = [];
     for (const [index, sample] of partners.entries()) {
       const organizationId = idsByKey.get(sample.key)!;
-      const locationId = await insertLocation(trx, organizationId, {
-        name: null,
-        street: sample.street,
-        postcode: sample.postcode,
-        city: sample.city,
-        district: sample.district,
-        latitude: sample.lat,
-        longitude: sample.lon,
-        transitNotes: null,
-      });
+      const locationId = await insertLocation(
+        trx,
+        organizationId,
+        {
+          name: null,
+          street: sample.street,
+          postcode: sample.postcode,
+          city: sample.city,
+          district: sample.district,
+          latitude: sample.lat,
+          longitude: sample.lon,
+          transitNotes: null,
+        },
+        { now },
+      );
       for (const service of sampleServicesFor(sample, index)) {
         const form = ServiceFormSchema.parse({ ...service, locationIds: [locationId] });
         const assuredAt = new Date(now);
@@ -192,6 +197,7 @@ export async function seedSampleRegion(
         serviceIds.push(
           await insertService(trx, organizationId, form, {
             isSample: true,
+            now,
             assuredBy: coordinatorId,
             assuredAt: assuredAt.toISOString(),
           }),
@@ -200,7 +206,7 @@ export async function seedSampleRegion(
       options.onProgress?.(++done, total);
     }
     await upsertPostcodeCentroids(trx, centroidsOf(sampleOrganizations), 'sample');
-    await reindexServices(db, trx, serviceIds);
+    await reindexServices(db, trx, serviceIds, now);
   });
   // Working groups go through their domain functions, each with its own transaction: after the region is in.
   await seedSampleNetworks(db, { now });

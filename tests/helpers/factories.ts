@@ -15,24 +15,28 @@ export async function createTestOrganization(
   db: Db,
   overrides: Partial<OrganizationForm> = {},
 ): Promise<Organization> {
-  return createOrganization(db, {
-    kind: 'partner',
-    category: 'language_course',
-    parentId: null,
-    name: `Testeinrichtung ${newId().slice(0, 6)}`,
-    street: 'Breite Straße 1',
-    postcode: '23552',
-    city: 'Lübeck',
-    district: 'Innenstadt',
-    latitude: 53.8686,
-    longitude: 10.6869,
-    phone: null,
-    email: null,
-    website: null,
-    description: null,
-    languages: ['de'],
-    ...overrides,
-  });
+  return createOrganization(
+    db,
+    {
+      kind: 'partner',
+      category: 'language_course',
+      parentId: null,
+      name: `Testeinrichtung ${newId().slice(0, 6)}`,
+      street: 'Breite Straße 1',
+      postcode: '23552',
+      city: 'Lübeck',
+      district: 'Innenstadt',
+      latitude: 53.8686,
+      longitude: 10.6869,
+      phone: null,
+      email: null,
+      website: null,
+      description: null,
+      languages: ['de'],
+      ...overrides,
+    },
+    { now: new Date() },
+  );
 }
 
 /** Creates a user (with password unless `password: null`) in a new or given organization. */

@@ -293,16 +293,21 @@ describe.each(testDialects)('CSV import on $name', (dialect) => {
 
   it('an existing partner is found by its name in any case, and its place is reused', async () => {
     const partner = await createTestOrganization(test.db, { name: 'Haus am Markt (Test)' });
-    const locationId = await insertLocation(test.db, partner.id, {
-      name: null,
-      street: 'Markt 1',
-      postcode: '23552',
-      city: 'Lübeck',
-      district: null,
-      latitude: null,
-      longitude: null,
-      transitNotes: null,
-    });
+    const locationId = await insertLocation(
+      test.db,
+      partner.id,
+      {
+        name: null,
+        street: 'Markt 1',
+        postcode: '23552',
+        city: 'Lübeck',
+        district: null,
+        latitude: null,
+        longitude: null,
+        transitNotes: null,
+      },
+      { now: new Date() },
+    );
     const text = toCsv([
       ['externe_id', 'organisation', 'name', 'kategorie', 'strasse', 'plz', 'ort'],
       [

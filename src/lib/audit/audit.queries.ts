@@ -1,7 +1,5 @@
-import type { Transaction } from 'kysely';
 import type { Db } from '../db/create-db';
-import type { Database } from '../db/database';
-import { newId, nowIso } from '../db/ids';
+import { newId } from '../db/ids';
 import type { AuditLogRow } from './audit.table';
 import { auditActorOf, type ActionContext } from '../action/context';
 import type { Executor } from '../db/executor';
@@ -56,35 +54,6 @@ export async function recordAudit(
       object_id: entry.objectId,
       consent_id: entry.consentId ?? null,
       request_id: ctx.requestId,
-    })
-    .execute();
-}
-
-/** @deprecated Reads the wall clock; being replaced by `recordAudit(db, ctx, entry)` — do not use in new code. */
-export async function recordAuditUnclocked(
-  db: Db | Transaction<Database>,
-  entry: {
-    /** `id` is null for a partner who acts through a single-use link (no account). */
-    actor: { id: string | null; organizationId: string | null } | null;
-    action: string;
-    objectType: string;
-    objectId: string | null;
-    consentId?: string | null;
-    requestId?: string | null;
-  },
-): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      id: newId(),
-      at: nowIso(),
-      actor_user_id: entry.actor?.id ?? null,
-      actor_organization_id: entry.actor?.organizationId ?? null,
-      action: entry.action,
-      object_type: entry.objectType,
-      object_id: entry.objectId,
-      consent_id: entry.consentId ?? null,
-      request_id: entry.requestId ?? null,
     })
     .execute();
 }

@@ -11,6 +11,6 @@ export function newId(): string {
  * An instant as ISO 8601 text in UTC, as every timestamp column stores it. Pass `now` (the change's `ctx.now` or
  * the job run's `now`): the default reads the wall clock and goes away once every caller passes it.
  */
-export function nowIso(now: Date = new Date()): string {
+export function nowIso(now: Date): string {
   return now.toISOString();
 }

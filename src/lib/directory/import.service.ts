@@ -705,7 +705,7 @@ async function writeRows(
     if (known) return known;
     const form = organizationForms.get(key);
     if (!form) throw new Error('import plan names an organization it does not create');
-    const id = (await createOrganization(trx, form)).id;
+    const id = (await createOrganization(trx, form, { now: ctx.now })).id;
     created.organizationIds.set(key, id);
     return id;
   };
@@ -727,7 +727,7 @@ async function writeRows(
       let locationId =
         state.newLocationIds.get(row.location.key) ?? created.newLocationIds.get(row.location.key);
       if (!locationId) {
-        locationId = await insertLocation(trx, organizationId, row.location.fields);
+        locationId = await insertLocation(trx, organizationId, row.location.fields, { now: ctx.now });
         changes.push(history('location', locationId, diffFields({}, locationToFields(row.location.fields))));
         created.newLocationIds.set(row.location.key, locationId);
       }
@@ -737,6 +737,7 @@ async function writeRows(
       const fields = diffFields(serviceToFields(row.existing), serviceFormToFields(form));
       const saved = await updateServiceIfCurrent(trx, row.existing.id, row.existing.version, form, {
         freePlacesChanged: fields.some((change) => change.field === 'freePlaces'),
+        now: ctx.now,
       });
       // Throwing rolls this batch back; earlier batches stay, and a resumed import compares with them.
       if (!saved) throw new ImportConflictError(row.externalId);

@@ -121,7 +121,7 @@ export async function updateOrganizationAsAdmin(
       historyOf(ctx, actor, id),
       diffFields(organizationToFormValues(before), organizationToFormValues(after)),
     );
-    await reindexServices(databaseOf(db), trx, await serviceIdsOfOrganization(trx, id));
+    await reindexServices(databaseOf(db), trx, await serviceIdsOfOrganization(trx, id), ctx.now);
     await recordAudit(trx, ctx, { action: 'organization.update', objectType: 'organization', objectId: id });
     return ok(after);
   });
@@ -161,7 +161,7 @@ export async function setOrganizationActiveAsAdmin(
         to: active ? 'aktiv' : 'deaktiviert',
       },
     ]);
-    await reindexServices(databaseOf(db), trx, await serviceIdsOfOrganization(trx, id));
+    await reindexServices(databaseOf(db), trx, await serviceIdsOfOrganization(trx, id), ctx.now);
     await recordAudit(trx, ctx, {
       action: active ? 'organization.reactivate' : 'organization.deactivate',
       objectType: 'organization',

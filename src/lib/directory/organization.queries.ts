@@ -115,8 +115,8 @@ export async function createOrganization(
     isSample?: boolean;
     id?: string;
     /** When it is created (ctx.now); the wall clock only for callers not yet moved to a context. */
-    now?: Date;
-  } = {},
+    now: Date;
+  },
 ): Promise<Organization> {
   const now = nowIso(options.now);
   const row: OrganizationRow = {

@@ -315,8 +315,8 @@ export async function insertService(
     assuredBy?: string | null;
     /** When it was confirmed (default: now). */
     assuredAt?: string;
-    now?: Date;
-  } = {},
+    now: Date;
+  },
 ): Promise<string> {
   const now = nowIso(options.now);
   const id = newId();
@@ -352,7 +352,7 @@ export async function updateServiceIfCurrent(
     freePlacesChanged: boolean;
     needsReview?: boolean;
     /** When the change happens (ctx.now); the wall clock only for callers not yet moved to a context. */
-    now?: Date;
+    now: Date;
   },
 ): Promise<boolean> {
   const now = nowIso(options.now);
@@ -445,8 +445,8 @@ export async function insertLocation(
   options: {
     needsReview?: boolean;
     /** When it is created (ctx.now); the wall clock only for callers not yet moved to a context. */
-    now?: Date;
-  } = {},
+    now: Date;
+  },
 ): Promise<string> {
   const now = nowIso(options.now);
   const id = newId();
@@ -520,7 +520,7 @@ export async function insertEntryChanges(
     via: string;
     requestId: string | null;
     /** When the change happened (ctx.now); the wall clock only for callers not yet moved to a context. */
-    at?: Date;
+    at: Date;
   },
   changes: { field: string; from: string; to: string }[],
 ): Promise<void> {

@@ -99,7 +99,7 @@ export async function createServiceEntry(
       { ...historyOf(ctx, actor, 'service', id), via: via(actor) },
       diffFields({}, serviceFormToFields(form)),
     );
-    await reindexServices(databaseOf(db), trx, [id]);
+    await reindexServices(databaseOf(db), trx, [id], ctx.now);
     await recordAudit(trx, ctx, { action: 'service.create', objectType: 'service', objectId: id });
     return ok((await findService(trx, id))!);
   });
@@ -137,7 +137,7 @@ export async function updateServiceEntry(
     });
     if (!saved) return conflict(SERVICE_CONFLICT, (await findService(trx, id))!);
     await insertEntryChanges(trx, { ...historyOf(ctx, actor, 'service', id), via: via(actor) }, changes);
-    await reindexServices(databaseOf(db), trx, [id]);
+    await reindexServices(databaseOf(db), trx, [id], ctx.now);
     await recordAudit(trx, ctx, { action: 'service.update', objectType: 'service', objectId: id });
     return ok((await findService(trx, id))!);
   });
@@ -189,7 +189,7 @@ export async function changeServiceState(
       approve: { field: 'review', from: 'zu prüfen', to: 'geprüft' },
     }[intent];
     await insertEntryChanges(trx, { ...historyOf(ctx, actor, 'service', id), via: 'form' }, [history]);
-    await reindexServices(databaseOf(db), trx, [id]);
+    await reindexServices(databaseOf(db), trx, [id], ctx.now);
     await recordAudit(trx, ctx, { action: `service.${intent}`, objectType: 'service', objectId: id });
     return ok((await findService(trx, id))!);
   });
@@ -247,7 +247,7 @@ export async function updateLocationEntry(
     );
     if (!saved) return conflict(LOCATION_CONFLICT, (await findLocation(trx, id))!);
     await insertEntryChanges(trx, { ...historyOf(ctx, actor, 'location', id), via: via(actor) }, changes);
-    await reindexServices(databaseOf(db), trx, await serviceIdsAtLocation(trx, id));
+    await reindexServices(databaseOf(db), trx, await serviceIdsAtLocation(trx, id), ctx.now);
     await recordAudit(trx, ctx, { action: 'location.update', objectType: 'location', objectId: id });
     return ok((await findLocation(trx, id))!);
   });

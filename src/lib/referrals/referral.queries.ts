@@ -566,3 +566,13 @@ export async function touchDashboardVisit(db: Db, userId: string, now: string): 
     return current.visited_at;
   });
 }
+
+/** How many referrals a caseworker has sent or drafted (benchmarks report it beside their figures). */
+export async function countReferralsSentBy(db: Executor, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('referral')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('sender_user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

@@ -24,12 +24,7 @@ export async function pruneSearchChanges(db: Executor, now: Date): Promise<numbe
  * PostgreSQL) follow. Any number of ids: they are read and written in chunks (SQLite binds at most 32,766).
  * `now` is optional only until every caller passes its context's time; without it the wall clock stamps the log.
  */
-export async function reindexServices(
-  db: Db,
-  trx: Executor,
-  serviceIds: string[],
-  now?: Date,
-): Promise<void> {
+export async function reindexServices(db: Db, trx: Executor, serviceIds: string[], now: Date): Promise<void> {
   const ids = [...new Set(serviceIds)];
   if (ids.length === 0) return;
   const at = nowIso(now);
