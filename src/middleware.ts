@@ -69,13 +69,18 @@ export const onRequest = defineMiddleware(async (context, next) => {
 
   // Control characters in the address (path or query) are refused at the edge: NUL makes PostgreSQL fail, and no
   // id, filter or search text of ours holds any. Forms are checked field by field in parseForm.
-  if (!isAsset && hasControlCharacters(url)) {
-    const message =
-      'Die Adresse enthält unzulässige Steuerzeichen. Bitte prüfen Sie den Link oder die Sucheingabe.';
+  const controlIn = isAsset ? null : controlCharacterIn(url);
+  if (controlIn) {
+    const problem = 'enthält unzulässige Steuerzeichen. Bitte prüfen Sie den Link oder die Sucheingabe.';
     return finish(
       url.pathname.startsWith('/api/')
-        ? Response.json({ error: message }, { status: 400 })
-        : renderErrorPage(400, requestId, message),
+        ? Response.json(
+            controlIn.parameter
+              ? { fehler: `Parameter „${controlIn.parameter}“: ${problem}`, parameter: controlIn.parameter }
+              : { fehler: `Die Adresse ${problem}` },
+            { status: 400 },
+          )
+        : renderErrorPage(400, requestId, `Die Adresse ${problem}`),
     );
   }
 
@@ -133,8 +138,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_IN_ADDRESS = /[\u0000-\u001F\u007F]/;
 
-/** Whether the decoded path or any query parameter holds a control character (tab and newline included). */
-function hasControlCharacters(url: URL): boolean {
+/** Where the address holds a control character (tab and newline included): the path, a query parameter, or nowhere. */
+function controlCharacterIn(url: URL): { parameter: string | null } | null {
   let path: string;
   try {
     path = decodeURIComponent(url.pathname);
@@ -142,10 +147,11 @@ function hasControlCharacters(url: URL): boolean {
     // A malformed escape is no control character; the route answers 404 for it.
     path = url.pathname;
   }
-  if (CONTROL_IN_ADDRESS.test(path)) return true;
-  for (const [key, value] of url.searchParams)
-    if (CONTROL_IN_ADDRESS.test(key) || CONTROL_IN_ADDRESS.test(value)) return true;
-  return false;
+  if (CONTROL_IN_ADDRESS.test(path)) return { parameter: null };
+  for (const [key, value] of url.searchParams) {
+    if (CONTROL_IN_ADDRESS.test(key) || CONTROL_IN_ADDRESS.test(value)) return { parameter: key };
+  }
+  return null;
 }
 
 function safeClientAddress(context: { clientAddress: string }): string {

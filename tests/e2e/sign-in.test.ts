@@ -80,4 +80,19 @@ describe.skipIf(!hasChromium)('sign-in in a real browser', () => {
     expect(new URL(page.url()).pathname).toBe('/anmelden');
     await context.close();
   });
+
+  it('opens the page from a mail link after sign-in, not the start page', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/faelle`);
+    expect(new URL(page.url()).pathname).toBe('/anmelden');
+    await page.getByLabel('E-Mail-Adresse').fill('fachkraft@partnernetz.example');
+    await page.getByLabel('Passwort', { exact: true }).fill(DEMO_PASSWORDS['caseworker']!);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/faelle'),
+      page.getByRole('button', { name: 'Anmelden' }).click(),
+    ]);
+    expect(new URL(page.url()).pathname).toBe('/faelle');
+    await context.close();
+  });
 });

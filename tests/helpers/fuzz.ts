@@ -397,6 +397,24 @@ export async function fingerprintOf(db: Db, tables: { name: string; updatedAt: b
   return result.rows.map((r) => `${r.t}:${r.c}:${r.m ?? ''}`).join('|');
 }
 
+/**
+ * Waits until the server has no import job in work (an upload is checked, a started import written, in the
+ * background after the request that asked for it): a refused request must not be blamed for the runner's writes.
+ * Bounded, so an import that never ends fails the suite's comparison instead of hanging it.
+ */
+export async function waitForBackgroundImports(db: Db, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const busy = await db
+      .selectFrom('import_job')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('status', 'in', ['checking', 'queued', 'running'])
+      .executeTakeFirst();
+    if (Number(busy?.n ?? 0) === 0 || Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** The tables to fingerprint (app tables only: not the migrator's, not the FTS index's shadow tables). */
 export async function fingerprintTables(db: Db): Promise<{ name: string; updatedAt: boolean }[]> {
   const tables = await db.introspection.getTables();

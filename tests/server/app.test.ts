@@ -107,7 +107,28 @@ describe('built app (production mode)', () => {
   it('redirects a visitor without a session to the sign-in page', async () => {
     const response = await fetch(`${server.url}/verzeichnis`, { redirect: 'manual' });
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('/anmelden');
+    expect(response.headers.get('location')).toBe('/anmelden?weiter=%2Fverzeichnis');
+  });
+
+  it('returns to the page asked for after sign-in, and never to another site', async () => {
+    const signInTo = async (weiter: string) => {
+      const response = await fetch(`${server.url}/anmelden?weiter=${encodeURIComponent(weiter)}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+        body: new URLSearchParams({
+          email: 'fachkraft@partnernetz.example',
+          password: DEMO_PASSWORDS['caseworker']!,
+        }),
+      });
+      expect(response.status).toBe(303);
+      return response.headers.get('location');
+    };
+    expect(await signInTo('/faelle?seite=2')).toBe('/faelle?seite=2');
+    expect(await signInTo('//evil.example/x')).toBe('/vermittlungen');
+    expect(await signInTo('https://evil.example/')).toBe('/vermittlungen');
+    expect(await signInTo('/\\evil.example')).toBe('/vermittlungen');
+    expect(await signInTo('/anmelden?weiter=/faelle')).toBe('/vermittlungen');
   });
 
   it('sends the matching status text with the status a page sets (not "404 OK")', async () => {
@@ -186,7 +207,10 @@ describe('built app (production mode)', () => {
     expect(path.status).toBe(400);
     const api = await fetch(`${server.url}/api/v1/search?q=%1B`);
     expect(api.status).toBe(400);
-    expect(((await api.json()) as { error: string }).error).toContain('Steuerzeichen');
+    expect(await api.json()).toMatchObject({
+      parameter: 'q',
+      fehler: expect.stringContaining('Steuerzeichen'),
+    });
   });
 
   it('answers a malformed form body with a German 400, never a 500 or a stack trace', async () => {

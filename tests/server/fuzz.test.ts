@@ -8,6 +8,7 @@ import {
   fingerprintDiff,
   fingerprintOf,
   fingerprintTables,
+  waitForBackgroundImports,
   formKey,
   getFollowing,
   hashOf,
@@ -198,6 +199,7 @@ describe.each(serverDialects)('hostile input on $name', (dialect) => {
         summary.requests++;
         summary.perRole.set(role, (summary.perRole.get(role) ?? 0) + 1);
         summary.statuses.set(status, (summary.statuses.get(status) ?? 0) + 1);
+        await waitForBackgroundImports(db);
         const after = await fingerprintOf(db, tables);
         if (status >= 500 && !STATUS_BY_DESIGN.includes(sent.request))
           failures.push({ sent, detail: `${label} → ${status}: ${errorOf(body)}` });

@@ -258,6 +258,6 @@ describe('search API over HTTP', () => {
   it('sends a signed-out visitor to the sign-in page', async () => {
     const response = await fetch(`${server.url}/suche`, { redirect: 'manual' });
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('/anmelden');
+    expect(response.headers.get('location')).toBe('/anmelden?weiter=%2Fsuche');
   });
 });
