@@ -4,7 +4,8 @@ import type { Db } from '../db/create-db';
 import { parseFormData, type FormValues } from '../http/form';
 import { caseActionSchema } from './case';
 import { addPlanStep, revokeConsent, setPlanStepStatus } from './case.service';
-import { caseActionMessage, UNKNOWN_CASE_ACTION } from './case.view';
+import { UNKNOWN_ACTION_MESSAGE } from '../http/form';
+import { caseActionMessage } from './case.view';
 
 /**
  * The forms of the case page (new plan step, step status, revoke consent): picks the action's schema, parses, calls
@@ -17,7 +18,7 @@ export async function handleCasePost(
   form: FormData,
 ): Promise<{ result: Result<string>; values: FormValues }> {
   const schema = caseActionSchema(String(form.get('action') ?? ''));
-  if (!schema) return { result: invalid({ _form: UNKNOWN_CASE_ACTION }), values: {} };
+  if (!schema) return { result: invalid({ _form: UNKNOWN_ACTION_MESSAGE }), values: {} };
   const parsed = parseFormData(form, schema);
   if (!parsed.ok) return { result: invalid(parsed.errors), values: parsed.values };
   const input = parsed.value;

@@ -11,8 +11,6 @@ import {
 
 // What the case pages show, decided here (pure, tested) so the pages only render.
 
-export const UNKNOWN_CASE_ACTION = 'Unbekannte Aktion. Bitte laden Sie die Seite neu.';
-
 /** The one-time message after a case was opened. */
 export function caseCreatedMessage(caseFile: Pick<Case, 'code'>): string {
   return `Der Fall ${caseFile.code} ist angelegt.`;

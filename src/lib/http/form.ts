@@ -24,6 +24,9 @@ export function secret<S extends z.ZodType>(schema: S): S {
   return schema;
 }
 
+/** The answer to a form whose action (intent) the page does not know: a tampered or outdated page. */
+export const UNKNOWN_ACTION_MESSAGE = 'Unbekannte Aktion. Bitte laden Sie die Seite neu.';
+
 /** What the user typed, to show again after an error: strings, or lists for multi-value fields. */
 export type FormValues = Record<string, string | string[]>;
 

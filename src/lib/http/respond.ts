@@ -2,7 +2,7 @@ import type { AstroGlobal } from 'astro';
 import type { ActionActor, ActionContext } from '../action/context';
 import type { FieldErrors, Result } from '../action/result';
 import { setFlash } from './flash';
-import type { FormValues, ParsedForm } from './form';
+import { UNKNOWN_ACTION_MESSAGE, type FormValues, type ParsedForm } from './form';
 import { notFound } from './guard';
 import { safeLocalPath } from './request';
 
@@ -32,6 +32,12 @@ export function respondInvalid(
 ): PageFailure<never> {
   astro.response.status = 422;
   return { errors: parsed.errors, values: parsed.values, current: null };
+}
+
+/** A form whose action the page does not know (tampered or outdated): 422 with the German message. */
+export function respondUnknownAction(astro: AstroGlobal): PageFailure<never> {
+  astro.response.status = 422;
+  return { errors: { _form: UNKNOWN_ACTION_MESSAGE }, values: {}, current: null };
 }
 
 /** Where to go and what to say after a successful POST. */

@@ -9,7 +9,8 @@ import {
   tickPlanStepOfReferral,
   transitionReferral,
 } from './referral.service';
-import { referralSuccessMessage, UNKNOWN_ACTION_MESSAGE } from './referral.view';
+import { UNKNOWN_ACTION_MESSAGE } from '../http/form';
+import { referralSuccessMessage } from './referral.view';
 
 export { germanLocalToIso } from './referral';
 

@@ -1,3 +1,4 @@
+import { UNKNOWN_ACTION_MESSAGE } from '../http/form';
 import { z } from 'zod';
 import { multiline, VersionSchema } from '../http/form';
 import { fromGermanWallClock, isIsoDate } from '../time/time';
@@ -393,11 +394,9 @@ export function germanLocalToIso(value: string): string | null {
   return fromGermanWallClock(new Date(`${value}:00Z`)).toISOString();
 }
 
-const UNKNOWN_ACTION = 'Unbekannte Aktion. Bitte laden Sie die Seite neu.';
-
 /** A status change from the referral page: the action, the version the user saw, reason and outcome. */
 export const TransitionSchema = z.object({
-  action: z.enum(TRANSITION_ACTIONS, { message: UNKNOWN_ACTION }),
+  action: z.enum(TRANSITION_ACTIONS, { message: UNKNOWN_ACTION_MESSAGE }),
   version: VersionSchema,
   reason: multiline(z.string())
     .optional()

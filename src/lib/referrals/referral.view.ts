@@ -20,8 +20,6 @@ import {
 
 // What the referral pages show, decided here (pure, tested) so the pages only render.
 
-export const UNKNOWN_ACTION_MESSAGE = 'Unbekannte Aktion. Bitte laden Sie die Seite neu.';
-
 /** The one-time message after an action on a referral page succeeded. */
 export function referralSuccessMessage(
   input: Pick<ReferralActionInput, 'action'>,
