@@ -29,6 +29,7 @@ export function rowToCase(row: CaseFileRow): Case {
     updatedAt: row.updated_at,
     closedAt: row.closed_at,
     version: Number(row.version),
+    restrictedAt: row.restricted_at ?? null,
   };
 }
 
@@ -320,6 +321,17 @@ export async function revokeConsentRow(
     .set({ revoked_on: revokedOn, revoked_by_user_id: revokedByUserId })
     .where('id', '=', id)
     .where('revoked_on', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Restricts a case (Art. 18 DSGVO) at `at`, or lifts the restriction (null); false when it already was so. */
+export async function setCaseRestriction(db: Executor, id: string, at: string | null): Promise<boolean> {
+  const result = await db
+    .updateTable('case_file')
+    .set({ restricted_at: at })
+    .where('id', '=', id)
+    .where('restricted_at', at === null ? 'is not' : 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }

@@ -1,5 +1,5 @@
 import { userOf, type ActionContext } from '../action/context';
-import { conflict, invalid, notFound, ok, type Result } from '../action/result';
+import { conflict, invalid, notFound, ok, refused, type Result } from '../action/result';
 import { recordAudit } from '../audit/audit.queries';
 import { can, type Action, type Actor } from '../auth/policy';
 import type { Db } from '../db/create-db';
@@ -10,6 +10,7 @@ import { insertReferralEvent, listReferralIdsByConsent } from '../referrals/refe
 import { addYears, todayInGermany } from '../time/time';
 import {
   CASE_RETENTION_YEARS,
+  RESTRICTED_CASE_MESSAGE,
   checkConsentRules,
   checkIdentityRules,
   generateCaseCode,
@@ -122,11 +123,13 @@ export async function updateCaseIdentity(
   return db.transaction().execute(async (trx): Promise<Result<Case, Case>> => {
     const allowed = await allowedCase(trx, ctx, caseId, 'case.update');
     if (!allowed) return notFound();
+    if (allowed.caseFile.restrictedAt) return refused(RESTRICTED_CASE_MESSAGE);
     if (Object.keys(errors).length > 0) return invalid(errors);
     if (!(await bumpCaseVersionIfCurrent(trx, caseId, version, now))) {
       return conflict(CASE_CONFLICT, (await findCase(trx, caseId))!);
     }
     await replaceCaseIdentity(trx, caseId, identity, now, addYears(now, CASE_RETENTION_YEARS));
+    await extendCaseRetention(trx, caseId, addYears(now, CASE_RETENTION_YEARS));
     await recordAudit(trx, ctx, { action: 'case.identity_update', objectType: 'case', objectId: caseId });
     return ok((await findCase(trx, caseId))!);
   });
@@ -141,7 +144,9 @@ export async function addPlanStep(
   const now = ctx.now.toISOString();
   const id = newId();
   return db.transaction().execute(async (trx): Promise<Result<string>> => {
-    if (!(await allowedCase(trx, ctx, input.caseId, 'case.update'))) return notFound();
+    const allowed = await allowedCase(trx, ctx, input.caseId, 'case.update');
+    if (!allowed) return notFound();
+    if (allowed.caseFile.restrictedAt) return refused(RESTRICTED_CASE_MESSAGE);
     await insertPlanStep(trx, {
       id,
       case_id: input.caseId,
@@ -168,12 +173,15 @@ export async function setPlanStepStatus(
 ): Promise<Result<null>> {
   const now = ctx.now.toISOString();
   return db.transaction().execute(async (trx): Promise<Result<null>> => {
-    if (!(await allowedCase(trx, ctx, input.caseId, 'case.update'))) return notFound();
+    const allowed = await allowedCase(trx, ctx, input.caseId, 'case.update');
+    if (!allowed) return notFound();
+    if (allowed.caseFile.restrictedAt) return refused(RESTRICTED_CASE_MESSAGE);
     const step = await findPlanStep(trx, input.stepId);
     if (!step || step.caseId !== input.caseId) return notFound();
     if (!(await updatePlanStepStatusIfCurrent(trx, input.stepId, input.version, input.status, now))) {
       return conflict('Dieser Schritt wurde inzwischen geändert. Bitte prüfen Sie den aktuellen Stand.');
     }
+    await extendCaseRetention(trx, input.caseId, addYears(now, CASE_RETENTION_YEARS));
     await recordAudit(trx, ctx, {
       action: `plan_step.${input.status}`,
       objectType: 'case',
@@ -192,6 +200,8 @@ export async function recordConsent(
   const { caseId } = input;
   const allowed = await allowedCase(db, ctx, caseId, 'case.update');
   if (!allowed) return notFound();
+  // No new consent on a restricted case; revoking one stays possible (it narrows the processing, never widens it).
+  if (allowed.caseFile.restrictedAt) return refused(RESTRICTED_CASE_MESSAGE);
   const identity = await findCaseIdentity(db, caseId);
   const errors = checkConsentRules(input, {
     today: todayInGermany(ctx.now),

@@ -11,6 +11,8 @@ export interface CaseFileTable {
   closed_at: string | null;
   delete_after: string;
   version: number;
+  /** Set while the case is restricted (Art. 18 DSGVO): readable by its office, no new referrals, no sharing. */
+  restricted_at?: string | null;
 }
 
 /** case_identity: the young person's personal data, kept apart and readable only by the owning office. */

@@ -50,7 +50,13 @@ export interface Case {
   updatedAt: string;
   closedAt: string | null;
   version: number;
+  /** When the case was restricted (Art. 18 DSGVO); null when it is not. */
+  restrictedAt: string | null;
 }
+
+/** Why a restricted case refuses a change (Art. 18 DSGVO: the data are only kept, not further processed). */
+export const RESTRICTED_CASE_MESSAGE =
+  'Dieser Fall ist eingeschränkt (Art. 18 DSGVO): Die Daten werden nur aufbewahrt. Änderungen, neue Vermittlungen und Freigaben an Einrichtungen sind erst wieder möglich, wenn die Einschränkung aufgehoben ist.';
 
 /** The young person's identity data; every field optional (data minimisation). */
 export interface CaseIdentity {

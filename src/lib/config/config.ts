@@ -78,6 +78,10 @@ export const EnvSchema = z.object({
     .default('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-Mitwirkende'),
   // Default: seed in development, never in production unless asked for explicitly.
   SEED_ON_EMPTY: FlagSchema.optional(),
+  // Retention (docs/datenschutz.md): a case goes this many years after its last activity. Default 3.
+  RETENTION_CASE_YEARS: CountSchema('RETENTION_CASE_YEARS', 'Jahre', 1, 3),
+  // The text of a sent mail is emptied this many days after it was sent. Default 30.
+  OUTBOX_BODY_RETENTION_DAYS: CountSchema('OUTBOX_BODY_RETENTION_DAYS', 'Tage', 1, 30),
 });
 
 /** Validated configuration handed to every part of the app. */
@@ -116,6 +120,10 @@ export interface Config {
   tileAttribution: string;
   seedOnEmpty: boolean;
   version: string;
+  /** Years after a case's last activity until the retention job removes it. */
+  retentionCaseYears: number;
+  /** Days after sending until a sent mail's text is emptied. */
+  outboxBodyRetentionDays: number;
 }
 
 /** Thrown when the environment holds a bad value; the message lists every problem in German. */
@@ -166,5 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tileAttribution: e.TILE_ATTRIBUTION,
     seedOnEmpty: e.SEED_ON_EMPTY ?? e.NODE_ENV !== 'production',
     version,
+    retentionCaseYears: e.RETENTION_CASE_YEARS,
+    outboxBodyRetentionDays: e.OUTBOX_BODY_RETENTION_DAYS,
   };
 }

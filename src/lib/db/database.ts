@@ -11,6 +11,7 @@ import type {
 } from '../referrals/referral.table';
 import type { OutboxAttachmentTable, OutboxTable } from '../notify/outbox.table';
 import type { JobLeaseTable } from '../jobs/job.table';
+import type { PrivacyRunTable } from '../privacy/privacy.table';
 import type { ImportJobFileTable, ImportJobTable } from '../directory/import.table';
 import type {
   NetworkActionItemTable,
@@ -84,4 +85,6 @@ export interface Database {
   network_attendance: NetworkAttendanceTable;
   network_action_item: NetworkActionItemTable;
   outbox_attachment: OutboxAttachmentTable;
+  // Privacy operations (issue #15)
+  privacy_run: PrivacyRunTable;
 }

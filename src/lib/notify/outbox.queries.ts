@@ -240,3 +240,27 @@ export async function hasOutboxTable(db: Executor): Promise<boolean> {
     return false;
   }
 }
+
+/** How many sent mails, sent before `sentBefore`, still keep their text (the retention job's dry run). */
+export async function countSentMailBodies(db: Executor, sentBefore: Date): Promise<number> {
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'sent')
+    .where('sent_at', '<', nowIso(sentBefore))
+    .where('body_text', '<>', '')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Empties the text of mails sent before `sentBefore` (retention); address, subject and times stay. Rows changed. */
+export async function pruneSentMailBodies(db: Executor, sentBefore: Date): Promise<number> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ body_text: '' })
+    .where('status', '=', 'sent')
+    .where('sent_at', '<', nowIso(sentBefore))
+    .where('body_text', '<>', '')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -1,5 +1,5 @@
 import type { ActionContext } from '../action/context';
-import { conflict, invalid, notFound, ok, type Result } from '../action/result';
+import { conflict, invalid, notFound, ok, refused, type Result } from '../action/result';
 import { recordAudit } from '../audit/audit.queries';
 import { findUserById, listActivePartnerEmails } from '../auth/auth.queries';
 import { can, referralPartyOf } from '../auth/policy';
@@ -8,6 +8,7 @@ import {
   consentCovers,
   DATA_CATEGORY_LABELS,
   isConsentActive,
+  RESTRICTED_CASE_MESSAGE,
   type CaseIdentity,
   type DataCategory,
 } from '../cases/case';
@@ -193,7 +194,7 @@ export async function createReferral(
   const caseFile = await findCase(db, input.caseId);
   if (!caseFile || !can(user, 'case.read', { type: 'case', officeId: caseFile.officeId })) {
     errors['caseId'] = 'Bitte einen Fall Ihrer Dienststelle wählen.';
-  }
+  } else if (caseFile.restrictedAt) errors['caseId'] = RESTRICTED_CASE_MESSAGE; // Art. 18: no new referrals
   const service = await findService(db, input.serviceId);
   if (!service || service.archivedAt)
     errors['serviceId'] = 'Dieses Angebot gibt es nicht mehr. Bitte wählen Sie ein anderes.';
@@ -320,6 +321,9 @@ export async function transitionReferral(
       if (await isRepeatOfLastAction(trx, ctx, referral, action)) return ok(referral);
       return conflict(conflictMessage(referral), referral);
     }
+    // A restricted case (Art. 18) shares nothing: a draft of it is not sent.
+    if (action === 'send' && (await findCase(trx, referral.caseId))?.restrictedAt)
+      return refused(RESTRICTED_CASE_MESSAGE);
     const decision = decideTransition(referral.status, action, party, input);
     if (!decision.ok) return invalid({ [decision.field]: decision.error });
     const firstAnswer = party === 'partner' && referral.answeredAt === null;
@@ -502,6 +506,8 @@ export async function readSharedPersonalData(
   // A closed referral (declined, cancelled, done, entered in error) needs no personal data on the partner's side:
   // the partner keeps the record of the handoff, not the young person's details.
   if (party === 'partner' && !LINK_STATUSES.includes(referral.status)) return null;
+  // A restricted case (Art. 18) shares nothing with partners until the restriction is lifted.
+  if (party === 'partner' && (await findCase(db, referral.caseId))?.restrictedAt) return null;
   const consent = await findConsent(db, referral.consentId);
   if (!consent || !isConsentActive(consent, todayInGermany(ctx.now))) return null;
   if (consent.recipientOrganizationId !== referral.recipientOrganizationId) return null;
