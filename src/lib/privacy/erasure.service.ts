@@ -7,7 +7,7 @@ import type { Case } from '../cases/case';
 import { findCase, setCaseRestriction } from '../cases/case.queries';
 import type { Db } from '../db/create-db';
 import type { Executor } from '../db/executor';
-import { deleteCaseRows, presentPersonalDataTables } from './privacy.queries';
+import { countCaseRows, deleteCaseRows, presentPersonalDataTables } from './privacy.queries';
 
 /** The erasure form: the case code typed again as the confirmation. */
 export const EraseCaseSchema = z.object({
@@ -84,4 +84,20 @@ export async function setRestriction(
     }
     return ok((await findCase(trx, caseFile.id))!);
   });
+}
+
+/** What an erasure of the case would remove, per registry table with rows (German label and count); null: 404. */
+export async function erasurePreview(
+  db: Db,
+  ctx: ActionContext,
+  input: { caseId: string },
+): Promise<{ caseFile: Case; items: { label: string; count: number }[] } | null> {
+  const caseFile = await ownCase(db, ctx, input.caseId);
+  if (!caseFile) return null;
+  const entries = await presentPersonalDataTables(db);
+  const counts = await countCaseRows(db, entries, [caseFile.id]);
+  const items = entries
+    .map((entry) => ({ label: entry.label, count: counts[entry.table] ?? 0 }))
+    .filter((item) => item.count > 0);
+  return { caseFile, items };
 }
