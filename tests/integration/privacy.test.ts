@@ -16,6 +16,8 @@ import { eraseCase, setRestriction } from '../../src/lib/privacy/erasure.service
 import { PERSONAL_DATA_TABLES } from '../../src/lib/privacy/personal-data';
 import { listCatalogue, listPrivacyRuns } from '../../src/lib/privacy/privacy.queries';
 import { runRetention } from '../../src/lib/privacy/retention.service';
+import { retentionJob } from '../../src/lib/privacy/retention.job';
+import { JOBS, runJobsOnce } from '../../src/lib/jobs/jobs';
 import { ReferralFormSchema, type Referral } from '../../src/lib/referrals/referral';
 import {
   createReferral,
@@ -546,6 +548,17 @@ describe.each(testDialects)('privacy operations on $name', (dialect) => {
         const stored = JSON.stringify(await db.selectFrom('privacy_run').selectAll().execute());
         expect(stored).not.toContain(old.id);
         expect(stored).not.toContain(old.code);
+
+        // The jobs runner runs it as "retention" and keeps its summary (counts only).
+        expect(JOBS).toContain(retentionJob);
+        const [job] = await runJobsOnce(db, CONFIG, {
+          holder: 'test',
+          now: minutesAfter(RUN, 2),
+          jobs: [retentionJob],
+          release: true,
+        });
+        expect(job).toMatchObject({ name: 'retention', status: 'ran' });
+        expect(job!.result).toMatch(/^0 Fälle gelöscht \(0 Zeilen\), 0 Mail-Texte geleert, 1 eingeschränkte/);
       } finally {
         db = saved;
         await own.drop();

@@ -125,19 +125,22 @@ export async function listCaseRows(
 
 /**
  * Cases whose retention date is before `cutoff` and that are not restricted (Art. 18 keeps a restricted case until
- * the restriction is lifted), oldest date first; `restricted` counts the due cases kept for that reason.
+ * the restriction is lifted), oldest date first; `restricted` counts the due cases kept for that reason. `among`
+ * limits the search to these cases (at most ID_CHUNK of them).
  */
 export async function listCasesPastRetention(
   db: Executor,
   cutoff: string,
+  among?: readonly string[],
 ): Promise<{ caseIds: string[]; restricted: number }> {
-  const rows = await db
+  let query = db
     .selectFrom('case_file')
     .select(['id', 'restricted_at'])
     .where('delete_after', '<', cutoff)
     .orderBy('delete_after')
-    .orderBy('id')
-    .execute();
+    .orderBy('id');
+  if (among) query = query.where('id', 'in', among.length > 0 ? [...among] : ['']);
+  const rows = await query.execute();
   return {
     caseIds: rows.filter((row) => !row.restricted_at).map((row) => row.id),
     restricted: rows.filter((row) => row.restricted_at).length,

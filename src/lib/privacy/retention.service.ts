@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/audit.queries';
 import { CASE_RETENTION_YEARS } from '../cases/case';
 import type { Db } from '../db/create-db';
 import { chunk } from '../db/chunk';
+import type { Executor } from '../db/executor';
 import { countSentMailBodies, pruneSentMailBodies } from '../notify/outbox.queries';
 import { addYears } from '../time/time';
 import {
@@ -13,6 +14,7 @@ import {
   listCasesWithRowsNotDue,
   presentPersonalDataTables,
 } from './privacy.queries';
+import type { PersonalDataTable } from './personal-data';
 
 /** What a retention run removed (or, in a dry run, would remove): ids of cases and counts, never names. */
 export interface RetentionReport {
@@ -53,27 +55,32 @@ export async function runRetention(
   const cutoff = retentionCutoff(ctx.now, ctx.config.retentionCaseYears);
   const entries = await presentPersonalDataTables(db);
   const past = await listCasesPastRetention(db, cutoff);
-  // A case whose own date passed can still hold a row with a later date of its own: then nothing of it is due yet.
-  const notDue = new Set<string>();
-  for (const entry of entries) {
-    for (const id of await listCasesWithRowsNotDue(db, entry, past.caseIds, cutoff)) notDue.add(id);
-  }
-  const caseIds = past.caseIds.filter((id) => !notDue.has(id));
+  const caseIds = await keepDue(db, entries, past.caseIds, cutoff);
   const mailCutoff = new Date(ctx.now.getTime() - ctx.config.outboxBodyRetentionDays * 86_400_000);
 
   let counts: Record<string, number>;
   let outboxBodies: number;
+  let removed = caseIds;
   if (options.dryRun) {
     counts = await countCaseRows(db, entries, caseIds);
     outboxBodies = await countSentMailBodies(db, mailCutoff);
   } else {
     counts = Object.fromEntries(entries.map((entry) => [entry.table, 0]));
+    removed = [];
     // One transaction per batch of cases: a case goes completely or not at all.
     for (const ids of chunk(caseIds, 100)) {
       await db.transaction().execute(async (trx) => {
-        const deleted = await deleteCaseRows(trx, entries, ids);
+        // Asked again inside the transaction: a case that saw activity (or a restriction) meanwhile stays.
+        const due = await keepDue(
+          trx,
+          entries,
+          (await listCasesPastRetention(trx, cutoff, ids)).caseIds,
+          cutoff,
+        );
+        const deleted = await deleteCaseRows(trx, entries, due);
         for (const [table, n] of Object.entries(deleted)) counts[table] = (counts[table] ?? 0) + n;
-        for (const id of ids) {
+        removed.push(...due);
+        for (const id of due) {
           await recordAudit(trx, ctx, { action: 'case.retention_delete', objectType: 'case', objectId: id });
         }
       });
@@ -86,7 +93,28 @@ export async function runRetention(
     dryRun: options.dryRun,
     counts: { ...counts, outbox_body: outboxBodies, kept_restricted: past.restricted },
   });
-  return { dryRun: options.dryRun, cutoff, caseIds, counts, keptRestricted: past.restricted, outboxBodies };
+  return {
+    dryRun: options.dryRun,
+    cutoff,
+    caseIds: removed,
+    counts,
+    keptRestricted: past.restricted,
+    outboxBodies,
+  };
+}
+
+/** Of cases past their own date, those none of whose registered rows has a later date of its own. */
+async function keepDue(
+  db: Executor,
+  entries: readonly PersonalDataTable[],
+  caseIds: readonly string[],
+  cutoff: string,
+): Promise<string[]> {
+  const notDue = new Set<string>();
+  for (const entry of entries) {
+    for (const id of await listCasesWithRowsNotDue(db, entry, caseIds, cutoff)) notDue.add(id);
+  }
+  return caseIds.filter((id) => !notDue.has(id));
 }
 
 /** The one-line summary of a run for the jobs runner and the CLI (counts only). */
