@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionContext } from '../../src/lib/action/context';
 import type { Result } from '../../src/lib/action/result';
@@ -26,6 +25,7 @@ import {
   transitionReferral,
 } from '../../src/lib/referrals/referral.service';
 import { createTestDb, testDialects } from '../helpers/db';
+import { findAnywhere, snapshot } from '../helpers/personal-data-scan';
 import { createTestOrganization, createTestUser } from '../helpers/factories';
 
 // Tuesday, 1 December 2026, 10:00 in Lübeck. Time moves forward only through each call's ctx.now.
@@ -42,34 +42,6 @@ const CONFIG = loadConfig({ PUBLIC_BASE_URL: 'https://partnernetz.test' });
 function unwrap<T>(result: Result<T, unknown>): T {
   if (!result.ok) throw new Error(JSON.stringify(result));
   return result.value;
-}
-
-/** Every row of every table of the catalogue, as JSON strings per table (for "nothing else changed"). */
-async function snapshot(db: Db): Promise<Map<string, Set<string>>> {
-  const tables = new Map<string, Set<string>>();
-  for (const { table } of await listCatalogue(db)) {
-    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db);
-    tables.set(table, new Set(rows.map((row) => JSON.stringify(row, Object.keys(row).sort()))));
-  }
-  return tables;
-}
-
-/**
- * Where any of the needles occurs: every text column of every table the database's catalogue lists — so a table
- * added later, and forgotten in the personal-data registry, is searched too.
- */
-async function findAnywhere(db: Db, needles: string[]): Promise<string[]> {
-  const hits: string[] = [];
-  for (const { table, columns } of await listCatalogue(db)) {
-    for (const column of columns.filter((c) => c.text)) {
-      for (const needle of needles) {
-        const { rows } = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(table)}
-          where lower(${sql.ref(column.name)}) like ${`%${needle.toLowerCase()}%`}`.execute(db);
-        if (Number(rows[0]?.n ?? 0) > 0) hits.push(`${table}.${column.name}: ${needle}`);
-      }
-    }
-  }
-  return hits;
 }
 
 describe.each(testDialects)('privacy operations on $name', (dialect) => {
