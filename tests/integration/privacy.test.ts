@@ -3,7 +3,13 @@ import type { ActionContext } from '../../src/lib/action/context';
 import type { Result } from '../../src/lib/action/result';
 import type { User } from '../../src/lib/auth/auth';
 import { CaseIdentitySchema, ConsentSchema, type Case } from '../../src/lib/cases/case';
-import { addPlanStep, createCase, recordConsent, updateCaseIdentity } from '../../src/lib/cases/case.service';
+import {
+  addPlanStep,
+  createCase,
+  recordConsent,
+  revokeConsent,
+  updateCaseIdentity,
+} from '../../src/lib/cases/case.service';
 import { loadConfig, type Config } from '../../src/lib/config/config';
 import type { Db } from '../../src/lib/db/create-db';
 import { newId } from '../../src/lib/db/ids';
@@ -249,6 +255,21 @@ describe.each(testDialects)('privacy operations on $name', (dialect) => {
     it('a restricted case stays readable but refuses changes, new referrals and sharing until lifted; both audited', async () => {
       const caseFile = await newCase({ firstName: 'Rana', lastName: 'Eingeschränkt' });
       await newConsent(caseFile.id);
+      // A second consent (birth date only) that no referral relies on, to revoke while restricted.
+      const spare = unwrap(
+        await recordConsent(db, ctx(caseworker), {
+          ...ConsentSchema.parse({
+            recipientOrganizationId: partnerOrgId,
+            categories: ['birth_date'],
+            purpose: 'Anmeldung zum Sprachkurs',
+            givenOn: '2026-11-25',
+            form: 'written',
+            ageGroup: '16plus',
+            validUntil: '2027-05-31',
+          }),
+          caseId: caseFile.id,
+        }),
+      );
       const draftForm = await newReferral(caseFile.id, { shared: ['name'] });
       const restricted = unwrap(
         await setRestriction(db, ctx(caseworker), { caseId: caseFile.id, action: 'restrict' }),
@@ -280,6 +301,21 @@ describe.each(testDialects)('privacy operations on $name', (dialect) => {
         caseId: caseFile.id,
       });
       expect(identity.ok ? 'ok' : identity.kind).toBe('refused');
+      // No new consent while restricted; revoking one stays possible (it narrows the processing).
+      const consentInput = ConsentSchema.parse({
+        recipientOrganizationId: partnerOrgId,
+        categories: ['name'],
+        purpose: 'Anmeldung zum Sprachkurs',
+        givenOn: '2026-11-25',
+        form: 'written',
+        ageGroup: '16plus',
+        validUntil: '2027-05-31',
+      });
+      const another = await recordConsent(db, ctx(caseworker), { ...consentInput, caseId: caseFile.id });
+      expect(another.ok ? 'ok' : another.kind).toBe('refused');
+      expect((await revokeConsent(db, ctx(caseworker), { caseId: caseFile.id, consentId: spare })).ok).toBe(
+        true,
+      );
       // The partner sees no personal data while the case is restricted.
       expect(await readSharedPersonalData(db, ctx(partner), draftForm)).toBeNull();
       // The office still reads it: the access export works.
