@@ -9,6 +9,8 @@ import type {
   ReferralLinkTable,
   ReferralTable,
 } from '../referrals/referral.table';
+import type { ReferralMessageTable } from '../referrals/referral-message.table';
+import type { ReferralFollowupTable } from '../referrals/referral-followup.table';
 import type { OutboxAttachmentTable, OutboxTable } from '../notify/outbox.table';
 import type { JobLeaseTable } from '../jobs/job.table';
 import type { ImportJobFileTable, ImportJobTable } from '../directory/import.table';
@@ -84,4 +86,7 @@ export interface Database {
   network_attendance: NetworkAttendanceTable;
   network_action_item: NetworkActionItemTable;
   outbox_attachment: OutboxAttachmentTable;
+  // The referral loop (issue #11)
+  referral_message: ReferralMessageTable;
+  referral_followup: ReferralFollowupTable;
 }
