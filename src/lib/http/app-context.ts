@@ -23,7 +23,9 @@ export function getAppContext(): AppContext {
   if (!context) {
     const config = loadConfig(process.env, pkg.version);
     const clock = config.testClockFile
-      ? offsetFileClock(config.testClockFile, (file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null))
+      ? offsetFileClock(config.testClockFile, (file) =>
+          fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null,
+        )
       : systemClock;
     context = { config, db: createDb(config), clock };
     if (config.jobsIntervalMs > 0) startJobLoop(context, config.jobsIntervalMs, { stopOnSignals: true });

@@ -27,7 +27,11 @@ export async function listDueForOutcomeRequest(db: Executor, before: string, lim
 }
 
 /** Referrals asked before `before`, not reminded and still without news since the question. */
-export async function listDueForOutcomeReminder(db: Executor, before: string, limit = 200): Promise<string[]> {
+export async function listDueForOutcomeReminder(
+  db: Executor,
+  before: string,
+  limit = 200,
+): Promise<string[]> {
   const rows = await db
     .selectFrom('referral')
     .innerJoin('referral_followup', 'referral_followup.referral_id', 'referral.id')
@@ -75,15 +79,19 @@ export async function findOutcomeFollowup(db: Executor, referralId: string): Pro
   const row = await db
     .selectFrom('referral_followup')
     .innerJoin('referral', 'referral.id', 'referral_followup.referral_id')
-    .select(['referral_followup.asked_at', 'referral_followup.reminded_at', 'referral.updated_at', 'referral.status'])
+    .select([
+      'referral_followup.asked_at',
+      'referral_followup.reminded_at',
+      'referral.updated_at',
+      'referral.status',
+    ])
     .where('referral_followup.referral_id', '=', referralId)
     .executeTakeFirst();
   if (!row) return null;
   return {
     askedAt: row.asked_at,
     remindedAt: row.reminded_at,
-    waiting:
-      (FOLLOWUP_STATUSES as readonly string[]).includes(row.status) && row.asked_at >= row.updated_at,
+    waiting: (FOLLOWUP_STATUSES as readonly string[]).includes(row.status) && row.asked_at >= row.updated_at,
   };
 }
 

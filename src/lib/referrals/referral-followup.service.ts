@@ -23,7 +23,12 @@ import {
 import { issueReferralLink } from './referral-link';
 import { revokeReferralLinks } from './referral-link.queries';
 import { cancelledMail, outcomeRequestMail } from './referral-mail';
-import { findReferral, insertReferralEvent, setReferralDeleteAfter, updateReferralIfCurrent } from './referral.queries';
+import {
+  findReferral,
+  insertReferralEvent,
+  setReferralDeleteAfter,
+  updateReferralIfCurrent,
+} from './referral.queries';
 import { eventActor, reachPartner } from './referral.service';
 
 const DAY_MS = 86_400_000;
@@ -84,7 +89,11 @@ async function mailOutcomeRequest(trx: Executor, ctx: ActionContext, referral: R
 }
 
 /** Whether the caseworker may close a referral for lack of an answer: asked, reminded, and still nothing since. */
-export function canCloseWithoutAnswer(followup: OutcomeFollowup | null, now: Date, reminderDays: number): boolean {
+export function canCloseWithoutAnswer(
+  followup: OutcomeFollowup | null,
+  now: Date,
+  reminderDays: number,
+): boolean {
   return (
     followup !== null &&
     followup.waiting &&
@@ -144,7 +153,10 @@ export async function closeWithoutAnswer(
       }))
     ) {
       const current = (await findReferral(trx, referral.id))!;
-      return conflict('Diese Vermittlung wurde inzwischen geändert. Bitte prüfen Sie den aktuellen Stand.', current);
+      return conflict(
+        'Diese Vermittlung wurde inzwischen geändert. Bitte prüfen Sie den aktuellen Stand.',
+        current,
+      );
     }
     await extendCaseRetention(trx, referral.caseId, addYears(at, CASE_RETENTION_YEARS));
     await setReferralDeleteAfter(trx, referral.id, addYears(at, CASE_RETENTION_YEARS));

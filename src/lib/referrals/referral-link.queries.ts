@@ -128,14 +128,24 @@ export async function findLatestLink(
 export async function findLinkByTokenHash(
   db: Executor,
   id: string,
-): Promise<{ referralId: string; expiresAt: string; usedAt: string | null; revokedAt: string | null } | null> {
+): Promise<{
+  referralId: string;
+  expiresAt: string;
+  usedAt: string | null;
+  revokedAt: string | null;
+} | null> {
   const row = await db
     .selectFrom('referral_link')
     .select(['referral_id', 'expires_at', 'used_at', 'revoked_at'])
     .where('id', '=', id)
     .executeTakeFirst();
   return row
-    ? { referralId: row.referral_id, expiresAt: row.expires_at, usedAt: row.used_at, revokedAt: row.revoked_at }
+    ? {
+        referralId: row.referral_id,
+        expiresAt: row.expires_at,
+        usedAt: row.used_at,
+        revokedAt: row.revoked_at,
+      }
     : null;
 }
 

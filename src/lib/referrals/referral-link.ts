@@ -91,7 +91,12 @@ export async function findLinkAccess(db: Executor, accessToken: string): Promise
   const row = await findLinkByAccessHash(db, hashToken(accessToken));
   if (!row) return null;
   if (row.revoked) return { state: 'revoked', referralId: row.referralId };
-  return { state: 'open', linkId: row.linkId, referralId: row.referralId, organizationId: row.organizationId };
+  return {
+    state: 'open',
+    linkId: row.linkId,
+    referralId: row.referralId,
+    organizationId: row.organizationId,
+  };
 }
 
 /** What the page of a mailed link knows before anything is redeemed. */
@@ -140,12 +145,19 @@ export async function requestFreshLink(
     const referral = link ? await findReferral(trx, link.referralId) : null;
     if (!link || !referral) return ok(RENEWAL_ANSWER);
     const at = ctx.now.toISOString();
-    const recent = await countLinksSince(trx, referral.id, new Date(ctx.now.getTime() - 86_400_000).toISOString());
+    const recent = await countLinksSince(
+      trx,
+      referral.id,
+      new Date(ctx.now.getTime() - 86_400_000).toISOString(),
+    );
     const tooSoon =
       recent.newestAt !== null && ctx.now.getTime() - Date.parse(recent.newestAt) < RENEWAL_MIN_GAP_MS;
     const email = (await findOrganization(trx, referral.recipientOrganizationId))?.email ?? null;
     const granted =
-      LINK_STATUSES.includes(referral.status) && email !== null && !tooSoon && recent.count < RENEWAL_MAX_PER_DAY;
+      LINK_STATUSES.includes(referral.status) &&
+      email !== null &&
+      !tooSoon &&
+      recent.count < RENEWAL_MAX_PER_DAY;
     if (granted) {
       const token = await issueReferralLink(trx, referral.id, ctx.now);
       const sender = await findSenderContact(trx, referral);

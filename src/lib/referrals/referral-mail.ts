@@ -54,7 +54,13 @@ function signature(sender: SenderContact): string {
 }
 
 /** A mail to the partner, sent on behalf of the caseworker: Reply-To the caseworker (else the office). */
-function toPartner(kind: string, to: string, subject: string, body: string, sender: SenderContact): MailDraft {
+function toPartner(
+  kind: string,
+  to: string,
+  subject: string,
+  body: string,
+  sender: SenderContact,
+): MailDraft {
   return {
     kind,
     to,

@@ -61,7 +61,9 @@ export async function findRecentSameMessage(
     .where('at', '>=', since);
   query =
     author.userId === null
-      ? query.where('author_user_id', 'is', null).where('author_organization_id', '=', author.organizationId ?? '')
+      ? query
+          .where('author_user_id', 'is', null)
+          .where('author_organization_id', '=', author.organizationId ?? '')
       : query.where('author_user_id', '=', author.userId);
   const row = await query.orderBy('at', 'desc').limit(1).executeTakeFirst();
   return row?.id ?? null;

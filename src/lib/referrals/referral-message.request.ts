@@ -24,7 +24,9 @@ export async function handleReferralPagePost(
     if (!parsed.ok) return { result: invalid(parsed.errors), values: parsed.values };
     const result = await postReferralMessage(db, ctx, { ...parsed.value, id: referralId });
     return {
-      result: result.ok ? ok('Ihre Nachricht ist gesendet. Die andere Seite wird per E-Mail benachrichtigt.') : result,
+      result: result.ok
+        ? ok('Ihre Nachricht ist gesendet. Die andere Seite wird per E-Mail benachrichtigt.')
+        : result,
       values: parsed.values,
     };
   }

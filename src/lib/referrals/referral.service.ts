@@ -92,7 +92,8 @@ const conflictMessage = (current: Referral) =>
   `Diese Vermittlung wurde inzwischen geändert (jetzt: „${REFERRAL_STATUS_LABELS[current.status]}“). Ihre Eingabe wurde nicht übernommen. Bitte prüfen Sie den aktuellen Stand.`;
 
 /** How a partner organization is reached: its staff's accounts, else its directory address (link), else not. */
-export type PartnerReach = { kind: 'account'; to: string[] } | { kind: 'link'; to: string } | { kind: 'none' };
+export type PartnerReach =
+  { kind: 'account'; to: string[] } | { kind: 'link'; to: string } | { kind: 'none' };
 
 /** Where mails to a partner organisation go: its staff's accounts, else its directory address, else nowhere. */
 export async function reachPartner(db: Executor, organizationId: string): Promise<PartnerReach> {
@@ -129,7 +130,11 @@ async function notifyPartnerOfNewReferral(
   }
   if (reach.kind === 'none') return 'none';
   const token = await issueReferralLink(trx, referral.id, ctx.now);
-  await enqueueMail(trx, newReferralLinkMail(reach.to, baseUrl, token, referral.responseDueOn, sender), ctx.now);
+  await enqueueMail(
+    trx,
+    newReferralLinkMail(reach.to, baseUrl, token, referral.responseDueOn, sender),
+    ctx.now,
+  );
   await insertReferralEvent(trx, {
     referral_id: referral.id,
     at: ctx.now.toISOString(),
@@ -395,10 +400,7 @@ export async function proposeAppointment(
     const referral = await findReferral(trx, input.id);
     if (!referral || referralPartyOf(ctx.actor, referral) !== 'partner') return notFound();
     // The same proposal sent again (a reload, a second tab) is the one already saved, not a conflict.
-    if (
-      referral.appointmentAt === input.appointmentAt &&
-      referral.appointmentNote === input.appointmentNote
-    )
+    if (referral.appointmentAt === input.appointmentAt && referral.appointmentNote === input.appointmentNote)
       return ok(referral);
     if (referral.version !== input.version) return conflict(conflictMessage(referral), referral);
     if (!APPOINTMENT_STATUSES.includes(referral.status)) {
