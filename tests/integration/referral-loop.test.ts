@@ -22,7 +22,11 @@ import {
   RENEWAL_ANSWER,
   requestFreshLink,
 } from '../../src/lib/referrals/referral-link';
-import { postReferralMessage, readReferralMessages } from '../../src/lib/referrals/referral-message.service';
+import {
+  CLOSED_FOR_LINK_PARTNER,
+  postReferralMessage,
+  readReferralMessages,
+} from '../../src/lib/referrals/referral-message.service';
 import { findReferral } from '../../src/lib/referrals/referral.queries';
 import { createReferral, transitionReferral } from '../../src/lib/referrals/referral.service';
 
@@ -243,6 +247,24 @@ describe.each(testDialects)('the referral loop on $name', (dialect) => {
       expect(fromCaseworker.mails.map((mail) => mail.to_address)).toEqual(['pia@schule.test']);
       expect(fromCaseworker.mails[0]!.body_text).toContain(`${BASE_URL}/eingang`);
       expect(fromCaseworker.mails[0]!.body_text).not.toContain('/link/');
+    });
+
+    it('after the close the caseworker cannot write to a partner without an account, who could not read it', async () => {
+      const { referral, actor } = await sendByLink();
+      unwrap(
+        await transitionReferral(test.db, ctx(actor), {
+          id: referral.id,
+          version: referral.version,
+          action: 'decline',
+          reason: 'Kein Platz frei',
+          outcome: null,
+        }),
+      );
+      const { result, mails } = await mailsDuring(() =>
+        postReferralMessage(test.db, ctx(caseworker), { id: referral.id, action: 'message', body: 'Schade' }),
+      );
+      expect(result).toMatchObject({ ok: false, kind: 'invalid', errors: { body: CLOSED_FOR_LINK_PARTNER } });
+      expect(mails).toEqual([]);
     });
 
     it('nobody but the two sides can write or read the thread', async () => {

@@ -39,6 +39,10 @@ export const MessageSchema = z.object({
 });
 export type MessageInput = z.infer<typeof MessageSchema>;
 
+/** Why the caseworker cannot write to a partner without an account once the referral is closed. */
+export const CLOSED_FOR_LINK_PARTNER =
+  'Die Vermittlung ist abgeschlossen; die Einrichtung hat keinen Zugang und kann sie nicht mehr öffnen. Bitte rufen Sie dort an.';
+
 /** A repeat of the same message by the same author within this time is the message already saved. */
 const REPEAT_WINDOW_MS = 10 * 60_000;
 
@@ -60,6 +64,14 @@ export async function postReferralMessage(
     if (!referral || !party) return notFound();
     if (referral.status === 'entered_in_error' || referral.status === 'draft') {
       return invalid({ body: 'Zu dieser Vermittlung können keine Nachrichten geschrieben werden.' });
+    }
+    // A partner without an account cannot open a closed referral any more: a message would never be read.
+    if (
+      party === 'caseworker' &&
+      !LINK_STATUSES.includes(referral.status) &&
+      (await reachPartner(trx, referral.recipientOrganizationId)).kind !== 'account'
+    ) {
+      return invalid({ body: CLOSED_FOR_LINK_PARTNER });
     }
     const who = eventActor(ctx);
     const since = new Date(ctx.now.getTime() - REPEAT_WINDOW_MS).toISOString();
