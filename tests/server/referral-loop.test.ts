@@ -20,6 +20,7 @@ describe('referral loop mails over SMTP', () => {
   let referralId = '';
   let caseCode = '';
   let organizationEmail = '';
+  let linkCookie = '';
   const SECRET = 'Nachricht über Yasmin Geheimname';
 
   beforeAll(async () => {
@@ -110,6 +111,7 @@ describe('referral loop mails over SMTP', () => {
       .getSetCookie()
       .find((c) => c.startsWith('jmd_link='))!
       .split(';')[0]!;
+    linkCookie = cookie;
     const written = await post('/extern/vermittlung', { action: 'message', body: SECRET }, cookie);
     expect(written.status).toBe(303);
     expect(written.headers.get('location')).toBe('/extern/vermittlung');
@@ -142,6 +144,28 @@ describe('referral loop mails over SMTP', () => {
     expect(toCaseworker.text).toContain(`/vermittlungen/${referralId}`);
     // Nor does anything of it reach the server's log.
     expect(server.output()).not.toContain('Geheimname');
+  });
+
+  it('the same answer sent twice (a reload of the form, a second tab) is done, not a red conflict', async () => {
+    const version = String(
+      (
+        await db
+          .selectFrom('referral')
+          .select('version')
+          .where('id', '=', referralId)
+          .executeTakeFirstOrThrow()
+      ).version,
+    );
+    const first = await post('/extern/vermittlung', { action: 'accept', version }, linkCookie);
+    const second = await post('/extern/vermittlung', { action: 'accept', version }, linkCookie);
+    expect([first.status, second.status]).toEqual([303, 303]);
+    const accepts = await db
+      .selectFrom('referral_event')
+      .select('id')
+      .where('referral_id', '=', referralId)
+      .where('kind', '=', 'accept')
+      .execute();
+    expect(accepts).toHaveLength(1);
   });
 
   it('asking for a fresh link answers the same for a real and a made-up link', async () => {
