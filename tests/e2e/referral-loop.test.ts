@@ -254,9 +254,9 @@ describe.skipIf(!hasChromium)('the referral loop without dead ends, in a real br
         const mailsBeforeRenewal = smtp.messages.length;
         await click(device, 'button', 'Neuen Link an die Einrichtung senden');
         expect(await device.getByRole('status').first().textContent()).toContain('schicken wir');
-        // The expired link's page again (410), with the one answer as its message: nothing sent twice.
-        await reloadChangesNothing(device, links, 410);
         await accessible(device, shot('link-angefordert'));
+        // The expired link's page again (410), without sending anything twice.
+        await reloadChangesNothing(device, links, 410);
         const fresh = await waitForMail(
           (m) => m.to.includes(organizationEmail) && /^Neuer Link zu einer Vermittlung/.test(m.subject ?? ''),
           mailsBeforeRenewal,
