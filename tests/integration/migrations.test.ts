@@ -50,7 +50,9 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
         'consent',
         'referral',
         'referral_event',
+        'referral_followup',
         'referral_link',
+        'referral_message',
         'dashboard_visit',
         'outbox',
         'job_lease',
@@ -80,7 +82,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
 
     const again = await migrator.migrateToLatest();
     expect(again.error).toBeUndefined();
-    expect((await tableNames(test.db)).length).toBe(43);
+    expect((await tableNames(test.db)).length).toBe(45);
     const pending = (await migrator.getMigrations()).filter((m) => !m.executedAt);
     expect(pending).toEqual([]);
   });

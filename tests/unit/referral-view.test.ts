@@ -69,7 +69,9 @@ describe('referral page view', () => {
     const link = { createdAt: 'c', expiresAt: 'e', usedAt: null, revokedAt: null };
     expect(linkStatusText(null, iso)).toBe('');
     expect(linkStatusText({ ...link, revokedAt: 'r' }, iso)).toContain('nicht mehr gültig');
-    expect(linkStatusText({ ...link, usedAt: 'u' }, iso)).toBe(' Geöffnet am [u], gültig bis [e].');
+    expect(linkStatusText({ ...link, usedAt: 'u' }, iso)).toBe(
+      ' Geöffnet am [u]; der Zugang gilt, bis die Vermittlung abgeschlossen ist.',
+    );
     expect(linkStatusText(link, iso)).toContain('noch nicht geöffnet');
   });
 

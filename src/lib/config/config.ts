@@ -69,6 +69,13 @@ export const EnvSchema = z.object({
   UPLOAD_MAX_BYTES: CountSchema('UPLOAD_MAX_BYTES', 'Bytes', 1024, 50 * 1024 * 1024),
   // After how many working days an unanswered referral is reminded again. Default 3.
   REMINDER_REPEAT_WORKING_DAYS: CountSchema('REMINDER_REPEAT_WORKING_DAYS', 'Arbeitstage', 1, 3),
+  // After how many days without news a running referral (accepted, in progress, on hold) asks the partner for the
+  // outcome; the reminder follows OUTCOME_REMINDER_DAYS later. Defaults 21 and 7.
+  OUTCOME_FOLLOWUP_DAYS: CountSchema('OUTCOME_FOLLOWUP_DAYS', 'Tage', 1, 21),
+  OUTCOME_REMINDER_DAYS: CountSchema('OUTCOME_REMINDER_DAYS', 'Tage', 1, 7),
+  // Test servers only: a file holding an ISO time the app's clock reads instead of the wall clock. Refused in
+  // production, where nothing may move the clock.
+  TEST_CLOCK_FILE: z.string().optional(),
   MEILISEARCH_URL: UrlSchema('MEILISEARCH_URL').optional(),
   MEILISEARCH_KEY: z.string().optional(),
   SEARCH_INDEX_PATH: z.string().default(':memory:'),
@@ -111,6 +118,12 @@ export interface Config {
   uploadMaxBytes: number;
   /** Working days between two reminders of the same unanswered referral. */
   reminderRepeatWorkingDays: number;
+  /** Days without news before the partner of a running referral is asked for the outcome. */
+  outcomeFollowupDays: number;
+  /** Days after that question before the one reminder. */
+  outcomeReminderDays: number;
+  /** Tests only (never in production): a file whose ISO time the app clock reads. */
+  testClockFile: string | null;
   meilisearchUrl: string | null;
   meilisearchKey: string | null;
   /** Where the SQLite search index lives when the database is PostgreSQL (default: in memory, rebuilt at start). */
@@ -148,6 +161,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.SESSION_ABSOLUTE_MINUTES < e.SESSION_IDLE_MINUTES) {
     throw new ConfigError(['SESSION_ABSOLUTE_MINUTES: darf nicht kleiner als SESSION_IDLE_MINUTES sein.']);
   }
+  // A movable clock in production would let whoever can write one file extend links and sessions at will.
+  if (e.TEST_CLOCK_FILE && e.NODE_ENV === 'production') {
+    throw new ConfigError(['TEST_CLOCK_FILE: nur für Tests – in Produktion nicht erlaubt.']);
+  }
   return {
     env: e.NODE_ENV,
     isProduction: e.NODE_ENV === 'production',
@@ -167,6 +184,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.MAX_BODY_BYTES,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     reminderRepeatWorkingDays: e.REMINDER_REPEAT_WORKING_DAYS,
+    outcomeFollowupDays: e.OUTCOME_FOLLOWUP_DAYS,
+    outcomeReminderDays: e.OUTCOME_REMINDER_DAYS,
+    testClockFile: e.TEST_CLOCK_FILE ?? null,
     meilisearchUrl: e.MEILISEARCH_URL ?? null,
     meilisearchKey: e.MEILISEARCH_KEY ?? null,
     searchIndexPath: e.SEARCH_INDEX_PATH,

@@ -9,6 +9,8 @@ import type {
   ReferralLinkTable,
   ReferralTable,
 } from '../referrals/referral.table';
+import type { ReferralMessageTable } from '../referrals/referral-message.table';
+import type { ReferralFollowupTable } from '../referrals/referral-followup.table';
 import type { OutboxAttachmentTable, OutboxTable } from '../notify/outbox.table';
 import type { JobLeaseTable } from '../jobs/job.table';
 import type { PrivacyRunTable } from '../privacy/privacy.table';
@@ -87,4 +89,7 @@ export interface Database {
   outbox_attachment: OutboxAttachmentTable;
   // Privacy operations (issue #15)
   privacy_run: PrivacyRunTable;
+  // The referral loop (issue #11)
+  referral_message: ReferralMessageTable;
+  referral_followup: ReferralFollowupTable;
 }

@@ -1,7 +1,8 @@
 import { loadConfig, type Config } from '../config/config';
 import { createDb, type Db } from '../db/create-db';
 import { startJobLoop } from '../jobs/jobs';
-import { systemClock, type Clock } from '../time/clock';
+import fs from 'node:fs';
+import { offsetFileClock, systemClock, type Clock } from '../time/clock';
 import pkg from '../../../package.json';
 
 /** What every request handler needs: validated config and the database. */
@@ -21,7 +22,12 @@ let context: AppContext | null = null;
 export function getAppContext(): AppContext {
   if (!context) {
     const config = loadConfig(process.env, pkg.version);
-    context = { config, db: createDb(config), clock: systemClock };
+    const clock = config.testClockFile
+      ? offsetFileClock(config.testClockFile, (file) =>
+          fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null,
+        )
+      : systemClock;
+    context = { config, db: createDb(config), clock };
     if (config.jobsIntervalMs > 0) startJobLoop(context, config.jobsIntervalMs, { stopOnSignals: true });
   }
   return context;

@@ -12,6 +12,7 @@ import { hasJobLeaseTable, recordJobRun, releaseLease, tryAcquireLease } from '.
 import { networkRemindersJob } from '../networks/networks.job';
 import { importJob } from '../directory/import.job';
 import { retentionJob } from '../privacy/retention.job';
+import { outcomeFollowupJob } from '../referrals/referral-followup.job';
 
 /**
  * A background job: runs to the end and returns a short summary (counts, never personal data). `ctx` is a system
@@ -42,7 +43,14 @@ export const remindersJob: Job = {
 };
 
 /** Every background job, in the order a run takes them: reminders first, so their mails go out in the same run. */
-export const JOBS: Job[] = [remindersJob, networkRemindersJob, mailJob, importJob, retentionJob];
+export const JOBS: Job[] = [
+  remindersJob,
+  networkRemindersJob,
+  mailJob,
+  importJob,
+  outcomeFollowupJob,
+  retentionJob,
+];
 
 /** What happened to one job in a run. */
 export interface JobRun {

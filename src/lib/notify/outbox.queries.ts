@@ -12,6 +12,7 @@ export function rowToOutboxMail(row: OutboxRow): OutboxMail {
     to: row.to_address,
     subject: row.subject,
     text: row.body_text,
+    replyTo: row.reply_to ?? null,
     status: row.status as MailStatus,
     attempts: Number(row.attempts),
     nextAttemptAt: row.next_attempt_at,
@@ -42,6 +43,7 @@ export async function enqueueMail(db: Executor, mail: MailDraft, now: Date): Pro
       locked_until: null,
       last_error: null,
       sent_at: null,
+      reply_to: mail.replyTo ?? null,
     })
     .execute();
   return id;

@@ -84,6 +84,7 @@ export async function deliverDueMails(
           to: mail.to,
           subject: mail.subject,
           text: mail.text,
+          ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
           ...(parts.icalEvent ? { icalEvent: parts.icalEvent } : {}),
           ...(parts.attachments.length > 0 ? { attachments: parts.attachments } : {}),
         });

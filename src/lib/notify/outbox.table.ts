@@ -14,6 +14,8 @@ export interface OutboxTable {
   locked_until: string | null;
   last_error: string | null;
   sent_at: string | null;
+  /** Where a reply goes (the caseworker behind a referral mail); null: replies go to MAIL_FROM. */
+  reply_to: string | null;
 }
 
 export type OutboxRow = Selectable<OutboxTable>;

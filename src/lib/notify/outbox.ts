@@ -15,6 +15,8 @@ export interface MailDraft {
   to: string;
   subject: string;
   text: string;
+  /** Where replies go (e.g. the caseworker behind a referral); unset: to MAIL_FROM. */
+  replyTo?: string | null;
 }
 
 /** A file sent with a mail: an invitation's .ics (content type `text/calendar; method=REQUEST`). */
@@ -56,6 +58,7 @@ export interface OutboxMail {
   to: string;
   subject: string;
   text: string;
+  replyTo: string | null;
   status: MailStatus;
   attempts: number;
   nextAttemptAt: string;
@@ -64,7 +67,7 @@ export interface OutboxMail {
 }
 
 /** A mail without its body, for lists that must not show content (the admin's failed mails). */
-export type OutboxMailSummary = Omit<OutboxMail, 'text'>;
+export type OutboxMailSummary = Omit<OutboxMail, 'text' | 'replyTo'>;
 
 /** The longest wait between two attempts of one mail. */
 export const MAX_RETRY_DELAY_MS = 6 * 60 * 60_000;

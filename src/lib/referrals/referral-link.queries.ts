@@ -22,7 +22,21 @@ export async function insertReferralLink(
     .execute();
 }
 
-/** Revokes every link of a referral and the browser access opened with them. */
+/**
+ * Revokes the links of a referral nobody has opened yet (a newer link replaces them); browser access opened with an
+ * older link stays, because access lasts until the referral is closed (decision 0013).
+ */
+export async function revokeUnusedReferralLinks(db: Executor, referralId: string, at: string): Promise<void> {
+  await db
+    .updateTable('referral_link')
+    .set({ revoked_at: at })
+    .where('referral_id', '=', referralId)
+    .where('revoked_at', 'is', null)
+    .where('used_at', 'is', null)
+    .execute();
+}
+
+/** Revokes every link of a referral and the browser access opened with them (the referral was closed). */
 export async function revokeReferralLinks(db: Executor, referralId: string, at: string): Promise<void> {
   await db
     .updateTable('referral_link')
@@ -59,7 +73,7 @@ export async function redeemReferralLink(
   return link.referral_id;
 }
 
-/** What a browser's access hash opens, revoked or not (expired access opens nothing). */
+/** What a browser's access hash opens, revoked or not (access outlives the link's seven days until revoked). */
 export interface LinkAccessRow {
   linkId: string;
   referralId: string;
@@ -68,12 +82,8 @@ export interface LinkAccessRow {
   revoked: boolean;
 }
 
-/** The link a browser access hash belongs to while unexpired, with the organisation it was sent to. */
-export async function findLinkByAccessHash(
-  db: Executor,
-  accessHash: string,
-  at: string,
-): Promise<LinkAccessRow | null> {
+/** The link a browser access hash belongs to, with the organisation it was sent to. */
+export async function findLinkByAccessHash(db: Executor, accessHash: string): Promise<LinkAccessRow | null> {
   const row = await db
     .selectFrom('referral_link')
     .innerJoin('referral', 'referral.id', 'referral_link.referral_id')
@@ -85,7 +95,6 @@ export async function findLinkByAccessHash(
       'referral.recipient_organization_id',
     ])
     .where('referral_link.access_hash', '=', accessHash)
-    .where('referral_link.expires_at', '>', at)
     .executeTakeFirst();
   return row
     ? {
@@ -113,4 +122,44 @@ export async function findLatestLink(
   return row
     ? { createdAt: row.created_at, expiresAt: row.expires_at, usedAt: row.used_at, revokedAt: row.revoked_at }
     : null;
+}
+
+/** A link by the hash of its token, whatever its state; null for an unknown token. */
+export async function findLinkByTokenHash(
+  db: Executor,
+  id: string,
+): Promise<{
+  referralId: string;
+  expiresAt: string;
+  usedAt: string | null;
+  revokedAt: string | null;
+} | null> {
+  const row = await db
+    .selectFrom('referral_link')
+    .select(['referral_id', 'expires_at', 'used_at', 'revoked_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row
+    ? {
+        referralId: row.referral_id,
+        expiresAt: row.expires_at,
+        usedAt: row.used_at,
+        revokedAt: row.revoked_at,
+      }
+    : null;
+}
+
+/** How many links went out for a referral since `since`, and when the newest one was made. */
+export async function countLinksSince(
+  db: Executor,
+  referralId: string,
+  since: string,
+): Promise<{ count: number; newestAt: string | null }> {
+  const row = await db
+    .selectFrom('referral_link')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('created_at').as('newest')])
+    .where('referral_id', '=', referralId)
+    .where('created_at', '>=', since)
+    .executeTakeFirst();
+  return { count: Number(row?.n ?? 0), newestAt: (row?.newest as string | null | undefined) ?? null };
 }

@@ -41,6 +41,7 @@ import {
   type ReferralFormInput,
   type TransitionFormInput,
 } from './referral';
+import { findSenderContact } from './referral-contact';
 import { issueReferralLink } from './referral-link';
 import { revokeReferralLinks } from './referral-link.queries';
 import {
@@ -65,7 +66,7 @@ import {
 } from './referral.queries';
 
 /** Who a timeline entry names: a user (caseworker or partner staff), the organisation behind a link, or the system. */
-function eventActor(ctx: ActionContext): {
+export function eventActor(ctx: ActionContext): {
   actor_user_id: string | null;
   actor_organization_id: string | null;
   actor_kind: ReferralEvent['actorKind'];
@@ -92,9 +93,11 @@ const conflictMessage = (current: Referral) =>
   `Diese Vermittlung wurde inzwischen geändert (jetzt: „${REFERRAL_STATUS_LABELS[current.status]}“). Ihre Eingabe wurde nicht übernommen. Bitte prüfen Sie den aktuellen Stand.`;
 
 /** How a partner organization is reached: its staff's accounts, else its directory address (link), else not. */
-type PartnerReach = { kind: 'account'; to: string[] } | { kind: 'link'; to: string } | { kind: 'none' };
+export type PartnerReach =
+  { kind: 'account'; to: string[] } | { kind: 'link'; to: string } | { kind: 'none' };
 
-async function reachPartner(db: Executor, organizationId: string): Promise<PartnerReach> {
+/** Where mails to a partner organisation go: its staff's accounts, else its directory address, else nowhere. */
+export async function reachPartner(db: Executor, organizationId: string): Promise<PartnerReach> {
   const accounts = await listActivePartnerEmails(db, organizationId);
   if (accounts.length > 0) return { kind: 'account', to: accounts };
   const email = (await findOrganization(db, organizationId))?.email ?? null;
@@ -120,14 +123,19 @@ async function notifyPartnerOfNewReferral(
 ): Promise<'account' | 'link' | 'none'> {
   const baseUrl = ctx.config.publicBaseUrl;
   const reach = await reachPartner(trx, referral.recipientOrganizationId);
+  const sender = await findSenderContact(trx, referral);
   if (reach.kind === 'account') {
     for (const to of reach.to)
-      await enqueueMail(trx, newReferralMail(to, baseUrl, referral.responseDueOn), ctx.now);
+      await enqueueMail(trx, newReferralMail(to, baseUrl, referral.responseDueOn, sender), ctx.now);
     return 'account';
   }
   if (reach.kind === 'none') return 'none';
   const token = await issueReferralLink(trx, referral.id, ctx.now);
-  await enqueueMail(trx, newReferralLinkMail(reach.to, baseUrl, token, referral.responseDueOn), ctx.now);
+  await enqueueMail(
+    trx,
+    newReferralLinkMail(reach.to, baseUrl, token, referral.responseDueOn, sender),
+    ctx.now,
+  );
   await insertReferralEvent(trx, {
     referral_id: referral.id,
     at: ctx.now.toISOString(),
@@ -370,7 +378,8 @@ export async function transitionReferral(
     ) {
       const reach = await reachPartner(trx, referral.recipientOrganizationId);
       const addresses = reach.kind === 'account' ? reach.to : reach.kind === 'link' ? [reach.to] : [];
-      for (const to of addresses) await enqueueMail(trx, cancelledMail(to), ctx.now);
+      const sender = await findSenderContact(trx, referral);
+      for (const to of addresses) await enqueueMail(trx, cancelledMail(to, sender), ctx.now);
     }
     // A closed referral needs no link any more: whoever holds one loses access with the close.
     if (!LINK_STATUSES.includes(decision.to)) await revokeReferralLinks(trx, referral.id, at);
@@ -394,6 +403,9 @@ export async function proposeAppointment(
   return db.transaction().execute(async (trx): Promise<Result<Referral, Referral>> => {
     const referral = await findReferral(trx, input.id);
     if (!referral || referralPartyOf(ctx.actor, referral) !== 'partner') return notFound();
+    // The same proposal sent again (a reload, a second tab) is the one already saved, not a conflict.
+    if (referral.appointmentAt === input.appointmentAt && referral.appointmentNote === input.appointmentNote)
+      return ok(referral);
     if (referral.version !== input.version) return conflict(conflictMessage(referral), referral);
     if (!APPOINTMENT_STATUSES.includes(referral.status)) {
       return invalid({
@@ -548,7 +560,8 @@ export async function resendReferralLink(
       });
     }
     const token = await issueReferralLink(trx, referral.id, ctx.now);
-    await enqueueMail(trx, freshLinkMail(email, ctx.config.publicBaseUrl, token), ctx.now);
+    const sender = await findSenderContact(trx, referral);
+    await enqueueMail(trx, freshLinkMail(email, ctx.config.publicBaseUrl, token, sender), ctx.now);
     await insertReferralEvent(trx, {
       referral_id: referral.id,
       at: ctx.now.toISOString(),
@@ -636,12 +649,13 @@ export async function sendDueReminders(
       if (!(await claimReminder(trx, referral.id, count, at, referral.overdueSince ?? at))) return false;
       const reach = await reachPartner(trx, referral.recipientOrganizationId);
       const baseUrl = ctx.config.publicBaseUrl;
+      const sender = await findSenderContact(trx, referral);
       if (reach.kind === 'account') {
         for (const to of reach.to)
-          await enqueueMail(trx, reminderMail(to, baseUrl, null, count === 1), ctx.now);
+          await enqueueMail(trx, reminderMail(to, baseUrl, null, count === 1, sender), ctx.now);
       } else if (reach.kind === 'link') {
         const token = await issueReferralLink(trx, referral.id, ctx.now);
-        await enqueueMail(trx, reminderMail(reach.to, baseUrl, token, count === 1), ctx.now);
+        await enqueueMail(trx, reminderMail(reach.to, baseUrl, token, count === 1, sender), ctx.now);
       }
       const mailed = reach.kind !== 'none';
       const base = { referral_id: referral.id, at, ...eventActor(ctx) };

@@ -327,6 +327,9 @@ export const EVENT_LABELS: Record<string, string> = {
   link_sent: 'Einmal-Link verschickt',
   plan_step_done: 'Förderplan-Schritt abgehakt',
   consent_revoked: 'Einwilligung widerrufen',
+  link_requested: 'Neuer Link von der Einrichtung angefordert',
+  outcome_requested: 'Einrichtung nach dem Ergebnis gefragt',
+  closed_no_answer: 'Ohne Rückmeldung der Einrichtung geschlossen',
 };
 
 /** One timeline entry in German words: "Annehmen → Angenommen", "Termin vorgeschlagen: 03.12.2026, 10:00" … */
@@ -337,6 +340,8 @@ export function describeEvent(event: Pick<ReferralEvent, 'kind' | 'toStatus' | '
   if (event.kind === 'appointment' && event.note)
     return `Termin vorgeschlagen: ${formatDateTime(event.note)}`;
   if (event.kind === 'reminder') return `${EVENT_LABELS['reminder']} (${event.note ?? '1'}.)`;
+  if (event.kind === 'outcome_requested' && event.note === '2')
+    return `${EVENT_LABELS['outcome_requested']} (Erinnerung)`;
   return EVENT_LABELS[event.kind] ?? event.kind;
 }
 

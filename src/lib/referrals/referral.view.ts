@@ -111,7 +111,8 @@ export function linkStatusText(
 ): string {
   if (!link) return '';
   if (link.revokedAt) return ' Der letzte Link ist nicht mehr gültig.';
-  if (link.usedAt) return ` Geöffnet am ${format(link.usedAt)}, gültig bis ${format(link.expiresAt)}.`;
+  if (link.usedAt)
+    return ` Geöffnet am ${format(link.usedAt)}; der Zugang gilt, bis die Vermittlung abgeschlossen ist.`;
   return ` Verschickt am ${format(link.createdAt)}, noch nicht geöffnet, gültig bis ${format(link.expiresAt)}.`;
 }
 

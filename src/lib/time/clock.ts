@@ -19,3 +19,17 @@ export function fixedClock(start: Date): Clock & { set(at: Date): void; advance(
     },
   };
 }
+
+/**
+ * Tests of the built server only (TEST_CLOCK_FILE, refused in production by the config): the wall clock moved by
+ * the number of milliseconds written in `file` (missing or junk: not moved). A test moves the running app's time by
+ * writing the file, e.g. three weeks ahead, instead of waiting.
+ */
+export function offsetFileClock(file: string, read: (path: string) => string | null): Clock {
+  return {
+    now: () => {
+      const offset = Number((read(file) ?? '').trim());
+      return new Date(Date.now() + (Number.isFinite(offset) ? offset : 0));
+    },
+  };
+}
