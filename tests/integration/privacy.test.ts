@@ -24,6 +24,7 @@ import { runRetention } from '../../src/lib/privacy/retention.service';
 import { retentionJob } from '../../src/lib/privacy/retention.job';
 import { JOBS, runJobsOnce } from '../../src/lib/jobs/jobs';
 import { ReferralFormSchema, type Referral } from '../../src/lib/referrals/referral';
+import { postReferralMessage } from '../../src/lib/referrals/referral-message.service';
 import {
   createReferral,
   proposeAppointment,
@@ -195,6 +196,14 @@ describe.each(testDialects)('privacy operations on $name', (dialect) => {
         }),
       );
       expect(await readSharedPersonalData(db, ctx(partner), withAppointment)).not.toBeNull();
+      // The message thread between the two sides (a table of the referral loop) holds free text about the person.
+      unwrap(
+        await postReferralMessage(db, ctx(partner), {
+          id: referral.id,
+          action: 'message',
+          body: 'Zelinka Ormondt-Vasquez kam am 14.03.2009 zur Welt – stimmt das?',
+        }),
+      );
       await enqueueMail(
         db,
         { kind: 'test', to: 'clara@jmd.test', subject: 'Neue Antwort', text: 'Bitte anmelden.' },
