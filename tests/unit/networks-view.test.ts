@@ -14,6 +14,7 @@ import {
   meetingFormValues,
   agendaLines,
   answerSummary,
+  groupSummary,
   minutesFormView,
   minutesSections,
   NEW_ACTION_ROWS,
@@ -309,5 +310,22 @@ describe('editing a meeting’s agenda', () => {
       agendaPosition: ['1', '2'],
     });
     expect(agendaFormRows(values).map((r) => r.title)).toEqual(['Punkt 1', 'Punkt 3']);
+  });
+});
+
+describe('groupSummary', () => {
+  it('puts the district right after the kind, with no space before the comma', () => {
+    const line = groupSummary({ kind: 'arbeitskreis', district: 'Lübeck', memberCount: 5 }, null);
+    expect(line).toBe('Arbeitskreis, Lübeck · 5 Mitglieder');
+    expect(line).not.toMatch(/\s,/);
+  });
+
+  it('leaves the comma out without a district and names the own role', () => {
+    expect(
+      groupSummary(
+        { kind: 'gremium', district: null, memberCount: 1 },
+        { role: 'deputy', via: 'organization' },
+      ),
+    ).toBe('Gremium · 1 Mitglied · Ihre Rolle: Stellvertretung (über Ihre Einrichtung)');
   });
 });

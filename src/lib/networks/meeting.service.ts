@@ -108,7 +108,7 @@ export async function scheduleMeeting(
     const access = await loadGroupFor(trx, userOf(ctx), groupId);
     if (!access) return notFound();
     if (!can(userOf(ctx), 'network.group.manage', access.resource)) {
-      return refused('Treffen planen der Vorsitz und die Netzwerkkoordination.');
+      return refused('Treffen planen Vorsitz, Stellvertretung und Netzwerkkoordination.');
     }
     const fields = await fieldsOf(trx, input);
     if ('locationError' in fields) return invalid({ locationId: fields.locationError });
@@ -202,7 +202,7 @@ export async function sendInvitations(
     const access = await loadMeetingFor(trx, ctx, meetingId);
     if (!access) return notFound();
     if (!can(userOf(ctx), 'network.group.manage', access.resource)) {
-      return refused('Einladungen verschickt der Vorsitz oder die Netzwerkkoordination.');
+      return refused('Einladungen verschicken Vorsitz, Stellvertretung oder Netzwerkkoordination.');
     }
     if (access.meeting.status !== 'scheduled') return refused('Das Treffen ist abgesagt.');
     if (access.meeting.version !== input.version) {
@@ -238,7 +238,7 @@ export async function updateMeeting(
     const access = await loadMeetingFor(trx, ctx, meetingId);
     if (!access) return notFound();
     if (!can(userOf(ctx), 'network.group.manage', access.resource)) {
-      return refused('Treffen ändern der Vorsitz und die Netzwerkkoordination.');
+      return refused('Treffen ändern Vorsitz, Stellvertretung und Netzwerkkoordination.');
     }
     if (access.meeting.status !== 'scheduled')
       return refused('Ein abgesagtes Treffen lässt sich nicht mehr ändern.');
@@ -294,7 +294,7 @@ export async function cancelMeeting(
     const access = await loadMeetingFor(trx, ctx, meetingId);
     if (!access) return notFound();
     if (!can(userOf(ctx), 'network.group.manage', access.resource)) {
-      return refused('Treffen sagt der Vorsitz oder die Netzwerkkoordination ab.');
+      return refused('Treffen sagen Vorsitz, Stellvertretung oder Netzwerkkoordination ab.');
     }
     if (access.meeting.status === 'cancelled') return refused('Das Treffen ist schon abgesagt.');
     if (access.meeting.version !== input.version) {
@@ -378,7 +378,7 @@ export async function decideProposal(
     const access = await loadMeetingFor(trx, ctx, meetingId);
     if (!access) return notFound();
     if (!can(userOf(ctx), 'network.group.manage', access.resource)) {
-      return refused('Über Vorschläge entscheidet der Vorsitz.');
+      return refused('Über Vorschläge entscheiden Vorsitz und Stellvertretung.');
     }
     const done = await decideProposalRow(
       trx,

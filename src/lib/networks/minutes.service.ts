@@ -54,7 +54,7 @@ export async function saveMinutes(
     if (!access) return notFound();
     const actor = userOf(ctx);
     if (!can(actor, 'network.group.manage', access.resource)) {
-      return refused('Das Protokoll schreiben der Vorsitz und die Netzwerkkoordination.');
+      return refused('Das Protokoll schreiben Vorsitz, Stellvertretung und Netzwerkkoordination.');
     }
     const agendaIds = new Set((await listAgenda(trx, meetingId)).map((a) => a.id));
     const memberIds = new Set(
@@ -138,7 +138,7 @@ export async function releaseMinutes(
     if (!access) return notFound();
     const actor = userOf(ctx);
     if (!can(actor, 'network.group.manage', access.resource)) {
-      return refused('Das Protokoll gibt der Vorsitz oder die Netzwerkkoordination frei.');
+      return refused('Das Protokoll geben Vorsitz, Stellvertretung oder Netzwerkkoordination frei.');
     }
     const minutes = await findMinutes(trx, meetingId);
     if (!minutes) return refused('Es gibt noch kein Protokoll. Bitte schreiben und speichern Sie es zuerst.');
@@ -212,7 +212,7 @@ export async function setActionItemStatus(
     if (!access && !responsible) return notFound();
     if (!responsible && !(access && can(actor, 'network.group.manage', access.resource))) {
       return refused(
-        'Den Status ändern die verantwortliche Person, der Vorsitz und die Netzwerkkoordination.',
+        'Den Status ändern die verantwortliche Person, Vorsitz, Stellvertretung und Netzwerkkoordination.',
       );
     }
     if (item.version !== input.version) {

@@ -198,9 +198,12 @@ export function membershipOf(
   return viaOrg ? { role: viaOrg, via: 'organization' } : null;
 }
 
-/** Whether a membership runs the group: a chair named in person. */
-export function isChair(membership: Membership | null): boolean {
-  return membership?.role === 'chair' && membership.via === 'user';
+/**
+ * Whether a membership runs the group: a chair or a deputy (Stellvertretung) named in person — the deputy stands in
+ * for the chair, so both run it. Colleagues of a member organisation do not. (The policy's rule is the same.)
+ */
+export function runsInPerson(membership: Membership | null): boolean {
+  return (membership?.role === 'chair' || membership?.role === 'deputy') && membership.via === 'user';
 }
 
 // --- form schemas ----------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import {
   ATTENDANCE_LABELS,
   GROUP_KIND_LABELS,
   MEMBER_ROLE_LABELS,
+  type Group,
   VISIBILITY_LABELS,
   type ActionItem,
   type AgendaItem,
@@ -14,6 +15,7 @@ import {
   type Attendance,
   type Meeting,
   type Member,
+  type Membership,
   type Minutes,
   type MinutesEntry,
   prefillAttendance,
@@ -37,6 +39,26 @@ export const topicOptions = options(CATEGORY_LABELS);
 /** "Verein Lübeck", "Clara Vorsitz (Stadtteilbüro)". */
 export function memberLabel(member: Pick<Member, 'name' | 'organizationName'>): string {
   return member.organizationName ? `${member.name} (${member.organizationName})` : member.name;
+}
+
+/**
+ * A group's line in the list after its name: "Arbeitskreis, Innenstadt · 5 Mitglieder · Ihre Rolle: Mitglied (über
+ * Ihre Einrichtung)" — built as one string, so no template whitespace lands before the comma.
+ */
+export function groupSummary(
+  group: Pick<Group, 'kind' | 'district'> & { memberCount: number },
+  membership: Membership | null,
+): string {
+  const parts = [
+    [GROUP_KIND_LABELS[group.kind], group.district].filter(Boolean).join(', '),
+    `${group.memberCount} ${group.memberCount === 1 ? 'Mitglied' : 'Mitglieder'}`,
+  ];
+  if (membership) {
+    parts.push(
+      `Ihre Rolle: ${MEMBER_ROLE_LABELS[membership.role]}${membership.via === 'organization' ? ' (über Ihre Einrichtung)' : ''}`,
+    );
+  }
+  return parts.join(' · ');
 }
 
 /** Where a meeting takes place, as one line. */
