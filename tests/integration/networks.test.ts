@@ -19,6 +19,7 @@ import {
   answerMeeting,
   cancelMeeting,
   decideProposal,
+  findLinkActor,
   redeemLink,
   scheduleMeeting,
   sendInvitations,
@@ -36,6 +37,8 @@ import {
 } from '../../src/lib/networks/minutes.service';
 import type { GroupInput, MeetingInput } from '../../src/lib/networks/networks';
 import { findMailById, listRecentMails } from '../../src/lib/notify/outbox.queries';
+import { listAuditEntries } from '../../src/lib/audit/audit.queries';
+import { hashToken } from '../../src/lib/auth/token';
 import { deliverDueMails } from '../../src/lib/notify/outbox.service';
 import { createTestDb, testDialects } from '../helpers/db';
 import { createTestOrganization, createTestUser } from '../helpers/factories';
@@ -115,6 +118,18 @@ describe.each(testDialects)('working groups on $name', (dialect) => {
   });
   afterAll(async () => test?.drop());
 
+  /** Redeems a single-use link as the page does: the link is the actor (an unusable one acts as nobody). */
+  const redeem = async (
+    token: string,
+    input: { answer?: 'attending' | 'not_attending' | 'maybe' },
+    now = T0,
+  ) =>
+    redeemLink(
+      test.db,
+      { ...ctx(null, now), actor: (await findLinkActor(test.db, token, now)) ?? { kind: 'anonymous' } },
+      input,
+    );
+
   let groups = 0;
   /** A group with a chair (user), a member organisation and a contact without account (`kai`, unique address). */
   async function groupWithMembers() {
@@ -182,6 +197,30 @@ describe.each(testDialects)('working groups on $name', (dialect) => {
     expect(byChair.ok && byChair.value.name).toBe('AK Migration Lübeck');
     const stale = await updateGroup(test.db, ctx(coordinator), group.id, { ...GROUP, version: 1 });
     expect(stale.ok === false && stale.kind).toBe('conflict');
+  });
+
+  it('lets a deputy named in person run the group like the chair', async () => {
+    const group = await groupWithMembers();
+    const deputy = await createTestUser(test.db, { role: 'partner', displayName: 'Dana Stellvertretung' });
+    const added = await addMember(test.db, ctx(chair), group.id, {
+      kind: 'user',
+      userId: deputy.id,
+      organizationId: null,
+      contactName: null,
+      contactEmail: null,
+      contactOrganization: null,
+      role: 'deputy',
+      joinedOn: null,
+    });
+    expect(added.ok).toBe(true);
+    const scheduled = await scheduleMeeting(test.db, ctx(deputy), group.id, MEETING);
+    expect(scheduled.ok).toBe(true);
+    const renamed = await updateGroup(test.db, ctx(deputy), group.id, {
+      ...GROUP,
+      name: 'AK Neu',
+      version: 1,
+    });
+    expect(renamed.ok && renamed.value.name).toBe('AK Neu');
   });
 
   it('keeps a member who left in the history and refuses a second current membership', async () => {
@@ -304,14 +343,34 @@ describe.each(testDialects)('working groups on $name', (dialect) => {
     // Looking does not use the link (mail scanners follow GET links).
     expect(await viewLink(test.db, token, T0)).not.toBeNull();
 
-    const anon = ctx(null);
-    expect((await redeemLink(test.db, anon, token, { answer: 'attending' })).ok).toBe(true);
-    const replay = await redeemLink(test.db, anon, token, { answer: 'not_attending' });
-    expect(replay.ok === false && replay.kind).toBe('refused');
     const kai = (await listMembers(test.db, group.id)).find((m) => m.kind === 'contact')!;
+    const actor = await findLinkActor(test.db, token, T0);
+    expect(actor).toEqual({
+      kind: 'group_link',
+      linkId: hashToken(token),
+      memberId: kai.id,
+      groupId: group.id,
+      organizationId: null,
+    });
+    expect((await redeem(token, { answer: 'attending' })).ok).toBe(true);
+    const replay = await redeem(token, { answer: 'not_attending' });
+    expect(replay.ok === false && replay.kind).toBe('refused');
+    // Holding the actor from before the first use does not help either: the link is used.
+    const stale = await redeemLink(test.db, { ...ctx(null), actor: actor! }, { answer: 'maybe' });
+    expect(stale.ok === false && stale.kind).toBe('refused');
     const invitations = await listInvitations(test.db, scheduled.value.id);
     expect(invitations.find((i) => i.memberId === kai.id)?.answer).toBe('attending');
-    expect((await redeemLink(test.db, anon, 'a'.repeat(32), { answer: 'maybe' })).ok).toBe(false);
+    expect((await redeem('a'.repeat(32), { answer: 'maybe' })).ok).toBe(false);
+    // The audit names the link that answered, and who answered through it (no account, no organisation).
+    const named = await listAuditEntries(test.db, { objectType: 'network_link', objectId: hashToken(token) });
+    expect(named.map((e) => [e.action, e.actorUserId, e.actorOrganizationId])).toEqual([
+      ['network.link.redeem', null, null],
+    ]);
+    const answered = await listAuditEntries(test.db, {
+      action: 'network.meeting.answer_link',
+      objectId: scheduled.value.id,
+    });
+    expect(answered).toHaveLength(1);
 
     // A signed-in member answers on the page; an outsider cannot.
     expect((await answerMeeting(test.db, ctx(chair), scheduled.value.id, { answer: 'maybe' })).ok).toBe(true);
@@ -532,7 +591,7 @@ describe.each(testDialects)('working groups on $name', (dialect) => {
     const token = await linkTokenFor(test.db, group.kaiEmail);
     const view = await viewLink(test.db, token, new Date('2026-06-11T07:00:00Z'));
     expect(view?.purpose).toBe('action_done');
-    const done = await redeemLink(test.db, ctx(null, new Date('2026-06-11T07:00:00Z')), token, {});
+    const done = await redeem(token, {}, new Date('2026-06-11T07:00:00Z'));
     expect(done.ok).toBe(true);
     const items = await listActionItems(test.db, group.id);
     expect(items.find((i) => i.title === 'Raum für Mai buchen')?.status).toBe('done');

@@ -380,29 +380,45 @@ export async function insertLink(
     .execute();
 }
 
-/** What an unused, unexpired, unrevoked link opens (for the GET that shows its button), or null. */
-export async function findUsableLink(
-  db: Executor,
-  token: string,
-  now: Date,
-): Promise<{
+/** A single-use link as the services need it: what it opens, and the member it names with their group. */
+export interface UsableLink {
+  /** The stored SHA-256 of the token. */
+  id: string;
   purpose: 'answer' | 'action_done';
   memberId: string;
+  groupId: string;
+  /** The member's organisation (an organisation member), or null (a contact without an account). */
+  organizationId: string | null;
   meetingId: string | null;
   actionItemId: string | null;
-} | null> {
+}
+
+/** What an unused, unexpired, unrevoked link opens (by its id, the SHA-256 of the token), or null. */
+export async function findUsableLink(db: Executor, linkId: string, now: Date): Promise<UsableLink | null> {
   const row = await db
-    .selectFrom('network_link')
-    .select(['purpose', 'member_id', 'meeting_id', 'action_item_id'])
-    .where('id', '=', hashToken(token))
-    .where('used_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', now.toISOString())
+    .selectFrom('network_link as l')
+    .innerJoin('network_member as m', 'm.id', 'l.member_id')
+    .select([
+      'l.id',
+      'l.purpose',
+      'l.member_id',
+      'l.meeting_id',
+      'l.action_item_id',
+      'm.group_id',
+      'm.organization_id',
+    ])
+    .where('l.id', '=', linkId)
+    .where('l.used_at', 'is', null)
+    .where('l.revoked_at', 'is', null)
+    .where('l.expires_at', '>', now.toISOString())
     .executeTakeFirst();
   return row
     ? {
+        id: row.id,
         purpose: row.purpose,
         memberId: row.member_id,
+        groupId: row.group_id,
+        organizationId: row.organization_id,
         meetingId: row.meeting_id,
         actionItemId: row.action_item_id,
       }
@@ -410,12 +426,12 @@ export async function findUsableLink(
 }
 
 /** Marks a link used, once: false when it was used, revoked or expired in between (a replay, a second click). */
-export async function useLink(db: Executor, token: string, now: Date): Promise<boolean> {
+export async function useLink(db: Executor, linkId: string, now: Date): Promise<boolean> {
   const at = now.toISOString();
   const result = await db
     .updateTable('network_link')
     .set({ used_at: at })
-    .where('id', '=', hashToken(token))
+    .where('id', '=', linkId)
     .where('used_at', 'is', null)
     .where('revoked_at', 'is', null)
     .where('expires_at', '>', at)

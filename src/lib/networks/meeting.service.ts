@@ -1,9 +1,9 @@
-import type { ActionContext } from '../action/context';
+import type { ActionContext, GroupLinkActor } from '../action/context';
 import { userOf } from '../action/context';
 import { conflict, invalid, notFound, ok, refused, type Result } from '../action/result';
 import { recordAudit } from '../audit/audit.queries';
 import { can } from '../auth/policy';
-import { generateToken, isWellFormedToken } from '../auth/token';
+import { generateToken, hashToken, isWellFormedToken } from '../auth/token';
 import type { Executor } from '../db/executor';
 import { enqueueMail, insertOutboxAttachment } from '../notify/outbox.queries';
 import { loadGroupFor, type GroupAccess } from './group.service';
@@ -432,7 +432,7 @@ export type LinkView =
 /** Reads what a link opens, without using it; null for junk, used, revoked or expired links. */
 export async function viewLink(db: Executor, token: string, now: Date): Promise<LinkView | null> {
   if (!isWellFormedToken(token)) return null;
-  const link = await findUsableLink(db, token, now);
+  const link = await findUsableLink(db, hashToken(token), now);
   if (!link) return null;
   if (link.purpose === 'answer' && link.meetingId) {
     const meeting = await findMeeting(db, link.meetingId);
@@ -460,47 +460,69 @@ export async function viewLink(db: Executor, token: string, now: Date): Promise<
   return null;
 }
 
+/**
+ * The actor a single-use link stands for — the member it was mailed to, with their group and organisation — or
+ * null for junk, used, revoked or expired links. The page acts as this actor, so the audit names the link.
+ */
+export async function findLinkActor(db: Executor, token: string, now: Date): Promise<GroupLinkActor | null> {
+  if (!isWellFormedToken(token)) return null;
+  const link = await findUsableLink(db, hashToken(token), now);
+  return link
+    ? {
+        kind: 'group_link',
+        linkId: link.id,
+        memberId: link.memberId,
+        groupId: link.groupId,
+        organizationId: link.organizationId,
+      }
+    : null;
+}
+
 const INVALID_LINK =
   'Dieser Link ist ungültig, abgelaufen oder wurde schon benutzt. Bitte melden Sie sich beim Vorsitz der Gruppe.';
 
 /**
- * Redeems a single-use link once: an answer to its one invitation, or "done" for its one action item. The link
- * names the member; it opens nothing else (no group page, no other meeting). A second use is refused.
+ * Redeems the actor's single-use link once: an answer to its one invitation, or "done" for its one action item.
+ * The link names the member; it opens nothing else (no group page, no other meeting). A second use is refused.
+ * Two audit entries: what was done (to the meeting or the action item) and the link that did it.
  */
 export async function redeemLink(
   db: Executor,
   ctx: ActionContext,
-  token: string,
   input: { answer?: Answer },
 ): Promise<Result<{ purpose: 'answer' | 'action_done' }>> {
-  if (!isWellFormedToken(token)) return refused(INVALID_LINK);
+  const actor = ctx.actor;
+  if (actor.kind !== 'group_link') return refused(INVALID_LINK);
   return db.transaction().execute(async (trx) => {
-    const link = await findUsableLink(trx, token, ctx.now);
-    if (!link) return refused(INVALID_LINK);
+    const link = await findUsableLink(trx, actor.linkId, ctx.now);
+    if (!link || link.memberId !== actor.memberId) return refused(INVALID_LINK);
+    const named = { action: 'network.link.redeem', objectType: 'network_link', objectId: link.id };
     if (link.purpose === 'answer') {
       if (!input.answer)
         return invalid({ answer: 'Bitte wählen Sie: nehme teil, nehme nicht teil oder vielleicht.' });
       const meeting = link.meetingId ? await findMeeting(trx, link.meetingId) : null;
       if (!meeting || meeting.status !== 'scheduled') return refused(INVALID_LINK);
-      if (!(await useLink(trx, token, ctx.now))) return refused(INVALID_LINK);
+      if (!(await useLink(trx, link.id, ctx.now))) return refused(INVALID_LINK);
       await setAnswer(trx, meeting.id, link.memberId, input.answer, ctx.now);
       await recordAudit(trx, ctx, {
         action: 'network.meeting.answer_link',
         objectType: 'network_meeting',
         objectId: meeting.id,
       });
+      await recordAudit(trx, ctx, named);
       return ok({ purpose: 'answer' as const });
     }
     const item = link.actionItemId ? await findActionItem(trx, link.actionItemId) : null;
     if (!item || item.status !== 'open' || item.responsibleMemberId !== link.memberId)
       return refused(INVALID_LINK);
-    if (!(await useLink(trx, token, ctx.now))) return refused(INVALID_LINK);
+    if (!(await useLink(trx, link.id, ctx.now))) return refused(INVALID_LINK);
     if (!(await setActionStatus(trx, item, 'done', ctx.now))) return refused(INVALID_LINK);
     await recordAudit(trx, ctx, {
       action: 'network.action.done_link',
       objectType: 'network_action_item',
       objectId: item.id,
     });
+    await recordAudit(trx, ctx, named);
     return ok({ purpose: 'action_done' as const });
   });
 }
