@@ -40,6 +40,9 @@ import { findMailById, listRecentMails } from '../../src/lib/notify/outbox.queri
 import { listAuditEntries } from '../../src/lib/audit/audit.queries';
 import { hashToken } from '../../src/lib/auth/token';
 import { deliverDueMails } from '../../src/lib/notify/outbox.service';
+import { systemContext } from '../../src/lib/action/context';
+import { networkRemindersJob } from '../../src/lib/networks/networks.job';
+import { reminderWindowEnd } from '../../src/lib/networks/meeting.service';
 import { createTestDb, testDialects } from '../helpers/db';
 import { createTestOrganization, createTestUser } from '../helpers/factories';
 import { mimeParts } from '../helpers/mime';
@@ -604,5 +607,82 @@ describe.each(testDialects)('working groups on $name', (dialect) => {
     expect(
       (await setActionItemStatus(test.db, ctx(chair), own.id, { status: 'done', version: own.version })).ok,
     ).toBe(true);
+  });
+  it('reminds every invited member once, MEETING_REMINDER_DAYS before the meeting, through the outbox and SMTP', async () => {
+    const smtp = await startTestSmtpServer();
+    try {
+      const group = await groupWithMembers();
+      // Saturday 28 March 2026, 10:00 in Lübeck; invited on 2 March.
+      const scheduled = await scheduleMeeting(test.db, ctx(chair), group.id, MEETING);
+      if (!scheduled.ok) throw new Error('schedule');
+      const meetingId = scheduled.value.id;
+      await addAgendaItem(test.db, ctx(chair), meetingId, {
+        title: 'Praktikumsbörse',
+        description: null,
+        responsible: null,
+        plannedMinutes: null,
+      });
+      const invited = await sendInvitations(test.db, ctx(chair), meetingId, { version: 1 });
+      if (!invited.ok) throw new Error('invite');
+      // The member organisation declines: it is left alone. The chair accepts; the contact does not answer.
+      expect((await answerMeeting(test.db, ctx(colleague), meetingId, { answer: 'not_attending' })).ok).toBe(
+        true,
+      );
+      expect((await answerMeeting(test.db, ctx(chair), meetingId, { answer: 'attending' })).ok).toBe(true);
+      const reminders = async () =>
+        (await listRecentMails(test.db, 1000)).filter(
+          (m) => m.kind === 'network.meeting.reminder' && m.text.includes('Praktikumsbörse'),
+        );
+      const run = (at: string, days = 3) =>
+        networkRemindersJob.run(
+          test.db,
+          systemContext({ ...config, meetingReminderDays: days }, 'network-reminders', new Date(at)),
+        );
+
+      // Wednesday 25 March, evening: four days ahead in Germany — too early with 3 days.
+      await run('2026-03-24T22:30:00Z');
+      expect(await reminders()).toEqual([]);
+      // Switched off: nothing, however close.
+      await run('2026-03-27T08:00:00Z', 0);
+      expect(await reminders()).toEqual([]);
+      // Wednesday 25 March, early morning (Berlin already the 25th): three days ahead.
+      expect(await run('2026-03-24T23:30:00Z')).toMatch(/; [1-9]\d* Erinnerungen an Treffen/);
+      const sent = await reminders();
+      expect(sent.map((m) => m.to).sort()).toEqual([chair.email, group.kaiEmail].sort());
+      const toKai = sent.find((m) => m.to === group.kaiEmail)!;
+      expect(toKai.subject).toBe(`Erinnerung: ${MEETING.title} (${GROUP.name}) am 28.03.2026, 10:00`);
+      expect(toKai.text).toContain('Sie haben noch nicht geantwortet.');
+      expect(toKai.text).toMatch(/https:\/\/netz\.example\/arbeitskreise\/link\/[a-z2-7]{32}/);
+      expect(sent.find((m) => m.to === chair.email)!.text).toContain('Ihre Antwort: nehme teil.');
+      // Once per member and meeting: later runs send nothing more.
+      await run('2026-03-26T07:00:00Z');
+      expect(await reminders()).toHaveLength(2);
+
+      // The fresh link in the reminder answers for the contact.
+      const token = /\/arbeitskreise\/link\/([a-z2-7]{32})/.exec(toKai.text)![1]!;
+      expect((await redeem(token, { answer: 'maybe' }, new Date('2026-03-26T08:00:00Z'))).ok).toBe(true);
+
+      await deliverDueMails(
+        test.db,
+        { ...config, smtpUrl: smtp.url },
+        { now: new Date('2026-03-26T07:00:00Z'), limit: 1000 },
+      );
+      const received = smtp.messages.find(
+        (m) => m.to.includes(group.kaiEmail) && (m.subject ?? '').startsWith('Erinnerung:'),
+      );
+      expect(received?.text).toContain('Praktikumsbörse');
+    } finally {
+      await smtp.stop();
+    }
+  });
+
+  it('ends the reminder window at the end of the German day N days ahead', () => {
+    expect(reminderWindowEnd(new Date('2026-03-24T23:30:00Z'), 3).toISOString()).toBe(
+      '2026-03-28T23:00:00.000Z',
+    );
+    // Across the clock change (29 March): midnight of 30 March is 22:00 UTC.
+    expect(reminderWindowEnd(new Date('2026-03-26T10:00:00Z'), 3).toISOString()).toBe(
+      '2026-03-29T22:00:00.000Z',
+    );
   });
 });

@@ -78,6 +78,8 @@ export const EnvSchema = z.object({
     .default('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-Mitwirkende'),
   // Default: seed in development, never in production unless asked for explicitly.
   SEED_ON_EMPTY: FlagSchema.optional(),
+  // Working groups: how many days before a meeting its invited members are reminded once. 0 = no reminders.
+  MEETING_REMINDER_DAYS: CountSchema('MEETING_REMINDER_DAYS', 'Tage', 0, 3),
 });
 
 /** Validated configuration handed to every part of the app. */
@@ -116,6 +118,8 @@ export interface Config {
   tileAttribution: string;
   seedOnEmpty: boolean;
   version: string;
+  /** Days before a working-group meeting its invited members get one reminder; 0 = none. */
+  meetingReminderDays: number;
 }
 
 /** Thrown when the environment holds a bad value; the message lists every problem in German. */
@@ -166,5 +170,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tileAttribution: e.TILE_ATTRIBUTION,
     seedOnEmpty: e.SEED_ON_EMPTY ?? e.NODE_ENV !== 'production',
     version,
+    meetingReminderDays: e.MEETING_REMINDER_DAYS,
   };
 }

@@ -341,6 +341,55 @@ export async function setAnswer(
     .execute();
 }
 
+/** An invitation the reminder before its meeting has not reached yet. */
+export interface InvitationToRemind {
+  id: string;
+  meetingId: string;
+  memberId: string;
+  answer: Answer | null;
+}
+
+/**
+ * Invitations of scheduled, invited meetings that start after `from` and no later than `until`, whose member has not
+ * been reminded yet (each is reminded once), by meeting.
+ */
+export async function listInvitationsToRemind(
+  db: Executor,
+  window: { from: string; until: string },
+  limit = 2000,
+): Promise<InvitationToRemind[]> {
+  const rows = await db
+    .selectFrom('network_invitation as i')
+    .innerJoin('network_meeting as m', 'm.id', 'i.meeting_id')
+    .select(['i.id', 'i.meeting_id', 'i.member_id', 'i.answer'])
+    .where('m.status', '=', 'scheduled')
+    .where('m.starts_at', '>', window.from)
+    .where('m.starts_at', '<=', window.until)
+    .where('m.invited_at', 'is not', null)
+    .where('i.sent_at', 'is not', null)
+    .where('i.reminded_at', 'is', null)
+    .orderBy('m.starts_at')
+    .orderBy('i.meeting_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, meetingId: r.meeting_id, memberId: r.member_id, answer: r.answer }));
+}
+
+/** Notes that the reminder before the meeting went to these invitations (or was not needed), so it goes once. */
+export async function markInvitationsReminded(
+  db: Executor,
+  ids: readonly string[],
+  now: Date,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('network_invitation')
+    .set({ reminded_at: now.toISOString() })
+    .where('id', 'in', [...ids])
+    .where('reminded_at', 'is', null)
+    .execute();
+}
+
 /** Stores a single-use link (only the token's SHA-256) for a member; older links of the same purpose are revoked. */
 export async function insertLink(
   db: Executor,

@@ -3,6 +3,7 @@ import { userOf } from '../action/context';
 import { conflict, invalid, notFound, ok, refused, type Result } from '../action/result';
 import { recordAudit } from '../audit/audit.queries';
 import { can } from '../auth/policy';
+import { todayInGermany } from '../time/time';
 import { generateToken, hashToken, isWellFormedToken } from '../auth/token';
 import type { Executor } from '../db/executor';
 import { enqueueMail, insertOutboxAttachment } from '../notify/outbox.queries';
@@ -18,6 +19,8 @@ import {
   insertLink,
   insertMeeting,
   listAgenda,
+  listInvitationsToRemind,
+  markInvitationsReminded,
   removeAgendaItems,
   revokeMeetingLinks,
   setAnswer,
@@ -29,6 +32,7 @@ import {
 } from './meeting.queries';
 import { findActionItem, setActionStatus } from './minutes.queries';
 import {
+  berlinInstant,
   editedAgenda,
   isAgendaChange,
   isCalendarChange,
@@ -43,7 +47,7 @@ import {
   type MeetingUpdateInput,
   type Member,
 } from './networks';
-import { cancellationMail, invitationMail } from './networks-mail';
+import { cancellationMail, invitationMail, meetingReminderMail } from './networks-mail';
 
 /** A meeting with its group as one actor sees it. */
 export interface MeetingAccess extends GroupAccess {
@@ -422,6 +426,92 @@ export async function answerMeeting(
     });
     return ok({ answer: input.answer });
   });
+}
+
+/**
+ * Where the reminder window ends at `now`: the end of the German day `days` days from today, so a meeting on
+ * Thursday is reminded from Monday morning with 3 days (one run of the job a day suffices).
+ */
+export function reminderWindowEnd(now: Date, days: number): Date {
+  const [y, m, d] = todayInGermany(now).split('-').map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y, m - 1, d + days + 1)).toISOString().slice(0, 10);
+  return berlinInstant(day, '00:00');
+}
+
+/**
+ * The reminder job's part for meetings: MEETING_REMINDER_DAYS before a scheduled, invited meeting every invited
+ * current member with an address gets one mail (the agenda, their answer or the request to answer; members without
+ * an account a fresh single-use answer link). Members who declined are left alone. Once per member and meeting:
+ * the invitation records it, also when no mail was due. Time only from `ctx.now`.
+ */
+export async function sendMeetingReminders(db: Executor, ctx: ActionContext): Promise<{ sent: number }> {
+  const days = ctx.config.meetingReminderDays;
+  if (days <= 0) return { sent: 0 };
+  const due = await listInvitationsToRemind(db, {
+    from: ctx.now.toISOString(),
+    until: reminderWindowEnd(ctx.now, days).toISOString(),
+  });
+  const byMeeting = new Map<string, typeof due>();
+  for (const row of due) byMeeting.set(row.meetingId, [...(byMeeting.get(row.meetingId) ?? []), row]);
+  let sent = 0;
+  for (const [meetingId, invitations] of byMeeting) {
+    sent += await db.transaction().execute(async (trx) => {
+      const meeting = await findMeeting(trx, meetingId);
+      const group = meeting ? await findGroup(trx, meeting.groupId) : null;
+      let mailed = 0;
+      if (meeting && group && !group.archivedAt) {
+        const members = new Map((await listMembers(trx, group.id)).map((m) => [m.id, m]));
+        const agenda = await listAgenda(trx, meeting.id);
+        const placeLabel = meeting.locationId
+          ? await findLocationLabel(trx, meeting.locationId)
+          : meeting.address;
+        const pageUrl = `${ctx.config.publicBaseUrl}/arbeitskreise/${group.id}/treffen/${meeting.id}`;
+        for (const invitation of invitations) {
+          const member = members.get(invitation.memberId);
+          if (!member?.email || invitation.answer === 'not_attending') continue;
+          let linkUrl: string | null = null;
+          if (member.kind !== 'user') {
+            const token = generateToken();
+            await insertLink(
+              trx,
+              token,
+              { purpose: 'answer', memberId: member.id, meetingId: meeting.id, actionItemId: null },
+              { now: ctx.now, expiresAt: answerLinkExpiry(meeting, ctx.now) },
+            );
+            linkUrl = `${ctx.config.publicBaseUrl}/arbeitskreise/link/${token}`;
+          }
+          await enqueueMail(
+            trx,
+            meetingReminderMail(
+              member.email,
+              group,
+              meeting,
+              agenda,
+              placeLabel,
+              { linkUrl, pageUrl },
+              invitation.answer,
+            ),
+            ctx.now,
+          );
+          mailed += 1;
+        }
+        if (mailed > 0) {
+          await recordAudit(trx, ctx, {
+            action: 'network.meeting.remind',
+            objectType: 'network_meeting',
+            objectId: meeting.id,
+          });
+        }
+      }
+      await markInvitationsReminded(
+        trx,
+        invitations.map((i) => i.id),
+        ctx.now,
+      );
+      return mailed;
+    });
+  }
+  return { sent };
 }
 
 /** What a single-use link shows before it is used (GET shows a button; only the POST redeems it). */
