@@ -32,6 +32,7 @@ import {
   loadMinutesFor,
   releaseMinutes,
   saveMinutes,
+  searchMinutesFor,
   sendActionReminders,
   setActionItemStatus,
 } from '../../src/lib/networks/minutes.service';
@@ -684,5 +685,64 @@ describe.each(testDialects)('working groups on $name', (dialect) => {
     expect(reminderWindowEnd(new Date('2026-03-26T10:00:00Z'), 3).toISOString()).toBe(
       '2026-03-29T22:00:00.000Z',
     );
+  });
+  it('finds released minutes and decisions again, folded, only in groups the searcher may see', async () => {
+    const group = await groupWithMembers();
+    const open = await createGroup(test.db, ctx(coordinator), {
+      ...GROUP,
+      name: 'Netzwerkrunde',
+      visibility: 'network',
+    });
+    if (!open.ok) throw new Error('group');
+    const minutesOf = async (groupId: string, notes: string, decisions: string, release: boolean) => {
+      const meeting = await scheduleMeeting(test.db, ctx(coordinator), groupId, MEETING);
+      if (!meeting.ok) throw new Error('schedule');
+      await addAgendaItem(test.db, ctx(coordinator), meeting.value.id, {
+        title: 'Übergänge in Ausbildung',
+        description: null,
+        responsible: null,
+        plannedMinutes: null,
+      });
+      const agenda = (await listAgenda(test.db, meeting.value.id))[0]!;
+      const saved = await saveMinutes(test.db, ctx(coordinator), meeting.value.id, {
+        entries: [{ agendaItemId: agenda.id, position: 1, notes, decisions }],
+        attendance: [],
+        actions: [],
+        version: 1,
+        reason: null,
+      });
+      if (!saved.ok) throw new Error('save');
+      if (release) {
+        const released = await releaseMinutes(test.db, ctx(coordinator), meeting.value.id, {
+          version: saved.value.version,
+          confirm: true,
+        });
+        if (!released.ok) throw new Error('release');
+      }
+      return meeting.value.id;
+    };
+    const secret = await minutesOf(
+      group.id,
+      'Treffpunkt künftig in der Großen Straße 5.',
+      'Frau Müller übernimmt die Praktikumsbörse.',
+      true,
+    );
+    await minutesOf(group.id, 'Entwurf: Praktikumsbörse Zollamt', 'noch offen', false);
+    const shared = await minutesOf(open.value.id, 'Bericht', 'Die Praktikumsbörse startet im Mai.', true);
+
+    const meetingsFound = async (user: User, q: string) =>
+      (await searchMinutesFor(test.db, user, q)).hits.map((h) => h.meetingId);
+    // A member finds the members-only group's released minutes, folded: ß = ss, ü = ue, any case.
+    expect(await meetingsFound(colleague, 'grosse STRASSE')).toEqual([secret]);
+    expect(await meetingsFound(colleague, 'mueller')).toEqual([secret]);
+    expect(await meetingsFound(colleague, 'übergänge')).toEqual(expect.arrayContaining([secret, shared]));
+    // Drafts are never found, not even by those who run the group.
+    expect(await meetingsFound(coordinator, 'Zollamt')).toEqual([]);
+    // A non-member never sees a hit from a members-only group, only from the network's open group.
+    expect(await meetingsFound(outsider, 'Praktikumsbörse')).toEqual([shared]);
+    expect(await meetingsFound(outsider, 'Müller')).toEqual([]);
+    // Every word must occur; wildcards are no words.
+    expect(await meetingsFound(colleague, 'Müller Mai')).toEqual([]);
+    expect(await searchMinutesFor(test.db, outsider, '% _')).toEqual({ words: [], hits: [] });
   });
 });

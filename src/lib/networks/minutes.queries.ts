@@ -67,12 +67,15 @@ export async function insertMinutes(db: Executor, meetingId: string, now: Date):
   return id;
 }
 
-/** Replaces the entries of minutes and raises their version if it matches; false on a stale version. */
+/**
+ * Replaces the entries of minutes (with their folded search text) and raises their version if it matches; false on
+ * a stale version.
+ */
 export async function replaceMinutesEntries(
   db: Executor,
   minutesId: string,
   version: number,
-  entries: MinutesEntry[],
+  entries: (MinutesEntry & { searchText: string })[],
   now: Date,
 ): Promise<boolean> {
   const result = await db
@@ -94,6 +97,7 @@ export async function replaceMinutesEntries(
           position: e.position,
           notes: e.notes,
           decisions: e.decisions,
+          search_text: e.searchText,
         })),
       )
       .execute();
@@ -330,4 +334,59 @@ export async function markActionReminded(
     )
     .where('id', '=', id)
     .execute();
+}
+
+/** One entry of released minutes that matched a search. */
+export interface MinutesHit {
+  groupId: string;
+  groupName: string;
+  meetingId: string;
+  meetingTitle: string;
+  startsAt: string;
+  agendaTitle: string | null;
+  notes: string | null;
+  decisions: string | null;
+}
+
+/**
+ * Entries of released minutes of the given groups whose folded text holds every folded word (a portable LIKE on
+ * both dialects; the words carry no wildcards), newest meeting first. The caller names the groups the actor may see.
+ */
+export async function searchReleasedMinutes(
+  db: Executor,
+  groupIds: readonly string[],
+  words: readonly string[],
+  limit = 50,
+): Promise<MinutesHit[]> {
+  if (groupIds.length === 0 || words.length === 0) return [];
+  let query = db
+    .selectFrom('network_minutes_entry as e')
+    .innerJoin('network_minutes as mi', 'mi.id', 'e.minutes_id')
+    .innerJoin('network_meeting as mt', 'mt.id', 'mi.meeting_id')
+    .innerJoin('network_group as g', 'g.id', 'mt.group_id')
+    .leftJoin('network_agenda_item as a', 'a.id', 'e.agenda_item_id')
+    .select([
+      'g.id as group_id',
+      'g.name as group_name',
+      'mt.id as meeting_id',
+      'mt.title as meeting_title',
+      'mt.starts_at',
+      'a.title as agenda_title',
+      'e.notes',
+      'e.decisions',
+    ])
+    .where('mi.status', '=', 'released')
+    .where('mt.group_id', 'in', [...groupIds]);
+  for (const word of words) query = query.where('e.search_text', 'like', `%${word}%`);
+  const rows = await query.orderBy('mt.starts_at', 'desc').orderBy('e.position').limit(limit).execute();
+  return rows.map((r) => ({
+    groupId: r.group_id,
+    groupName: r.group_name,
+    meetingId: r.meeting_id,
+    meetingTitle: r.meeting_title,
+    startsAt: r.starts_at,
+    agendaTitle: r.agenda_title,
+    notes: r.notes,
+    decisions: r.decisions,
+  }));
 }

@@ -9,7 +9,7 @@ import type { Executor } from '../db/executor';
 import { enqueueMail } from '../notify/outbox.queries';
 import { todayInGermany } from '../time/time';
 import { findGroup, listMembers } from './group.queries';
-import { loadGroupFor } from './group.service';
+import { groupResource, listGroupsFor, loadGroupFor } from './group.service';
 import { insertLink, listAgenda } from './meeting.queries';
 import { loadMeetingFor } from './meeting.service';
 import {
@@ -24,12 +24,16 @@ import {
   markMinutesReleased,
   replaceAttendance,
   replaceMinutesEntries,
+  searchReleasedMinutes,
   setActionStatus,
+  type MinutesHit,
   type MyActionItem,
 } from './minutes.queries';
 import {
   caseDataHints,
   minutesChangeMode,
+  minutesQueryWords,
+  minutesSearchText,
   minutesText,
   reminderDue,
   type ActionItem,
@@ -56,7 +60,8 @@ export async function saveMinutes(
     if (!can(actor, 'network.group.manage', access.resource)) {
       return refused('Das Protokoll schreiben Vorsitz, Stellvertretung und Netzwerkkoordination.');
     }
-    const agendaIds = new Set((await listAgenda(trx, meetingId)).map((a) => a.id));
+    const agenda = await listAgenda(trx, meetingId);
+    const agendaIds = new Set(agenda.map((a) => a.id));
     const memberIds = new Set(
       (await listMembers(trx, access.group.id, { includeFormer: true })).map((m) => m.id),
     );
@@ -101,7 +106,12 @@ export async function saveMinutes(
         now: ctx.now,
       });
     }
-    if (!(await replaceMinutesEntries(trx, minutes.id, input.version, input.entries, ctx.now))) {
+    const titles = new Map(agenda.map((a) => [a.id, a.title]));
+    const entries = input.entries.map((e) => ({
+      ...e,
+      searchText: minutesSearchText(e, e.agendaItemId ? (titles.get(e.agendaItemId) ?? null) : null),
+    }));
+    if (!(await replaceMinutesEntries(trx, minutes.id, input.version, entries, ctx.now))) {
       return conflict('Jemand hat das Protokoll inzwischen geändert.', minutes);
     }
     await replaceAttendance(trx, meetingId, input.attendance);
@@ -289,4 +299,29 @@ export async function sendActionReminders(
     });
   }
   return report;
+}
+
+/**
+ * "Find it again": entries of released minutes that hold every word of the query, only from groups the actor may
+ * read released minutes of — a members-only group's minutes never reach a non-member. Folded as the directory
+ * search folds (ä = ae = a, ß = ss).
+ */
+export async function searchMinutesFor(
+  db: Executor,
+  actor: Actor,
+  query: string,
+): Promise<{ words: string[]; hits: MinutesHit[] }> {
+  const words = minutesQueryWords(query);
+  if (words.length === 0) return { words, hits: [] };
+  const groups = (await listGroupsFor(db, actor)).filter((g) =>
+    can(actor, 'network.minutes.read', { ...groupResource(g, g.membership), minutesReleased: true }),
+  );
+  return {
+    words,
+    hits: await searchReleasedMinutes(
+      db,
+      groups.map((g) => g.id),
+      words,
+    ),
+  };
 }
