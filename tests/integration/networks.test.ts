@@ -608,6 +608,10 @@ describe.each(testDialects)('working groups on $name', (dialect) => {
     expect(
       (await setActionItemStatus(test.db, ctx(chair), own.id, { status: 'done', version: own.version })).ok,
     ).toBe(true);
+    // "Meine Aufgaben" keeps it below the open ones, as recently done.
+    const after = await listMyActionItems(test.db, chair);
+    expect(after.find((i) => i.id === own.id)?.status).toBe('done');
+    expect(after.findIndex((i) => i.id === own.id)).toBe(after.length - 1);
   });
   it('reminds every invited member once, MEETING_REMINDER_DAYS before the meeting, through the outbox and SMTP', async () => {
     const smtp = await startTestSmtpServer();

@@ -58,15 +58,29 @@ export async function findMeeting(db: Executor, id: string): Promise<Meeting | n
   return row ? rowToMeeting(row) : null;
 }
 
-/** The meetings of a group, newest first. */
-export async function listMeetings(db: Executor, groupId: string): Promise<Meeting[]> {
-  const rows = await db
+/** The meetings of a group, newest first, at most `limit`. */
+export async function listMeetings(
+  db: Executor,
+  groupId: string,
+  options: { limit?: number } = {},
+): Promise<Meeting[]> {
+  let query = db
     .selectFrom('network_meeting')
     .selectAll()
     .where('group_id', '=', groupId)
-    .orderBy('starts_at', 'desc')
-    .execute();
-  return rows.map(rowToMeeting);
+    .orderBy('starts_at', 'desc');
+  if (options.limit !== undefined) query = query.limit(options.limit);
+  return (await query.execute()).map(rowToMeeting);
+}
+
+/** How many meetings a group has. */
+export async function countMeetings(db: Executor, groupId: string): Promise<number> {
+  const row = await db
+    .selectFrom('network_meeting')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('group_id', '=', groupId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** Inserts a meeting; its calendar UID is fixed here for good. */

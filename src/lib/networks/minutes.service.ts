@@ -240,9 +240,19 @@ export async function setActionItemStatus(
   });
 }
 
-/** "Meine Aufgaben": the action items the user answers for, in person or through their organisation. */
+/** How many open and recently closed items "Meine Aufgaben" shows at most. */
+export const MY_ACTION_ITEMS_LIMITS = { open: 300, closed: 20 } as const;
+
+/**
+ * "Meine Aufgaben": the action items the user answers for, in person or through their organisation — the open ones
+ * by due date, then the last closed ones.
+ */
 export async function listMyActionItems(db: Executor, actor: Actor): Promise<MyActionItem[]> {
-  return listActionItemsOf(db, actor);
+  const [open, closed] = await Promise.all([
+    listActionItemsOf(db, actor, { open: true, limit: MY_ACTION_ITEMS_LIMITS.open }),
+    listActionItemsOf(db, actor, { open: false, limit: MY_ACTION_ITEMS_LIMITS.closed }),
+  ]);
+  return [...open, ...closed];
 }
 
 /** How long a "done" link in a reminder works. */

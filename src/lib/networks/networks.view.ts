@@ -203,6 +203,9 @@ export interface MinutesFormView {
   actions: ActionRow[];
 }
 
+/** How much of a long history the group page shows before "alle … zeigen". */
+export const GROUP_PAGE_LIMITS = { meetings: 20, openActions: 50 } as const;
+
 /** How many empty rows for new action items the form offers (more after the next save). */
 export const NEW_ACTION_ROWS = 3;
 
