@@ -4,13 +4,11 @@ import ICAL from 'ical.js';
 import type { Browser, Page } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemContext } from '../../src/lib/action/context';
 import { findUserRowByEmail } from '../../src/lib/auth/auth.queries';
 import { loadConfig } from '../../src/lib/config/config';
 import { createDb } from '../../src/lib/db/create-db';
 import { findOrganization } from '../../src/lib/directory/organization.queries';
-import { networkRemindersJob } from '../../src/lib/networks/networks.job';
-import { deliverDueMails } from '../../src/lib/notify/outbox.service';
+import { runJobsOnce } from '../../src/lib/jobs/jobs';
 import { todayInGermany } from '../../src/lib/time/time';
 import { hasChromium, launchBrowser, screenshot, signInInBrowser, wcagViolations } from '../helpers/browser';
 import { mimeParts } from '../helpers/mime';
@@ -59,7 +57,8 @@ describe.skipIf(!hasChromium)('working groups in a real browser', () => {
     const port = (smtp.server.address() as AddressInfo).port;
     smtpUrl = `smtp://127.0.0.1:${port}`;
     [server, browser] = await Promise.all([
-      startTestServer({ SMTP_URL: `smtp://127.0.0.1:${port}`, JOBS_INTERVAL_SECONDS: '1' }),
+      // No job loop in the server: the test runs the jobs as cron would (`npm run jobs`), at the time it chooses.
+      startTestServer({ SMTP_URL: `smtp://127.0.0.1:${port}`, JOBS_INTERVAL_SECONDS: '0' }),
       launchBrowser(),
     ]);
     const db = createDb({ databaseUrl: server.databaseUrl });
@@ -100,8 +99,9 @@ describe.skipIf(!hasChromium)('working groups in a real browser', () => {
       .join('\n');
   const flash = async (page: Page) => (await page.getByRole('status').first().textContent()) ?? '';
   /**
-   * Moves time: runs the working groups' reminder job and the mail delivery against the server's database at `at`
-   * (the server itself keeps the real clock, so its own job loop does not send these mails early).
+   * Runs every background job once against the server's database, as `npm run jobs` from cron does — at `at`, so
+   * the test moves time (reminders fall due) without touching the server's clock. Between browser steps, so no
+   * request writes at the same moment.
    */
   const runJobsAt = async (at: Date) => {
     const db = createDb({ databaseUrl: server.databaseUrl });
@@ -111,17 +111,17 @@ describe.skipIf(!hasChromium)('working groups in a real browser', () => {
         PUBLIC_BASE_URL: server.url,
         SMTP_URL: smtpUrl,
       });
-      await networkRemindersJob.run(db, systemContext(config, 'network-reminders', at));
-      await deliverDueMails(db, config, { now: at, limit: 1000 });
+      const runs = await runJobsOnce(db, config, { holder: 'e2e-cron', now: at, release: true });
+      expect(runs.filter((r) => r.status !== 'ran')).toEqual([]);
     } finally {
       await db.destroy();
     }
   };
 
-  // One long loop through seven pages and three mails: more than the default minute on a busy machine.
+  // One long loop through ten pages, four mails and two job runs: minutes on a busy, shared machine.
   it(
     'runs from a new group to a released protocol and a task marked done',
-    { timeout: 180_000 },
+    { timeout: 300_000 },
     async () => {
       const coordinatorContext = await browser.newContext({ locale: 'de-DE' });
       const coordinator = await coordinatorContext.newPage();
@@ -189,6 +189,7 @@ describe.skipIf(!hasChromium)('working groups in a real browser', () => {
       }
       await click(coordinator, 'button', 'Einladungen verschicken');
       expect(await flash(coordinator)).toContain('Einladungen sind verschickt');
+      await runJobsAt(new Date());
       await accessible(coordinator, 'arbeitskreise-treffen');
 
       // The contact's invitation: a calendar part that an independent parser reads, and a single-use link.
@@ -229,6 +230,7 @@ describe.skipIf(!hasChromium)('working groups in a real browser', () => {
       await accessible(coordinator, 'arbeitskreise-treffen-aendern');
       await click(coordinator, 'button', 'Änderungen speichern');
       expect(await flash(coordinator)).toContain('geänderten Kalendereintrag');
+      await runJobsAt(new Date());
       const update = await waitForMail(
         (m) => m.to === 'kai@kontakt.example' && bodyOf(m).includes('hat sich geändert'),
       );
