@@ -1,9 +1,11 @@
 /**
- * `npm run bench:http [-- --services 10000 --referrals 10000 --only search,dashboard --duration 10
+ * `npm run bench:http [-- --services 10000 --referrals 10000 --only search,dashboard,groups --duration 10
  * --connections 10 --json out.json]`: starts the built app on a temporary SQLite database with the sample region,
  * 10,000 synthetic services and an office with 10,000 referrals, signs in as a caseworker and loads `/healthz`,
  * the search API, the search page and the referral dashboard (own and whole office) with autocannon on loopback;
- * also measures the size of the map's GeoJSON. Prints figures; never asserts. See docs/performance.md.
+ * also measures the size of the map's GeoJSON. `groups`: the caseworker is a member of 20 working groups, one of
+ * them with 200 meetings and 2,000 action items; measures that group's page, "Meine Aufgaben", the group list and
+ * the minutes search. Prints figures; never asserts. See docs/performance.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,12 +18,13 @@ import { parseArgs } from 'node:util';
 import { seedSampleRegion } from '../db/seed/seed';
 import { generateServiceForms } from '../db/seed/synthetic';
 import { insertSyntheticReferrals, type SyntheticReferralSummary } from '../db/seed/synthetic-referrals';
+import { insertSyntheticNetworks, type SyntheticNetworkSummary } from '../db/seed/synthetic-networks';
 import { createUser, findUserRowByEmail, listUsers } from '../src/lib/auth/auth.queries';
 import { countReferralsSentBy } from '../src/lib/referrals/referral.queries';
 import { loadConfig } from '../src/lib/config/config';
 import { createDb, type Db } from '../src/lib/db/create-db';
 import { migrateToLatest } from '../src/lib/db/migrator';
-import { createOrganization } from '../src/lib/directory/organization.queries';
+import { createOrganization, listOrganizations } from '../src/lib/directory/organization.queries';
 import { ServiceFormSchema } from '../src/lib/directory/service';
 import { countServices, insertLocation, insertService } from '../src/lib/directory/service.queries';
 import { openSearchEngine, rebuildSearchIndex } from '../src/lib/search/engine';
@@ -43,7 +46,7 @@ const PASSWORD = 'Bench-Fachkraft-Passwort-7';
 // The other office's caseworker: the same dashboard with no referrals, as the peer of the full one.
 const EMPTY_OFFICE_CASEWORKER = 'fachkraft.moisling@partnernetz.example';
 const EMPTY_OFFICE_PASSWORD = 'Bench-Fachkraft-Passwort-8';
-const SCENARIOS = ['search', 'dashboard'] as const;
+const SCENARIOS = ['search', 'dashboard', 'groups'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 // autocannon ships no types; this is the part of its API the benchmark uses.
@@ -489,6 +492,28 @@ async function main() {
         referrals: { ...summary, own: referralSeed.own, seconds: referralSeed.seconds },
       };
     }
+    let networkSeed: SyntheticNetworkSummary | null = null;
+    if (runs('groups')) {
+      const caseworker = await findUserRowByEmail(db, CASEWORKER);
+      if (!caseworker) throw new Error(`${CASEWORKER} fehlt in der Beispielregion.`);
+      const organizations = (await listOrganizations(db, {})).items.map((o) => o.id);
+      const started = performance.now();
+      networkSeed = await insertSyntheticNetworks(db, {
+        userId: caseworker.id,
+        organizationIds: organizations,
+        groups: 20,
+        meetings: 200,
+        actionItems: 2000,
+        now: new Date(),
+        seed: Number(values.seed),
+      });
+      const seconds = Math.round((performance.now() - started) / 100) / 10;
+      console.log(
+        `${networkSeed.groups} Arbeitskreise mit ${networkSeed.meetings} Treffen und ${networkSeed.actionItems} ` +
+          `Aufgaben (${networkSeed.usersItems} der Fachkraft) in ${seconds} s eingefügt.`,
+      );
+      seeding = { ...seeding, networks: { ...networkSeed, seconds } };
+    }
     await db.destroy();
 
     server = await startServer(databaseUrl);
@@ -700,6 +725,56 @@ async function main() {
         );
       }
       Object.assign(report, { dashboard: { single, comparison } });
+    }
+
+    if (runs('groups') && networkSeed) {
+      // One request at a time per page (the target: the time a request needs), then the same pages under load.
+      // /healthz one at a time is the floor of this machine at this moment (it is shared and loaded).
+      const pages = [
+        { label: 'GET /healthz (Vergleich)', path: '/healthz' },
+        { label: 'GET /arbeitskreise', path: '/arbeitskreise' },
+        {
+          label: 'GET /arbeitskreise/[id] (200 Treffen, 2.000 Aufgaben)',
+          path: `/arbeitskreise/${networkSeed.largeGroupId}`,
+        },
+        { label: 'GET /aufgaben (Mitglied in 20 Arbeitskreisen)', path: '/aufgaben' },
+        { label: 'GET /arbeitskreise?q=praktikumsplatze', path: '/arbeitskreise?q=praktikumsplatze' },
+      ];
+      const fetchPage = (p: string) =>
+        fetch(`${url}${p}`, { headers: { cookie, 'accept-encoding': 'gzip, deflate, br' } });
+      for (const page of pages) await sequential(fetchPage, page.path, 10);
+      const single = [];
+      for (const page of pages) {
+        const { status, bytes, latency } = await sequential(fetchPage, page.path, 100);
+        single.push({
+          seite: page.label,
+          http: status,
+          'KB html': Math.round(bytes / 102.4) / 10,
+          'p50 ms': latency.p50,
+          'p95 ms': latency.p95,
+          'p99 ms': latency.p99,
+        });
+      }
+      console.log(`\nArbeitskreise, je 100 Anfragen nacheinander:\n${formatTable(single)}\n`);
+      const loaded = [];
+      for (const page of pages) loaded.push(await load(page.label, url, [page.path], cookie, options));
+      results.push(...loaded);
+      for (const [index, page] of pages.entries()) {
+        if (index !== 2 && index !== 3) continue;
+        targets.push(
+          {
+            ziel: `${page.label.replace('GET ', '')} p95 ≤ 50 ms je Anfrage`,
+            messwert: `${single[index]!['p95 ms']} ms`,
+            ergebnis: mark(single[index]!.http === 200 && single[index]!['p95 ms'] <= 50),
+          },
+          {
+            ziel: `${page.label.replace('GET ', '')} unter Last (${options.connections} Verbindungen, nur Angabe)`,
+            messwert: `p95 ${loaded[index]!['p95 ms']} ms, ${loaded[index]!['req/s']} req/s`,
+            ergebnis: mark(isClean(loaded[index]) ? null : false),
+          },
+        );
+      }
+      Object.assign(report, { groups: { single } });
     }
 
     console.log(`\n${formatTable(results.map((r) => ({ ...r })))}`);

@@ -8,6 +8,8 @@ import * as m20261201_1100 from './2026_12_01_1100_create_import_jobs';
 import * as m20261201_1200 from './2026_12_01_1200_create_working_groups';
 import * as m20261202_0700 from './2026_12_02_0700_create_privacy';
 import * as m20261202_0100 from './2026_12_02_0100_create_referral_messages';
+import * as m20261202_0300 from './2026_12_02_0300_add_meeting_reminders';
+import * as m20261202_0310 from './2026_12_02_0310_add_minutes_search';
 
 /** All migrations in order; listed statically so the built server bundles them too. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +22,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_1200_create_working_groups': m20261201_1200,
   '2026_12_02_0700_create_privacy': m20261202_0700,
   '2026_12_02_0100_create_referral_messages': m20261202_0100,
+  '2026_12_02_0300_add_meeting_reminders': m20261202_0300,
+  '2026_12_02_0310_add_minutes_search': m20261202_0310,
 };

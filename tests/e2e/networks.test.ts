@@ -5,8 +5,10 @@ import type { Browser, Page } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUserRowByEmail } from '../../src/lib/auth/auth.queries';
+import { loadConfig } from '../../src/lib/config/config';
 import { createDb } from '../../src/lib/db/create-db';
 import { findOrganization } from '../../src/lib/directory/organization.queries';
+import { runJobsOnce } from '../../src/lib/jobs/jobs';
 import { todayInGermany } from '../../src/lib/time/time';
 import { hasChromium, launchBrowser, screenshot, signInInBrowser, wcagViolations } from '../helpers/browser';
 import { mimeParts } from '../helpers/mime';
@@ -14,10 +16,11 @@ import { DEMO_PASSWORDS, startTestServer, type TestServer } from '../helpers/ser
 
 // Working groups in a real browser, with mail through a real SMTP server on loopback: a coordinator creates a
 // group, adds two organisations and a contact without an account, schedules a meeting with an agenda and invites;
-// the invitation reaches the contact with its calendar entry and the contact answers through the link; the
-// coordinator writes and releases minutes with a decision and an action item for the demo partner's
-// organisation; the partner gets the reminder, sees the item under "Meine Aufgaben" and marks it done.
-// axe checks every page for WCAG 2.1 AA. Screenshots go to SCREENSHOT_DIR (docs/screenshots) when it is set.
+// the invitation reaches the contact with its calendar entry and the contact answers through the link; three days
+// before the meeting (time moved) the reminder reaches them; the coordinator writes and releases minutes with a
+// decision and an action item for the demo partner's organisation and finds the decision again through the search;
+// when the item falls due (time moved) the partner gets the reminder, sees the item under "Meine Aufgaben" and marks
+// it done. axe checks every page for WCAG 2.1 AA. Screenshots go to SCREENSHOT_DIR (docs/screenshots) when it is set.
 
 interface Received {
   to: string;
@@ -32,6 +35,7 @@ describe.skipIf(!hasChromium)('working groups in a real browser', () => {
   const arrivals = new EventEmitter();
   let partnerOrganization = '';
   let officeName = '';
+  let smtpUrl = '';
 
   beforeAll(async () => {
     smtp = new SMTPServer({
@@ -51,8 +55,10 @@ describe.skipIf(!hasChromium)('working groups in a real browser', () => {
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     const port = (smtp.server.address() as AddressInfo).port;
+    smtpUrl = `smtp://127.0.0.1:${port}`;
     [server, browser] = await Promise.all([
-      startTestServer({ SMTP_URL: `smtp://127.0.0.1:${port}`, JOBS_INTERVAL_SECONDS: '1' }),
+      // No job loop in the server: the test runs the jobs as cron would (`npm run jobs`), at the time it chooses.
+      startTestServer({ SMTP_URL: `smtp://127.0.0.1:${port}`, JOBS_INTERVAL_SECONDS: '0' }),
       launchBrowser(),
     ]);
     const db = createDb({ databaseUrl: server.databaseUrl });
@@ -92,11 +98,30 @@ describe.skipIf(!hasChromium)('working groups in a real browser', () => {
       .map((p) => p.body)
       .join('\n');
   const flash = async (page: Page) => (await page.getByRole('status').first().textContent()) ?? '';
+  /**
+   * Runs every background job once against the server's database, as `npm run jobs` from cron does — at `at`, so
+   * the test moves time (reminders fall due) without touching the server's clock. Between browser steps, so no
+   * request writes at the same moment.
+   */
+  const runJobsAt = async (at: Date) => {
+    const db = createDb({ databaseUrl: server.databaseUrl });
+    try {
+      const config = loadConfig({
+        DATABASE_URL: server.databaseUrl,
+        PUBLIC_BASE_URL: server.url,
+        SMTP_URL: smtpUrl,
+      });
+      const runs = await runJobsOnce(db, config, { holder: 'e2e-cron', now: at, release: true });
+      expect(runs.filter((r) => r.status !== 'ran')).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
+  };
 
-  // One long loop through seven pages and three mails: more than the default minute on a busy machine.
+  // One long loop through ten pages, four mails and two job runs: minutes on a busy, shared machine.
   it(
     'runs from a new group to a released protocol and a task marked done',
-    { timeout: 180_000 },
+    { timeout: 300_000 },
     async () => {
       const coordinatorContext = await browser.newContext({ locale: 'de-DE' });
       const coordinator = await coordinatorContext.newPage();
@@ -118,6 +143,12 @@ describe.skipIf(!hasChromium)('working groups in a real browser', () => {
       await click(coordinator, 'button', 'Anlegen');
       const groupUrl = coordinator.url();
       expect(new URL(groupUrl).pathname).toMatch(/^\/arbeitskreise\/[^/]+$/);
+      // The list names kind and district as one line ("Arbeitskreis, Innenstadt", no space before the comma).
+      await coordinator.goto(`${server.url}/arbeitskreise`);
+      expect(await coordinator.locator('main').textContent()).toContain(
+        'Arbeitskreis Übergang Schule–Beruf – Arbeitskreis, Innenstadt · 0 Mitglieder',
+      );
+      await coordinator.goto(groupUrl);
 
       // Two organisations and a contact without an account.
       for (const organization of [partnerOrganization, officeName]) {
@@ -158,6 +189,7 @@ describe.skipIf(!hasChromium)('working groups in a real browser', () => {
       }
       await click(coordinator, 'button', 'Einladungen verschicken');
       expect(await flash(coordinator)).toContain('Einladungen sind verschickt');
+      await runJobsAt(new Date());
       await accessible(coordinator, 'arbeitskreise-treffen');
 
       // The contact's invitation: a calendar part that an independent parser reads, and a single-use link.
@@ -179,7 +211,15 @@ describe.skipIf(!hasChromium)('working groups in a real browser', () => {
       await contact.getByLabel('nehme teil', { exact: true }).check();
       await click(contact, 'button', 'Antwort senden');
       expect(await contact.locator('main').textContent()).toMatch(/Antwort/);
+      await accessible(contact, 'arbeitskreise-link-danke');
       await contactContext.close();
+
+      // Three days before the meeting (time moved) the contact is reminded once, with their answer.
+      await runJobsAt(new Date(Date.now() + 11 * 86_400_000));
+      const meetingReminder = await waitForMail(
+        (m) => m.to === 'kai@kontakt.example' && bodyOf(m).includes('wir erinnern an das Treffen'),
+      );
+      expect(bodyOf(meetingReminder)).toContain('Ihre Antwort: nehme teil.');
 
       // The chair moves the meeting by an hour: the contact gets the changed entry, same UID, higher SEQUENCE.
       await coordinator.goto(meetingUrl);
@@ -190,6 +230,7 @@ describe.skipIf(!hasChromium)('working groups in a real browser', () => {
       await accessible(coordinator, 'arbeitskreise-treffen-aendern');
       await click(coordinator, 'button', 'Änderungen speichern');
       expect(await flash(coordinator)).toContain('geänderten Kalendereintrag');
+      await runJobsAt(new Date());
       const update = await waitForMail(
         (m) => m.to === 'kai@kontakt.example' && bodyOf(m).includes('hat sich geändert'),
       );
@@ -214,7 +255,9 @@ describe.skipIf(!hasChromium)('working groups in a real browser', () => {
         .fill('Der Arbeitskreis sammelt die Plätze in einer gemeinsamen Liste.');
       await coordinator.locator('#action-title-0').fill('Liste der Praktikumsplätze anlegen');
       await coordinator.locator('#action-responsible-0').selectOption({ label: partnerOrganization });
-      await coordinator.locator('#action-due-0').fill(todayInGermany(new Date()));
+      // Due a week after the meeting; the reminder comes when time is moved there.
+      const dueAt = new Date(Date.now() + 21 * 86_400_000);
+      await coordinator.locator('#action-due-0').fill(todayInGermany(dueAt));
       await accessible(coordinator, 'arbeitskreise-protokoll-entwurf');
       await click(coordinator, 'button', 'Entwurf speichern');
       expect(await flash(coordinator)).toContain('Entwurf ist gespeichert');
@@ -222,6 +265,16 @@ describe.skipIf(!hasChromium)('working groups in a real browser', () => {
       expect(await flash(coordinator)).toContain('freigegeben');
       expect(await coordinator.locator('main').textContent()).toContain('gemeinsamen Liste');
       await accessible(coordinator, 'arbeitskreise-protokoll');
+      const protocolUrl = coordinator.url();
+
+      // Found again: the decision, folded ("gemeinsame" finds "gemeinsamen", "Praktikumsplatze" the umlaut).
+      await coordinator.goto(`${server.url}/arbeitskreise`);
+      await coordinator.getByLabel('In Protokollen und Beschlüssen suchen').fill('gemeinsame Liste');
+      await click(coordinator, 'button', 'Suchen');
+      const hits = coordinator.getByRole('region', { name: 'Treffer in Protokollen' });
+      expect(await hits.textContent()).toContain('Beschluss: Der Arbeitskreis sammelt die Plätze');
+      await accessible(coordinator, 'arbeitskreise-suche');
+      await coordinator.goto(protocolUrl);
 
       // After release only a correction with a reason changes the text; the history shows it.
       await click(coordinator, 'link', 'Korrektur erfassen');
@@ -236,6 +289,7 @@ describe.skipIf(!hasChromium)('working groups in a real browser', () => {
       expect(await coordinator.locator('main').textContent()).toContain('Vier Betriebe');
       await accessible(coordinator, 'arbeitskreise-protokoll-korrektur');
       await click(coordinator, 'link', 'Druckansicht');
+      expect(await wcagViolations(coordinator), 'arbeitskreise-protokoll-druck').toEqual([]);
       await coordinator.emulateMedia({ media: 'print' });
       await screenshot(coordinator, 'arbeitskreise-protokoll-druck');
       await coordinatorContext.close();
@@ -248,6 +302,11 @@ describe.skipIf(!hasChromium)('working groups in a real browser', () => {
         await db.destroy();
         return email;
       })();
+      // Nothing yet at the real time; on the due day (time moved) the reminder arrives.
+      expect(
+        inbox.some((m) => m.to === partnerEmail && bodyOf(m).includes('Liste der Praktikumsplätze')),
+      ).toBe(false);
+      await runJobsAt(dueAt);
       const reminder = await waitForMail(
         (m) =>
           m.to === partnerEmail &&
@@ -261,13 +320,14 @@ describe.skipIf(!hasChromium)('working groups in a real browser', () => {
       await signInInBrowser(partner, server.url, 'partner@partnernetz.example', DEMO_PASSWORDS['partner']!);
       await partner.goto(`${server.url}/aufgaben`);
       const row = partner.getByRole('row').filter({ hasText: 'Liste der Praktikumsplätze anlegen' });
-      expect(await row.textContent()).toContain('heute fällig');
+      expect(await row.textContent()).toContain('offen');
       await accessible(partner, 'arbeitskreise-aufgaben');
       await Promise.all([partner.waitForLoadState('load'), row.getByRole('button').click()]);
       expect(await flash(partner)).not.toBe('');
       expect(
         await partner.getByRole('row').filter({ hasText: 'Liste der Praktikumsplätze anlegen' }).count(),
       ).toBe(0);
+      expect(await wcagViolations(partner), 'arbeitskreise-aufgaben nach erledigt').toEqual([]);
       await partnerContext.close();
     },
   );

@@ -19,6 +19,7 @@ import {
   answerMeeting,
   cancelMeeting,
   decideProposal,
+  findLinkActor,
   redeemLink,
   scheduleMeeting,
   sendInvitations,
@@ -31,12 +32,18 @@ import {
   loadMinutesFor,
   releaseMinutes,
   saveMinutes,
+  searchMinutesFor,
   sendActionReminders,
   setActionItemStatus,
 } from '../../src/lib/networks/minutes.service';
 import type { GroupInput, MeetingInput } from '../../src/lib/networks/networks';
 import { findMailById, listRecentMails } from '../../src/lib/notify/outbox.queries';
+import { listAuditEntries } from '../../src/lib/audit/audit.queries';
+import { hashToken } from '../../src/lib/auth/token';
 import { deliverDueMails } from '../../src/lib/notify/outbox.service';
+import { systemContext } from '../../src/lib/action/context';
+import { networkRemindersJob } from '../../src/lib/networks/networks.job';
+import { reminderWindowEnd } from '../../src/lib/networks/meeting.service';
 import { createTestDb, testDialects } from '../helpers/db';
 import { createTestOrganization, createTestUser } from '../helpers/factories';
 import { mimeParts } from '../helpers/mime';
@@ -115,6 +122,18 @@ describe.each(testDialects)('working groups on $name', (dialect) => {
   });
   afterAll(async () => test?.drop());
 
+  /** Redeems a single-use link as the page does: the link is the actor (an unusable one acts as nobody). */
+  const redeem = async (
+    token: string,
+    input: { answer?: 'attending' | 'not_attending' | 'maybe' },
+    now = T0,
+  ) =>
+    redeemLink(
+      test.db,
+      { ...ctx(null, now), actor: (await findLinkActor(test.db, token, now)) ?? { kind: 'anonymous' } },
+      input,
+    );
+
   let groups = 0;
   /** A group with a chair (user), a member organisation and a contact without account (`kai`, unique address). */
   async function groupWithMembers() {
@@ -182,6 +201,30 @@ describe.each(testDialects)('working groups on $name', (dialect) => {
     expect(byChair.ok && byChair.value.name).toBe('AK Migration Lübeck');
     const stale = await updateGroup(test.db, ctx(coordinator), group.id, { ...GROUP, version: 1 });
     expect(stale.ok === false && stale.kind).toBe('conflict');
+  });
+
+  it('lets a deputy named in person run the group like the chair', async () => {
+    const group = await groupWithMembers();
+    const deputy = await createTestUser(test.db, { role: 'partner', displayName: 'Dana Stellvertretung' });
+    const added = await addMember(test.db, ctx(chair), group.id, {
+      kind: 'user',
+      userId: deputy.id,
+      organizationId: null,
+      contactName: null,
+      contactEmail: null,
+      contactOrganization: null,
+      role: 'deputy',
+      joinedOn: null,
+    });
+    expect(added.ok).toBe(true);
+    const scheduled = await scheduleMeeting(test.db, ctx(deputy), group.id, MEETING);
+    expect(scheduled.ok).toBe(true);
+    const renamed = await updateGroup(test.db, ctx(deputy), group.id, {
+      ...GROUP,
+      name: 'AK Neu',
+      version: 1,
+    });
+    expect(renamed.ok && renamed.value.name).toBe('AK Neu');
   });
 
   it('keeps a member who left in the history and refuses a second current membership', async () => {
@@ -304,14 +347,34 @@ describe.each(testDialects)('working groups on $name', (dialect) => {
     // Looking does not use the link (mail scanners follow GET links).
     expect(await viewLink(test.db, token, T0)).not.toBeNull();
 
-    const anon = ctx(null);
-    expect((await redeemLink(test.db, anon, token, { answer: 'attending' })).ok).toBe(true);
-    const replay = await redeemLink(test.db, anon, token, { answer: 'not_attending' });
-    expect(replay.ok === false && replay.kind).toBe('refused');
     const kai = (await listMembers(test.db, group.id)).find((m) => m.kind === 'contact')!;
+    const actor = await findLinkActor(test.db, token, T0);
+    expect(actor).toEqual({
+      kind: 'group_link',
+      linkId: hashToken(token),
+      memberId: kai.id,
+      groupId: group.id,
+      organizationId: null,
+    });
+    expect((await redeem(token, { answer: 'attending' })).ok).toBe(true);
+    const replay = await redeem(token, { answer: 'not_attending' });
+    expect(replay.ok === false && replay.kind).toBe('refused');
+    // Holding the actor from before the first use does not help either: the link is used.
+    const stale = await redeemLink(test.db, { ...ctx(null), actor: actor! }, { answer: 'maybe' });
+    expect(stale.ok === false && stale.kind).toBe('refused');
     const invitations = await listInvitations(test.db, scheduled.value.id);
     expect(invitations.find((i) => i.memberId === kai.id)?.answer).toBe('attending');
-    expect((await redeemLink(test.db, anon, 'a'.repeat(32), { answer: 'maybe' })).ok).toBe(false);
+    expect((await redeem('a'.repeat(32), { answer: 'maybe' })).ok).toBe(false);
+    // The audit names the link that answered, and who answered through it (no account, no organisation).
+    const named = await listAuditEntries(test.db, { objectType: 'network_link', objectId: hashToken(token) });
+    expect(named.map((e) => [e.action, e.actorUserId, e.actorOrganizationId])).toEqual([
+      ['network.link.redeem', null, null],
+    ]);
+    const answered = await listAuditEntries(test.db, {
+      action: 'network.meeting.answer_link',
+      objectId: scheduled.value.id,
+    });
+    expect(answered).toHaveLength(1);
 
     // A signed-in member answers on the page; an outsider cannot.
     expect((await answerMeeting(test.db, ctx(chair), scheduled.value.id, { answer: 'maybe' })).ok).toBe(true);
@@ -532,7 +595,7 @@ describe.each(testDialects)('working groups on $name', (dialect) => {
     const token = await linkTokenFor(test.db, group.kaiEmail);
     const view = await viewLink(test.db, token, new Date('2026-06-11T07:00:00Z'));
     expect(view?.purpose).toBe('action_done');
-    const done = await redeemLink(test.db, ctx(null, new Date('2026-06-11T07:00:00Z')), token, {});
+    const done = await redeem(token, {}, new Date('2026-06-11T07:00:00Z'));
     expect(done.ok).toBe(true);
     const items = await listActionItems(test.db, group.id);
     expect(items.find((i) => i.title === 'Raum für Mai buchen')?.status).toBe('done');
@@ -545,5 +608,145 @@ describe.each(testDialects)('working groups on $name', (dialect) => {
     expect(
       (await setActionItemStatus(test.db, ctx(chair), own.id, { status: 'done', version: own.version })).ok,
     ).toBe(true);
+    // "Meine Aufgaben" keeps it below the open ones, as recently done.
+    const after = await listMyActionItems(test.db, chair);
+    expect(after.find((i) => i.id === own.id)?.status).toBe('done');
+    expect(after.findIndex((i) => i.id === own.id)).toBe(after.length - 1);
+  });
+  it('reminds every invited member once, MEETING_REMINDER_DAYS before the meeting, through the outbox and SMTP', async () => {
+    const smtp = await startTestSmtpServer();
+    try {
+      const group = await groupWithMembers();
+      // Saturday 28 March 2026, 10:00 in Lübeck; invited on 2 March.
+      const scheduled = await scheduleMeeting(test.db, ctx(chair), group.id, MEETING);
+      if (!scheduled.ok) throw new Error('schedule');
+      const meetingId = scheduled.value.id;
+      await addAgendaItem(test.db, ctx(chair), meetingId, {
+        title: 'Praktikumsbörse',
+        description: null,
+        responsible: null,
+        plannedMinutes: null,
+      });
+      const invited = await sendInvitations(test.db, ctx(chair), meetingId, { version: 1 });
+      if (!invited.ok) throw new Error('invite');
+      // The member organisation declines: it is left alone. The chair accepts; the contact does not answer.
+      expect((await answerMeeting(test.db, ctx(colleague), meetingId, { answer: 'not_attending' })).ok).toBe(
+        true,
+      );
+      expect((await answerMeeting(test.db, ctx(chair), meetingId, { answer: 'attending' })).ok).toBe(true);
+      const reminders = async () =>
+        (await listRecentMails(test.db, 1000)).filter(
+          (m) => m.kind === 'network.meeting.reminder' && m.text.includes('Praktikumsbörse'),
+        );
+      const run = (at: string, days = 3) =>
+        networkRemindersJob.run(
+          test.db,
+          systemContext({ ...config, meetingReminderDays: days }, 'network-reminders', new Date(at)),
+        );
+
+      // Wednesday 25 March, evening: four days ahead in Germany — too early with 3 days.
+      await run('2026-03-24T22:30:00Z');
+      expect(await reminders()).toEqual([]);
+      // Switched off: nothing, however close.
+      await run('2026-03-27T08:00:00Z', 0);
+      expect(await reminders()).toEqual([]);
+      // Wednesday 25 March, early morning (Berlin already the 25th): three days ahead.
+      expect(await run('2026-03-24T23:30:00Z')).toMatch(/; [1-9]\d* Erinnerungen an Treffen/);
+      const sent = await reminders();
+      expect(sent.map((m) => m.to).sort()).toEqual([chair.email, group.kaiEmail].sort());
+      const toKai = sent.find((m) => m.to === group.kaiEmail)!;
+      expect(toKai.subject).toBe(`Erinnerung: ${MEETING.title} (${GROUP.name}) am 28.03.2026, 10:00`);
+      expect(toKai.text).toContain('Sie haben noch nicht geantwortet.');
+      expect(toKai.text).toMatch(/https:\/\/netz\.example\/arbeitskreise\/link\/[a-z2-7]{32}/);
+      expect(sent.find((m) => m.to === chair.email)!.text).toContain('Ihre Antwort: nehme teil.');
+      // Once per member and meeting: later runs send nothing more.
+      await run('2026-03-26T07:00:00Z');
+      expect(await reminders()).toHaveLength(2);
+
+      // The fresh link in the reminder answers for the contact.
+      const token = /\/arbeitskreise\/link\/([a-z2-7]{32})/.exec(toKai.text)![1]!;
+      expect((await redeem(token, { answer: 'maybe' }, new Date('2026-03-26T08:00:00Z'))).ok).toBe(true);
+
+      await deliverDueMails(
+        test.db,
+        { ...config, smtpUrl: smtp.url },
+        { now: new Date('2026-03-26T07:00:00Z'), limit: 1000 },
+      );
+      const received = smtp.messages.find(
+        (m) => m.to.includes(group.kaiEmail) && (m.subject ?? '').startsWith('Erinnerung:'),
+      );
+      expect(received?.text).toContain('Praktikumsbörse');
+    } finally {
+      await smtp.stop();
+    }
+  });
+
+  it('ends the reminder window at the end of the German day N days ahead', () => {
+    expect(reminderWindowEnd(new Date('2026-03-24T23:30:00Z'), 3).toISOString()).toBe(
+      '2026-03-28T23:00:00.000Z',
+    );
+    // Across the clock change (29 March): midnight of 30 March is 22:00 UTC.
+    expect(reminderWindowEnd(new Date('2026-03-26T10:00:00Z'), 3).toISOString()).toBe(
+      '2026-03-29T22:00:00.000Z',
+    );
+  });
+  it('finds released minutes and decisions again, folded, only in groups the searcher may see', async () => {
+    const group = await groupWithMembers();
+    const open = await createGroup(test.db, ctx(coordinator), {
+      ...GROUP,
+      name: 'Netzwerkrunde',
+      visibility: 'network',
+    });
+    if (!open.ok) throw new Error('group');
+    const minutesOf = async (groupId: string, notes: string, decisions: string, release: boolean) => {
+      const meeting = await scheduleMeeting(test.db, ctx(coordinator), groupId, MEETING);
+      if (!meeting.ok) throw new Error('schedule');
+      await addAgendaItem(test.db, ctx(coordinator), meeting.value.id, {
+        title: 'Übergänge in Ausbildung',
+        description: null,
+        responsible: null,
+        plannedMinutes: null,
+      });
+      const agenda = (await listAgenda(test.db, meeting.value.id))[0]!;
+      const saved = await saveMinutes(test.db, ctx(coordinator), meeting.value.id, {
+        entries: [{ agendaItemId: agenda.id, position: 1, notes, decisions }],
+        attendance: [],
+        actions: [],
+        version: 1,
+        reason: null,
+      });
+      if (!saved.ok) throw new Error('save');
+      if (release) {
+        const released = await releaseMinutes(test.db, ctx(coordinator), meeting.value.id, {
+          version: saved.value.version,
+          confirm: true,
+        });
+        if (!released.ok) throw new Error('release');
+      }
+      return meeting.value.id;
+    };
+    const secret = await minutesOf(
+      group.id,
+      'Treffpunkt künftig in der Großen Straße 5.',
+      'Frau Müller übernimmt die Praktikumsbörse.',
+      true,
+    );
+    await minutesOf(group.id, 'Entwurf: Praktikumsbörse Zollamt', 'noch offen', false);
+    const shared = await minutesOf(open.value.id, 'Bericht', 'Die Praktikumsbörse startet im Mai.', true);
+
+    const meetingsFound = async (user: User, q: string) =>
+      (await searchMinutesFor(test.db, user, q)).hits.map((h) => h.meetingId);
+    // A member finds the members-only group's released minutes, folded: ß = ss, ü = ue, any case.
+    expect(await meetingsFound(colleague, 'grosse STRASSE')).toEqual([secret]);
+    expect(await meetingsFound(colleague, 'mueller')).toEqual([secret]);
+    expect(await meetingsFound(colleague, 'übergänge')).toEqual(expect.arrayContaining([secret, shared]));
+    // Drafts are never found, not even by those who run the group.
+    expect(await meetingsFound(coordinator, 'Zollamt')).toEqual([]);
+    // A non-member never sees a hit from a members-only group, only from the network's open group.
+    expect(await meetingsFound(outsider, 'Praktikumsbörse')).toEqual([shared]);
+    expect(await meetingsFound(outsider, 'Müller')).toEqual([]);
+    // Every word must occur; wildcards are no words.
+    expect(await meetingsFound(colleague, 'Müller Mai')).toEqual([]);
+    expect(await searchMinutesFor(test.db, outsider, '% _')).toEqual({ words: [], hits: [] });
   });
 });

@@ -3,6 +3,8 @@ import {
   agendaEditsOf,
   editedAgenda,
   isAgendaChange,
+  minutesQueryWords,
+  minutesSearchText,
   type ActionItem,
   type AgendaItem,
   type Member,
@@ -14,6 +16,9 @@ import {
   meetingFormValues,
   agendaLines,
   answerSummary,
+  excerptAround,
+  groupSummary,
+  minutesHitLine,
   minutesFormView,
   minutesSections,
   NEW_ACTION_ROWS,
@@ -309,5 +314,72 @@ describe('editing a meeting’s agenda', () => {
       agendaPosition: ['1', '2'],
     });
     expect(agendaFormRows(values).map((r) => r.title)).toEqual(['Punkt 1', 'Punkt 3']);
+  });
+});
+
+describe('groupSummary', () => {
+  it('puts the district right after the kind, with no space before the comma', () => {
+    const line = groupSummary({ kind: 'arbeitskreis', district: 'Lübeck', memberCount: 5 }, null);
+    expect(line).toBe('Arbeitskreis, Lübeck · 5 Mitglieder');
+    expect(line).not.toMatch(/\s,/);
+  });
+
+  it('leaves the comma out without a district and names the own role', () => {
+    expect(
+      groupSummary(
+        { kind: 'gremium', district: null, memberCount: 1 },
+        { role: 'deputy', via: 'organization' },
+      ),
+    ).toBe('Gremium · 1 Mitglied · Ihre Rolle: Stellvertretung (über Ihre Einrichtung)');
+  });
+});
+
+describe('the minutes search', () => {
+  it('folds the query as the directory search does and keeps no wildcards', () => {
+    expect(minutesQueryWords('Große STRASSE, Müller 100% a_b x')).toEqual([
+      'grosse',
+      'strasse',
+      'muller',
+      '100',
+    ]);
+    expect(minutesQueryWords('% _ -')).toEqual([]);
+  });
+
+  it('folds agenda title, notes and decisions into one searchable text', () => {
+    expect(minutesSearchText({ notes: 'Große Straße', decisions: null }, 'Übergänge')).toBe(
+      'ubergange\ngrosse strasse',
+    );
+  });
+
+  it('cuts a long text around the first match at word boundaries', () => {
+    const text = `${'Anfang '.repeat(60)}hier steht der Beschluss zur Praktikumsbörse ${'Ende '.repeat(60)}`;
+    const excerpt = excerptAround(text, ['praktikumsborse']);
+    expect(excerpt).toContain('Praktikumsbörse');
+    expect(excerpt.startsWith('… ')).toBe(true);
+    expect(excerpt.endsWith(' …')).toBe(true);
+    expect(excerpt.length).toBeLessThan(240);
+    expect(excerptAround('kurz', ['kurz'])).toBe('kurz');
+  });
+
+  it('shows the decision when it holds the words, and links to the minutes', () => {
+    const line = minutesHitLine(
+      {
+        groupId: 'g1',
+        groupName: 'AK Migration',
+        meetingId: 'm1',
+        meetingTitle: 'Frühjahr',
+        startsAt: '2026-03-28T09:00:00.000Z',
+        agendaTitle: null,
+        notes: 'Bericht über Praktika',
+        decisions: 'Frau Müller übernimmt',
+      },
+      ['muller'],
+    );
+    expect(line).toMatchObject({
+      href: '/arbeitskreise/g1/treffen/m1/protokoll',
+      label: 'Beschluss',
+      agendaTitle: 'Sonstiges',
+      excerpt: 'Frau Müller übernimmt',
+    });
   });
 });

@@ -18,6 +18,7 @@ import {
   minutesInputOf,
   prefillAttendance,
   reminderDue,
+  runsInPerson,
   toBerlinParts,
   type Member,
 } from '../../src/lib/networks/networks';
@@ -48,7 +49,7 @@ describe('working group policy', () => {
     expect(can(actor('coordinator'), 'network.group.read', group('members'))).toBe(true);
   });
 
-  it('lets only coordinators and a chair named in person change a group', () => {
+  it('lets only coordinators and a chair or deputy named in person change a group', () => {
     expect(can(actor('coordinator'), 'network.group.manage', group('members'))).toBe(true);
     expect(
       can(actor('partner'), 'network.group.manage', group('members', { role: 'chair', via: 'user' })),
@@ -56,9 +57,27 @@ describe('working group policy', () => {
     expect(
       can(actor('partner'), 'network.group.manage', group('members', { role: 'chair', via: 'organization' })),
     ).toBe(false);
+    // The deputy (Stellvertretung) stands in for the chair: they run the group too, but only named in person.
     expect(
       can(actor('caseworker'), 'network.group.manage', group('network', { role: 'deputy', via: 'user' })),
+    ).toBe(true);
+    expect(
+      can(
+        actor('partner'),
+        'network.group.manage',
+        group('network', { role: 'deputy', via: 'organization' }),
+      ),
     ).toBe(false);
+    expect(
+      can(actor('partner'), 'network.group.manage', group('network', { role: 'member', via: 'user' })),
+    ).toBe(false);
+    for (const role of ['chair', 'deputy', 'member', 'guest'] as const) {
+      for (const via of ['user', 'organization'] as const) {
+        expect(runsInPerson({ role, via }), `${role} via ${via}`).toBe(
+          can(actor('partner'), 'network.group.manage', group('members', { role, via })),
+        );
+      }
+    }
     expect(can(actor('admin'), 'network.group.manage', group('network'))).toBe(false);
   });
 

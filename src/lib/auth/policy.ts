@@ -83,9 +83,10 @@ export type NetworkAction =
   | 'network.minutes.read';
 
 const isNetworkGroup = (r: Resource): r is NetworkGroupResource => r.type === 'network_group';
-// Coordinators run the network's groups; a chair named in person runs their own group.
+// Coordinators run the network's groups; a chair or deputy (Stellvertretung) named in person runs their own group.
 const runsGroup = (actor: Actor, r: NetworkGroupResource) =>
-  actor.role === 'coordinator' || (r.membership?.role === 'chair' && r.membership.via === 'user');
+  actor.role === 'coordinator' ||
+  ((r.membership?.role === 'chair' || r.membership?.role === 'deputy') && r.membership.via === 'user');
 // A members-only group is invisible (404) to everyone else — coordinators excepted, who keep the network's groups.
 const seesGroup = (actor: Actor, r: NetworkGroupResource) =>
   runsGroup(actor, r) || r.membership !== null || r.visibility === 'network';
@@ -94,7 +95,7 @@ const NETWORK_RULES: Record<NetworkAction, Rule> = {
   'network.group.create': (actor, r) => r.type === 'directory' && actor.role === 'coordinator',
   'network.group.read': (actor, r) => isNetworkGroup(r) && seesGroup(actor, r),
   'network.group.manage': (actor, r) => isNetworkGroup(r) && runsGroup(actor, r),
-  // Members (not guests) may propose agenda items; the chair decides on them.
+  // Members (not guests) may propose agenda items; the chair or deputy decides on them.
   'network.agenda.propose': (actor, r) =>
     isNetworkGroup(r) && (runsGroup(actor, r) || (r.membership !== null && r.membership.role !== 'guest')),
   // Only members answer invitations; the invitation is theirs (a person) or their organisation's.

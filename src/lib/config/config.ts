@@ -89,6 +89,8 @@ export const EnvSchema = z.object({
   RETENTION_CASE_YEARS: CountSchema('RETENTION_CASE_YEARS', 'Jahre', 1, 3),
   // The text of a sent mail is emptied this many days after it was sent. Default 30.
   OUTBOX_BODY_RETENTION_DAYS: CountSchema('OUTBOX_BODY_RETENTION_DAYS', 'Tage', 1, 30),
+  // Working groups: how many days before a meeting its invited members are reminded once. 0 = no reminders.
+  MEETING_REMINDER_DAYS: CountSchema('MEETING_REMINDER_DAYS', 'Tage', 0, 3),
 });
 
 /** Validated configuration handed to every part of the app. */
@@ -137,6 +139,8 @@ export interface Config {
   retentionCaseYears: number;
   /** Days after sending until a sent mail's text is emptied. */
   outboxBodyRetentionDays: number;
+  /** Days before a working-group meeting its invited members get one reminder; 0 = none. */
+  meetingReminderDays: number;
 }
 
 /** Thrown when the environment holds a bad value; the message lists every problem in German. */
@@ -196,5 +200,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     version,
     retentionCaseYears: e.RETENTION_CASE_YEARS,
     outboxBodyRetentionDays: e.OUTBOX_BODY_RETENTION_DAYS,
+    meetingReminderDays: e.MEETING_REMINDER_DAYS,
   };
 }

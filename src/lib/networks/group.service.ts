@@ -114,7 +114,7 @@ export async function updateGroup(
     const access = await loadGroupFor(trx, userOf(ctx), groupId);
     if (!access) return notFound();
     if (!can(userOf(ctx), 'network.group.manage', access.resource)) {
-      return refused('Nur der Vorsitz und die Netzwerkkoordination ändern diese Gruppe.');
+      return refused('Nur Vorsitz, Stellvertretung und Netzwerkkoordination ändern diese Gruppe.');
     }
     if (access.group.version !== input.version) {
       return conflict(
@@ -144,7 +144,7 @@ export async function addMember(
     const access = await loadGroupFor(trx, userOf(ctx), groupId);
     if (!access) return notFound();
     if (!can(userOf(ctx), 'network.group.manage', access.resource)) {
-      return refused('Mitglieder tragen der Vorsitz und die Netzwerkkoordination ein.');
+      return refused('Mitglieder tragen Vorsitz, Stellvertretung und Netzwerkkoordination ein.');
     }
     if (
       input.kind === 'organization' &&
@@ -184,7 +184,7 @@ export async function changeMember(
     const access = await loadGroupFor(trx, userOf(ctx), groupId);
     if (!access) return notFound();
     if (!can(userOf(ctx), 'network.group.manage', access.resource)) {
-      return refused('Mitglieder ändern der Vorsitz und die Netzwerkkoordination.');
+      return refused('Mitglieder ändern Vorsitz, Stellvertretung und Netzwerkkoordination.');
     }
     const member = access.members.find((m) => m.id === input.memberId);
     if (!member) return notFound();

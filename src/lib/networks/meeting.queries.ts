@@ -58,15 +58,29 @@ export async function findMeeting(db: Executor, id: string): Promise<Meeting | n
   return row ? rowToMeeting(row) : null;
 }
 
-/** The meetings of a group, newest first. */
-export async function listMeetings(db: Executor, groupId: string): Promise<Meeting[]> {
-  const rows = await db
+/** The meetings of a group, newest first, at most `limit`. */
+export async function listMeetings(
+  db: Executor,
+  groupId: string,
+  options: { limit?: number } = {},
+): Promise<Meeting[]> {
+  let query = db
     .selectFrom('network_meeting')
     .selectAll()
     .where('group_id', '=', groupId)
-    .orderBy('starts_at', 'desc')
-    .execute();
-  return rows.map(rowToMeeting);
+    .orderBy('starts_at', 'desc');
+  if (options.limit !== undefined) query = query.limit(options.limit);
+  return (await query.execute()).map(rowToMeeting);
+}
+
+/** How many meetings a group has. */
+export async function countMeetings(db: Executor, groupId: string): Promise<number> {
+  const row = await db
+    .selectFrom('network_meeting')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('group_id', '=', groupId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** Inserts a meeting; its calendar UID is fixed here for good. */
@@ -341,6 +355,55 @@ export async function setAnswer(
     .execute();
 }
 
+/** An invitation the reminder before its meeting has not reached yet. */
+export interface InvitationToRemind {
+  id: string;
+  meetingId: string;
+  memberId: string;
+  answer: Answer | null;
+}
+
+/**
+ * Invitations of scheduled, invited meetings that start after `from` and no later than `until`, whose member has not
+ * been reminded yet (each is reminded once), by meeting.
+ */
+export async function listInvitationsToRemind(
+  db: Executor,
+  window: { from: string; until: string },
+  limit = 2000,
+): Promise<InvitationToRemind[]> {
+  const rows = await db
+    .selectFrom('network_invitation as i')
+    .innerJoin('network_meeting as m', 'm.id', 'i.meeting_id')
+    .select(['i.id', 'i.meeting_id', 'i.member_id', 'i.answer'])
+    .where('m.status', '=', 'scheduled')
+    .where('m.starts_at', '>', window.from)
+    .where('m.starts_at', '<=', window.until)
+    .where('m.invited_at', 'is not', null)
+    .where('i.sent_at', 'is not', null)
+    .where('i.reminded_at', 'is', null)
+    .orderBy('m.starts_at')
+    .orderBy('i.meeting_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, meetingId: r.meeting_id, memberId: r.member_id, answer: r.answer }));
+}
+
+/** Notes that the reminder before the meeting went to these invitations (or was not needed), so it goes once. */
+export async function markInvitationsReminded(
+  db: Executor,
+  ids: readonly string[],
+  now: Date,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('network_invitation')
+    .set({ reminded_at: now.toISOString() })
+    .where('id', 'in', [...ids])
+    .where('reminded_at', 'is', null)
+    .execute();
+}
+
 /** Stores a single-use link (only the token's SHA-256) for a member; older links of the same purpose are revoked. */
 export async function insertLink(
   db: Executor,
@@ -380,29 +443,45 @@ export async function insertLink(
     .execute();
 }
 
-/** What an unused, unexpired, unrevoked link opens (for the GET that shows its button), or null. */
-export async function findUsableLink(
-  db: Executor,
-  token: string,
-  now: Date,
-): Promise<{
+/** A single-use link as the services need it: what it opens, and the member it names with their group. */
+export interface UsableLink {
+  /** The stored SHA-256 of the token. */
+  id: string;
   purpose: 'answer' | 'action_done';
   memberId: string;
+  groupId: string;
+  /** The member's organisation (an organisation member), or null (a contact without an account). */
+  organizationId: string | null;
   meetingId: string | null;
   actionItemId: string | null;
-} | null> {
+}
+
+/** What an unused, unexpired, unrevoked link opens (by its id, the SHA-256 of the token), or null. */
+export async function findUsableLink(db: Executor, linkId: string, now: Date): Promise<UsableLink | null> {
   const row = await db
-    .selectFrom('network_link')
-    .select(['purpose', 'member_id', 'meeting_id', 'action_item_id'])
-    .where('id', '=', hashToken(token))
-    .where('used_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', now.toISOString())
+    .selectFrom('network_link as l')
+    .innerJoin('network_member as m', 'm.id', 'l.member_id')
+    .select([
+      'l.id',
+      'l.purpose',
+      'l.member_id',
+      'l.meeting_id',
+      'l.action_item_id',
+      'm.group_id',
+      'm.organization_id',
+    ])
+    .where('l.id', '=', linkId)
+    .where('l.used_at', 'is', null)
+    .where('l.revoked_at', 'is', null)
+    .where('l.expires_at', '>', now.toISOString())
     .executeTakeFirst();
   return row
     ? {
+        id: row.id,
         purpose: row.purpose,
         memberId: row.member_id,
+        groupId: row.group_id,
+        organizationId: row.organization_id,
         meetingId: row.meeting_id,
         actionItemId: row.action_item_id,
       }
@@ -410,12 +489,12 @@ export async function findUsableLink(
 }
 
 /** Marks a link used, once: false when it was used, revoked or expired in between (a replay, a second click). */
-export async function useLink(db: Executor, token: string, now: Date): Promise<boolean> {
+export async function useLink(db: Executor, linkId: string, now: Date): Promise<boolean> {
   const at = now.toISOString();
   const result = await db
     .updateTable('network_link')
     .set({ used_at: at })
-    .where('id', '=', hashToken(token))
+    .where('id', '=', linkId)
     .where('used_at', 'is', null)
     .where('revoked_at', 'is', null)
     .where('expires_at', '>', at)

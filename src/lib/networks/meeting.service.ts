@@ -1,9 +1,10 @@
-import type { ActionContext } from '../action/context';
+import type { ActionContext, GroupLinkActor } from '../action/context';
 import { userOf } from '../action/context';
 import { conflict, invalid, notFound, ok, refused, type Result } from '../action/result';
 import { recordAudit } from '../audit/audit.queries';
 import { can } from '../auth/policy';
-import { generateToken, isWellFormedToken } from '../auth/token';
+import { todayInGermany } from '../time/time';
+import { generateToken, hashToken, isWellFormedToken } from '../auth/token';
 import type { Executor } from '../db/executor';
 import { enqueueMail, insertOutboxAttachment } from '../notify/outbox.queries';
 import { loadGroupFor, type GroupAccess } from './group.service';
@@ -18,6 +19,8 @@ import {
   insertLink,
   insertMeeting,
   listAgenda,
+  listInvitationsToRemind,
+  markInvitationsReminded,
   removeAgendaItems,
   revokeMeetingLinks,
   setAnswer,
@@ -29,6 +32,7 @@ import {
 } from './meeting.queries';
 import { findActionItem, setActionStatus } from './minutes.queries';
 import {
+  berlinInstant,
   editedAgenda,
   isAgendaChange,
   isCalendarChange,
@@ -43,7 +47,7 @@ import {
   type MeetingUpdateInput,
   type Member,
 } from './networks';
-import { cancellationMail, invitationMail } from './networks-mail';
+import { cancellationMail, invitationMail, meetingReminderMail } from './networks-mail';
 
 /** A meeting with its group as one actor sees it. */
 export interface MeetingAccess extends GroupAccess {
@@ -108,7 +112,7 @@ export async function scheduleMeeting(
     const access = await loadGroupFor(trx, userOf(ctx), groupId);
     if (!access) return notFound();
     if (!can(userOf(ctx), 'network.group.manage', access.resource)) {
-      return refused('Treffen planen der Vorsitz und die Netzwerkkoordination.');
+      return refused('Treffen planen Vorsitz, Stellvertretung und Netzwerkkoordination.');
     }
     const fields = await fieldsOf(trx, input);
     if ('locationError' in fields) return invalid({ locationId: fields.locationError });
@@ -202,7 +206,7 @@ export async function sendInvitations(
     const access = await loadMeetingFor(trx, ctx, meetingId);
     if (!access) return notFound();
     if (!can(userOf(ctx), 'network.group.manage', access.resource)) {
-      return refused('Einladungen verschickt der Vorsitz oder die Netzwerkkoordination.');
+      return refused('Einladungen verschicken Vorsitz, Stellvertretung oder Netzwerkkoordination.');
     }
     if (access.meeting.status !== 'scheduled') return refused('Das Treffen ist abgesagt.');
     if (access.meeting.version !== input.version) {
@@ -238,7 +242,7 @@ export async function updateMeeting(
     const access = await loadMeetingFor(trx, ctx, meetingId);
     if (!access) return notFound();
     if (!can(userOf(ctx), 'network.group.manage', access.resource)) {
-      return refused('Treffen ändern der Vorsitz und die Netzwerkkoordination.');
+      return refused('Treffen ändern Vorsitz, Stellvertretung und Netzwerkkoordination.');
     }
     if (access.meeting.status !== 'scheduled')
       return refused('Ein abgesagtes Treffen lässt sich nicht mehr ändern.');
@@ -294,7 +298,7 @@ export async function cancelMeeting(
     const access = await loadMeetingFor(trx, ctx, meetingId);
     if (!access) return notFound();
     if (!can(userOf(ctx), 'network.group.manage', access.resource)) {
-      return refused('Treffen sagt der Vorsitz oder die Netzwerkkoordination ab.');
+      return refused('Treffen sagen Vorsitz, Stellvertretung oder Netzwerkkoordination ab.');
     }
     if (access.meeting.status === 'cancelled') return refused('Das Treffen ist schon abgesagt.');
     if (access.meeting.version !== input.version) {
@@ -378,7 +382,7 @@ export async function decideProposal(
     const access = await loadMeetingFor(trx, ctx, meetingId);
     if (!access) return notFound();
     if (!can(userOf(ctx), 'network.group.manage', access.resource)) {
-      return refused('Über Vorschläge entscheidet der Vorsitz.');
+      return refused('Über Vorschläge entscheiden Vorsitz und Stellvertretung.');
     }
     const done = await decideProposalRow(
       trx,
@@ -424,6 +428,92 @@ export async function answerMeeting(
   });
 }
 
+/**
+ * Where the reminder window ends at `now`: the end of the German day `days` days from today, so a meeting on
+ * Thursday is reminded from Monday morning with 3 days (one run of the job a day suffices).
+ */
+export function reminderWindowEnd(now: Date, days: number): Date {
+  const [y, m, d] = todayInGermany(now).split('-').map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y, m - 1, d + days + 1)).toISOString().slice(0, 10);
+  return berlinInstant(day, '00:00');
+}
+
+/**
+ * The reminder job's part for meetings: MEETING_REMINDER_DAYS before a scheduled, invited meeting every invited
+ * current member with an address gets one mail (the agenda, their answer or the request to answer; members without
+ * an account a fresh single-use answer link). Members who declined are left alone. Once per member and meeting:
+ * the invitation records it, also when no mail was due. Time only from `ctx.now`.
+ */
+export async function sendMeetingReminders(db: Executor, ctx: ActionContext): Promise<{ sent: number }> {
+  const days = ctx.config.meetingReminderDays;
+  if (days <= 0) return { sent: 0 };
+  const due = await listInvitationsToRemind(db, {
+    from: ctx.now.toISOString(),
+    until: reminderWindowEnd(ctx.now, days).toISOString(),
+  });
+  const byMeeting = new Map<string, typeof due>();
+  for (const row of due) byMeeting.set(row.meetingId, [...(byMeeting.get(row.meetingId) ?? []), row]);
+  let sent = 0;
+  for (const [meetingId, invitations] of byMeeting) {
+    sent += await db.transaction().execute(async (trx) => {
+      const meeting = await findMeeting(trx, meetingId);
+      const group = meeting ? await findGroup(trx, meeting.groupId) : null;
+      let mailed = 0;
+      if (meeting && group && !group.archivedAt) {
+        const members = new Map((await listMembers(trx, group.id)).map((m) => [m.id, m]));
+        const agenda = await listAgenda(trx, meeting.id);
+        const placeLabel = meeting.locationId
+          ? await findLocationLabel(trx, meeting.locationId)
+          : meeting.address;
+        const pageUrl = `${ctx.config.publicBaseUrl}/arbeitskreise/${group.id}/treffen/${meeting.id}`;
+        for (const invitation of invitations) {
+          const member = members.get(invitation.memberId);
+          if (!member?.email || invitation.answer === 'not_attending') continue;
+          let linkUrl: string | null = null;
+          if (member.kind !== 'user') {
+            const token = generateToken();
+            await insertLink(
+              trx,
+              token,
+              { purpose: 'answer', memberId: member.id, meetingId: meeting.id, actionItemId: null },
+              { now: ctx.now, expiresAt: answerLinkExpiry(meeting, ctx.now) },
+            );
+            linkUrl = `${ctx.config.publicBaseUrl}/arbeitskreise/link/${token}`;
+          }
+          await enqueueMail(
+            trx,
+            meetingReminderMail(
+              member.email,
+              group,
+              meeting,
+              agenda,
+              placeLabel,
+              { linkUrl, pageUrl },
+              invitation.answer,
+            ),
+            ctx.now,
+          );
+          mailed += 1;
+        }
+        if (mailed > 0) {
+          await recordAudit(trx, ctx, {
+            action: 'network.meeting.remind',
+            objectType: 'network_meeting',
+            objectId: meeting.id,
+          });
+        }
+      }
+      await markInvitationsReminded(
+        trx,
+        invitations.map((i) => i.id),
+        ctx.now,
+      );
+      return mailed;
+    });
+  }
+  return { sent };
+}
+
 /** What a single-use link shows before it is used (GET shows a button; only the POST redeems it). */
 export type LinkView =
   | { purpose: 'answer'; group: Group; meeting: Meeting; memberName: string }
@@ -432,7 +522,7 @@ export type LinkView =
 /** Reads what a link opens, without using it; null for junk, used, revoked or expired links. */
 export async function viewLink(db: Executor, token: string, now: Date): Promise<LinkView | null> {
   if (!isWellFormedToken(token)) return null;
-  const link = await findUsableLink(db, token, now);
+  const link = await findUsableLink(db, hashToken(token), now);
   if (!link) return null;
   if (link.purpose === 'answer' && link.meetingId) {
     const meeting = await findMeeting(db, link.meetingId);
@@ -460,47 +550,69 @@ export async function viewLink(db: Executor, token: string, now: Date): Promise<
   return null;
 }
 
+/**
+ * The actor a single-use link stands for — the member it was mailed to, with their group and organisation — or
+ * null for junk, used, revoked or expired links. The page acts as this actor, so the audit names the link.
+ */
+export async function findLinkActor(db: Executor, token: string, now: Date): Promise<GroupLinkActor | null> {
+  if (!isWellFormedToken(token)) return null;
+  const link = await findUsableLink(db, hashToken(token), now);
+  return link
+    ? {
+        kind: 'group_link',
+        linkId: link.id,
+        memberId: link.memberId,
+        groupId: link.groupId,
+        organizationId: link.organizationId,
+      }
+    : null;
+}
+
 const INVALID_LINK =
   'Dieser Link ist ungültig, abgelaufen oder wurde schon benutzt. Bitte melden Sie sich beim Vorsitz der Gruppe.';
 
 /**
- * Redeems a single-use link once: an answer to its one invitation, or "done" for its one action item. The link
- * names the member; it opens nothing else (no group page, no other meeting). A second use is refused.
+ * Redeems the actor's single-use link once: an answer to its one invitation, or "done" for its one action item.
+ * The link names the member; it opens nothing else (no group page, no other meeting). A second use is refused.
+ * Two audit entries: what was done (to the meeting or the action item) and the link that did it.
  */
 export async function redeemLink(
   db: Executor,
   ctx: ActionContext,
-  token: string,
   input: { answer?: Answer },
 ): Promise<Result<{ purpose: 'answer' | 'action_done' }>> {
-  if (!isWellFormedToken(token)) return refused(INVALID_LINK);
+  const actor = ctx.actor;
+  if (actor.kind !== 'group_link') return refused(INVALID_LINK);
   return db.transaction().execute(async (trx) => {
-    const link = await findUsableLink(trx, token, ctx.now);
-    if (!link) return refused(INVALID_LINK);
+    const link = await findUsableLink(trx, actor.linkId, ctx.now);
+    if (!link || link.memberId !== actor.memberId) return refused(INVALID_LINK);
+    const named = { action: 'network.link.redeem', objectType: 'network_link', objectId: link.id };
     if (link.purpose === 'answer') {
       if (!input.answer)
         return invalid({ answer: 'Bitte wählen Sie: nehme teil, nehme nicht teil oder vielleicht.' });
       const meeting = link.meetingId ? await findMeeting(trx, link.meetingId) : null;
       if (!meeting || meeting.status !== 'scheduled') return refused(INVALID_LINK);
-      if (!(await useLink(trx, token, ctx.now))) return refused(INVALID_LINK);
+      if (!(await useLink(trx, link.id, ctx.now))) return refused(INVALID_LINK);
       await setAnswer(trx, meeting.id, link.memberId, input.answer, ctx.now);
       await recordAudit(trx, ctx, {
         action: 'network.meeting.answer_link',
         objectType: 'network_meeting',
         objectId: meeting.id,
       });
+      await recordAudit(trx, ctx, named);
       return ok({ purpose: 'answer' as const });
     }
     const item = link.actionItemId ? await findActionItem(trx, link.actionItemId) : null;
     if (!item || item.status !== 'open' || item.responsibleMemberId !== link.memberId)
       return refused(INVALID_LINK);
-    if (!(await useLink(trx, token, ctx.now))) return refused(INVALID_LINK);
+    if (!(await useLink(trx, link.id, ctx.now))) return refused(INVALID_LINK);
     if (!(await setActionStatus(trx, item, 'done', ctx.now))) return refused(INVALID_LINK);
     await recordAudit(trx, ctx, {
       action: 'network.action.done_link',
       objectType: 'network_action_item',
       objectId: item.id,
     });
+    await recordAudit(trx, ctx, named);
     return ok({ purpose: 'action_done' as const });
   });
 }

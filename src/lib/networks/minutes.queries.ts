@@ -67,12 +67,15 @@ export async function insertMinutes(db: Executor, meetingId: string, now: Date):
   return id;
 }
 
-/** Replaces the entries of minutes and raises their version if it matches; false on a stale version. */
+/**
+ * Replaces the entries of minutes (with their folded search text) and raises their version if it matches; false on
+ * a stale version.
+ */
 export async function replaceMinutesEntries(
   db: Executor,
   minutesId: string,
   version: number,
-  entries: MinutesEntry[],
+  entries: (MinutesEntry & { searchText: string })[],
   now: Date,
 ): Promise<boolean> {
   const result = await db
@@ -94,6 +97,7 @@ export async function replaceMinutesEntries(
           position: e.position,
           notes: e.notes,
           decisions: e.decisions,
+          search_text: e.searchText,
         })),
       )
       .execute();
@@ -224,17 +228,29 @@ export async function findActionItem(db: Executor, id: string): Promise<ActionIt
   return row ? rowToActionItem(row) : null;
 }
 
-/** The action items of a group (open first, by due date), optionally only open ones. */
+/** The action items of a group (open first, by due date), optionally only open ones, at most `limit`. */
 export async function listActionItems(
   db: Executor,
   groupId: string,
-  options: { openOnly?: boolean; meetingId?: string } = {},
+  options: { openOnly?: boolean; meetingId?: string; limit?: number } = {},
 ): Promise<ActionItem[]> {
   let query = db.selectFrom('network_action_item').selectAll().where('group_id', '=', groupId);
   if (options.openOnly) query = query.where('status', '=', 'open');
   if (options.meetingId) query = query.where('meeting_id', '=', options.meetingId);
-  const rows = await query.orderBy('status', 'desc').orderBy('due_on').orderBy('created_at').execute();
-  return rows.map(rowToActionItem);
+  query = query.orderBy('status', 'desc').orderBy('due_on').orderBy('created_at');
+  if (options.limit !== undefined) query = query.limit(options.limit);
+  return (await query.execute()).map(rowToActionItem);
+}
+
+/** How many open action items a group has. */
+export async function countOpenActionItems(db: Executor, groupId: string): Promise<number> {
+  const row = await db
+    .selectFrom('network_action_item')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('group_id', '=', groupId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** Sets an action item's status if the version matches; false on a stale version. */
@@ -259,28 +275,37 @@ export interface MyActionItem extends ActionItem {
   groupName: string;
 }
 
-/** The open and recent action items whose responsible member is the user in person or their organisation. */
+/**
+ * Action items whose responsible member is the user in person or their organisation, across groups (archived
+ * groups left out): the open ones by due date, or the closed ones newest first — at most `limit`. The member rows
+ * are looked up first, so the items are read through their (responsible_member_id, status) index.
+ */
 export async function listActionItemsOf(
   db: Executor,
   actor: { id: string; organizationId: string },
+  options: { open: boolean; limit: number },
 ): Promise<MyActionItem[]> {
-  const rows = await db
+  let query = db
     .selectFrom('network_action_item as a')
-    .innerJoin('network_member as m', 'm.id', 'a.responsible_member_id')
     .innerJoin('network_group as g', 'g.id', 'a.group_id')
     .selectAll('a')
     .select('g.name as group_name')
     .where('g.archived_at', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('m.kind', '=', 'user'), eb('m.user_id', '=', actor.id)]),
-        eb.and([eb('m.kind', '=', 'organization'), eb('m.organization_id', '=', actor.organizationId)]),
-      ]),
-    )
-    .orderBy('a.status', 'desc')
-    .orderBy('a.due_on')
-    .limit(500)
-    .execute();
+    .where('a.responsible_member_id', 'in', (eb) =>
+      eb
+        .selectFrom('network_member as m')
+        .select('m.id')
+        .where((w) =>
+          w.or([
+            w.and([w('m.kind', '=', 'user'), w('m.user_id', '=', actor.id)]),
+            w.and([w('m.kind', '=', 'organization'), w('m.organization_id', '=', actor.organizationId)]),
+          ]),
+        ),
+    );
+  query = options.open
+    ? query.where('a.status', '=', 'open').orderBy('a.due_on').orderBy('a.created_at')
+    : query.where('a.status', '!=', 'open').orderBy('a.updated_at', 'desc');
+  const rows = await query.limit(options.limit).execute();
   return rows.map((r) => ({ ...rowToActionItem(r), groupName: r.group_name }));
 }
 
@@ -330,4 +355,59 @@ export async function markActionReminded(
     )
     .where('id', '=', id)
     .execute();
+}
+
+/** One entry of released minutes that matched a search. */
+export interface MinutesHit {
+  groupId: string;
+  groupName: string;
+  meetingId: string;
+  meetingTitle: string;
+  startsAt: string;
+  agendaTitle: string | null;
+  notes: string | null;
+  decisions: string | null;
+}
+
+/**
+ * Entries of released minutes of the given groups whose folded text holds every folded word (a portable LIKE on
+ * both dialects; the words carry no wildcards), newest meeting first. The caller names the groups the actor may see.
+ */
+export async function searchReleasedMinutes(
+  db: Executor,
+  groupIds: readonly string[],
+  words: readonly string[],
+  limit = 50,
+): Promise<MinutesHit[]> {
+  if (groupIds.length === 0 || words.length === 0) return [];
+  let query = db
+    .selectFrom('network_minutes_entry as e')
+    .innerJoin('network_minutes as mi', 'mi.id', 'e.minutes_id')
+    .innerJoin('network_meeting as mt', 'mt.id', 'mi.meeting_id')
+    .innerJoin('network_group as g', 'g.id', 'mt.group_id')
+    .leftJoin('network_agenda_item as a', 'a.id', 'e.agenda_item_id')
+    .select([
+      'g.id as group_id',
+      'g.name as group_name',
+      'mt.id as meeting_id',
+      'mt.title as meeting_title',
+      'mt.starts_at',
+      'a.title as agenda_title',
+      'e.notes',
+      'e.decisions',
+    ])
+    .where('mi.status', '=', 'released')
+    .where('mt.group_id', 'in', [...groupIds]);
+  for (const word of words) query = query.where('e.search_text', 'like', `%${word}%`);
+  const rows = await query.orderBy('mt.starts_at', 'desc').orderBy('e.position').limit(limit).execute();
+  return rows.map((r) => ({
+    groupId: r.group_id,
+    groupName: r.group_name,
+    meetingId: r.meeting_id,
+    meetingTitle: r.meeting_title,
+    startsAt: r.starts_at,
+    agendaTitle: r.agenda_title,
+    notes: r.notes,
+    decisions: r.decisions,
+  }));
 }

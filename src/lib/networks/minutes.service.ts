@@ -9,7 +9,7 @@ import type { Executor } from '../db/executor';
 import { enqueueMail } from '../notify/outbox.queries';
 import { todayInGermany } from '../time/time';
 import { findGroup, listMembers } from './group.queries';
-import { loadGroupFor } from './group.service';
+import { groupResource, listGroupsFor, loadGroupFor } from './group.service';
 import { insertLink, listAgenda } from './meeting.queries';
 import { loadMeetingFor } from './meeting.service';
 import {
@@ -24,12 +24,16 @@ import {
   markMinutesReleased,
   replaceAttendance,
   replaceMinutesEntries,
+  searchReleasedMinutes,
   setActionStatus,
+  type MinutesHit,
   type MyActionItem,
 } from './minutes.queries';
 import {
   caseDataHints,
   minutesChangeMode,
+  minutesQueryWords,
+  minutesSearchText,
   minutesText,
   reminderDue,
   type ActionItem,
@@ -54,9 +58,10 @@ export async function saveMinutes(
     if (!access) return notFound();
     const actor = userOf(ctx);
     if (!can(actor, 'network.group.manage', access.resource)) {
-      return refused('Das Protokoll schreiben der Vorsitz und die Netzwerkkoordination.');
+      return refused('Das Protokoll schreiben Vorsitz, Stellvertretung und Netzwerkkoordination.');
     }
-    const agendaIds = new Set((await listAgenda(trx, meetingId)).map((a) => a.id));
+    const agenda = await listAgenda(trx, meetingId);
+    const agendaIds = new Set(agenda.map((a) => a.id));
     const memberIds = new Set(
       (await listMembers(trx, access.group.id, { includeFormer: true })).map((m) => m.id),
     );
@@ -101,7 +106,12 @@ export async function saveMinutes(
         now: ctx.now,
       });
     }
-    if (!(await replaceMinutesEntries(trx, minutes.id, input.version, input.entries, ctx.now))) {
+    const titles = new Map(agenda.map((a) => [a.id, a.title]));
+    const entries = input.entries.map((e) => ({
+      ...e,
+      searchText: minutesSearchText(e, e.agendaItemId ? (titles.get(e.agendaItemId) ?? null) : null),
+    }));
+    if (!(await replaceMinutesEntries(trx, minutes.id, input.version, entries, ctx.now))) {
       return conflict('Jemand hat das Protokoll inzwischen geändert.', minutes);
     }
     await replaceAttendance(trx, meetingId, input.attendance);
@@ -138,7 +148,7 @@ export async function releaseMinutes(
     if (!access) return notFound();
     const actor = userOf(ctx);
     if (!can(actor, 'network.group.manage', access.resource)) {
-      return refused('Das Protokoll gibt der Vorsitz oder die Netzwerkkoordination frei.');
+      return refused('Das Protokoll geben Vorsitz, Stellvertretung oder Netzwerkkoordination frei.');
     }
     const minutes = await findMinutes(trx, meetingId);
     if (!minutes) return refused('Es gibt noch kein Protokoll. Bitte schreiben und speichern Sie es zuerst.');
@@ -212,7 +222,7 @@ export async function setActionItemStatus(
     if (!access && !responsible) return notFound();
     if (!responsible && !(access && can(actor, 'network.group.manage', access.resource))) {
       return refused(
-        'Den Status ändern die verantwortliche Person, der Vorsitz und die Netzwerkkoordination.',
+        'Den Status ändern die verantwortliche Person, Vorsitz, Stellvertretung und Netzwerkkoordination.',
       );
     }
     if (item.version !== input.version) {
@@ -230,9 +240,19 @@ export async function setActionItemStatus(
   });
 }
 
-/** "Meine Aufgaben": the action items the user answers for, in person or through their organisation. */
+/** How many open and recently closed items "Meine Aufgaben" shows at most. */
+export const MY_ACTION_ITEMS_LIMITS = { open: 300, closed: 20 } as const;
+
+/**
+ * "Meine Aufgaben": the action items the user answers for, in person or through their organisation — the open ones
+ * by due date, then the last closed ones.
+ */
 export async function listMyActionItems(db: Executor, actor: Actor): Promise<MyActionItem[]> {
-  return listActionItemsOf(db, actor);
+  const [open, closed] = await Promise.all([
+    listActionItemsOf(db, actor, { open: true, limit: MY_ACTION_ITEMS_LIMITS.open }),
+    listActionItemsOf(db, actor, { open: false, limit: MY_ACTION_ITEMS_LIMITS.closed }),
+  ]);
+  return [...open, ...closed];
 }
 
 /** How long a "done" link in a reminder works. */
@@ -289,4 +309,29 @@ export async function sendActionReminders(
     });
   }
   return report;
+}
+
+/**
+ * "Find it again": entries of released minutes that hold every word of the query, only from groups the actor may
+ * read released minutes of — a members-only group's minutes never reach a non-member. Folded as the directory
+ * search folds (ä = ae = a, ß = ss).
+ */
+export async function searchMinutesFor(
+  db: Executor,
+  actor: Actor,
+  query: string,
+): Promise<{ words: string[]; hits: MinutesHit[] }> {
+  const words = minutesQueryWords(query);
+  if (words.length === 0) return { words, hits: [] };
+  const groups = (await listGroupsFor(db, actor)).filter((g) =>
+    can(actor, 'network.minutes.read', { ...groupResource(g, g.membership), minutesReleased: true }),
+  );
+  return {
+    words,
+    hits: await searchReleasedMinutes(
+      db,
+      groups.map((g) => g.id),
+      words,
+    ),
+  };
 }

@@ -1,6 +1,13 @@
 import type { MailDraft } from '../notify/outbox';
 import { formatDate, formatDateTime } from '../i18n/format';
-import type { ActionItem, AgendaItem, Group, Meeting } from './networks';
+import {
+  ANSWER_LABELS,
+  type ActionItem,
+  type AgendaItem,
+  type Answer,
+  type Group,
+  type Meeting,
+} from './networks';
 
 /**
  * The mails of the working groups. Neutral text: names of groups, meetings and tasks, never a young person's
@@ -60,6 +67,47 @@ export function invitationMail(
           ]
         : []),
       ...answerLines(way),
+      '',
+      'Mit freundlichen Grüßen',
+      'JMD Partnernetz',
+    ].join('\n'),
+  };
+}
+
+/**
+ * The reminder a few days before a meeting (MEETING_REMINDER_DAYS): when and where, the agenda, and the member's
+ * answer — or the request to answer when there is none yet.
+ */
+export function meetingReminderMail(
+  to: string,
+  group: Group,
+  meeting: Meeting,
+  agenda: AgendaItem[],
+  placeLabel: string | null,
+  way: AnswerWay,
+  answer: Answer | null,
+): MailDraft {
+  const items = agenda.filter((a) => a.status === 'accepted');
+  return {
+    kind: 'network.meeting.reminder',
+    to,
+    subject: `Erinnerung: ${meeting.title} (${group.name}) am ${formatDateTime(meeting.startsAt)}`,
+    text: [
+      'Guten Tag,',
+      '',
+      `wir erinnern an das Treffen „${meeting.title}“ des ${group.name}.`,
+      '',
+      `Beginn: ${formatDateTime(meeting.startsAt)} Uhr`,
+      `Ende: ${formatDateTime(meeting.endsAt)} Uhr`,
+      placeLine(meeting, placeLabel),
+      '',
+      ...(items.length > 0 ? ['Tagesordnung:', ...items.map((a, i) => `${i + 1}. ${a.title}`), ''] : []),
+      ...(answer
+        ? [
+            `Ihre Antwort: ${ANSWER_LABELS[answer]}. Wenn sich daran etwas ändert:`,
+            way.linkUrl ?? way.pageUrl,
+          ]
+        : ['Sie haben noch nicht geantwortet.', ...answerLines(way)]),
       '',
       'Mit freundlichen Grüßen',
       'JMD Partnernetz',

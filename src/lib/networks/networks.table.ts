@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { ColumnType, Insertable, Selectable } from 'kysely';
 
 /** network_group: a working group (Arbeitskreis, Gremium …) of the network. */
 export interface NetworkGroupTable {
@@ -83,6 +83,8 @@ export interface NetworkInvitationTable {
   sent_sequence: number | null;
   sent_at: string | null;
   created_at: string;
+  /** When the reminder before the meeting went to this member (once; MEETING_REMINDER_DAYS). */
+  reminded_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** network_link: a single-use link for a member without an account; id is the SHA-256 of the token. */
@@ -118,6 +120,8 @@ export interface NetworkMinutesEntryTable {
   position: number;
   notes: string | null;
   decisions: string | null;
+  /** Agenda title, notes and decisions folded (ä = ae = a, ß = ss, lower case) for the minutes search. */
+  search_text: ColumnType<string, string | undefined, string>;
 }
 
 /** network_minutes_correction: a recorded correction of released minutes with the text before it. */

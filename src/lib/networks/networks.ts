@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Actor } from '../auth/policy';
 import { PARTNER_CATEGORIES } from '../directory/organization';
 import { multiline, VersionSchema } from '../http/form';
+import { foldGerman } from '../i18n/fold';
 import { fromGermanWallClock, isIsoDate } from '../time/time';
 
 /**
@@ -198,9 +199,12 @@ export function membershipOf(
   return viaOrg ? { role: viaOrg, via: 'organization' } : null;
 }
 
-/** Whether a membership runs the group: a chair named in person. */
-export function isChair(membership: Membership | null): boolean {
-  return membership?.role === 'chair' && membership.via === 'user';
+/**
+ * Whether a membership runs the group: a chair or a deputy (Stellvertretung) named in person — the deputy stands in
+ * for the chair, so both run it. Colleagues of a member organisation do not. (The policy's rule is the same.)
+ */
+export function runsInPerson(membership: Membership | null): boolean {
+  return (membership?.role === 'chair' || membership?.role === 'deputy') && membership.via === 'user';
 }
 
 // --- form schemas ----------------------------------------------------------------------------------------------
@@ -812,4 +816,29 @@ export const ReleaseMinutesSchema = z.object({
 /** The whole text of minutes entries, for the case-data hint. */
 export function minutesText(entries: readonly MinutesEntry[]): string {
   return entries.map((e) => `${e.notes ?? ''}\n${e.decisions ?? ''}`).join('\n');
+}
+
+// --- finding released minutes again ------------------------------------------------------------------------------
+
+/**
+ * What the minutes search matches for one entry: its agenda item's title, notes and decisions, folded as the directory
+ * search folds (lower case, ä = ae = a, ß = ss), so "Strasse" finds "Straße" and "Mueller" finds "Müller".
+ */
+export function minutesSearchText(
+  entry: Pick<MinutesEntry, 'notes' | 'decisions'>,
+  agendaTitle: string | null,
+): string {
+  return foldGerman([agendaTitle, entry.notes, entry.decisions].filter(Boolean).join('\n'));
+}
+
+/** The most words of a query the minutes search looks for (each must occur). */
+export const MINUTES_SEARCH_MAX_WORDS = 8;
+
+/**
+ * The folded words of a minutes query: letters and digits only (so nothing reaches LIKE as a wildcard), at least
+ * two characters, at most MINUTES_SEARCH_MAX_WORDS, each once.
+ */
+export function minutesQueryWords(query: string): string[] {
+  const words = foldGerman(query.slice(0, 200)).match(/[\p{L}\p{N}]+/gu) ?? [];
+  return [...new Set(words.filter((w) => w.length >= 2))].slice(0, MINUTES_SEARCH_MAX_WORDS);
 }

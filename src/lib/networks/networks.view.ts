@@ -1,12 +1,15 @@
 import { CATEGORY_LABELS } from '../directory/organization';
+import { foldGerman } from '../i18n/fold';
 import { formatDate, formatDateTime } from '../i18n/format';
 import type { FormValues } from '../http/form';
+import type { MinutesHit } from './minutes.queries';
 import {
   ACTION_STATUS_LABELS,
   ANSWER_LABELS,
   ATTENDANCE_LABELS,
   GROUP_KIND_LABELS,
   MEMBER_ROLE_LABELS,
+  type Group,
   VISIBILITY_LABELS,
   type ActionItem,
   type AgendaItem,
@@ -14,6 +17,7 @@ import {
   type Attendance,
   type Meeting,
   type Member,
+  type Membership,
   type Minutes,
   type MinutesEntry,
   prefillAttendance,
@@ -37,6 +41,26 @@ export const topicOptions = options(CATEGORY_LABELS);
 /** "Verein Lübeck", "Clara Vorsitz (Stadtteilbüro)". */
 export function memberLabel(member: Pick<Member, 'name' | 'organizationName'>): string {
   return member.organizationName ? `${member.name} (${member.organizationName})` : member.name;
+}
+
+/**
+ * A group's line in the list after its name: "Arbeitskreis, Innenstadt · 5 Mitglieder · Ihre Rolle: Mitglied (über
+ * Ihre Einrichtung)" — built as one string, so no template whitespace lands before the comma.
+ */
+export function groupSummary(
+  group: Pick<Group, 'kind' | 'district'> & { memberCount: number },
+  membership: Membership | null,
+): string {
+  const parts = [
+    [GROUP_KIND_LABELS[group.kind], group.district].filter(Boolean).join(', '),
+    `${group.memberCount} ${group.memberCount === 1 ? 'Mitglied' : 'Mitglieder'}`,
+  ];
+  if (membership) {
+    parts.push(
+      `Ihre Rolle: ${MEMBER_ROLE_LABELS[membership.role]}${membership.via === 'organization' ? ' (über Ihre Einrichtung)' : ''}`,
+    );
+  }
+  return parts.join(' · ');
 }
 
 /** Where a meeting takes place, as one line. */
@@ -178,6 +202,9 @@ export interface MinutesFormView {
   attendance: AttendanceRow[];
   actions: ActionRow[];
 }
+
+/** How much of a long history the group page shows before "alle … zeigen". */
+export const GROUP_PAGE_LIMITS = { meetings: 20, openActions: 50 } as const;
 
 /** How many empty rows for new action items the form offers (more after the next save). */
 export const NEW_ACTION_ROWS = 3;
@@ -339,4 +366,55 @@ export function agendaFormRows(values: FormValues): {
     position: list('agendaPosition')[index] ?? String(index + 1),
     remove: removed.has(id),
   }));
+}
+
+/** About this many characters of text around the first match. */
+const EXCERPT_CHARS = 220;
+
+/**
+ * A short excerpt of `text` around the first folded word it holds, with "…" where it was cut. Folding keeps
+ * positions close enough (ß → ss, ae → a shift by a character), so the cut is made at word boundaries around the
+ * approximate place.
+ */
+export function excerptAround(text: string, words: readonly string[]): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= EXCERPT_CHARS) return flat;
+  const folded = foldGerman(flat);
+  const at = Math.min(...words.map((w) => folded.indexOf(w)).filter((i) => i >= 0), flat.length);
+  const center = at === flat.length ? 0 : at;
+  let start = Math.max(0, center - EXCERPT_CHARS / 3);
+  let end = Math.min(flat.length, start + EXCERPT_CHARS);
+  start = Math.max(0, end - EXCERPT_CHARS);
+  if (start > 0) start = flat.indexOf(' ', start) + 1 || start;
+  if (end < flat.length) end = flat.lastIndexOf(' ', end) > start ? flat.lastIndexOf(' ', end) : end;
+  return `${start > 0 ? '… ' : ''}${flat.slice(start, end)}${end < flat.length ? ' …' : ''}`;
+}
+
+/** One hit of the minutes search as the list shows it. */
+export interface MinutesHitLine {
+  href: string;
+  groupName: string;
+  meetingTitle: string;
+  date: string;
+  agendaTitle: string;
+  /** "Beschluss" when the decisions hold the words, else "Notizen". */
+  label: 'Beschluss' | 'Notizen';
+  excerpt: string;
+}
+
+/** A hit of the minutes search: link to the minutes, where it stands, and an excerpt — decisions first. */
+export function minutesHitLine(hit: MinutesHit, words: readonly string[]): MinutesHitLine {
+  const holdsAll = (text: string | null) => text !== null && words.every((w) => foldGerman(text).includes(w));
+  const holdsAny = (text: string | null) => text !== null && words.some((w) => foldGerman(text).includes(w));
+  const inDecisions = holdsAll(hit.decisions) || (!holdsAll(hit.notes) && holdsAny(hit.decisions));
+  const text = (inDecisions ? hit.decisions : hit.notes) ?? hit.decisions ?? hit.notes ?? '';
+  return {
+    href: `/arbeitskreise/${hit.groupId}/treffen/${hit.meetingId}/protokoll`,
+    groupName: hit.groupName,
+    meetingTitle: hit.meetingTitle,
+    date: formatDate(hit.startsAt),
+    agendaTitle: hit.agendaTitle ?? 'Sonstiges',
+    label: inDecisions ? 'Beschluss' : 'Notizen',
+    excerpt: excerptAround(text, words),
+  };
 }
