@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
+import SQLite from 'better-sqlite3';
 import {
   createDb,
   sqliteHandleOf,
@@ -159,5 +160,45 @@ describe('the SQLite file on disk', () => {
     } finally {
       await db.destroy();
     }
+  });
+});
+
+// A second process on the same file (`npm run jobs` from cron beside the server) must not make a transaction that
+// reads before it writes fail at once with "database is locked": a deferred transaction's read snapshot cannot be
+// upgraded to a write after another connection committed (SQLITE_BUSY_SNAPSHOT, no busy wait). Transactions
+// therefore take the write lock when they begin; the other writer waits (here: fails at once, busy_timeout 0).
+describe('SQLite transactions beside another connection', () => {
+  let dir: string;
+  let db: Db;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'partnernetz-lock-'));
+    db = createDb({ databaseUrl: `sqlite:${path.join(dir, 'db.sqlite')}` });
+    await migrateToLatest(db);
+    await createTestOrganization(db);
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a transaction that reads, then writes, commits although another connection wrote in between', async () => {
+    const other = new SQLite(path.join(dir, 'db.sqlite'));
+    other.pragma('busy_timeout = 0');
+    let otherWrote = false;
+    try {
+      await db.transaction().execute(async (trx) => {
+        await trx.selectFrom('organization').select('id').execute();
+        try {
+          other.prepare("update organization set name = name || '.'").run();
+          otherWrote = true;
+        } catch (error) {
+          expect(String(error)).toMatch(/locked|busy/i);
+        }
+        await createTestOrganization(trx as unknown as Db);
+      });
+    } finally {
+      other.close();
+    }
+    expect(otherWrote).toBe(false);
   });
 });

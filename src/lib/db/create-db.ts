@@ -98,7 +98,12 @@ function withStatementCache(database: SQLite.Database, afterTransaction: () => v
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => database.close(),
-    prepare(sql: string): SQLite.Statement {
+    prepare(source: string): SQLite.Statement {
+      // A transaction takes the write lock when it begins: a deferred one that reads first cannot upgrade its read
+      // snapshot to a write once another process (the jobs CLI beside the server) has committed, and fails at once
+      // with "database is locked" instead of waiting (SQLITE_BUSY_SNAPSHOT). One connection per process, so no
+      // reader here waits for it.
+      const sql = source === 'begin' ? 'begin immediate' : source;
       // Kysely runs the statement right after preparing it; look at the WAL once the transaction has ended.
       if (sql === 'commit' || sql === 'rollback') setImmediate(afterTransaction);
       let statement = cache.get(sql);
