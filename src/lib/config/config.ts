@@ -78,6 +78,10 @@ export const EnvSchema = z.object({
     .default('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-Mitwirkende'),
   // Default: seed in development, never in production unless asked for explicitly.
   SEED_ON_EMPTY: FlagSchema.optional(),
+  // HSDS API (docs/api.md): 1 publishes the services marked public without a key. Default off.
+  HSDS_PUBLIC: FlagSchema.optional(),
+  // Requests per minute and API key to /api/hsds/ before 429. Default 120.
+  HSDS_RATE_LIMIT: CountSchema('HSDS_RATE_LIMIT', 'Anfragen pro Minute', 1, 120),
 });
 
 /** Validated configuration handed to every part of the app. */
@@ -116,6 +120,10 @@ export interface Config {
   tileAttribution: string;
   seedOnEmpty: boolean;
   version: string;
+  /** Whether the HSDS API serves the services marked public without a key (HSDS_PUBLIC=1). */
+  hsdsPublic: boolean;
+  /** Requests per minute and API key to the HSDS API. */
+  hsdsRateLimit: number;
 }
 
 /** Thrown when the environment holds a bad value; the message lists every problem in German. */
@@ -166,5 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tileAttribution: e.TILE_ATTRIBUTION,
     seedOnEmpty: e.SEED_ON_EMPTY ?? e.NODE_ENV !== 'production',
     version,
+    hsdsPublic: e.HSDS_PUBLIC ?? false,
+    hsdsRateLimit: e.HSDS_RATE_LIMIT,
   };
 }

@@ -38,6 +38,7 @@ import type {
   ServiceTaxonomyTable,
   TaxonomyTermTable,
 } from '../directory/directory.table';
+import type { ApiKeyTable, ApiKeyWindowTable, HsdsIdentityTable } from '../hsds/hsds.table';
 
 /** Every table the app knows, keyed by its SQL name. */
 export interface Database {
@@ -84,4 +85,7 @@ export interface Database {
   network_attendance: NetworkAttendanceTable;
   network_action_item: NetworkActionItemTable;
   outbox_attachment: OutboxAttachmentTable;
+  api_key: ApiKeyTable;
+  api_key_window: ApiKeyWindowTable;
+  hsds_identity: HsdsIdentityTable;
 }
