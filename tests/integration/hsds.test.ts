@@ -109,9 +109,14 @@ describe.each(testDialects)('HSDS API on $name', (dialect) => {
     const schema = schemaOf(path);
     if (!schema) return;
     const problems =
-      schema.kind === 'page'
-        ? validatePage(schema.item, body as { contents?: unknown })
-        : validate(schema.item, body);
+      typeof body === 'string'
+        ? body
+            .trim()
+            .split('\n')
+            .flatMap((line) => validate(schema.item, JSON.parse(line)))
+        : schema.kind === 'page'
+          ? validatePage(schema.item, body as { contents?: unknown })
+          : validate(schema.item, body);
     expect(problems, `${path}: ${problems.slice(0, 5).join('; ')}`).toEqual([]);
   };
 
