@@ -214,21 +214,25 @@ export function serviceFullObject(
       name: languageName(code),
       code,
     })),
-    service_at_locations: places.map((location) => {
-      const locationId = ids.idOf('location', location.id);
-      return {
-        id: serviceAtLocationId(id, locationId),
-        service_id: id,
-        location_id: locationId,
-        location: locationObject(location, ids),
-      };
-    }),
+    // Sorted by HSDS id, so two directories with the same content give the same document.
+    service_at_locations: places
+      .map((location) => {
+        const locationId = ids.idOf('location', location.id);
+        return {
+          id: serviceAtLocationId(id, locationId),
+          service_id: id,
+          location_id: locationId,
+          location: locationObject(location, ids),
+        };
+      })
+      .sort((a, b) => a.location_id.localeCompare(b.location_id)),
     required_documents: service.requiredDocuments
       ? [{ id: partId(id, 'required_document'), service_id: id, document: service.requiredDocuments }]
       : [],
     attributes: service.termIds
       .map((termId) => termsById.get(termId))
       .filter((term): term is TaxonomyTerm => term !== undefined)
+      .sort((a, b) => a.sortOrder - b.sortOrder || a.id.localeCompare(b.id))
       .map((term) => {
         const termObjectValue = termObject(around.terms, term, ids);
         return {

@@ -85,3 +85,103 @@ export function tabularFiles(services: HsdsObject[], datapackage: HsdsObject): R
     JSON.stringify({ ...datapackage, name: 'jmd-partnernetz-hsds', resources: written }, null, 2) + '\n';
   return files;
 }
+
+const NUMBERS = new Set([
+  'minimum_age',
+  'maximum_age',
+  'latitude',
+  'longitude',
+  'available',
+  'maximum',
+  'extension',
+]);
+const BOOLEANS = new Set(['free_of_charge', 'wheelchair_accessible', 'closed_on_holidays']);
+
+/** One CSV row as an HSDS object: empty cells left out, numbers and the profile's flags typed. */
+function typed(cells: Record<string, string>): Obj {
+  const out: Obj = {};
+  for (const [key, value] of Object.entries(cells)) {
+    if (value === '') continue;
+    if (NUMBERS.has(key) && Number.isFinite(Number(value))) out[key] = Number(value);
+    else if (BOOLEANS.has(key)) out[key] = value === 'true';
+    else out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * The fully nested services of a tabular package (file name → text), as the JSON import reads them; a German
+ * message when the package has no services.csv or a file cannot be read.
+ */
+export function servicesOfTabular(
+  files: Record<string, string>,
+  parse: (
+    text: string,
+  ) => { ok: true; rows: { cells: Record<string, string> }[] } | { ok: false; error: string; line: number },
+): { services: Obj[] } | { error: string } {
+  const tables = new Map<string, Obj[]>();
+  for (const [name, text] of Object.entries(files)) {
+    if (!name.endsWith('.csv')) continue;
+    const base = name.split('/').pop()!;
+    const parsed = parse(text);
+    if (!parsed.ok) return { error: `${base}, Zeile ${parsed.line}: ${parsed.error}` };
+    tables.set(
+      base,
+      parsed.rows.map((row) => typed(row.cells)),
+    );
+  }
+  if (!tables.has('services.csv')) return { error: 'Das Paket enthält keine services.csv.' };
+  const rows = (file: string) => tables.get(file) ?? [];
+  const by = (file: string, key: string) => {
+    const map = new Map<string, Obj[]>();
+    for (const row of rows(file)) {
+      const id = String(row[key] ?? '');
+      if (id !== '') map.set(id, [...(map.get(id) ?? []), row]);
+    }
+    return map;
+  };
+  const organizations = new Map(rows('organizations.csv').map((o) => [String(o['id']), o]));
+  const locations = new Map(rows('locations.csv').map((l) => [String(l['id']), l]));
+  const terms = new Map(rows('taxonomy_terms.csv').map((t) => [String(t['id']), t]));
+  const phonesOfService = by('phones.csv', 'service_id');
+  const phonesOfContact = by('phones.csv', 'contact_id');
+  const contacts = by('contacts.csv', 'service_id');
+  const schedules = by('schedules.csv', 'service_id');
+  const languages = by('languages.csv', 'service_id');
+  const documents = by('required_documents.csv', 'service_id');
+  const capacities = by('service_capacities.csv', 'service_id');
+  const attributes = by('attributes.csv', 'link_id');
+  const places = by('service_at_location.csv', 'service_id');
+  const addresses = by('addresses.csv', 'location_id');
+  const services = rows('services.csv').map((service) => {
+    const id = String(service['id']);
+    const organization = organizations.get(String(service['organization_id']));
+    return {
+      ...service,
+      ...(organization && { organization }),
+      phones: phonesOfService.get(id) ?? [],
+      contacts: (contacts.get(id) ?? []).map((c) => ({
+        ...c,
+        phones: phonesOfContact.get(String(c['id'])) ?? [],
+      })),
+      schedules: schedules.get(id) ?? [],
+      languages: languages.get(id) ?? [],
+      required_documents: documents.get(id) ?? [],
+      capacities: (capacities.get(id) ?? []).map(({ unit_id, unit_name, ...capacity }) => ({
+        ...capacity,
+        unit: { id: unit_id, name: unit_name },
+      })),
+      attributes: (attributes.get(id) ?? []).map((a) => {
+        const term = terms.get(String(a['taxonomy_term_id']));
+        return term ? { ...a, taxonomy_term: term } : a;
+      }),
+      service_at_locations: (places.get(id) ?? []).map((at) => {
+        const location = locations.get(String(at['location_id']));
+        return location
+          ? { ...at, location: { ...location, addresses: addresses.get(String(location['id'])) ?? [] } }
+          : at;
+      }),
+    };
+  });
+  return { services };
+}
