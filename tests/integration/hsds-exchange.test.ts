@@ -119,6 +119,9 @@ describe.each(testDialects)('HSDS export and import on $name', (dialect) => {
     });
     expect(result.ok).toBe(false);
     expect(JSON.stringify(result)).toContain('gibt.es.nicht');
+    // Told by service, not by a line of the CSV the import builds internally.
+    expect(JSON.stringify(result)).toContain(`Angebot „${String(broken.contents[3]!['name'])}“`);
+    expect(JSON.stringify(result)).not.toMatch(/Zeile \d/);
     expect(await countServices(target.db)).toBe(0);
 
     const badId = structuredClone(original);

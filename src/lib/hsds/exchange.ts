@@ -404,10 +404,20 @@ export async function importHsdsServices(
   const more = complementProblems(services);
   if (more.length > 0) return problemsResult(more);
   const csv = importCsvOf(services);
-  if (options.dryRun) {
-    const report = await dryRunImport(db, csv);
-    return report.problems.length > 0 ? problemsResult(report.problems.map((p) => p.message)) : ok(report);
+  // The CSV is ours, not the user's: its problems are told by service, not by line of a file nobody has seen.
+  const report = await dryRunImport(db, csv);
+  if (report.problems.length > 0) {
+    const nameOf = new Map(services.map((service) => [str(service['id']), str(service['name'])]));
+    return problemsResult(
+      report.problems.map((problem) => {
+        const text = problem.message.replace(/^Zeile \d+(, Spalte „[^“]*“)?: /, '');
+        return problem.externalId
+          ? `Angebot „${nameOf.get(problem.externalId) ?? ''}“ (${problem.externalId}): ${text}`
+          : text;
+      }),
+    );
   }
+  if (options.dryRun) return ok(report);
   const result = await commitImport(db, ctx, csv);
   if (!result.ok) return result;
   try {
