@@ -188,6 +188,12 @@ describe.each(testDialects)('HSDS API on $name', (dialect) => {
       '/api/hsds/service_at_locations?postcode=23552',
       '/api/hsds/service_at_locations?postcode=23552&proximity=3000&full=true',
       `/api/hsds/service_at_locations?taxonomy_term_id=${sprache.id}&search=kurs`,
+      `/api/hsds/service_at_locations?organization_id=${organizationId}&modified_after=2020-01-01&taxonomy_id=${TAXONOMY_ID}`,
+      '/api/hsds/service_at_locations?format=ndjson&full=true',
+      '/api/hsds/organizations?format=ndjson&full=true',
+      '/api/hsds/taxonomies?search=jmd&format=ndjson',
+      `/api/hsds/taxonomy_terms?search=kurs&taxonomy_id=${TAXONOMY_ID}&page=1&per_page=2`,
+      '/api/hsds/taxonomy_terms?format=ndjson',
     ];
     for (const path of paths) {
       const { status, body } = await getJson(path);
