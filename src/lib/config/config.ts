@@ -91,6 +91,10 @@ export const EnvSchema = z.object({
   OUTBOX_BODY_RETENTION_DAYS: CountSchema('OUTBOX_BODY_RETENTION_DAYS', 'Tage', 1, 30),
   // Working groups: how many days before a meeting its invited members are reminded once. 0 = no reminders.
   MEETING_REMINDER_DAYS: CountSchema('MEETING_REMINDER_DAYS', 'Tage', 0, 3),
+  // HSDS API (docs/api.md): 1 publishes the services marked public without a key. Default off.
+  HSDS_PUBLIC: FlagSchema.optional(),
+  // Requests per minute and API key to /api/hsds/ before 429. Default 120.
+  HSDS_RATE_LIMIT: CountSchema('HSDS_RATE_LIMIT', 'Anfragen pro Minute', 1, 120),
 });
 
 /** Validated configuration handed to every part of the app. */
@@ -141,6 +145,10 @@ export interface Config {
   outboxBodyRetentionDays: number;
   /** Days before a working-group meeting its invited members get one reminder; 0 = none. */
   meetingReminderDays: number;
+  /** Whether the HSDS API serves the services marked public without a key (HSDS_PUBLIC=1). */
+  hsdsPublic: boolean;
+  /** Requests per minute and API key to the HSDS API. */
+  hsdsRateLimit: number;
 }
 
 /** Thrown when the environment holds a bad value; the message lists every problem in German. */
@@ -201,5 +209,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retentionCaseYears: e.RETENTION_CASE_YEARS,
     outboxBodyRetentionDays: e.OUTBOX_BODY_RETENTION_DAYS,
     meetingReminderDays: e.MEETING_REMINDER_DAYS,
+    hsdsPublic: e.HSDS_PUBLIC ?? false,
+    hsdsRateLimit: e.HSDS_RATE_LIMIT,
   };
 }

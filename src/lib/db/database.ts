@@ -41,6 +41,7 @@ import type {
   ServiceTaxonomyTable,
   TaxonomyTermTable,
 } from '../directory/directory.table';
+import type { ApiKeyTable, ApiKeyWindowTable, HsdsIdentityTable } from '../hsds/hsds.table';
 
 /** Every table the app knows, keyed by its SQL name. */
 export interface Database {
@@ -92,4 +93,7 @@ export interface Database {
   // The referral loop (issue #11)
   referral_message: ReferralMessageTable;
   referral_followup: ReferralFollowupTable;
+  api_key: ApiKeyTable;
+  api_key_window: ApiKeyWindowTable;
+  hsds_identity: HsdsIdentityTable;
 }

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { ColumnType, Insertable, Selectable } from 'kysely';
 
 /** taxonomy_term: one node of the German category tree (HSDS taxonomy_term). */
 export interface TaxonomyTermTable {
@@ -37,6 +37,8 @@ export interface ServiceTable {
   archived_at: string | null;
   needs_review: number;
   is_sample: number;
+  /** Published through the HSDS API without a key (HSDS_PUBLIC=1); set by src/lib/hsds, default 0. */
+  is_public: ColumnType<number, number | undefined, number>;
   version: number;
   created_at: string;
   updated_at: string;

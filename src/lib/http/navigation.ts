@@ -39,6 +39,7 @@ const NAV: Record<Role, NavItem[]> = {
     { href: '/arbeitskreise', label: 'Arbeitskreise' },
     { href: '/verzeichnis', label: 'Partnerverzeichnis' },
     { href: '/pflege', label: 'Pflege' },
+    { href: '/admin/api-schluessel', label: 'API-Schlüssel' },
   ],
 };
 
