@@ -69,6 +69,11 @@ export const EnvSchema = z.object({
   UPLOAD_MAX_BYTES: CountSchema('UPLOAD_MAX_BYTES', 'Bytes', 1024, 50 * 1024 * 1024),
   // After how many working days an unanswered referral is reminded again. Default 3.
   REMINDER_REPEAT_WORKING_DAYS: CountSchema('REMINDER_REPEAT_WORKING_DAYS', 'Arbeitstage', 1, 3),
+  // After how many months a directory entry is due for confirmation by its partner organisation. Default 6.
+  CONFIRM_INTERVAL_MONTHS: CountSchema('CONFIRM_INTERVAL_MONTHS', 'Monate', 1, 6),
+  // Days until an unanswered confirmation request is reminded once, and again until it goes to the coordinator's
+  // list. Default 14.
+  CONFIRM_REMINDER_DAYS: CountSchema('CONFIRM_REMINDER_DAYS', 'Tage', 1, 14),
   MEILISEARCH_URL: UrlSchema('MEILISEARCH_URL').optional(),
   MEILISEARCH_KEY: z.string().optional(),
   SEARCH_INDEX_PATH: z.string().default(':memory:'),
@@ -107,6 +112,10 @@ export interface Config {
   uploadMaxBytes: number;
   /** Working days between two reminders of the same unanswered referral. */
   reminderRepeatWorkingDays: number;
+  /** Months after the last confirmation until an entry is due for a confirmation request. */
+  confirmIntervalMonths: number;
+  /** Days from a confirmation request to its reminder, and from the reminder to the coordinator's list. */
+  confirmReminderDays: number;
   meilisearchUrl: string | null;
   meilisearchKey: string | null;
   /** Where the SQLite search index lives when the database is PostgreSQL (default: in memory, rebuilt at start). */
@@ -159,6 +168,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.MAX_BODY_BYTES,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     reminderRepeatWorkingDays: e.REMINDER_REPEAT_WORKING_DAYS,
+    confirmIntervalMonths: e.CONFIRM_INTERVAL_MONTHS,
+    confirmReminderDays: e.CONFIRM_REMINDER_DAYS,
     meilisearchUrl: e.MEILISEARCH_URL ?? null,
     meilisearchKey: e.MEILISEARCH_KEY ?? null,
     searchIndexPath: e.SEARCH_INDEX_PATH,

@@ -13,6 +13,13 @@ import type { OutboxAttachmentTable, OutboxTable } from '../notify/outbox.table'
 import type { JobLeaseTable } from '../jobs/job.table';
 import type { ImportJobFileTable, ImportJobTable } from '../directory/import.table';
 import type {
+  ErrorReportTable,
+  TermAliasTable,
+  UpkeepLinkTable,
+  UpkeepRequestServiceTable,
+  UpkeepRequestTable,
+} from '../directory/upkeep.table';
+import type {
   NetworkActionItemTable,
   NetworkAgendaItemTable,
   NetworkAttendanceTable,
@@ -84,4 +91,10 @@ export interface Database {
   network_attendance: NetworkAttendanceTable;
   network_action_item: NetworkActionItemTable;
   outbox_attachment: OutboxAttachmentTable;
+  // Directory upkeep (issue #14)
+  term_alias: TermAliasTable;
+  upkeep_request: UpkeepRequestTable;
+  upkeep_request_service: UpkeepRequestServiceTable;
+  upkeep_link: UpkeepLinkTable;
+  error_report: ErrorReportTable;
 }

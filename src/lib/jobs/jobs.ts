@@ -11,6 +11,7 @@ import { systemClock, type Clock } from '../time/clock';
 import { hasJobLeaseTable, recordJobRun, releaseLease, tryAcquireLease } from './job.queries';
 import { networkRemindersJob } from '../networks/networks.job';
 import { importJob } from '../directory/import.job';
+import { confirmationRequestsJob } from '../directory/upkeep-request.job';
 
 /**
  * A background job: runs to the end and returns a short summary (counts, never personal data). `ctx` is a system
@@ -41,7 +42,7 @@ export const remindersJob: Job = {
 };
 
 /** Every background job, in the order a run takes them: reminders first, so their mails go out in the same run. */
-export const JOBS: Job[] = [remindersJob, networkRemindersJob, mailJob, importJob];
+export const JOBS: Job[] = [remindersJob, networkRemindersJob, mailJob, importJob, confirmationRequestsJob];
 
 /** What happened to one job in a run. */
 export interface JobRun {
