@@ -141,6 +141,8 @@ export async function listServices(
     archived?: boolean;
     needsReview?: boolean;
     assuredBefore?: string;
+    /** Only these services. */
+    ids?: string[];
     sort?: ServiceSort;
     descending?: boolean;
     limit?: number;
@@ -158,10 +160,13 @@ export async function listServices(
   if (filter.needsReview) query = query.where('service.needs_review', '=', 1);
   if (filter.assuredBefore) {
     const before = filter.assuredBefore;
-    query = query.where((eb) =>
-      eb.or([eb('service.assured_date', 'is', null), eb('service.assured_date', '<', before)]),
-    );
+    // An imported entry is as current as its import ("Stand laut Import") until someone confirms it.
+    query = query.where((eb) => {
+      const stand = eb.fn.coalesce('service.assured_date', 'service.imported_at');
+      return eb.or([eb(stand, 'is', null), eb(stand, '<', before)]);
+    });
   }
+  if (filter.ids) query = query.where('service.id', 'in', filter.ids.length > 0 ? filter.ids : ['']);
   if (filter.termIds && filter.termIds.length > 0) {
     const termIds = filter.termIds;
     query = query.where('service.id', 'in', (eb) =>

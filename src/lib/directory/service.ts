@@ -94,6 +94,11 @@ export function staleBefore(now: Date): string {
   return limit.toISOString();
 }
 
+/** The date the entry's data stands at: its last confirmation, or else its last import ("Stand laut Import"). */
+export function standOf(service: Pick<Service, 'assuredDate' | 'importedAt'>): string | null {
+  return service.assuredDate ?? service.importedAt;
+}
+
 /** Whether an entry was last confirmed more than STALE_AFTER_MONTHS before `now` (or never). */
 export function isStale(assuredDate: string | null, now: Date): boolean {
   if (!assuredDate) return true;

@@ -16,6 +16,7 @@ import type { Executor } from '../db/executor';
 import { newId } from '../db/ids';
 import { enqueueMail } from '../notify/outbox.queries';
 import { reindexServices } from '../search/indexer';
+import { resolveForwardedReports } from './error-report.queries';
 import { findOrganization } from './organization.queries';
 import type { Service } from './service';
 import {
@@ -298,6 +299,8 @@ export async function quickUpdateService(
       ctx.now,
     );
     await closeAnsweredRequests(trx, answered, ctx.now);
+    // The partner looked at the entry and saved it: errors reported to them count as fixed.
+    await resolveForwardedReports(trx, current.id, ctx.now);
     await reindexServices(db, trx, [current.id], ctx.now);
     await recordAudit(trx, ctx, {
       action: 'service.quick_update',
