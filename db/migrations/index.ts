@@ -11,6 +11,7 @@ import * as m20261202_0100 from './2026_12_02_0100_create_referral_messages';
 import * as m20261202_0300 from './2026_12_02_0300_add_meeting_reminders';
 import * as m20261202_0310 from './2026_12_02_0310_add_minutes_search';
 import * as m20261202_0800 from './2026_12_02_0800_create_hsds';
+import * as m20261202_0500 from './2026_12_02_0500_create_directory_upkeep';
 
 /** All migrations in order; listed statically so the built server bundles them too. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_0300_add_meeting_reminders': m20261202_0300,
   '2026_12_02_0310_add_minutes_search': m20261202_0310,
   '2026_12_02_0800_create_hsds': m20261202_0800,
+  '2026_12_02_0500_create_directory_upkeep': m20261202_0500,
 };

@@ -533,12 +533,13 @@ describe.each(testDialects)('import jobs on $name', (dialect) => {
 
   it('a file with problems is checked, shown with its problems, and can never be started', async () => {
     const id = await upload(
-      'externe_id;organisation;name;kategorie\nB-1;Fehlerhaft (Test);Angebot;gibtsnicht\n',
+      'externe_id;organisation;name;kategorie;plz\nB-1;Fehlerhaft (Test);Angebot;beratung;123\n',
     );
     expect(await runImportJob(test.db, config, clock, id, 'runner-a')).toBe('checked');
     const job = (await findImportJob(test.db, id))!;
+    // (An unknown category alone keeps the file: the coordinator can still choose what it means.)
     expect(job).toMatchObject({ status: 'checked', hasFile: false });
-    expect(job.report!.problems[0]!.message).toContain('„gibtsnicht“');
+    expect(job.report!.problems[0]!.message).toContain('Postleitzahl');
     expect(await startImport(test.db, as(coordinator, null), { auftrag: id })).toMatchObject({
       ok: false,
       kind: 'refused',

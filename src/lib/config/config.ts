@@ -76,6 +76,11 @@ export const EnvSchema = z.object({
   // Test servers only: a file holding an ISO time the app's clock reads instead of the wall clock. Refused in
   // production, where nothing may move the clock.
   TEST_CLOCK_FILE: z.string().optional(),
+  // After how many months a directory entry is due for confirmation by its partner organisation. Default 6.
+  CONFIRM_INTERVAL_MONTHS: CountSchema('CONFIRM_INTERVAL_MONTHS', 'Monate', 1, 6),
+  // Days until an unanswered confirmation request is reminded once, and again until it goes to the coordinator's
+  // list. Default 14.
+  CONFIRM_REMINDER_DAYS: CountSchema('CONFIRM_REMINDER_DAYS', 'Tage', 1, 14),
   MEILISEARCH_URL: UrlSchema('MEILISEARCH_URL').optional(),
   MEILISEARCH_KEY: z.string().optional(),
   SEARCH_INDEX_PATH: z.string().default(':memory:'),
@@ -130,6 +135,10 @@ export interface Config {
   outcomeReminderDays: number;
   /** Tests only (never in production): a file whose ISO time the app clock reads. */
   testClockFile: string | null;
+  /** Months after the last confirmation until an entry is due for a confirmation request. */
+  confirmIntervalMonths: number;
+  /** Days from a confirmation request to its reminder, and from the reminder to the coordinator's list. */
+  confirmReminderDays: number;
   meilisearchUrl: string | null;
   meilisearchKey: string | null;
   /** Where the SQLite search index lives when the database is PostgreSQL (default: in memory, rebuilt at start). */
@@ -199,6 +208,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outcomeFollowupDays: e.OUTCOME_FOLLOWUP_DAYS,
     outcomeReminderDays: e.OUTCOME_REMINDER_DAYS,
     testClockFile: e.TEST_CLOCK_FILE ?? null,
+    confirmIntervalMonths: e.CONFIRM_INTERVAL_MONTHS,
+    confirmReminderDays: e.CONFIRM_REMINDER_DAYS,
     meilisearchUrl: e.MEILISEARCH_URL ?? null,
     meilisearchKey: e.MEILISEARCH_KEY ?? null,
     searchIndexPath: e.SEARCH_INDEX_PATH,

@@ -16,6 +16,13 @@ import type { JobLeaseTable } from '../jobs/job.table';
 import type { PrivacyRunTable } from '../privacy/privacy.table';
 import type { ImportJobFileTable, ImportJobTable } from '../directory/import.table';
 import type {
+  ErrorReportTable,
+  TermAliasTable,
+  UpkeepLinkTable,
+  UpkeepRequestServiceTable,
+  UpkeepRequestTable,
+} from '../directory/upkeep.table';
+import type {
   NetworkActionItemTable,
   NetworkAgendaItemTable,
   NetworkAttendanceTable,
@@ -96,4 +103,10 @@ export interface Database {
   api_key: ApiKeyTable;
   api_key_window: ApiKeyWindowTable;
   hsds_identity: HsdsIdentityTable;
+  // Directory upkeep (issue #14)
+  term_alias: TermAliasTable;
+  upkeep_request: UpkeepRequestTable;
+  upkeep_request_service: UpkeepRequestServiceTable;
+  upkeep_link: UpkeepLinkTable;
+  error_report: ErrorReportTable;
 }

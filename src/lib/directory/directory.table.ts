@@ -34,6 +34,13 @@ export interface ServiceTable {
   status: string;
   assured_date: string | null;
   assurer_user_id: string | null;
+  /** Where the last confirmation came from (see ASSURED_SOURCES). */
+  assured_source: string | null;
+  /** When an import last wrote the entry ("Stand laut Import"), and which import. */
+  imported_at: string | null;
+  import_id: string | null;
+  temporarily_closed_until: string | null;
+  next_intake_on: string | null;
   archived_at: string | null;
   needs_review: number;
   is_sample: number;

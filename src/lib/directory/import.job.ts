@@ -107,8 +107,9 @@ export async function runImportJob(
         preview: plan.preview,
         rowsTotal: plan.report.rows,
         rowsDone: 0,
-        // A file with problems can never be imported: it is not kept.
-        dropFile: invalid,
+        // A file with problems can never be imported: it is not kept — unless the coordinator can still choose what
+        // its open category or language cells mean (then it is checked again).
+        dropFile: invalid && plan.report.unresolved.length === 0,
         claimedUntil: null,
       });
       return 'checked';
@@ -138,7 +139,7 @@ export async function runImportJob(
       db,
       ctx,
       plan,
-      { userId: job.startedBy, requestId: null },
+      { userId: job.startedBy, requestId: null, importId: job.id },
       {
         batchRows: options.batchRows,
         onBatch: async (trx, done, total) => {

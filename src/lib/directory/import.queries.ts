@@ -34,6 +34,11 @@ const JOB_COLUMNS = [
   'updated_at',
 ] as const;
 
+/** A stored report with the mapping lists (reports stored before they existed lack them). */
+function withMappingLists(report: Partial<ImportReport>): ImportReport {
+  return { ...report, mappings: report.mappings ?? [], unresolved: report.unresolved ?? [] } as ImportReport;
+}
+
 /** Maps a job row to the domain object. */
 function rowToImportJob(row: JobColumns): ImportJob {
   const status = (IMPORT_JOB_STATUSES as readonly string[]).includes(row.status)
@@ -45,7 +50,8 @@ function rowToImportJob(row: JobColumns): ImportJob {
     fileName: row.file_name,
     rowsTotal: Number(row.rows_total),
     rowsDone: Number(row.rows_done),
-    report: row.report ? (JSON.parse(row.report) as ImportReport) : null,
+    // Reports stored before mappings existed lack the two lists.
+    report: row.report ? withMappingLists(JSON.parse(row.report) as Partial<ImportReport>) : null,
     preview: row.preview ? (JSON.parse(row.preview) as ImportPreviewRow[]) : [],
     message: row.message,
     hasFile: Number(row.has_file) === 1,
@@ -257,4 +263,23 @@ export async function deleteImportJobsBefore(db: Executor, before: Date): Promis
 export async function deleteImportJob(db: Executor, id: string): Promise<void> {
   await db.deleteFrom('import_job_file').where('job_id', '=', id).execute();
   await db.deleteFrom('import_job').where('id', '=', id).execute();
+}
+
+/** Sends a checked job back to be checked again (after mappings were chosen); false when it is no longer checked. */
+export async function recheckImportJob(db: Executor, id: string, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('import_job')
+    .set({
+      status: 'checking',
+      report: null,
+      rows_done: 0,
+      claimed_by: null,
+      claimed_until: null,
+      updated_at: now.toISOString(),
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'checked')
+    .where('has_file', '=', 1)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }

@@ -27,6 +27,8 @@ import {
   importProblemErrors,
   type ImportJob,
   type ImportReport,
+  type MappingChoice,
+  type MappingKind,
   type ImportStart,
   type ImportUpload,
 } from './import';
@@ -54,13 +56,26 @@ import {
   insertManyEntryChanges,
   insertNewServices,
   listLocations,
+  markServicesImported,
   listServices,
   updateServiceIfCurrent,
   type LocationFields,
 } from './service.queries';
-import { findTermByKeyOrName, type TaxonomyTerm } from './taxonomy';
-import { listTerms } from './taxonomy.queries';
+import {
+  buildCategoryIndex,
+  buildLanguageIndex,
+  foldCell,
+  resolveCategoryCell,
+  resolveLanguageCell,
+  type Alias,
+  type CellPart,
+  type ResolverIndex,
+} from './category-resolver';
+import type { TaxonomyTerm } from './taxonomy';
+import { listAliases, listTerms } from './taxonomy.queries';
+import { languageName } from '../i18n/languages';
 import { LocationFormSchema, locationToFields } from './upkeep.service';
+import { checkMappingChoices, saveAlias } from './import-mapping.service';
 
 export type { ImportProblem, ImportReport } from './import';
 
@@ -248,30 +263,90 @@ async function loadServicesByExternalId(db: Executor): Promise<Map<string, Servi
   }
 }
 
-/** Reads a `kategorie` cell: keys or German names separated by commas (names may contain a comma themselves). */
-function resolveTerms(terms: TaxonomyTerm[], text: string): { ids: string[]; unknown: string[] } {
-  const parts = text.split(',');
-  const ids: string[] = [];
-  const unknown: string[] = [];
-  let start = 0;
-  while (start < parts.length) {
-    let found: { term: TaxonomyTerm; end: number } | null = null;
-    for (let end = parts.length; end > start && !found; end--) {
-      const candidate = parts.slice(start, end).join(',');
-      if (candidate.trim() === '') continue;
-      const term = findTermByKeyOrName(terms, candidate);
-      if (term) found = { term, end };
-    }
-    if (found) {
-      if (!ids.includes(found.term.id)) ids.push(found.term.id);
-      start = found.end;
-    } else {
-      const part = parts[start]!.trim();
-      if (part !== '') unknown.push(part);
-      start++;
-    }
+/** What a list cell gave: the targets it resolved to, and the parts left open (no or several candidates). */
+interface CellRead {
+  targets: string[];
+  open: string[];
+}
+
+/** A problem text for the open parts of a cell, pointing to the choice below the report. */
+function openCellsMessage(kind: MappingKind, open: string[]): string {
+  const what = kind === 'category' ? 'Kategorie' : 'Sprache';
+  return `${what} „${open.join('“, „')}“ ist nicht eindeutig zuzuordnen. Bitte wählen Sie unten unter „Zuordnungen“ aus, was gemeint ist (oder korrigieren Sie die Datei).`;
+}
+
+const MAX_LINES_PER_CELL = 20;
+
+/**
+ * Reads category and language cells through the resolver, once per distinct cell, and collects the report's
+ * mappings (each listed once) and open cells (each listed once, with its rows).
+ */
+class CellReader {
+  private cache = new Map<string, CellPart[]>();
+  private mapped = new Set<string>();
+  private openByKey = new Map<string, ImportReport['unresolved'][number]>();
+
+  constructor(
+    private readonly report: ImportReport,
+    private readonly termsById: Map<string, TaxonomyTerm>,
+    private readonly categories: ResolverIndex,
+    private readonly languages: ResolverIndex,
+  ) {}
+
+  private label(kind: MappingKind, target: string): string {
+    return kind === 'category' ? (this.termsById.get(target)?.name ?? target) : languageName(target);
   }
-  return { ids, unknown };
+
+  read(kind: MappingKind, text: string, line: number): CellRead {
+    const cacheKey = `${kind}\u0000${text}`;
+    let parts = this.cache.get(cacheKey);
+    if (!parts) {
+      parts =
+        kind === 'category'
+          ? resolveCategoryCell(this.categories, text)
+          : resolveLanguageCell(this.languages, text);
+      this.cache.set(cacheKey, parts);
+    }
+    const targets: string[] = [];
+    const open: string[] = [];
+    for (const { text: cell, resolution } of parts) {
+      const key = `${kind}\u0000${foldCell(cell)}`;
+      if (resolution.kind === 'found') {
+        if (!targets.includes(resolution.target)) targets.push(resolution.target);
+        if (resolution.how !== 'exact' && !this.mapped.has(key)) {
+          this.mapped.add(key);
+          this.report.mappings.push({
+            kind,
+            cell,
+            target: resolution.target,
+            label: this.label(kind, resolution.target),
+            how: resolution.how,
+          });
+        }
+        continue;
+      }
+      open.push(cell);
+      const known = this.openByKey.get(key);
+      if (known) {
+        known.rowCount++;
+        if (known.lines.length < MAX_LINES_PER_CELL && !known.lines.includes(line)) known.lines.push(line);
+      } else {
+        const item = {
+          kind,
+          cell,
+          lines: [line],
+          rowCount: 1,
+          candidates:
+            resolution.kind === 'ambiguous'
+              ? resolution.candidates.map((target) => ({ target, label: this.label(kind, target) }))
+              : [],
+        };
+        this.openByKey.set(key, item);
+        this.report.unresolved.push(item);
+      }
+    }
+    return { targets, open };
+  }
 }
 
 /** The coarse partner category for a term: its root's, or counselling for a root of the coordinators' own. */
@@ -291,7 +366,11 @@ export type ImportProgress = (done: number, total: number) => void | Promise<voi
 export async function planImport(
   db: Executor,
   text: string,
-  options: { onProgress?: ImportProgress | undefined } = {},
+  options: {
+    onProgress?: ImportProgress | undefined;
+    /** Mappings not saved as aliases (yet): a mapping file of the command line. */
+    choices?: MappingChoice[] | undefined;
+  } = {},
 ): Promise<ImportPlan> {
   const report = emptyImportReport();
   const plan: ImportPlan = {
@@ -364,7 +443,14 @@ export async function planImport(
   // Everything the rows are checked against is loaded once, not per row.
   const terms = await listTerms(db);
   const termsById = new Map(terms.map((term) => [term.id, term]));
-  const termCache = new Map<string, { ids: string[]; unknown: string[] }>();
+  const extra = (kind: MappingKind): Alias[] =>
+    (options.choices ?? []).filter((c) => c.kind === kind).map((c) => ({ alias: c.cell, target: c.target }));
+  const categoryIndex = buildCategoryIndex(terms, [
+    ...(await listAliases(db, 'category')),
+    ...extra('category'),
+  ]);
+  const languageIndex = buildLanguageIndex([...(await listAliases(db, 'language')), ...extra('language')]);
+  const cells = new CellReader(report, termsById, categoryIndex, languageIndex);
   const partners = new Map<string, Organization[]>();
   for (const organization of (await listOrganizations(db, { kind: 'partner', limit: 1_000_000 })).items) {
     const key = organizationKey(organization.name);
@@ -439,15 +525,16 @@ export async function planImport(
     if (categoryText === '') {
       problem('kategorie', 'Bitte geben Sie mindestens eine Kategorie an, z. B. sprache.integrationskurs.');
     } else {
-      const resolved = termCache.get(categoryText) ?? resolveTerms(terms, categoryText);
-      termCache.set(categoryText, resolved);
-      termIds = resolved.ids;
-      if (resolved.unknown.length > 0) {
-        problem(
-          'kategorie',
-          `Unbekannte Kategorie „${resolved.unknown.join('“, „')}“. Bitte Schlüssel (z. B. sprache.integrationskurs) oder deutsche Namen aus dem Kategorienbaum verwenden, mehrere mit Komma getrennt.`,
-        );
-      }
+      const read = cells.read('category', categoryText, line);
+      termIds = read.targets;
+      if (read.open.length > 0) problem('kategorie', openCellsMessage('category', read.open));
+    }
+    const languageText = get('sprachen');
+    let languageCodes: string | undefined;
+    if (languageText !== undefined) {
+      const read = cells.read('language', languageText, line);
+      languageCodes = read.targets.join(',');
+      if (read.open.length > 0) problem('sprachen', openCellsMessage('language', read.open));
     }
 
     const existing = externalId === '' ? null : (services.get(externalId) ?? null);
@@ -496,6 +583,8 @@ export async function planImport(
       const cell = get(column);
       if (cell !== undefined) raw[field] = cell;
     }
+    // Languages as the resolver read them (names, codes, misspellings, chosen aliases).
+    if (languageCodes !== undefined) raw['languages'] = languageCodes;
     const statusText = get('status');
     if (statusText !== undefined) {
       const status = STATUS_BY_TEXT[fold(statusText)];
@@ -605,7 +694,7 @@ export async function planImport(
 export async function dryRunImport(
   db: Executor,
   text: string,
-  options: { onProgress?: ImportProgress } = {},
+  options: { onProgress?: ImportProgress; choices?: MappingChoice[] } = {},
 ): Promise<ImportReport> {
   return (await planImport(db, text, options)).report;
 }
@@ -614,6 +703,8 @@ export async function dryRunImport(
 export interface ImportAuthor {
   userId: string | null;
   requestId: string | null;
+  /** The import (job id, or a fresh id on the command line): entries it writes carry it and its date. */
+  importId: string;
 }
 
 /** A stored service changed between check and write; the batch rolls back and the import can be resumed. */
@@ -754,6 +845,7 @@ async function writeRows(
     changes.push(history('service', id, diffFields({}, serviceFormToFields(creates[index]!.form))));
   });
   await insertManyEntryChanges(trx, changes, ctx.now);
+  await markServicesImported(trx, written, author.importId, ctx.now);
   // The SQLite index is written through the database's own connection, inside this transaction.
   for (const ids of chunk(written)) await reindexServices(db, trx, ids, ctx.now);
   return created;
@@ -782,13 +874,23 @@ export async function commitImport(
     onChecked?: (report: ImportReport) => void;
     /** Progress of the write (rows done once each batch committed). */
     onProgress?: ImportProgress;
+    /** Mappings for cells the resolver cannot decide (a mapping file); saved as aliases when the import runs. */
+    choices?: MappingChoice[];
   } = {},
 ): Promise<Result<ImportReport>> {
   if (!mayImport(ctx)) return notFound();
-  const plan = await planImport(db, text, { onProgress: options.onCheck });
+  const choices = options.choices ?? [];
+  const checked = await checkMappingChoices(db, choices);
+  if (!checked.ok) return checked;
+  const plan = await planImport(db, text, { onProgress: options.onCheck, choices });
   options.onChecked?.(plan.report);
   if (plan.report.problems.length > 0) return invalid(importProblemErrors(plan.report));
-  const author = { userId: userOf(ctx)?.id ?? null, requestId: ctx.requestId };
+  if (choices.length > 0) {
+    await db.transaction().execute(async (trx) => {
+      for (const choice of choices) await saveAlias(db, trx, ctx, choice);
+    });
+  }
+  const author = { userId: userOf(ctx)?.id ?? null, requestId: ctx.requestId, importId: newId() };
   let audited = false;
   try {
     await writeImportPlan(db, ctx, plan, author, {

@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from 'zod';
+import { MATCH_HOW_LABELS, type MatchHow } from './category-resolver';
 
 /** One reason a row (or the whole file) cannot be imported. */
 export interface ImportProblem {
@@ -16,6 +17,29 @@ export interface ImportProblem {
   message: string;
 }
 
+/** The kinds of cell the import reads by meaning (category-resolver.ts). */
+export type MappingKind = 'category' | 'language';
+
+/** A cell the check understood although it is not an exact key or name: „IHK“ → Industrie- und Handelskammer (IHK). */
+export interface ImportMapping {
+  kind: MappingKind;
+  cell: string;
+  target: string;
+  label: string;
+  /** How it was understood (MATCH_HOW_LABELS). */
+  how: MatchHow;
+}
+
+/** A cell with no or several candidates: listed once, with its rows, for the coordinator to pick a target. */
+export interface ImportUnresolved {
+  kind: MappingKind;
+  cell: string;
+  /** The first lines it occurs on (at most 20) and how many rows have it. */
+  lines: number[];
+  rowCount: number;
+  candidates: { target: string; label: string }[];
+}
+
 /** What an import does (or would do). */
 export interface ImportReport {
   rows: number;
@@ -25,6 +49,8 @@ export interface ImportReport {
   newOrganizations: string[];
   problems: ImportProblem[];
   warnings: string[];
+  mappings: ImportMapping[];
+  unresolved: ImportUnresolved[];
 }
 
 /** The columns the preview shows of the file's first rows. */
@@ -48,7 +74,17 @@ export interface ImportPreviewRow {
 
 /** An empty report (nothing checked yet). */
 export function emptyImportReport(): ImportReport {
-  return { rows: 0, create: 0, update: 0, unchanged: 0, newOrganizations: [], problems: [], warnings: [] };
+  return {
+    rows: 0,
+    create: 0,
+    update: 0,
+    unchanged: 0,
+    newOrganizations: [],
+    problems: [],
+    warnings: [],
+    mappings: [],
+    unresolved: [],
+  };
 }
 
 /**
@@ -160,4 +196,50 @@ export function importProblemErrors(report: ImportReport): Record<string, string
     errors[`zeile-${problem.line}${problem.field ? `.${problem.field}` : ''}`] = problem.message;
   }
   return errors;
+}
+
+/** A mapping as the dry run lists it: „IHK“ → Industrie- und Handelskammer (IHK) (Abkürzung). */
+export function mappingText(mapping: Pick<ImportMapping, 'kind' | 'cell' | 'label' | 'how'>): string {
+  const what = mapping.kind === 'language' ? 'Sprache ' : '';
+  return `${what}„${mapping.cell}“ → ${mapping.label} (${MATCH_HOW_LABELS[mapping.how]})`;
+}
+
+/** The lines of an open cell as text: „Zeilen 4, 9, 12 und 3 weitere“. */
+export function unresolvedLinesText(item: Pick<ImportUnresolved, 'lines' | 'rowCount'>): string {
+  const more = item.rowCount - item.lines.length;
+  const list = item.lines.join(', ');
+  return `${item.lines.length === 1 && more === 0 ? 'Zeile' : 'Zeilen'} ${list}${more > 0 ? ` und ${more} weitere` : ''}`;
+}
+
+/** Choosing targets for a job's open cells: parallel lists of kind, cell and target (empty: not chosen). */
+export const ImportMappingFormSchema = z.object({
+  intent: z.literal('zuordnen'),
+  auftrag: z.string().regex(/^[a-z0-9]{1,40}$/, { message: 'Unbekannter Import.' }),
+  art: z.array(z.enum(['category', 'language'], { message: 'Unbekannte Art der Zuordnung.' })).default([]),
+  zelle: z.array(z.string().max(200, { message: 'Die Zelle ist zu lang.' })).default([]),
+  ziel: z.array(z.string().max(200, { message: 'Bitte wählen Sie aus der Liste.' })).default([]),
+});
+export type ImportMappingForm = z.infer<typeof ImportMappingFormSchema>;
+
+/** A chosen target for a cell; `new:<parent>` (categories only) makes a new category of that name under the parent. */
+export interface MappingChoice {
+  kind: MappingKind;
+  cell: string;
+  target: string;
+}
+
+/** A mapping file of the command line (JSON): { "kategorie": { "IHK": "arbeit.ihk" }, "sprache": { "Arabic": "ar" } }. */
+export const MappingFileSchema = z
+  .object({
+    kategorie: z.record(z.string().min(1).max(200), z.string().min(1).max(200)).default({}),
+    sprache: z.record(z.string().min(1).max(200), z.string().min(1).max(20)).default({}),
+  })
+  .strict();
+
+/** The choices a mapping file names. */
+export function mappingFileChoices(file: z.infer<typeof MappingFileSchema>): MappingChoice[] {
+  return [
+    ...Object.entries(file.kategorie).map(([cell, target]) => ({ kind: 'category' as const, cell, target })),
+    ...Object.entries(file.sprache).map(([cell, target]) => ({ kind: 'language' as const, cell, target })),
+  ];
 }

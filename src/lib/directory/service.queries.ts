@@ -74,6 +74,11 @@ async function loadServiceDetails(db: Executor, rows: (ServiceRow & { organizati
       status: row.status as ServiceStatus,
       assuredDate: row.assured_date,
       assurerUserId: row.assurer_user_id,
+      assuredSource: row.assured_source,
+      importedAt: row.imported_at,
+      importId: row.import_id,
+      temporarilyClosedUntil: row.temporarily_closed_until,
+      nextIntakeOn: row.next_intake_on,
       archivedAt: row.archived_at,
       needsReview: Number(row.needs_review) === 1,
       isSample: Number(row.is_sample) === 1,
@@ -136,6 +141,8 @@ export async function listServices(
     archived?: boolean;
     needsReview?: boolean;
     assuredBefore?: string;
+    /** Only these services. */
+    ids?: string[];
     sort?: ServiceSort;
     descending?: boolean;
     limit?: number;
@@ -153,10 +160,13 @@ export async function listServices(
   if (filter.needsReview) query = query.where('service.needs_review', '=', 1);
   if (filter.assuredBefore) {
     const before = filter.assuredBefore;
-    query = query.where((eb) =>
-      eb.or([eb('service.assured_date', 'is', null), eb('service.assured_date', '<', before)]),
-    );
+    // An imported entry is as current as its import ("Stand laut Import") until someone confirms it.
+    query = query.where((eb) => {
+      const stand = eb.fn.coalesce('service.assured_date', 'service.imported_at');
+      return eb.or([eb(stand, 'is', null), eb(stand, '<', before)]);
+    });
   }
+  if (filter.ids) query = query.where('service.id', 'in', filter.ids.length > 0 ? filter.ids : ['']);
   if (filter.termIds && filter.termIds.length > 0) {
     const termIds = filter.termIds;
     query = query.where('service.id', 'in', (eb) =>
@@ -382,6 +392,7 @@ export async function updateServiceStateIfCurrent(
     archivedAt?: string | null;
     assuredDate?: string;
     assurerUserId?: string;
+    assuredSource?: string;
     needsReview?: boolean;
   },
   now: Date,
@@ -392,6 +403,7 @@ export async function updateServiceStateIfCurrent(
       ...(changes.archivedAt !== undefined && { archived_at: changes.archivedAt }),
       ...(changes.assuredDate !== undefined && { assured_date: changes.assuredDate }),
       ...(changes.assurerUserId !== undefined && { assurer_user_id: changes.assurerUserId }),
+      ...(changes.assuredSource !== undefined && { assured_source: changes.assuredSource }),
       ...(changes.needsReview !== undefined && { needs_review: changes.needsReview ? 1 : 0 }),
       version: version + 1,
       updated_at: now.toISOString(),
@@ -791,4 +803,162 @@ export async function insertManyEntryChanges(
     })),
   );
   await insertInPieces(db, 'entry_change', rows, 500);
+}
+
+/** Stamps services an import wrote with the import's id and date ("Stand laut Import"). */
+export async function markServicesImported(
+  db: Executor,
+  ids: string[],
+  importId: string,
+  now: Date,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('service')
+    .set({ imported_at: now.toISOString(), import_id: importId })
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/** The ids of the services filed under a category (its search documents carry its aliases). */
+export async function listServiceIdsByTerm(db: Executor, termId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('service_taxonomy')
+    .select('service_id')
+    .where('term_id', '=', termId)
+    .execute();
+  return rows.map((row) => row.service_id);
+}
+
+/**
+ * Services due for a confirmation request at `dueBefore`: in the directory (not archived, not discontinued) of an
+ * active partner organisation, last confirmed — or, never confirmed, imported or created — before `dueBefore`, and on
+ * no open request. Grouped by organisation.
+ */
+export async function listDueServicesByOrganization(
+  db: Executor,
+  dueBefore: string,
+): Promise<{ organizationId: string; serviceIds: string[] }[]> {
+  const rows = await db
+    .selectFrom('service')
+    .innerJoin('organization', 'organization.id', 'service.organization_id')
+    .select(['service.id', 'service.organization_id'])
+    .where('service.archived_at', 'is', null)
+    .where('service.status', '!=', 'inactive')
+    .where('organization.kind', '=', 'partner')
+    .where('organization.active', '=', 1)
+    .where((eb) =>
+      eb(eb.fn.coalesce('service.assured_date', 'service.imported_at', 'service.created_at'), '<', dueBefore),
+    )
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('upkeep_request_service')
+            .innerJoin('upkeep_request', 'upkeep_request.id', 'upkeep_request_service.request_id')
+            .select('upkeep_request_service.service_id')
+            .whereRef('upkeep_request_service.service_id', '=', 'service.id')
+            .where('upkeep_request_service.answer', 'is', null)
+            .where('upkeep_request.status', 'in', ['sent', 'reminded', 'escalated']),
+        ),
+      ),
+    )
+    .orderBy('service.organization_id')
+    .orderBy('service.name')
+    .execute();
+  const byOrganization = new Map<string, string[]>();
+  for (const row of rows) {
+    byOrganization.set(row.organization_id, [...(byOrganization.get(row.organization_id) ?? []), row.id]);
+  }
+  return [...byOrganization].map(([organizationId, serviceIds]) => ({ organizationId, serviceIds }));
+}
+
+/** Confirms services at once (a partner's "Alles aktuell", a whole import): date, who, source; bumps the version. */
+export async function confirmServices(
+  db: Executor,
+  ids: string[],
+  confirmation: { by: string | null; source: string },
+  now: Date,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('service')
+    .set((eb) => ({
+      assured_date: now.toISOString(),
+      assurer_user_id: confirmation.by,
+      assured_source: confirmation.source,
+      version: eb('version', '+', 1),
+      updated_at: now.toISOString(),
+    }))
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/** The ids of the services an import last wrote (to confirm a whole import at once). */
+export async function listServiceIdsByImport(db: Executor, importId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('service')
+    .select('id')
+    .where('import_id', '=', importId)
+    .where('archived_at', 'is', null)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** Imports whose entries wait for a first confirmation: import id, date and how many entries. */
+export async function listUnconfirmedImports(
+  db: Executor,
+): Promise<{ importId: string; importedAt: string; count: number }[]> {
+  const rows = await db
+    .selectFrom('service')
+    .select((eb) => ['import_id', eb.fn.max('imported_at').as('imported_at'), eb.fn.countAll().as('n')])
+    .where('import_id', 'is not', null)
+    .where('archived_at', 'is', null)
+    .where((eb) => eb.or([eb('assured_date', 'is', null), eb('assured_date', '<', eb.ref('imported_at'))]))
+    .groupBy('import_id')
+    .orderBy('imported_at', 'desc')
+    .execute();
+  return rows.map((row) => ({
+    importId: row.import_id!,
+    importedAt: String(row.imported_at),
+    count: Number(row.n),
+  }));
+}
+
+/** Sets the quick-update fields of a service (free places, status, closed until, next intake) if `version` matches. */
+export async function updateServiceQuickIfCurrent(
+  db: Executor,
+  id: string,
+  version: number,
+  fields: {
+    freePlaces: number | null;
+    freePlacesChanged: boolean;
+    status: ServiceStatus;
+    temporarilyClosedUntil: string | null;
+    nextIntakeOn: string | null;
+    confirm: { by: string | null; source: string } | null;
+  },
+  now: Date,
+): Promise<boolean> {
+  const at = now.toISOString();
+  const result = await db
+    .updateTable('service')
+    .set({
+      free_places: fields.freePlaces,
+      ...(fields.freePlacesChanged && { free_places_updated_at: at }),
+      status: fields.status,
+      temporarily_closed_until: fields.temporarilyClosedUntil,
+      next_intake_on: fields.nextIntakeOn,
+      ...(fields.confirm && {
+        assured_date: at,
+        assurer_user_id: fields.confirm.by,
+        assured_source: fields.confirm.source,
+      }),
+      version: version + 1,
+      updated_at: at,
+    })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

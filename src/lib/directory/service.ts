@@ -67,6 +67,14 @@ export interface Service {
   status: ServiceStatus;
   assuredDate: string | null;
   assurerUserId: string | null;
+  /** Where the last confirmation came from (ASSURED_SOURCES), null for entries confirmed before it was recorded. */
+  assuredSource: string | null;
+  /** When an import last wrote the entry ("Stand laut Import") and which import it was. */
+  importedAt: string | null;
+  importId: string | null;
+  /** Until when a temporarily closed service stays closed (a date), and its next intake date. */
+  temporarilyClosedUntil: string | null;
+  nextIntakeOn: string | null;
   archivedAt: string | null;
   needsReview: boolean;
   isSample: boolean;
@@ -84,6 +92,11 @@ export function staleBefore(now: Date): string {
   const limit = new Date(now);
   limit.setMonth(limit.getMonth() - STALE_AFTER_MONTHS);
   return limit.toISOString();
+}
+
+/** The date the entry's data stands at: its last confirmation, or else its last import ("Stand laut Import"). */
+export function standOf(service: Pick<Service, 'assuredDate' | 'importedAt'>): string | null {
+  return service.assuredDate ?? service.importedAt;
 }
 
 /** Whether an entry was last confirmed more than STALE_AFTER_MONTHS before `now` (or never). */

@@ -10,6 +10,7 @@ import { languageName } from '../i18n/languages';
 import {
   diffFields,
   isStale,
+  standOf,
   SERVICE_FIELD_LABELS,
   ServiceFormSchema,
   serviceFormToFields,
@@ -145,7 +146,9 @@ export function rowConflictMessage(current: Service | null): string {
 }
 
 /** The warning on a stale entry: when it was last confirmed, or that it never was. */
-export function staleNote(assuredDate: string | null): string {
+export function staleNote(assuredDate: string | null, importedAt: string | null = null): string {
+  if (!assuredDate && importedAt)
+    return `Diese Angaben stammen aus einem Import vom ${formatDate(importedAt)} und wurden seitdem nicht bestätigt.`;
   return assuredDate
     ? `Diese Angaben wurden zuletzt am ${formatDate(assuredDate)} bestätigt – vor mehr als ${STALE_AFTER_MONTHS} Monaten.`
     : 'Diese Angaben wurden noch nie bestätigt.';
@@ -212,7 +215,7 @@ export function directoryRows(
       place: place ? [place.district, place.city].filter(Boolean).join(', ') || '–' : '–',
       languages: service.languages.map(languageName).join(', '),
       confirmed: service.assuredDate ? formatDate(service.assuredDate) : 'nie',
-      stale: isStale(service.assuredDate, now),
+      stale: isStale(standOf(service), now),
     };
   });
 }

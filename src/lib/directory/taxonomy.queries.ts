@@ -10,12 +10,17 @@ export async function listTerms(db: Executor): Promise<TaxonomyTerm[]> {
     .orderBy('sort_order')
     .orderBy('name')
     .execute();
+  const aliases = new Map<string, string[]>();
+  for (const { alias, target } of await listAliases(db, 'category')) {
+    aliases.set(target, [...(aliases.get(target) ?? []), alias]);
+  }
   return rows.map((row) => ({
     id: row.id,
     parentId: row.parent_id,
     name: row.name,
     sortOrder: Number(row.sort_order),
     isCustom: Number(row.is_custom) === 1,
+    aliases: aliases.get(row.id) ?? [],
   }));
 }
 
@@ -43,4 +48,45 @@ export async function insertTerm(
     })
     .execute();
   return id;
+}
+
+/** The kinds of cell an alias names. */
+export type AliasKind = 'category' | 'language';
+
+/** Every saved alias of a kind (what coordinators chose in earlier imports). */
+export async function listAliases(
+  db: Executor,
+  kind: AliasKind,
+): Promise<{ alias: string; target: string }[]> {
+  const rows = await db
+    .selectFrom('term_alias')
+    .select(['alias', 'target'])
+    .where('kind', '=', kind)
+    .orderBy('alias_key')
+    .execute();
+  return rows.map((row) => ({ alias: row.alias, target: row.target }));
+}
+
+/** Saves (or replaces) an alias; `aliasKey` is the folded alias, unique per kind. */
+export async function upsertAlias(
+  db: Executor,
+  alias: { kind: AliasKind; aliasKey: string; alias: string; target: string; createdBy: string | null },
+  now: Date,
+): Promise<void> {
+  await db
+    .deleteFrom('term_alias')
+    .where('kind', '=', alias.kind)
+    .where('alias_key', '=', alias.aliasKey)
+    .execute();
+  await db
+    .insertInto('term_alias')
+    .values({
+      kind: alias.kind,
+      alias_key: alias.aliasKey,
+      alias: alias.alias,
+      target: alias.target,
+      created_by: alias.createdBy,
+      created_at: now.toISOString(),
+    })
+    .execute();
 }

@@ -8,6 +8,8 @@ export interface TaxonomyTerm {
   name: string;
   sortOrder: number;
   isCustom: boolean;
+  /** Other names coordinators gave it in imports ("IHK", "Lotsen"); the search finds the category by them too. */
+  aliases?: string[];
 }
 
 /** A term with its depth, in tree order (for selects and checkbox lists). */

@@ -13,6 +13,7 @@ import { networkRemindersJob } from '../networks/networks.job';
 import { importJob } from '../directory/import.job';
 import { retentionJob } from '../privacy/retention.job';
 import { outcomeFollowupJob } from '../referrals/referral-followup.job';
+import { confirmationRequestsJob } from '../directory/upkeep-request.job';
 
 /**
  * A background job: runs to the end and returns a short summary (counts, never personal data). `ctx` is a system
@@ -51,6 +52,7 @@ export const JOBS: Job[] = [
   outcomeFollowupJob,
   retentionJob,
 ];
+export const JOBS: Job[] = [remindersJob, networkRemindersJob, mailJob, importJob, confirmationRequestsJob];
 
 /** What happened to one job in a run. */
 export interface JobRun {

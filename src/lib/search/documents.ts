@@ -35,6 +35,7 @@ export async function loadSearchDocuments(
 ): Promise<{ documents: SearchDocument[]; removed: string[] }> {
   const allTerms = terms ?? (await listTerms(db));
   const names = new Map(allTerms.map((t) => [t.id, t.name]));
+  const aliasesOf = new Map(allTerms.map((t) => [t.id, t.aliases ?? []]));
   const documents: SearchDocument[] = [];
   const found: Awaited<ReturnType<typeof findServicesByIds>> = [];
   for (const ids of chunk(serviceIds)) found.push(...(await findServicesByIds(db, ids)));
@@ -61,7 +62,7 @@ export async function loadSearchDocuments(
       organization: service.organizationName,
       description: service.description ?? '',
       termIds: withAncestors(allTerms, service.termIds),
-      categories: service.termIds.map((t) => names.get(t) ?? t),
+      categories: service.termIds.flatMap((t) => [names.get(t) ?? t, ...(aliasesOf.get(t) ?? [])]),
       languages: service.languages,
       minAge: service.minAge,
       maxAge: service.maxAge,
