@@ -67,6 +67,9 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
         'network_attendance',
         'network_action_item',
         'outbox_attachment',
+        'user_mfa',
+        'mfa_recovery_code',
+        'audit_chain_head',
       ].sort(),
     );
 
@@ -79,7 +82,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
 
     const again = await migrator.migrateToLatest();
     expect(again.error).toBeUndefined();
-    expect((await tableNames(test.db)).length).toBe(42);
+    expect((await tableNames(test.db)).length).toBe(45);
     const pending = (await migrator.getMigrations()).filter((m) => !m.executedAt);
     expect(pending).toEqual([]);
   });

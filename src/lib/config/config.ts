@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES, type Role } from '../auth/roles';
 
 /** Accepts "true/false/1/0/yes/no" from the environment. */
 const FlagSchema = z
@@ -78,6 +79,25 @@ export const EnvSchema = z.object({
     .default('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-Mitwirkende'),
   // Default: seed in development, never in production unless asked for explicitly.
   SEED_ON_EMPTY: FlagSchema.optional(),
+  // Roles that must sign in with a second factor (TOTP); "none" (or an empty value) for none. Default admin, coordinator.
+  MFA_REQUIRED_ROLES: z
+    .string()
+    .default('admin,coordinator')
+    .transform((value, check) => {
+      const names = value
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name !== '' && name !== 'none');
+      const unknown = names.filter((name) => !(ROLES as readonly string[]).includes(name));
+      if (unknown.length > 0) {
+        check.addIssue({
+          code: 'custom',
+          message: `MFA_REQUIRED_ROLES kennt ${unknown.join(', ')} nicht; erlaubt sind ${ROLES.join(', ')} oder none.`,
+        });
+        return z.NEVER;
+      }
+      return names as Role[];
+    }),
 });
 
 /** Validated configuration handed to every part of the app. */
@@ -115,6 +135,8 @@ export interface Config {
   tileUrl: string;
   tileAttribution: string;
   seedOnEmpty: boolean;
+  /** Roles that must enrol and sign in with a second factor (docs/decisions/0018-totp-second-factor.md). */
+  mfaRequiredRoles: Role[];
   version: string;
 }
 
@@ -165,6 +187,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tileUrl: env['TILE_URL'] === '' ? '' : e.TILE_URL,
     tileAttribution: e.TILE_ATTRIBUTION,
     seedOnEmpty: e.SEED_ON_EMPTY ?? e.NODE_ENV !== 'production',
+    // Set but empty means "none" here (unlike other variables, where empty means unset).
+    mfaRequiredRoles: env['MFA_REQUIRED_ROLES'] === '' ? [] : e.MFA_REQUIRED_ROLES,
     version,
   };
 }
