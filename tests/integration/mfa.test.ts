@@ -135,6 +135,8 @@ describe.each(testDialects)('second factor (TOTP) on $name', (dialect) => {
     const pending = await passwordStep(user, now);
     expect(await validateSessionToken(test.db, limits, pending, now)).toBeNull();
     expect(await findPendingSignIn(test.db, pending, now)).not.toBeNull();
+    // Not a session yet: "Meine Sitzungen" does not list it.
+    expect(await listUserSessions(test.db, user.id)).toEqual([]);
 
     const done = await codeStep(pending, codeAt(secret, now), now);
     expect(done).toMatchObject({ ok: true, value: { mfaPending: false, recoveryCodesLeft: null } });

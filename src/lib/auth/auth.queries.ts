@@ -211,12 +211,13 @@ export async function deleteUserSessions(
   return Number(result.numDeletedRows);
 }
 
-/** Lists a user's sessions, newest activity first. */
+/** Lists a user's sessions, newest activity first (sign-ins still waiting for their code are no sessions yet). */
 export async function listUserSessions(db: Executor, userId: string): Promise<Session[]> {
   const rows = await db
     .selectFrom('session')
     .selectAll()
     .where('user_id', '=', userId)
+    .where('mfa_pending', '=', 0)
     .orderBy('last_seen_at', 'desc')
     .execute();
   return rows.map(rowToSession);
