@@ -1,5 +1,5 @@
 import type { DemoLogin } from '../db/seed/seed';
-import { ROLE_LABELS } from '../src/lib/auth/roles';
+import { ROLE_LABELS, type Role } from '../src/lib/auth/roles';
 
 /** A progress printer for long CLI jobs: a bar on a terminal, a line per 10 % otherwise. */
 export function progressBar(label: string): (done: number, total: number) => void {
@@ -24,10 +24,22 @@ export function progressBar(label: string): (done: number, total: number) => voi
 }
 
 /** Prints the demo accounts once, right after seeding (never in production). */
-export function printDemoLogins(logins: DemoLogin[], baseUrl: string): void {
+export function printDemoLogins(
+  logins: DemoLogin[],
+  baseUrl: string,
+  mfaRequiredRoles: readonly Role[] = [],
+): void {
   console.log('\nBeispielregion Lübeck geladen. Demo-Zugänge (nur jetzt angezeigt):');
   for (const login of logins) {
     console.log(`  ${ROLE_LABELS[login.role].padEnd(22)} ${login.email.padEnd(40)} ${login.password}`);
+  }
+  if (mfaRequiredRoles.length > 0) {
+    // The demo accounts of these roles meet the second factor as a new account would (decision 0018).
+    console.log(
+      `\n${mfaRequiredRoles.map((role) => ROLE_LABELS[role]).join(' und ')}: Bei der ersten Anmeldung richten Sie die` +
+        '\nZwei-Faktor-Anmeldung mit einer Authenticator-App ein (QR-Code oder Schlüssel zum Eintippen).' +
+        '\nNur zum Ausprobieren ohne App: MFA_REQUIRED_ROLES=none npm start',
+    );
   }
   console.log(`\nAnmelden unter ${baseUrl}/anmelden\n`);
 }

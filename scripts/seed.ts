@@ -17,7 +17,7 @@ try {
     await seedSampleReferrals(db, config.publicBaseUrl);
     if (config.isProduction)
       console.log('Beispielregion geladen. (Produktionsmodus: Demo-Passwörter werden nicht angezeigt.)');
-    else printDemoLogins(logins, config.publicBaseUrl);
+    else printDemoLogins(logins, config.publicBaseUrl, config.mfaRequiredRoles);
   }
 } finally {
   await db.destroy();

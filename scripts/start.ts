@@ -56,7 +56,7 @@ if (config.seedOnEmpty && (await isDatabaseEmpty(db))) {
   const logins = await seedSampleRegion(db, { onProgress: progressBar('Beispielregion Lübeck') });
   await seedSampleReferrals(db, config.publicBaseUrl);
   if (config.isProduction) console.log('Beispielregion geladen (Produktionsmodus: keine Demo-Passwörter).');
-  else printDemoLogins(logins, config.publicBaseUrl);
+  else printDemoLogins(logins, config.publicBaseUrl, config.mfaRequiredRoles);
 }
 await db.destroy();
 

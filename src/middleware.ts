@@ -11,6 +11,7 @@ import {
 } from './lib/http/request';
 import { deleteSessionCookie, sessionCookieName } from './lib/http/session-cookie';
 import { validateSessionToken } from './lib/auth/session.service';
+import { isMfaRequired, isReachableBeforeEnrolment, MFA_ENROLMENT_PATH } from './lib/auth/mfa';
 import { renderErrorPage } from './lib/http/error-page';
 import { AppError } from './lib/http/app-error';
 import { takeFlash } from './lib/http/flash';
@@ -107,6 +108,14 @@ export const onRequest = defineMiddleware(async (context, next) => {
       if (result) {
         context.locals.user = result.user;
         context.locals.session = result.session;
+        // A role that requires a second factor reaches no page before enrolment (decision 0018).
+        if (
+          !result.mfaEnabled &&
+          isMfaRequired(result.user.role, config.mfaRequiredRoles) &&
+          !isReachableBeforeEnrolment(url.pathname)
+        ) {
+          return finish(context.redirect(MFA_ENROLMENT_PATH, 303));
+        }
       } else {
         deleteSessionCookie(context.cookies, config.isProduction);
       }

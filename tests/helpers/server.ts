@@ -135,6 +135,8 @@ export async function startTestServer(
       TILE_URL: '',
       // No background jobs unless a test asks for them: what a test sees must not depend on a timer.
       JOBS_INTERVAL_SECONDS: '0',
+      // The demo admin and coordinator have no second factor; suites that test it ask for MFA_REQUIRED_ROLES.
+      MFA_REQUIRED_ROLES: 'none',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -73,6 +73,14 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
         'api_key',
         'api_key_window',
         'hsds_identity',
+        'term_alias',
+        'upkeep_request',
+        'upkeep_request_service',
+        'upkeep_link',
+        'error_report',
+        'user_mfa',
+        'mfa_recovery_code',
+        'audit_chain_head',
       ].sort(),
     );
 
@@ -85,7 +93,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
 
     const again = await migrator.migrateToLatest();
     expect(again.error).toBeUndefined();
-    expect((await tableNames(test.db)).length).toBe(53);
+    expect((await tableNames(test.db)).length).toBe(56);
     const pending = (await migrator.getMigrations()).filter((m) => !m.executedAt);
     expect(pending).toEqual([]);
   });

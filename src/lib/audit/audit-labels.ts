@@ -50,6 +50,12 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'referral.appointment': 'Termin vorgeschlagen',
   'referral.link_sent': 'Einmal-Link verschickt',
   'mail.retry': 'Mail erneut versucht',
+  'auth.mfa_enable': 'Zwei-Faktor-Anmeldung eingerichtet',
+  'auth.mfa_disable': 'Zwei-Faktor-Anmeldung ausgeschaltet',
+  'auth.mfa_recovery_codes': 'Neue Wiederherstellungscodes erzeugt',
+  'auth.mfa_recovery_used': 'Mit Wiederherstellungscode angemeldet',
+  'user.mfa_reset': 'Zwei-Faktor-Anmeldung zurückgesetzt',
+  'audit.checkpoint': 'Ältere Protokolleinträge entfernt (Prüfpunkt)',
 };
 
 /** German labels of the object types. */

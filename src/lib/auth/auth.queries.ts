@@ -30,6 +30,7 @@ export function rowToSession(row: SessionRow): Session {
     lastSeenAt: row.last_seen_at,
     expiresAt: row.expires_at,
     userAgent: row.user_agent,
+    mfaPending: Number(row.mfa_pending) === 1,
   };
 }
 
@@ -151,15 +152,16 @@ export async function insertSession(db: Executor, session: Session): Promise<voi
       last_seen_at: session.lastSeenAt,
       expires_at: session.expiresAt,
       user_agent: session.userAgent,
+      mfa_pending: session.mfaPending ? 1 : 0,
     })
     .execute();
 }
 
-/** Finds a session with its user row. */
+/** Finds a session with its user row, and whether the user has a confirmed second factor. */
 export async function findSessionWithUser(
   db: Executor,
   sessionId: string,
-): Promise<{ session: Session; user: User } | null> {
+): Promise<{ session: Session; user: User; mfaEnabled: boolean } | null> {
   const session = await db.selectFrom('session').selectAll().where('id', '=', sessionId).executeTakeFirst();
   if (!session) return null;
   const user = await db
@@ -168,7 +170,13 @@ export async function findSessionWithUser(
     .where('id', '=', session.user_id)
     .executeTakeFirst();
   if (!user) return null;
-  return { session: rowToSession(session), user: rowToUser(user) };
+  const mfa = await db
+    .selectFrom('user_mfa')
+    .select('user_id')
+    .where('user_id', '=', user.id)
+    .where('confirmed_at', 'is not', null)
+    .executeTakeFirst();
+  return { session: rowToSession(session), user: rowToUser(user), mfaEnabled: mfa !== undefined };
 }
 
 /** Moves a session's last activity forward. */
@@ -203,12 +211,13 @@ export async function deleteUserSessions(
   return Number(result.numDeletedRows);
 }
 
-/** Lists a user's sessions, newest activity first. */
+/** Lists a user's sessions, newest activity first (sign-ins still waiting for their code are no sessions yet). */
 export async function listUserSessions(db: Executor, userId: string): Promise<Session[]> {
   const rows = await db
     .selectFrom('session')
     .selectAll()
     .where('user_id', '=', userId)
+    .where('mfa_pending', '=', 0)
     .orderBy('last_seen_at', 'desc')
     .execute();
   return rows.map(rowToSession);
@@ -250,7 +259,7 @@ export async function findSignInFailures(
 /** Records one failed sign-in under each key (an insert each, so concurrent failures never get lost). */
 export async function insertSignInFailures(
   db: Executor,
-  keys: { scope: 'account_address' | 'address'; keyHash: string }[],
+  keys: { scope: 'account_address' | 'address' | 'mfa_user'; keyHash: string }[],
   at: string,
 ): Promise<void> {
   await db

@@ -23,6 +23,8 @@ export interface SessionTable {
   last_seen_at: string;
   expires_at: string;
   user_agent: string | null;
+  /** 1 while the password was right but the second factor is still missing: such a session authenticates nobody. */
+  mfa_pending: number;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface SessionTable {
  */
 export interface LoginAttemptTable {
   id: string;
-  scope: 'account_address' | 'address';
+  scope: 'account_address' | 'address' | 'mfa_user';
   key_hash: string;
   attempted_at: string;
 }
@@ -42,6 +44,26 @@ export interface PasswordTokenTable {
   user_id: string;
   created_at: string;
   expires_at: string;
+  used_at: string | null;
+}
+
+/**
+ * user_mfa: a user's TOTP secret (docs/decisions/0018-totp-second-factor.md). `confirmed_at` is null while enrolment
+ * waits for the first code; `last_step` is the last accepted 30-second step, so no code is accepted twice.
+ */
+export interface UserMfaTable {
+  user_id: string;
+  secret: string;
+  confirmed_at: string | null;
+  last_step: number | null;
+  created_at: string;
+}
+
+/** mfa_recovery_code: the SHA-256 of one single-use recovery code. */
+export interface MfaRecoveryCodeTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
   used_at: string | null;
 }
 

@@ -24,6 +24,8 @@ export interface Session {
   lastSeenAt: string;
   expiresAt: string;
   userAgent: string | null;
+  /** The password was right but the second factor is still missing: this session authenticates nobody. */
+  mfaPending: boolean;
 }
 
 /** Trims and lower-cases an e-mail address so that lookups are case-insensitive. */

@@ -35,38 +35,51 @@ export function idleDeadline(lastSeenAt: string, limits: SessionLimits): number 
   return Date.parse(lastSeenAt) + limits.sessionIdleMs + TOUCH_INTERVAL_MS;
 }
 
-/** Creates a session for a user and returns the token for the cookie (the database keeps only its hash). */
+/** How long a sign-in may wait for its second factor after the password was right. */
+export const PENDING_SIGN_IN_MS = 10 * 60_000;
+
+/**
+ * Creates a session for a user and returns the token for the cookie (the database keeps only its hash). With
+ * `mfaPending` it is the short-lived half of a sign-in that still waits for the code (docs/decisions/0018).
+ */
 export async function createSession(
   db: Executor,
   limits: SessionLimits,
   userId: string,
   userAgent: string | null,
   now: Date,
+  options: { mfaPending?: boolean } = {},
 ): Promise<{ token: string; session: Session }> {
   const token = generateToken();
+  const mfaPending = options.mfaPending ?? false;
   const session: Session = {
     id: hashToken(token),
     userId,
     createdAt: nowIso(now),
     lastSeenAt: nowIso(now),
-    expiresAt: nowIso(new Date(now.getTime() + limits.sessionAbsoluteMs)),
+    expiresAt: nowIso(new Date(now.getTime() + (mfaPending ? PENDING_SIGN_IN_MS : limits.sessionAbsoluteMs))),
     userAgent: summarizeUserAgent(userAgent),
+    mfaPending,
   };
   await insertSession(db, session);
   return { token, session };
 }
 
-/** Validates a session token at `now`: enforces absolute and idle limits and the user's active flag on the server. */
+/**
+ * Validates a session token at `now`: enforces absolute and idle limits and the user's active flag on the server.
+ * A sign-in still waiting for its second factor is no session: it authenticates nobody (only the code page reads it,
+ * through findPendingSignIn). `mfaEnabled` says whether the user has a confirmed second factor.
+ */
 export async function validateSessionToken(
   db: Executor,
   limits: SessionLimits,
   token: string,
   now: Date,
-): Promise<{ session: Session; user: User } | null> {
+): Promise<{ session: Session; user: User; mfaEnabled: boolean } | null> {
   if (!isWellFormedToken(token)) return null;
   const found = await findSessionWithUser(db, hashToken(token));
-  if (!found) return null;
-  const { session, user } = found;
+  if (!found || found.session.mfaPending) return null;
+  const { session, user, mfaEnabled } = found;
   const nowMs = now.getTime();
   const expired = Date.parse(session.expiresAt) <= nowMs;
   const idle = idleDeadline(session.lastSeenAt, limits) <= nowMs;
@@ -78,7 +91,7 @@ export async function validateSessionToken(
     session.lastSeenAt = nowIso(now);
     await touchSession(db, session.id, session.lastSeenAt);
   }
-  return { session, user };
+  return { session, user, mfaEnabled };
 }
 
 /** Ends all of a user's sessions but one (after a password change) or all of them. */

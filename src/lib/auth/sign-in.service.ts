@@ -11,6 +11,7 @@ import {
   insertSignInFailures,
   rowToUser,
 } from './auth.queries';
+import { findUserMfa } from './mfa.queries';
 import { hashPassword, verifyPassword } from './password';
 import { createSession } from './session.service';
 import { germanWait, remainingWaitMs, SIGN_IN_THROTTLE, throttleKeys } from './sign-in-throttle';
@@ -18,11 +19,15 @@ import { germanWait, remainingWaitMs, SIGN_IN_THROTTLE, throttleKeys } from './s
 /** What a sign-in reads besides the form: where it comes from (for throttling) and the browser (for the list). */
 export type SignInInput = SignInForm & { address: string; userAgent: string | null };
 
-/** A successful sign-in: the token for the cookie, the user, and when the session ends at the latest. */
+/**
+ * A successful password step: the token for the cookie, the user, and when the session ends at the latest. With
+ * `mfaPending` the token is only the pending half of the sign-in: the code step (mfa.service.ts) must follow.
+ */
 export interface SignedIn {
   token: string;
   user: User;
   expiresAt: string;
+  mfaPending: boolean;
 }
 
 /** German messages for failed sign-ins; neither reveals whether the account exists. */
@@ -88,16 +93,24 @@ export async function signIn(
   }
 
   const user = rowToUser(row);
+  const mfa = await findUserMfa(db, row.id);
   return db.transaction().execute(async (trx) => {
     // The owner got in from here: their own mistypes no longer count. The address keeps its count, or a guesser
     // could reset it by signing in to an account of their own between guesses.
     await deleteSignInFailures(trx, [keys.accountAddress]);
+    if (mfa?.confirmedAt) {
+      // The password was right; the code is still missing. The pending half authenticates nobody (decision 0018).
+      const { token, session } = await createSession(trx, ctx.config, row.id, input.userAgent, now, {
+        mfaPending: true,
+      });
+      return ok({ token, user, expiresAt: session.expiresAt, mfaPending: true });
+    }
     const { token, session } = await createSession(trx, ctx.config, row.id, input.userAgent, now);
     await recordAudit(
       trx,
       { ...ctx, actor: { kind: 'user', user } },
       { action: 'auth.sign_in', objectType: 'session', objectId: null },
     );
-    return ok({ token, user, expiresAt: session.expiresAt });
+    return ok({ token, user, expiresAt: session.expiresAt, mfaPending: false });
   });
 }

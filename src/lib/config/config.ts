@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES, type Role } from '../auth/roles';
 
 /** Accepts "true/false/1/0/yes/no" from the environment. */
 const FlagSchema = z
@@ -100,6 +101,25 @@ export const EnvSchema = z.object({
   HSDS_PUBLIC: FlagSchema.optional(),
   // Requests per minute and API key to /api/hsds/ before 429. Default 120.
   HSDS_RATE_LIMIT: CountSchema('HSDS_RATE_LIMIT', 'Anfragen pro Minute', 1, 120),
+  // Roles that must sign in with a second factor (TOTP); "none" (or an empty value) for none. Default admin, coordinator.
+  MFA_REQUIRED_ROLES: z
+    .string()
+    .default('admin,coordinator')
+    .transform((value, check) => {
+      const names = value
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name !== '' && name !== 'none');
+      const unknown = names.filter((name) => !(ROLES as readonly string[]).includes(name));
+      if (unknown.length > 0) {
+        check.addIssue({
+          code: 'custom',
+          message: `MFA_REQUIRED_ROLES kennt ${unknown.join(', ')} nicht; erlaubt sind ${ROLES.join(', ')} oder none.`,
+        });
+        return z.NEVER;
+      }
+      return names as Role[];
+    }),
 });
 
 /** Validated configuration handed to every part of the app. */
@@ -147,6 +167,8 @@ export interface Config {
   tileUrl: string;
   tileAttribution: string;
   seedOnEmpty: boolean;
+  /** Roles that must enrol and sign in with a second factor (docs/decisions/0018-totp-second-factor.md). */
+  mfaRequiredRoles: Role[];
   version: string;
   /** Years after a case's last activity until the retention job removes it. */
   retentionCaseYears: number;
@@ -216,6 +238,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tileUrl: env['TILE_URL'] === '' ? '' : e.TILE_URL,
     tileAttribution: e.TILE_ATTRIBUTION,
     seedOnEmpty: e.SEED_ON_EMPTY ?? e.NODE_ENV !== 'production',
+    // Set but empty means "none" here (unlike other variables, where empty means unset).
+    mfaRequiredRoles: env['MFA_REQUIRED_ROLES'] === '' ? [] : e.MFA_REQUIRED_ROLES,
     version,
     retentionCaseYears: e.RETENTION_CASE_YEARS,
     outboxBodyRetentionDays: e.OUTBOX_BODY_RETENTION_DAYS,

@@ -1,6 +1,13 @@
 import type { OrganizationTable } from '../directory/organization.table';
-import type { LoginAttemptTable, PasswordTokenTable, SessionTable, UserTable } from '../auth/auth.table';
-import type { AuditLogTable } from '../audit/audit.table';
+import type {
+  LoginAttemptTable,
+  MfaRecoveryCodeTable,
+  PasswordTokenTable,
+  SessionTable,
+  UserMfaTable,
+  UserTable,
+} from '../auth/auth.table';
+import type { AuditChainHeadTable, AuditLogTable } from '../audit/audit.table';
 import type { SearchChangeTable } from '../search/search.table';
 import type { CaseFileTable, CaseIdentityTable, ConsentTable, PlanStepTable } from '../cases/case.table';
 import type {
@@ -109,4 +116,8 @@ export interface Database {
   upkeep_request_service: UpkeepRequestServiceTable;
   upkeep_link: UpkeepLinkTable;
   error_report: ErrorReportTable;
+  // Second factor and the audit hash chain (issue #15)
+  user_mfa: UserMfaTable;
+  mfa_recovery_code: MfaRecoveryCodeTable;
+  audit_chain_head: AuditChainHeadTable;
 }
