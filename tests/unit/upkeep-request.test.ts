@@ -66,3 +66,14 @@ describe('quick update form', () => {
     if (!parsed.success) expect(parsed.error.issues.map((i) => i.path[0])).toContain(field);
   });
 });
+
+describe('quick update dates', () => {
+  const base = { intent: 'schnell', id: 'abc', version: '3', status: 'temporarily_closed' };
+  it('refuses a date that does not exist (30 February) with a German message', () => {
+    const parsed = QuickUpdateSchema.safeParse({ ...base, closedUntil: '2027-02-30' });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((issue) => issue.message).join(' ')).toMatch(/gibt es nicht/);
+    expect(QuickUpdateSchema.safeParse({ ...base, nextIntake: '2027-13-01' }).success).toBe(false);
+    expect(QuickUpdateSchema.safeParse({ ...base, closedUntil: '2028-02-29' }).success).toBe(true);
+  });
+});

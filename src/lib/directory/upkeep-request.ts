@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { VersionSchema } from '../http/form';
 import type { MailDraft } from '../notify/outbox';
+import { isIsoDate } from '../time/time';
 
 /** Where a confirmation came from. */
 export const ASSURED_SOURCES = [
@@ -150,8 +151,9 @@ const optionalDate = (message: string) =>
     .string()
     .trim()
     .default('')
-    .refine((value) => value === '' || (ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))), {
-      message,
+    .refine((value) => value === '' || ISO_DATE.test(value), { message })
+    .refine((value) => value === '' || !ISO_DATE.test(value) || isIsoDate(value), {
+      message: 'Dieses Datum gibt es nicht. Bitte prüfen Sie Tag und Monat.',
     })
     .transform((value) => (value === '' ? null : value));
 
