@@ -134,6 +134,34 @@ export const CONTRACT_DOCUMENTS: SearchDocument[] = [
 
 const ids = (hits: { id: string }[]) => hits.map((h) => h.id);
 
+/** Entries for compounds, the field's vocabulary and closed markers (decision 0022), in an index of their own. */
+export const VOCABULARY_DOCUMENTS: SearchDocument[] = [
+  doc({ id: 'familie', name: 'Beratung für Familien', categories: ['Familie'] }),
+  doc({ id: 'stelle', name: 'Beratungsstelle am Hafen', categories: ['Familie'] }),
+  doc({ id: 'schulden', name: 'Schuldnerberatung', categories: ['Schulden'] }),
+  doc({ id: 'sucht', name: 'Suchtberatung für junge Menschen', categories: ['Gesundheit'] }),
+  doc({ id: 'berufsschule', name: 'Berufsschule Lübeck', termIds: ['bildung'], categories: ['Bildung'] }),
+  doc({ id: 'typo', name: 'Nachhilfe Schuhle plus', termIds: ['bildung'], categories: ['Nachhilfe'] }),
+  doc({ id: 'jugendamt', name: 'Jugendamt der Hansestadt', termIds: ['behoerde'], categories: ['Behörde'] }),
+  doc({ id: 'jik', name: 'Jugendintegrationskurs', termIds: ['sprache'], categories: ['Sprache'] }),
+  doc({ id: 'bsk', name: 'Berufssprachkurs B2', termIds: ['sprache'], categories: ['Sprache'] }),
+  doc({ id: 'daz', name: 'DaZ-Klasse an der Grundschule', termIds: ['sprache'], categories: ['Sprache'] }),
+  doc({
+    id: 'ik',
+    name: 'Integrationskurs mit Kinderbetreuung',
+    termIds: ['sprache'],
+    categories: ['Sprache'],
+  }),
+  doc({
+    id: 'cafe-zu',
+    name: 'Sprachcafé am Markt',
+    termIds: ['sprache'],
+    categories: ['Sprache'],
+    closed: true,
+  }),
+  doc({ id: 'cafe', name: 'Sprachcafé im Stadtteil', termIds: ['sprache'], categories: ['Sprache'] }),
+];
+
 /** Runs the contract against engines made by `makeEngine` (filled with CONTRACT_DOCUMENTS by the suite). */
 export function runSearchContract(
   name: string,
@@ -262,6 +290,63 @@ export function runSearchContract(
       expect(first.total).toBe(CONTRACT_DOCUMENTS.length);
       const all = [...ids(first.hits), ...ids(second.hits), ...ids(third.hits)];
       expect(new Set(all).size).toBe(CONTRACT_DOCUMENTS.length);
+    });
+
+    describe('compounds, the field’s vocabulary, "Meinten Sie" and closed offers', () => {
+      let vocabulary: SearchEngine;
+      let cleanupVocabulary: () => Promise<void>;
+      beforeAll(async () => {
+        ({ engine: vocabulary, cleanup: cleanupVocabulary } = await makeEngine());
+        await vocabulary.rebuild([VOCABULARY_DOCUMENTS]);
+      });
+      afterAll(async () => cleanupVocabulary?.());
+      const search = async (q: string) => ids((await vocabulary.search({ q, perPage: 50 })).hits);
+
+      it('finds a compound by a part of four letters or more: whole word › prefix › part › typo', async () => {
+        const beratung = await search('beratung');
+        expect(beratung).toEqual(expect.arrayContaining(['familie', 'stelle', 'schulden', 'sucht']));
+        expect(beratung.indexOf('familie')).toBeLessThan(beratung.indexOf('stelle'));
+        expect(beratung.indexOf('stelle')).toBeLessThan(beratung.indexOf('schulden'));
+        expect(beratung.indexOf('stelle')).toBeLessThan(beratung.indexOf('sucht'));
+        const schule = await search('schule ');
+        expect(schule).toEqual(expect.arrayContaining(['berufsschule', 'daz', 'typo']));
+        expect(schule.indexOf('berufsschule')).toBeLessThan(schule.indexOf('typo'));
+        expect(await search('integrationskurs ')).toEqual(expect.arrayContaining(['ik', 'jik']));
+      });
+
+      it('finds no compound by a part of three letters, but "amt" finds the offices through the vocabulary', async () => {
+        expect(await search('rat ')).toEqual([]);
+        expect(await search('amt ')).toContain('jugendamt');
+        // Split only against known words: "betreuung" is no word of this index or the field's list.
+        expect(await search('betreuung ')).toEqual([]);
+      });
+
+      it('"deutschkurs", "sprachkurs" and "deutsch lernen" find every kind of language course', async () => {
+        for (const q of ['deutschkurs', 'Sprachkurs', 'deutsch lernen']) {
+          expect(await search(q), q).toEqual(
+            expect.arrayContaining(['jik', 'bsk', 'daz', 'ik', 'cafe', 'cafe-zu']),
+          );
+        }
+        // Related terms go one way: a search for the café does not list every course.
+        expect((await search('Sprachcafé ')).sort()).toEqual(['cafe', 'cafe-zu']);
+      });
+
+      it('offers "Meinten Sie …?" from the vocabulary when nothing is found', async () => {
+        const result = await vocabulary.search({ q: 'Kurz ' });
+        expect(result.total).toBe(0);
+        expect(result.suggestion).toBe('kurs');
+        expect((await vocabulary.search({ q: 'Schuldnerbertaung Hafn' })).suggestion).toBe(
+          'schuldnerberatung hafen',
+        );
+        expect((await vocabulary.search({ q: 'xqzwv' })).suggestion ?? null).toBeNull();
+        expect((await vocabulary.search({ q: 'Schuldnerberatung' })).suggestion ?? null).toBeNull();
+      });
+
+      it('marks temporarily closed offers and ranks them after the open ones', async () => {
+        const result = await vocabulary.search({ q: 'Sprachcafé' });
+        expect(ids(result.hits)).toEqual(['cafe', 'cafe-zu']);
+        expect(result.hits.map((h) => h.closed)).toEqual([false, true]);
+      });
     });
 
     it('follows upserts and removals', async () => {

@@ -86,6 +86,36 @@ describe.each(testDialects)('the index follows every write on $name', (dialect) 
   });
 });
 
+describe.each(testDialects)('temporarily closed entries on $name', (dialect) => {
+  let test: Awaited<ReturnType<typeof createTestDb>>;
+  beforeAll(async () => {
+    test = await createTestDb(dialect);
+  });
+  afterAll(async () => test?.drop());
+
+  it('are indexed with the marker and listed after the open ones', async () => {
+    const engine = await openSearchEngine(test.db, loadConfig({ DATABASE_URL: test.url }));
+    await rebuildSearchIndex(test.db, engine);
+    const coordinator = await createTestUser(test.db, { role: 'coordinator' });
+    const organization = await createTestOrganization(test.db);
+    for (const [name, status] of [
+      ['Sprachcafé Nord', 'temporarily_closed'],
+      ['Sprachcafé Süd', 'active'],
+    ] as const) {
+      const created = await createServiceEntry(test.db, userContext(coordinator), {
+        organizationId: organization.id,
+        form: ServiceFormSchema.parse({ name, termIds: ['sprache'], status }),
+      });
+      if (!created.ok) throw new Error('not created');
+    }
+    const result = await engine.search({ q: 'Sprachcafe' });
+    expect(result.hits.map((h) => [h.name, h.closed])).toEqual([
+      ['Sprachcafé Süd', false],
+      ['Sprachcafé Nord', true],
+    ]);
+  });
+});
+
 describe.each(testDialects)('the search change log on $name', (dialect) => {
   let test: Awaited<ReturnType<typeof createTestDb>>;
   beforeAll(async () => {

@@ -76,6 +76,7 @@ export async function loadSearchDocuments(
       district: place?.district ?? null,
       city: place?.city ?? null,
       assuredDate: service.assuredDate,
+      closed: service.status === 'temporarily_closed',
     });
   }
   return { documents, removed };

@@ -1,4 +1,6 @@
 import { Meilisearch, type Index, type SearchParams, type Settings, type Task } from 'meilisearch';
+import { compoundPartsOfText, wordsOf } from './compounds';
+import { fieldWords, relatedTermIndex, suggestQuery } from './vocabulary';
 import { isPublicHoliday } from '../time/holidays';
 import { localClock, parseOpeningHours, WEEKDAYS } from '../directory/opening-hours';
 import {
@@ -47,6 +49,10 @@ export type MeiliDocument = WeeklyOpenTimes & {
   categoriesFolded: string[];
   organizationFolded: string;
   descriptionFolded: string;
+  /** Parts of compound words (Meilisearch does not split German compounds itself; decision 0022). */
+  partsFolded: string;
+  /** Temporarily closed: ranks after open offers. */
+  closed: boolean;
   termIds: string[];
   languages: string[];
   /** Left out when unbounded: the age filter treats a missing bound as „any age“. */
@@ -78,7 +84,13 @@ export type WeeklyOpenTimes = {
 };
 
 const INDEX_SETTINGS: Settings = {
-  searchableAttributes: ['nameFolded', 'categoriesFolded', 'organizationFolded', 'descriptionFolded'],
+  searchableAttributes: [
+    'nameFolded',
+    'categoriesFolded',
+    'organizationFolded',
+    'descriptionFolded',
+    'partsFolded',
+  ],
   filterableAttributes: [
     'termIds',
     'languages',
@@ -95,16 +107,25 @@ const INDEX_SETTINGS: Settings = {
     'holidayClosed',
     '_geo',
   ],
-  sortableAttributes: ['nameFolded', '_geo', 'assuredDays'],
+  sortableAttributes: ['nameFolded', '_geo', 'assuredDays', 'closed'],
   // `sort` right after words and typo, as the SQLite engine orders: matches without typos first, each group in the
   // requested order. Without a requested sort the rule does nothing and relevance decides.
-  rankingRules: ['words', 'typo', 'sort', 'proximity', 'attribute', 'exactness', 'assuredDays:desc'],
+  rankingRules: [
+    'words',
+    'typo',
+    'sort',
+    'closed:asc',
+    'proximity',
+    'attribute',
+    'exactness',
+    'assuredDays:desc',
+  ],
   typoTolerance: { enabled: true, minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 } },
   // A category facet counts every ancestor too; the default of 100 values would cut the tree off.
   faceting: { maxValuesPerFacet: 1000 },
   // The search form allows page 1000 at 100 per page; totalHits is exact up to this bound.
   pagination: { maxTotalHits: 100_000 },
-  synonyms: toMeiliSynonyms(DEFAULT_SYNONYMS),
+  synonyms: toMeiliSynonymSetting(DEFAULT_SYNONYMS),
 };
 
 const HIT_ATTRIBUTES = [
@@ -118,6 +139,7 @@ const HIT_ATTRIBUTES = [
   'district',
   'city',
   'freePlaces',
+  'closed',
 ] as const satisfies readonly (keyof MeiliDocument)[];
 
 type MeiliHit = Pick<MeiliDocument, (typeof HIT_ATTRIBUTES)[number]>;
@@ -131,6 +153,8 @@ export type MeiliSearchRequest = SearchParams & { q: string; page: number; hitsP
 export class MeilisearchEngine implements SearchEngine {
   readonly name = 'meilisearch' as const;
   private synonymWords = synonymWordsOf(DEFAULT_SYNONYMS);
+  /** Words compounds are split against: the field's words and those of every document this process indexed. */
+  private words = fieldWords(DEFAULT_SYNONYMS);
 
   private constructor(
     private readonly client: Meilisearch,
@@ -163,17 +187,33 @@ export class MeilisearchEngine implements SearchEngine {
     const request = toMeiliSearchRequest(query, this.synonymWords);
     const response = await this.index.search<MeiliHit, MeiliSearchRequest>(request.q, request);
     const tookMs = Math.round((performance.now() - started) * 1000) / 1000;
+    const words = this.words;
     return {
       total: response.totalHits,
       tookMs,
       hits: response.hits.map((hit) => toSearchHit(hit, query.near)),
       facets: query.facets ? toSearchFacets(response.facetDistribution ?? {}) : null,
+      suggestion:
+        response.totalHits === 0 && query.q.trim()
+          ? suggestQuery(query.q, (word) => words.has(word), words, editDistance)
+          : null,
     };
+  }
+
+  /** Stored documents with compound parts split against the words known so far (and those of this batch). */
+  private toStored(documents: SearchDocument[]): MeiliDocument[] {
+    for (const doc of documents) {
+      for (const text of [doc.name, doc.organization, doc.description, ...doc.categories]) {
+        for (const word of wordsOf(foldGerman(text))) this.words.add(word);
+      }
+    }
+    const words = this.words;
+    return documents.map((doc) => toMeiliDocument(doc, (part) => words.has(part)));
   }
 
   async upsert(documents: SearchDocument[]): Promise<void> {
     if (documents.length === 0) return;
-    assertSucceeded(await this.index.addDocuments(documents.map(toMeiliDocument)).waitTask());
+    assertSucceeded(await this.index.addDocuments(this.toStored(documents)).waitTask());
   }
 
   async remove(ids: string[]): Promise<void> {
@@ -189,7 +229,7 @@ export class MeilisearchEngine implements SearchEngine {
     let done = 0;
     for await (const batch of batches) {
       if (batch.length > 0) {
-        assertSucceeded(await this.index.addDocuments(batch.map(toMeiliDocument)).waitTask());
+        assertSucceeded(await this.index.addDocuments(this.toStored(batch)).waitTask());
       }
       done += batch.length;
       onProgress?.(done);
@@ -197,7 +237,7 @@ export class MeilisearchEngine implements SearchEngine {
   }
 
   async setSynonyms(groups: string[][]): Promise<void> {
-    assertSucceeded(await this.index.updateSynonyms(toMeiliSynonyms(groups)).waitTask());
+    assertSucceeded(await this.index.updateSynonyms(toMeiliSynonymSetting(groups)).waitTask());
     this.synonymWords = synonymWordsOf(groups);
   }
 
@@ -219,8 +259,12 @@ function assertSucceeded(task: Task): void {
 }
 
 /** Turns a directory document into the stored form: folded searchable copies, filter fields, open slots. */
-export function toMeiliDocument(doc: SearchDocument): MeiliDocument {
+export function toMeiliDocument(
+  doc: SearchDocument,
+  known: (part: string) => boolean = () => false,
+): MeiliDocument {
   const assured = doc.assuredDate === null ? Number.NaN : Date.parse(doc.assuredDate);
+  const folded = [doc.name, ...doc.categories, doc.organization, doc.description].map(foldGerman).join(' ');
   return {
     id: doc.id,
     externalId: doc.externalId,
@@ -232,6 +276,8 @@ export function toMeiliDocument(doc: SearchDocument): MeiliDocument {
     categoriesFolded: doc.categories.map(foldGerman),
     organizationFolded: foldGerman(doc.organization),
     descriptionFolded: foldGerman(doc.description),
+    partsFolded: compoundPartsOfText(folded, known),
+    closed: doc.closed === true,
     termIds: doc.termIds,
     languages: doc.languages,
     ...(doc.minAge === null ? {} : { minAge: doc.minAge }),
@@ -258,6 +304,17 @@ export function toMeiliSynonyms(groups: string[][]): Record<string, string[]> {
     }
   }
   return Object.fromEntries([...synonyms].map(([member, others]) => [member, [...others]]));
+}
+
+/** The synonym setting: the groups, and the field's related terms one way ("deutschkurs" → Jugendintegrationskurs). */
+export function toMeiliSynonymSetting(groups: string[][]): Record<string, string[]> {
+  const synonyms = toMeiliSynonyms(groups);
+  for (const [key, related] of relatedTermIndex()) {
+    const others = new Set(synonyms[key] ?? []);
+    for (const phrase of related) if (phrase.join(' ') !== key) others.add(phrase.join(' '));
+    synonyms[key] = [...others];
+  }
+  return synonyms;
 }
 
 /** A synonym as the index tokenizes text: folded words joined by single spaces („industrie und handelskammer“). */
@@ -456,6 +513,7 @@ export function toSearchHit(hit: MeiliHit, near: SearchQuery['near']): SearchHit
     district: hit.district,
     city: hit.city,
     freePlaces: hit.freePlaces,
+    closed: hit.closed === true,
   };
 }
 

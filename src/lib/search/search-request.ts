@@ -264,6 +264,8 @@ export interface ApiHit {
   stadtteil: string | null;
   ort: string | null;
   freie_plaetze: number | null;
+  /** Vorübergehend geschlossen (steht nach den geöffneten Angeboten). */
+  geschlossen: boolean;
   url: string;
 }
 
@@ -298,6 +300,7 @@ export function toApiHit(hit: SearchHit): ApiHit {
     stadtteil: hit.district,
     ort: hit.city,
     freie_plaetze: hit.freePlaces,
+    geschlossen: hit.closed,
     url: `/verzeichnis/${encodeURIComponent(hit.id)}`,
   };
 }

@@ -35,6 +35,8 @@ export interface SearchDocument {
   city: string | null;
   /** ISO time of the last confirmation (recently confirmed entries rank a little higher). */
   assuredDate: string | null;
+  /** Temporarily closed: still found, with a marker, after the open offers (decision 0022). */
+  closed?: boolean | undefined;
 }
 
 export const SEARCH_SORTS = ['relevanz', 'entfernung', 'name'] as const;
@@ -84,6 +86,8 @@ export interface SearchHit {
   district: string | null;
   city: string | null;
   freePlaces: number | null;
+  /** Temporarily closed (the page marks it; it ranks after open offers). */
+  closed: boolean;
 }
 
 /** Counts of what the filters leave, per facet value. */
@@ -101,6 +105,8 @@ export interface SearchResult {
   tookMs: number;
   hits: SearchHit[];
   facets: SearchFacets | null;
+  /** "Meinten Sie …?": a corrected query from the vocabulary, offered when nothing was found. */
+  suggestion?: string | null | undefined;
 }
 
 /** What every search engine offers. */

@@ -1,6 +1,8 @@
 import SQLite from 'better-sqlite3';
 import { isPublicHoliday } from '../time/holidays';
 import { localClock, parseOpeningHours, WEEKDAYS } from '../directory/opening-hours';
+import { compoundPartsOfText, MIN_PART_LENGTH, wordsOf } from './compounds';
+import { fieldWords, relatedTermIndex, suggestQuery } from './vocabulary';
 import {
   allowedTypos,
   DEFAULT_SYNONYMS,
@@ -46,7 +48,8 @@ CREATE TABLE IF NOT EXISTS search_doc (
   postcode TEXT,
   district TEXT,
   city TEXT,
-  assured TEXT
+  assured TEXT,
+  closed INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS search_doc_lat_idx ON search_doc(lat);
 CREATE TABLE IF NOT EXISTS search_doc_term (term_id TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (term_id, doc)) WITHOUT ROWID;
@@ -54,7 +57,7 @@ CREATE TABLE IF NOT EXISTS search_doc_lang (lang TEXT NOT NULL, doc INTEGER NOT 
 CREATE TABLE IF NOT EXISTS search_open (doc INTEGER NOT NULL, start_min INTEGER NOT NULL, end_min INTEGER NOT NULL, from_prev INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS search_open_doc_idx ON search_open(doc, start_min);
 CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
-  name, categories, organization, description,
+  name, categories, organization, description, parts,
   content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3 4'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS search_vocab USING fts5vocab(search_fts, 'row');
@@ -62,8 +65,23 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
 INSERT OR IGNORE INTO search_meta (key, value) VALUES ('generation', '0');
 `;
 
+const indexWords = new WeakMap<SQLite.Database, Set<string>>();
+
+const DROP_INDEX_TABLES = `DROP TABLE IF EXISTS search_vocab; DROP TABLE IF EXISTS search_fts;
+  DROP TABLE IF EXISTS search_doc; DROP TABLE IF EXISTS search_doc_term; DROP TABLE IF EXISTS search_doc_lang;
+  DROP TABLE IF EXISTS search_open;`;
+
 /** Creates the index tables if they are missing (the index is derived data: rebuildable at any time). */
 export function ensureSearchSchema(handle: SQLite.Database): void {
+  // An index from before compound parts and closed markers (decision 0022) is dropped; the app refills it at start.
+  const columns = handle
+    .prepare("SELECT name FROM pragma_table_info('search_doc')")
+    .pluck()
+    .all() as string[];
+  if (columns.length > 0 && !columns.includes('closed')) {
+    handle.exec(DROP_INDEX_TABLES);
+    indexWords.delete(handle);
+  }
   handle.exec(SCHEMA);
 }
 
@@ -99,22 +117,23 @@ export function writeSearchDocuments(handle: SQLite.Database, documents: SearchD
   );
   const upsertDoc = handle.prepare(
     `INSERT INTO search_doc (rowid, service_id, external_id, name, name_sort, organization, term_ids, languages,
-       min_age, max_age, free, accessible, free_places, closed_holidays, lat, lon, postcode, district, city, assured)
+       min_age, max_age, free, accessible, free_places, closed_holidays, lat, lon, postcode, district, city, assured, closed)
      VALUES (@rowid, @service_id, @external_id, @name, @name_sort, @organization, @term_ids, @languages, @min_age,
-       @max_age, @free, @accessible, @free_places, @closed_holidays, @lat, @lon, @postcode, @district, @city, @assured)
+       @max_age, @free, @accessible, @free_places, @closed_holidays, @lat, @lon, @postcode, @district, @city, @assured,
+       @closed)
      ON CONFLICT(service_id) DO UPDATE SET external_id = excluded.external_id, name = excluded.name,
        name_sort = excluded.name_sort, organization = excluded.organization, term_ids = excluded.term_ids,
        languages = excluded.languages, min_age = excluded.min_age, max_age = excluded.max_age, free = excluded.free,
        accessible = excluded.accessible, free_places = excluded.free_places, closed_holidays = excluded.closed_holidays,
        lat = excluded.lat, lon = excluded.lon, postcode = excluded.postcode, district = excluded.district,
-       city = excluded.city, assured = excluded.assured`,
+       city = excluded.city, assured = excluded.assured, closed = excluded.closed`,
   );
   const deleteFts = handle.prepare('DELETE FROM search_fts WHERE rowid = ?');
   const deleteTerms = handle.prepare('DELETE FROM search_doc_term WHERE doc = ?');
   const deleteLangs = handle.prepare('DELETE FROM search_doc_lang WHERE doc = ?');
   const deleteOpen = handle.prepare('DELETE FROM search_open WHERE doc = ?');
   const insertFts = handle.prepare(
-    'INSERT INTO search_fts (rowid, name, categories, organization, description) VALUES (?, ?, ?, ?, ?)',
+    'INSERT INTO search_fts (rowid, name, categories, organization, description, parts) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const insertTerm = handle.prepare('INSERT OR IGNORE INTO search_doc_term (term_id, doc) VALUES (?, ?)');
   const insertLang = handle.prepare('INSERT OR IGNORE INTO search_doc_lang (lang, doc) VALUES (?, ?)');
@@ -122,6 +141,14 @@ export function writeSearchDocuments(handle: SQLite.Database, documents: SearchD
     'INSERT INTO search_open (doc, start_min, end_min, from_prev) VALUES (?, ?, ?, ?)',
   );
   const flag = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
+  // Compounds are split against the index's vocabulary, the words of this batch and the field's word list.
+  const vocabulary = indexWordsOf(handle);
+  for (const doc of documents) {
+    for (const text of [doc.name, doc.organization, doc.description, ...doc.categories]) {
+      for (const word of wordsOf(fold(text))) vocabulary.add(word);
+    }
+  }
+  const known = (part: string) => vocabulary.has(part);
   for (const doc of documents) {
     const existing = find.get(doc.id);
     if (existing) {
@@ -151,15 +178,16 @@ export function writeSearchDocuments(handle: SQLite.Database, documents: SearchD
       district: doc.district,
       city: doc.city,
       assured: doc.assuredDate,
+      closed: doc.closed ? 1 : 0,
     });
     const rowid = existing?.rowid ?? Number(info.lastInsertRowid);
-    insertFts.run(
-      rowid,
+    const fields = [
       fold(doc.name),
       fold(doc.categories.join(' ')),
       fold(doc.organization),
       fold(doc.description),
-    );
+    ] as const;
+    insertFts.run(rowid, ...fields, compoundPartsOfText(fields.join(' '), known));
     for (const termId of doc.termIds) insertTerm.run(termId, rowid);
     for (const language of doc.languages) insertLang.run(language, rowid);
     for (const interval of weeklyIntervals(doc.openingHours)) {
@@ -167,6 +195,25 @@ export function writeSearchDocuments(handle: SQLite.Database, documents: SearchD
     }
   }
   bumpGeneration(handle);
+}
+
+/**
+ * The words of the index on `handle` (read once per connection, then grown with every write; a word of a removed
+ * entry stays known, which only lets a compound be split that could be split before).
+ */
+function indexWordsOf(handle: SQLite.Database): Set<string> {
+  let words = indexWords.get(handle);
+  if (!words) {
+    words = new Set(fieldWords(DEFAULT_SYNONYMS));
+    for (const term of handle
+      .prepare('SELECT term FROM search_vocab')
+      .pluck()
+      .iterate() as Iterable<string>) {
+      if (term.length >= 4) words.add(term);
+    }
+    indexWords.set(handle, words);
+  }
+  return words;
 }
 
 /** Removes documents from the index tables of `handle`. */
@@ -211,10 +258,16 @@ interface Slot {
   prefix: boolean;
 }
 
+/**
+ * The MATCH expressions of a query, one per rank (decision 0022): whole words › prefixes › compound parts › typos.
+ * Each tier's expression finds everything the tiers before it find; a tier lists only what they did not.
+ */
 interface PreparedQuery {
-  exact: string | null;
-  fuzzy: string | null;
+  tiers: string[];
 }
+
+/** The columns of the text itself (the fifth, `parts`, holds compound parts). */
+const TEXT_COLUMNS = '{name categories organization description}';
 
 /** The SQLite FTS5 search engine. */
 export class SqliteSearchEngine implements SearchEngine {
@@ -267,6 +320,21 @@ export class SqliteSearchEngine implements SearchEngine {
         this.longestSynonym = Math.max(this.longestSynonym, phrase.length);
       }
     }
+    // The field's related terms, one way ("deutschkurs" also finds the Jugendintegrationskurs).
+    for (const [key, related] of relatedTermIndex()) {
+      const alternatives = this.synonymIndex.get(key) ?? [[...key.split(' ')]];
+      for (const phrase of related) {
+        if (!alternatives.some((a) => a.join(' ') === phrase.join(' '))) alternatives.push(phrase);
+      }
+      this.synonymIndex.set(key, alternatives);
+      this.longestSynonym = Math.max(this.longestSynonym, key.split(' ').length);
+    }
+  }
+
+  /** "Meinten Sie …?" for a query that found nothing: the nearest words of the vocabulary and the index. */
+  private suggest(q: string): string | null {
+    const words = indexWordsOf(this.writer);
+    return suggestQuery(q, (word) => words.has(word) || this.synonymIndex.has(word), words, editDistance);
   }
 
   async upsert(documents: SearchDocument[]): Promise<void> {
@@ -281,9 +349,8 @@ export class SqliteSearchEngine implements SearchEngine {
     batches: AsyncIterable<SearchDocument[]> | SearchDocument[][],
     onProgress?: (done: number) => void,
   ): Promise<void> {
-    this.writer
-      .exec(`DROP TABLE IF EXISTS search_vocab; DROP TABLE IF EXISTS search_fts; DROP TABLE IF EXISTS search_doc;
-      DROP TABLE IF EXISTS search_doc_term; DROP TABLE IF EXISTS search_doc_lang; DROP TABLE IF EXISTS search_open;`);
+    this.writer.exec(DROP_INDEX_TABLES);
+    indexWords.delete(this.writer);
     ensureSearchSchema(this.writer);
     let done = 0;
     for await (const batch of batches) {
@@ -378,7 +445,7 @@ export class SqliteSearchEngine implements SearchEngine {
     const folded = foldGerman(q);
     let tokens = folded.split(/[^a-z0-9]+/).filter(Boolean);
     if (tokens.length > 1) tokens = tokens.filter((t) => t.length > 1);
-    if (tokens.length === 0) return { exact: null, fuzzy: null };
+    if (tokens.length === 0) return { tiers: [] };
     const typingLast = !/\s$/.test(q);
     const slots: Slot[] = [];
     for (let i = 0; i < tokens.length;) {
@@ -405,25 +472,36 @@ export class SqliteSearchEngine implements SearchEngine {
         i += 1;
       }
     }
-    const render = (slot: Slot, extra: string[]) => {
+    const render = (slot: Slot, extra: string[], prefix: boolean) => {
       const parts = slot.alternatives.map((phrase) =>
-        phrase.length === 1 ? `${quote(phrase[0]!)}${slot.prefix ? ' *' : ''}` : quote(phrase.join(' ')),
+        phrase.length === 1
+          ? `${quote(phrase[0]!)}${prefix && slot.prefix ? ' *' : ''}`
+          : quote(phrase.join(' ')),
       );
       for (const candidate of extra) {
         const synonyms = this.synonymIndex.get(candidate);
-        if (!synonyms) parts.push(`${quote(candidate)}${slot.prefix ? ' *' : ''}`);
+        if (!synonyms) parts.push(`${quote(candidate)}${prefix && slot.prefix ? ' *' : ''}`);
         else for (const phrase of synonyms) parts.push(quote(phrase.join(' ')));
       }
       return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
     };
-    const exact = slots.map((slot) => render(slot, [])).join(' AND ');
+    const expression = (prefix: boolean, extras: (slot: Slot) => string[] = () => []) =>
+      slots.map((slot) => render(slot, extras(slot), prefix)).join(' AND ');
+    const whole = expression(false);
+    const withPrefix = expression(true);
+    const tiers = [`${TEXT_COLUMNS} : (${whole})`];
+    if (withPrefix !== whole) tiers.push(`${TEXT_COLUMNS} : (${withPrefix})`);
+    // All columns: the parts column too, so "beratung" finds "Schuldnerberatung".
+    if (slots.some((slot) => slot.token !== null && slot.token.length >= MIN_PART_LENGTH))
+      tiers.push(withPrefix);
     let anyTypos = false;
-    const fuzzyParts = slots.map((slot) => {
+    const fuzzy = expression(true, (slot) => {
       const candidates = slot.token ? this.typoCandidates(slot.token) : [];
       if (candidates.length > 0) anyTypos = true;
-      return render(slot, candidates);
+      return candidates;
     });
-    return { exact, fuzzy: anyTypos ? `(${fuzzyParts.join(' AND ')}) NOT (${exact})` : null };
+    if (anyTypos) tiers.push(fuzzy);
+    return { tiers };
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
@@ -440,18 +518,19 @@ export class SqliteSearchEngine implements SearchEngine {
     const sort = query.sort ?? 'relevanz';
     // Confirmed in the half year before the request ranks a little higher; without a time, nothing qualifies.
     const recent = query.now ? new Date(query.now.getTime() - 182 * 86_400_000).toISOString() : '\uffff';
-    const prepared = query.q.trim() ? this.prepare(query.q) : { exact: null, fuzzy: null };
+    const prepared = query.q.trim() ? this.prepare(query.q) : { tiers: [] };
 
     type Row = { rowid: number; score: number };
     const rowsFor = (match: string | null, limit: number, skip: number): Row[] => {
+      // Temporarily closed offers rank after the open ones (in relevance order; not by name or distance).
       const order =
         sort === 'entfernung' && distanceSql
           ? `${distanceSql} ASC, d.name_sort ASC`
           : sort === 'name' || !match
             ? 'd.name_sort ASC'
-            : 'score ASC, d.name_sort ASC';
+            : 'd.closed ASC, score ASC, d.name_sort ASC';
       const sql = match
-        ? `SELECT d.rowid AS rowid, bm25(search_fts, 10.0, 5.0, 3.0, 1.0) * (CASE WHEN d.assured >= ? THEN 1.15 ELSE 1.0 END) AS score
+        ? `SELECT d.rowid AS rowid, bm25(search_fts, 10.0, 5.0, 3.0, 1.0, 1.0) * (CASE WHEN d.assured >= ? THEN 1.15 ELSE 1.0 END) AS score
            FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid
            WHERE search_fts MATCH ? ${where} ORDER BY ${order} LIMIT ? OFFSET ?`
         : `SELECT d.rowid AS rowid, 0 AS score FROM search_doc d WHERE 1 = 1 ${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
@@ -475,30 +554,30 @@ export class SqliteSearchEngine implements SearchEngine {
         .pluck()
         .all(...(match ? [match, ...params] : params)) as number[];
     };
+    // Tier k lists what its expression finds and tier k - 1 did not.
+    const tierMatch = prepared.tiers.map((expression, k) =>
+      k === 0 ? expression : `(${expression}) NOT (${prepared.tiers[k - 1]})`,
+    );
     const matched = query.facets
-      ? [idsFor(prepared.exact), prepared.fuzzy ? idsFor(prepared.fuzzy) : []]
+      ? tierMatch.length === 0
+        ? [idsFor(null)]
+        : tierMatch.map((match) => idsFor(match))
       : null;
-    const totalFor = (which: 0 | 1, match: string | null) =>
+    const totalFor = (which: number, match: string | null) =>
       matched ? matched[which]!.length : countFor(match);
 
-    let rows: Row[];
-    let total: number;
-    if (!prepared.exact) {
+    let rows: Row[] = [];
+    let total = 0;
+    if (tierMatch.length === 0) {
       total = totalFor(0, null);
       rows = rowsFor(null, perPage, offset);
     } else {
-      // Exact and prefix matches first, then what only a typo finds (as Meilisearch ranks fewer typos higher).
-      const exactTotal = totalFor(0, prepared.exact);
-      rows = offset < exactTotal ? rowsFor(prepared.exact, perPage, offset) : [];
-      total = exactTotal;
-      if (prepared.fuzzy) {
-        const fuzzyTotal = totalFor(1, prepared.fuzzy);
-        total += fuzzyTotal;
-        if (rows.length < perPage && fuzzyTotal > 0) {
-          rows = rows.concat(
-            rowsFor(prepared.fuzzy, perPage - rows.length, Math.max(0, offset - exactTotal)),
-          );
+      for (const [k, match] of tierMatch.entries()) {
+        const tierTotal = totalFor(k, match);
+        if (rows.length < perPage && tierTotal > 0 && offset + rows.length < total + tierTotal) {
+          rows = rows.concat(rowsFor(match, perPage - rows.length, Math.max(0, offset - total)));
         }
+        total += tierTotal;
       }
     }
 
@@ -506,8 +585,15 @@ export class SqliteSearchEngine implements SearchEngine {
       rows.map((r) => r.rowid),
       near,
     );
-    const facets = matched ? this.facetsOf([...matched[0]!, ...matched[1]!]) : null;
-    return { total, tookMs: Math.round((performance.now() - started) * 1000) / 1000, hits, facets };
+    const facets = matched ? this.facetsOf(matched.flat()) : null;
+    const suggestion = total === 0 && query.q.trim() ? this.suggest(query.q) : null;
+    return {
+      total,
+      tookMs: Math.round((performance.now() - started) * 1000) / 1000,
+      hits,
+      facets,
+      suggestion,
+    };
   }
 
   private filters(query: SearchQuery): { where: string; params: (string | number)[] } {
@@ -575,6 +661,7 @@ export class SqliteSearchEngine implements SearchEngine {
       district: string | null;
       city: string | null;
       free_places: number | null;
+      closed: number;
     }[];
     const byRowid = new Map(rows.map((r) => [r.rowid, r]));
     return rowids.map((rowid) => {
@@ -595,6 +682,7 @@ export class SqliteSearchEngine implements SearchEngine {
         district: r.district,
         city: r.city,
         freePlaces: r.free_places,
+        closed: r.closed === 1,
       };
     });
   }
