@@ -38,6 +38,7 @@ import type {
   ServiceTaxonomyTable,
   TaxonomyTermTable,
 } from '../directory/directory.table';
+import type { ReferralFactTable, SearchCountTable } from '../report/report.table';
 
 /** Every table the app knows, keyed by its SQL name. */
 export interface Database {
@@ -84,4 +85,7 @@ export interface Database {
   network_attendance: NetworkAttendanceTable;
   network_action_item: NetworkActionItemTable;
   outbox_attachment: OutboxAttachmentTable;
+  // Network report (issue #13)
+  referral_fact: ReferralFactTable;
+  search_count: SearchCountTable;
 }
