@@ -163,3 +163,53 @@ export async function seedSyntheticReportFacts(
   }
   return facts;
 }
+
+/**
+ * A synthetic network for the benchmark: `offices` JMD offices and `partners` partner organizations (rows only, no
+ * services), each partner with one of the directory's root categories and one of `districts` districts.
+ */
+export async function insertSyntheticNetwork(
+  db: Db,
+  options: { offices: number; partners: number; districts?: number; now: Date; seed?: number },
+): Promise<{ officeIds: string[]; targets: FactTarget[] }> {
+  const random = mulberry32(options.seed ?? 5);
+  const at = options.now.toISOString();
+  const roots = (await listTerms(db)).filter((t) => t.parentId === null).map((t) => t.id);
+  const districts = Array.from(
+    { length: options.districts ?? 30 },
+    (_, i) => `Stadtteil ${String(i + 1).padStart(2, '0')}`,
+  );
+  const row = (kind: 'jmd_office' | 'partner', name: string) => ({
+    id: randomUUID(),
+    kind,
+    name,
+    languages: '',
+    is_sample: 1,
+    active: 1,
+    needs_review: 0,
+    version: 1,
+    created_at: at,
+    updated_at: at,
+  });
+  const offices = Array.from({ length: options.offices }, (_, i) =>
+    row('jmd_office', `Synthetischer JMD ${i + 1}`),
+  );
+  const partners = Array.from({ length: options.partners }, (_, i) =>
+    row('partner', `Synthetische Einrichtung ${String(i + 1).padStart(4, '0')}`),
+  );
+  for (let i = 0; i < offices.length + partners.length; i += 500) {
+    await db
+      .insertInto('organization')
+      .values([...offices, ...partners].slice(i, i + 500))
+      .execute();
+  }
+  return {
+    officeIds: offices.map((o) => o.id),
+    targets: partners.map((p) => ({
+      serviceId: randomUUID(),
+      organizationId: p.id,
+      categoryId: roots[Math.floor(random() * roots.length)] ?? '',
+      district: districts[Math.floor(random() * districts.length)]!,
+    })),
+  };
+}

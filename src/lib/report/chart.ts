@@ -29,7 +29,10 @@ export interface Bar {
 }
 
 /** A horizontal bar chart of the first series: labels left, bars right, the shown value at the bar's end. */
-export function layoutBars(spec: ChartSpec, width = 640): { width: number; height: number; bars: Bar[]; labelWidth: number } {
+export function layoutBars(
+  spec: ChartSpec,
+  width = 640,
+): { width: number; height: number; bars: Bar[]; labelWidth: number } {
   const data = spec.series[0]?.data ?? [];
   const labelWidth = 150;
   const rowHeight = 32;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../db/executor';
 import { newId } from '../db/ids';
 import { factOf, isFactEvent } from './report-fact';
@@ -170,7 +171,9 @@ export async function countAnswerHours(
     .where('first_answer', '=', 1)
     .select([by, 'hours_to_answer'])
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    .groupBy([by, 'hours_to_answer'])
+    // Hours first: grouped by partner first, SQLite would walk the partner index over all time instead of the
+    // period's range of the covering index (docs/performance.md).
+    .groupBy(['hours_to_answer', by])
     .execute();
   return rows.map((row) => ({
     key: String((row as Record<string, unknown>)[by]),
@@ -389,4 +392,40 @@ export async function listDistricts(db: Executor): Promise<string[]> {
     .orderBy('district')
     .execute();
   return rows.map((r) => r.district!).filter((d) => d !== '');
+}
+
+/** Refreshes the planner's statistics of the fact table (after a bulk load; ANALYZE means the same in both dialects). */
+export async function analyzeReportTables(db: Executor): Promise<void> {
+  await sql`ANALYZE`.execute(db);
+}
+
+/** The query plans of the report's two main queries for a filter (SQLite: EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN). */
+export async function explainReportQueries(
+  db: Executor,
+  filter: FactFilter,
+  dialect: 'sqlite' | 'postgres',
+): Promise<Record<string, string[]>> {
+  const queries = {
+    counts: factsIn(db, filter)
+      .select(['kind', 'reason_code', 'outcome'])
+      .select((eb) => eb.fn.countAll().as('n'))
+      .groupBy(['kind', 'reason_code', 'outcome'])
+      .compile(),
+    answerHours: factsIn(db, filter)
+      .where('first_answer', '=', 1)
+      .select(['recipient_id', 'hours_to_answer'])
+      .select((eb) => eb.fn.countAll().as('n'))
+      .groupBy(['hours_to_answer', 'recipient_id'])
+      .compile(),
+  };
+  const plans: Record<string, string[]> = {};
+  for (const [name, compiled] of Object.entries(queries)) {
+    const prefix = dialect === 'sqlite' ? 'EXPLAIN QUERY PLAN ' : 'EXPLAIN ';
+    const result = await db.executeQuery<Record<string, unknown>>({
+      ...compiled,
+      sql: prefix + compiled.sql,
+    } as typeof compiled);
+    plans[name] = result.rows.map((row) => String(row['detail'] ?? row['QUERY PLAN'] ?? JSON.stringify(row)));
+  }
+  return plans;
 }
