@@ -70,7 +70,7 @@ describe.skipIf(!hasChromium)('network report in a real browser', () => {
       await page.goto(`${server.url}/`);
       await followClick(page, page.getByRole('link', { name: 'Bericht', exact: true }));
       expect(new URL(page.url()).pathname).toBe('/netzwerk/bericht');
-      await expect(page.getByRole('heading', { level: 1 })).toBeTruthy();
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Netzwerkbericht');
       expect(await page.locator('.lead').textContent()).toContain('Gesamtes Netzwerk');
       expect(await page.locator('svg[role="img"] title').count()).toBe(2);
       await accessible(page, 'bericht-koordination');
