@@ -72,7 +72,7 @@ export function layoutLines(
   yTicks: { y: number; label: string }[];
   plot: { left: number; right: number; top: number; bottom: number };
 } {
-  const plot = { left: 48, right: width - 12, top: 12, bottom: height - 40 };
+  const plot = { left: 48, right: width - 36, top: 12, bottom: height - 40 };
   const labels = spec.series[0]?.data.map((d) => d.label) ?? [];
   const x = scalePoint<string>().domain(labels).range([plot.left, plot.right]).padding(0.2);
   const top = max(spec.series.flatMap((s) => s.data.map((d) => d.value ?? 0))) || 1;
