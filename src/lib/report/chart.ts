@@ -10,6 +10,8 @@ import type { ChartSpec } from './report.view';
  * @module
  */
 
+const MIN_SHOWN = 5;
+
 /** Colours and dash patterns of up to four series: distinguishable without colour, ≥ 3:1 against white. */
 export const SERIES_STYLES = [
   { stroke: '#1d4e89', dash: '' },
@@ -75,7 +77,8 @@ export function layoutLines(
   const plot = { left: 48, right: width - 36, top: 12, bottom: height - 40 };
   const labels = spec.series[0]?.data.map((d) => d.label) ?? [];
   const x = scalePoint<string>().domain(labels).range([plot.left, plot.right]).padding(0.2);
-  const top = max(spec.series.flatMap((s) => s.data.map((d) => d.value ?? 0))) || 1;
+  // At least five: shown values start there, and the axis of counts never gets steps like 0,2.
+  const top = Math.max(MIN_SHOWN, max(spec.series.flatMap((s) => s.data.map((d) => d.value ?? 0))) ?? 0);
   const y = scaleLinear().domain([0, top]).nice().range([plot.bottom, plot.top]);
   const path = line<{ label: string; value: number | null }>()
     .defined((d) => d.value !== null)
@@ -102,6 +105,9 @@ export function layoutLines(
       .map((label, i) => ({ x: x(label) ?? 0, label, i }))
       .filter((t) => t.i % every === 0)
       .map(({ x: at, label }) => ({ x: at, label })),
-    yTicks: y.ticks(5).map((value) => ({ y: y(value), label: value.toLocaleString('de-DE') })),
+    yTicks: y
+      .ticks(5)
+      .filter(Number.isInteger)
+      .map((value) => ({ y: y(value), label: value.toLocaleString('de-DE') })),
   };
 }
