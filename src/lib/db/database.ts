@@ -56,6 +56,7 @@ import type {
   TaxonomyTermTable,
 } from '../directory/directory.table';
 import type { ApiKeyTable, ApiKeyWindowTable, HsdsIdentityTable } from '../hsds/hsds.table';
+import type { ReferralFactTable, SearchCountTable } from '../report/report.table';
 
 /** Every table the app knows, keyed by its SQL name. */
 export interface Database {
@@ -120,4 +121,7 @@ export interface Database {
   user_mfa: UserMfaTable;
   mfa_recovery_code: MfaRecoveryCodeTable;
   audit_chain_head: AuditChainHeadTable;
+  // Network report (issue #13)
+  referral_fact: ReferralFactTable;
+  search_count: SearchCountTable;
 }

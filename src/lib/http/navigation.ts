@@ -13,6 +13,7 @@ const NAV: Record<Role, NavItem[]> = {
     { href: '/suche', label: 'Suche' },
     { href: '/arbeitskreise', label: 'Arbeitskreise' },
     { href: '/verzeichnis', label: 'Partnerverzeichnis' },
+    { href: '/netzwerk/bericht', label: 'Bericht' },
   ],
   partner: [
     { href: '/eingang', label: 'Eingang' },
@@ -20,6 +21,7 @@ const NAV: Record<Role, NavItem[]> = {
     { href: '/einrichtung', label: 'Meine Einrichtung' },
     { href: '/arbeitskreise', label: 'Arbeitskreise' },
     { href: '/verzeichnis', label: 'Partnerverzeichnis' },
+    { href: '/netzwerk/bericht', label: 'Bericht' },
   ],
   coordinator: [
     { href: '/suche', label: 'Suche' },
@@ -28,6 +30,7 @@ const NAV: Record<Role, NavItem[]> = {
     { href: '/verzeichnis', label: 'Partnerverzeichnis' },
     { href: '/pflege', label: 'Verzeichnis pflegen' },
     { href: '/admin/organisationen', label: 'Partnereinrichtungen' },
+    { href: '/netzwerk/bericht', label: 'Bericht' },
   ],
   admin: [
     { href: '/suche', label: 'Suche' },

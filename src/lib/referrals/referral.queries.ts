@@ -4,6 +4,7 @@ import type { Database } from '../db/database';
 import type { Executor } from '../db/executor';
 import { newId } from '../db/ids';
 import { parseCategories } from '../cases/case';
+import { recordReferralFact } from '../report/report.queries';
 import type { ReferralEventRow, ReferralEventTable, ReferralRow, ReferralTable } from './referral.table';
 import {
   HIDDEN_FROM_PARTNER,
@@ -196,6 +197,8 @@ export async function insertReferralEvent(
       ...event,
     })
     .execute();
+  // The network report's content-free fact, in the same transaction (issue #13).
+  await recordReferralFact(db, event);
 }
 
 /** Events written in one transaction share their time; their causal order is fixed by kind. */

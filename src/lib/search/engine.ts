@@ -6,6 +6,7 @@ import { allServiceIdBatches, loadSearchDocuments } from './documents';
 import { findFirstSearchChangeSeq, findLastSearchChangeSeq, listSearchChangesAfter } from './search.queries';
 import type { SearchDocument, SearchEngine, SearchQuery, SearchResult } from './search';
 import { ensureSearchSchema, openStandaloneSqliteEngine, SqliteSearchEngine } from './sqlite-fts-engine';
+import { countingEngine } from '../report/search-demand';
 
 /**
  * Wraps an index that cannot join the database's transactions (Meilisearch, or the SQLite index beside
@@ -141,7 +142,8 @@ export function getSearchEngine(app: { db: Db; config: Config }): Promise<Search
         const probe = await opened.search({ q: '', perPage: 1 });
         if (probe.total === 0 && (await countServices(app.db)) > 0) await rebuildSearchIndex(app.db, opened);
       }
-      return opened;
+      // Search demand for the network report (issue #13): counted without user, session or address.
+      return countingEngine(app.db, opened);
     })();
     engines.set(app.db, engine);
     // A failed start must not stick: the next request tries again.

@@ -1,0 +1,431 @@
+import { sql } from 'kysely';
+import type { Executor } from '../db/executor';
+import { newId } from '../db/ids';
+import { factOf, isFactEvent } from './report-fact';
+import type { NewReferralFactRow, SearchCountTable } from './report.table';
+
+/** The report's filter as the queries apply it: sending days from–to (inclusive) and optional narrowing. */
+export interface FactFilter {
+  from: string;
+  to: string;
+  officeId: string | null;
+  recipientId: string | null;
+  categoryId: string | null;
+  district: string | null;
+}
+
+/** The columns a fact count can be grouped by. */
+export type FactDimension =
+  | 'recipient_id'
+  | 'office_id'
+  | 'category_id'
+  | 'district'
+  | 'sent_week'
+  | 'sent_month'
+  | 'reason_code'
+  | 'outcome';
+
+/** One group of facts: the kind, the grouping values, and how many facts. */
+export interface FactCount {
+  kind: string;
+  keys: Partial<Record<FactDimension, string | null>>;
+  n: number;
+}
+
+/** The root category of a term (the report groups by the top of the tree). */
+async function rootCategoryOf(db: Executor, serviceId: string): Promise<string> {
+  const first = await db
+    .selectFrom('service_taxonomy')
+    .select('term_id')
+    .where('service_id', '=', serviceId)
+    .orderBy('term_id')
+    .limit(1)
+    .executeTakeFirst();
+  if (!first) return '';
+  let current = first.term_id;
+  for (let depth = 0; depth < 20; depth++) {
+    const term = await db
+      .selectFrom('taxonomy_term')
+      .select('parent_id')
+      .where('id', '=', current)
+      .executeTakeFirst();
+    if (!term?.parent_id) break;
+    current = term.parent_id;
+  }
+  return current;
+}
+
+/** The district of a service's first location ('' if it has none). */
+async function districtOf(db: Executor, serviceId: string): Promise<string> {
+  const location = await db
+    .selectFrom('service_at_location')
+    .innerJoin('location', 'location.id', 'service_at_location.location_id')
+    .select('location.district')
+    .where('service_at_location.service_id', '=', serviceId)
+    .orderBy('location.id')
+    .limit(1)
+    .executeTakeFirst();
+  return location?.district ?? '';
+}
+
+/**
+ * Writes the fact of one timeline entry, inside the caller's transaction (called where the entry is inserted).
+ * Entries that are no status change (viewed, reminder, link sent) leave no fact.
+ */
+export async function recordReferralFact(
+  db: Executor,
+  event: {
+    referral_id: string;
+    at: string;
+    kind: string;
+    actor_kind: string;
+    to_status?: string | null | undefined;
+    reason?: string | null | undefined;
+    outcome?: string | null | undefined;
+  },
+): Promise<void> {
+  if (!isFactEvent(event)) return;
+  const referral = await db
+    .selectFrom('referral')
+    .select(['sender_office_id', 'recipient_organization_id', 'service_id', 'sent_at', 'answered_at'])
+    .where('id', '=', event.referral_id)
+    .executeTakeFirst();
+  if (!referral) return;
+  const row = factOf({
+    id: newId(),
+    at: event.at,
+    kind: event.kind,
+    actorKind: event.actor_kind,
+    toStatus: event.to_status ?? null,
+    reason: event.reason ?? null,
+    outcome: event.outcome ?? null,
+    officeId: referral.sender_office_id,
+    recipientId: referral.recipient_organization_id,
+    serviceId: referral.service_id,
+    sentAt: referral.sent_at,
+    answeredAt: referral.answered_at,
+    categoryId: await rootCategoryOf(db, referral.service_id),
+    district: await districtOf(db, referral.service_id),
+  });
+  await db.insertInto('referral_fact').values(row).execute();
+}
+
+/** Inserts fact rows in bulk (the benchmark's synthetic network). */
+export async function insertReferralFacts(db: Executor, rows: NewReferralFactRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('referral_fact').values(rows).execute();
+}
+
+/** Deletes every fact (the benchmark starts afresh). */
+export async function deleteAllReferralFacts(db: Executor): Promise<void> {
+  await db.deleteFrom('referral_fact').execute();
+}
+
+/** How many facts there are. */
+export async function countReferralFacts(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('referral_fact')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+function factsIn(db: Executor, filter: FactFilter) {
+  let query = db
+    .selectFrom('referral_fact')
+    .where('sent_on', '>=', filter.from)
+    .where('sent_on', '<=', filter.to);
+  if (filter.officeId) query = query.where('office_id', '=', filter.officeId);
+  if (filter.recipientId) query = query.where('recipient_id', '=', filter.recipientId);
+  if (filter.categoryId) query = query.where('category_id', '=', filter.categoryId);
+  if (filter.district !== null) query = query.where('district', '=', filter.district);
+  return query;
+}
+
+/** Counts the facts of the filter by kind and the given columns. */
+export async function countFacts(
+  db: Executor,
+  filter: FactFilter,
+  dimensions: readonly FactDimension[],
+  only?: { kinds?: readonly string[] },
+): Promise<FactCount[]> {
+  let query = factsIn(db, filter)
+    .select(['kind', ...dimensions])
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .groupBy(['kind', ...dimensions]);
+  if (only?.kinds) query = query.where('kind', 'in', only.kinds);
+  const rows = (await query.execute()) as unknown as Record<string, string | number | null>[];
+  return rows.map((row) => {
+    const keys: Partial<Record<FactDimension, string | null>> = {};
+    for (const dimension of dimensions) keys[dimension] = (row[dimension] as string | null) ?? null;
+    return { kind: String(row['kind']), keys, n: Number(row['n']) };
+  });
+}
+
+/** Hours to the first answer as counts per whole hour, grouped by partner or category. */
+export async function countAnswerHours(
+  db: Executor,
+  filter: FactFilter,
+  by: 'recipient_id' | 'category_id',
+): Promise<{ key: string; hours: number; n: number }[]> {
+  const rows = await factsIn(db, filter)
+    .where('first_answer', '=', 1)
+    .select([by, 'hours_to_answer'])
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    // Hours first: grouped by partner first, SQLite would walk the partner index over all time instead of the
+    // period's range of the covering index (docs/performance.md).
+    .groupBy(['hours_to_answer', by])
+    .execute();
+  return rows.map((row) => ({
+    key: String((row as Record<string, unknown>)[by]),
+    hours: Number(row.hours_to_answer ?? 0),
+    n: Number(row.n),
+  }));
+}
+
+/** Adds one search to the day's counter of its folded query, filters and hit bucket (no user, session, address). */
+export async function countSearch(db: Executor, key: Omit<SearchCountTable, 'searches'>): Promise<void> {
+  await db
+    .insertInto('search_count')
+    .values({ ...key, searches: 1 })
+    .onConflict((oc) =>
+      oc
+        .columns(['day', 'query', 'category_id', 'district', 'filters', 'hits'])
+        .doUpdateSet((eb) => ({ searches: eb('search_count.searches', '+', 1) })),
+    )
+    .execute();
+}
+
+/** Searches of a period by category, district and hit bucket. */
+export async function countSearchesByPlace(
+  db: Executor,
+  from: string,
+  to: string,
+): Promise<{ categoryId: string; district: string; hits: string; searches: number }[]> {
+  const rows = await db
+    .selectFrom('search_count')
+    .where('day', '>=', from)
+    .where('day', '<=', to)
+    .select(['category_id', 'district', 'hits'])
+    .select((eb) => eb.fn.sum<string | number>('searches').as('searches'))
+    .groupBy(['category_id', 'district', 'hits'])
+    .execute();
+  return rows.map((r) => ({
+    categoryId: r.category_id,
+    district: r.district,
+    hits: r.hits,
+    searches: Number(r.searches),
+  }));
+}
+
+/** Query texts of a period that found few or no services, at least `minimum` times (rarer ones could identify). */
+export async function listUnmetQueries(
+  db: Executor,
+  from: string,
+  to: string,
+  minimum: number,
+  limit: number,
+): Promise<{ query: string; searches: number; noHits: number }[]> {
+  const rows = await db
+    .selectFrom('search_count')
+    .where('day', '>=', from)
+    .where('day', '<=', to)
+    .where('query', '!=', '')
+    .select('query')
+    .select((eb) => [
+      eb.fn.sum<string | number>('searches').as('searches'),
+      eb.fn
+        .sum<string | number>(eb.case().when('hits', '=', '0').then(eb.ref('searches')).else(0).end())
+        .as('no_hits'),
+    ])
+    .groupBy('query')
+    .having((eb) => eb.fn.sum('searches'), '>=', minimum)
+    .having(
+      (eb) => eb.fn.sum(eb.case().when('hits', 'in', ['0', '1-4']).then(eb.ref('searches')).else(0).end()),
+      '>',
+      0,
+    )
+    .orderBy('no_hits', 'desc')
+    .orderBy('query')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ query: r.query, searches: Number(r.searches), noHits: Number(r.no_hits) }));
+}
+
+/** Everything stored about searches (the privacy test reads it whole). */
+export async function listSearchCounts(db: Executor): Promise<SearchCountTable[]> {
+  return db.selectFrom('search_count').selectAll().orderBy('day').orderBy('query').execute();
+}
+
+/** Active services with their first category's id and first location's district (the matrix's supply side). */
+export async function listActiveServicePlaces(
+  db: Executor,
+): Promise<{ serviceId: string; organizationId: string; termId: string | null; district: string | null }[]> {
+  const rows = await db
+    .selectFrom('service')
+    .leftJoin('service_taxonomy', 'service_taxonomy.service_id', 'service.id')
+    .leftJoin('service_at_location', 'service_at_location.service_id', 'service.id')
+    .leftJoin('location', 'location.id', 'service_at_location.location_id')
+    .where('service.status', '=', 'active')
+    .where('service.archived_at', 'is', null)
+    .select([
+      'service.id as service_id',
+      'service.organization_id as organization_id',
+      'service_taxonomy.term_id as term_id',
+      'location.id as location_id',
+      'location.district as district',
+    ])
+    .orderBy('service.id')
+    .orderBy('service_taxonomy.term_id')
+    .orderBy('location.id')
+    .execute();
+  const seen = new Set<string>();
+  const result = [];
+  for (const row of rows) {
+    if (seen.has(row.service_id)) continue;
+    seen.add(row.service_id);
+    result.push({
+      serviceId: row.service_id,
+      organizationId: row.organization_id,
+      termId: row.term_id,
+      district: row.district,
+    });
+  }
+  return result;
+}
+
+/** The district of the directory location nearest to a point, within about 5 km; '' if none. */
+export async function findNearestDistrict(db: Executor, lat: number, lon: number): Promise<string> {
+  const box = 0.05;
+  const row = await db
+    .selectFrom('location')
+    .select('district')
+    .where('district', 'is not', null)
+    .where('latitude', '>=', lat - box)
+    .where('latitude', '<=', lat + box)
+    .where('longitude', '>=', lon - box * 1.6)
+    .where('longitude', '<=', lon + box * 1.6)
+    .orderBy((eb) =>
+      eb(
+        eb(eb('latitude', '-', lat), '*', eb('latitude', '-', lat)),
+        '+',
+        eb(eb('longitude', '-', lon), '*', eb('longitude', '-', lon)),
+      ),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return row?.district ?? '';
+}
+
+/** Directory health: services not confirmed since `before` and services with no free place, in a scope. */
+export async function countDirectoryHealth(
+  db: Executor,
+  before: string,
+  organizationId: string | null,
+): Promise<{ active: number; unconfirmed: number; full: number }> {
+  let query = db
+    .selectFrom('service')
+    .where('service.archived_at', 'is', null)
+    .where('service.status', '=', 'active');
+  if (organizationId) query = query.where('service.organization_id', '=', organizationId);
+  const row = await query
+    .select((eb) => [
+      eb.fn.countAll<string | number>().as('active'),
+      eb.fn
+        .sum<string | number>(
+          eb
+            .case()
+            .when(eb.or([eb('assured_date', 'is', null), eb('assured_date', '<', before)]))
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('unconfirmed'),
+      eb.fn.sum<string | number>(eb.case().when('free_places', '=', 0).then(1).else(0).end()).as('full'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    active: Number(row.active),
+    unconfirmed: Number(row.unconfirmed ?? 0),
+    full: Number(row.full ?? 0),
+  };
+}
+
+/** Names of organizations by id (partners and offices the report names). */
+export async function listOrganizationNames(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    if (chunk.length === 0) continue;
+    const rows = await db
+      .selectFrom('organization')
+      .select(['id', 'name'])
+      .where('id', 'in', chunk)
+      .execute();
+    for (const row of rows) names.set(row.id, row.name);
+  }
+  return names;
+}
+
+/** Offices and partners for the filter selects. */
+export async function listReportOrganizations(
+  db: Executor,
+  kind: 'jmd_office' | 'partner',
+): Promise<{ id: string; name: string }[]> {
+  return db
+    .selectFrom('organization')
+    .select(['id', 'name'])
+    .where('kind', '=', kind)
+    .orderBy('name')
+    .execute();
+}
+
+/** Districts the directory knows (for the filter select). */
+export async function listDistricts(db: Executor): Promise<string[]> {
+  const rows = await db
+    .selectFrom('location')
+    .select('district')
+    .where('district', 'is not', null)
+    .distinct()
+    .orderBy('district')
+    .execute();
+  return rows.map((r) => r.district!).filter((d) => d !== '');
+}
+
+/** Refreshes the planner's statistics of the fact table (after a bulk load; ANALYZE means the same in both dialects). */
+export async function analyzeReportTables(db: Executor): Promise<void> {
+  await sql`ANALYZE`.execute(db);
+}
+
+/** The query plans of the report's two main queries for a filter (SQLite: EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN). */
+export async function explainReportQueries(
+  db: Executor,
+  filter: FactFilter,
+  dialect: 'sqlite' | 'postgres',
+): Promise<Record<string, string[]>> {
+  const queries = {
+    counts: factsIn(db, filter)
+      .select(['kind', 'reason_code', 'outcome'])
+      .select((eb) => eb.fn.countAll().as('n'))
+      .groupBy(['kind', 'reason_code', 'outcome'])
+      .compile(),
+    answerHours: factsIn(db, filter)
+      .where('first_answer', '=', 1)
+      .select(['recipient_id', 'hours_to_answer'])
+      .select((eb) => eb.fn.countAll().as('n'))
+      .groupBy(['hours_to_answer', 'recipient_id'])
+      .compile(),
+  };
+  const plans: Record<string, string[]> = {};
+  for (const [name, compiled] of Object.entries(queries)) {
+    const prefix = dialect === 'sqlite' ? 'EXPLAIN QUERY PLAN ' : 'EXPLAIN ';
+    const result = await db.executeQuery<Record<string, unknown>>({
+      ...compiled,
+      sql: prefix + compiled.sql,
+    } as typeof compiled);
+    plans[name] = result.rows.map((row) => String(row['detail'] ?? row['QUERY PLAN'] ?? JSON.stringify(row)));
+  }
+  return plans;
+}

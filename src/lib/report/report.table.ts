@@ -1,0 +1,52 @@
+import type { Insertable, Selectable } from 'kysely';
+
+/**
+ * referral_fact: one content-free row per referral transition (DESIGN.md §2). No case, referral id, person or
+ * free text: the report reads only these rows, so its figures survive the retention job.
+ */
+export interface ReferralFactTable {
+  id: string;
+  /** German calendar day of the transition (YYYY-MM-DD). */
+  day: string;
+  /** German day the referral was sent (its cohort); null before it was sent. */
+  sent_on: string | null;
+  /** Monday of the sending week (YYYY-MM-DD). */
+  sent_week: string | null;
+  /** Month of sending (YYYY-MM). */
+  sent_month: string | null;
+  office_id: string;
+  recipient_id: string;
+  service_id: string;
+  /** Root category of the service's first category ('' if it has none). */
+  category_id: string;
+  /** District of the service's first location ('' if unknown). */
+  district: string;
+  /** The timeline kind: send, accept, decline, …, or overdue. */
+  kind: string;
+  to_status: string | null;
+  /** The reason reduced to a code (report-fact.ts REASON_CODES); never the text itself. */
+  reason_code: string | null;
+  outcome: string | null;
+  /** 1 on the partner's first answer. */
+  first_answer: number;
+  /** Whole hours (rounded up) from sending to the first answer, on the first answer. */
+  hours_to_answer: number | null;
+}
+
+/** search_count: how often a folded query with these filters found how many services on a day; no user, session, IP. */
+export interface SearchCountTable {
+  day: string;
+  query: string;
+  /** Root category of the category filter ('' = none). */
+  category_id: string;
+  /** District of the directory location nearest to a "near" search's centre ('' = none): never the centre. */
+  district: string;
+  /** The other filters as a short canonical text ("sprache=ar;alter=17"). */
+  filters: string;
+  /** Bucket of the hit count: '0', '1-4', '5-19', '20+'. */
+  hits: string;
+  searches: number;
+}
+
+export type ReferralFactRow = Selectable<ReferralFactTable>;
+export type NewReferralFactRow = Insertable<ReferralFactTable>;
