@@ -609,7 +609,7 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
         ok: false,
         kind: 'refused',
         reason:
-          'Dieser Link ist ungültig, abgelaufen oder wurde schon benutzt. Bitte bitten Sie die vermittelnde Fachkraft um einen neuen Link.',
+          'Dieser Link ist ungültig, abgelaufen oder wurde schon benutzt. Bitte fragen Sie die vermittelnde Fachkraft nach einem neuen Link.',
       });
     });
 

@@ -29,7 +29,7 @@ export async function issueReferralLink(trx: Executor, referralId: string, now: 
 }
 
 export const INVALID_LINK =
-  'Dieser Link ist ungültig, abgelaufen oder wurde schon benutzt. Bitte bitten Sie die vermittelnde Fachkraft um einen neuen Link.';
+  'Dieser Link ist ungültig, abgelaufen oder wurde schon benutzt. Bitte fragen Sie die vermittelnde Fachkraft nach einem neuen Link.';
 
 /** What redeeming a link gives the browser: its access token, the referral it opens, until when. */
 export interface OpenedLink {
