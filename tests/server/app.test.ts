@@ -128,6 +128,9 @@ describe('built app (production mode)', () => {
     expect(await signInTo('//evil.example/x')).toBe('/vermittlungen');
     expect(await signInTo('https://evil.example/')).toBe('/vermittlungen');
     expect(await signInTo('/\\evil.example')).toBe('/vermittlungen');
+    // A tab or line break after the slash: browsers drop it and would read "//evil.example" (another site).
+    expect(await signInTo('/\t/evil.example')).toBe('/vermittlungen');
+    expect(await signInTo('/\r\n/evil.example')).toBe('/vermittlungen');
     expect(await signInTo('/anmelden?weiter=/faelle')).toBe('/vermittlungen');
   });
 
