@@ -18,7 +18,8 @@ describe.skipIf(!hasChromium)('referral flow from a case, on a phone and on a de
   let browser: Browser;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+    // The demo's sample referrals fill the dashboard and the partner's inbox (overdue, new, answered).
+    [server, browser] = await Promise.all([startTestServer({}, { sampleReferrals: true }), launchBrowser()]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -174,7 +175,14 @@ describe.skipIf(!hasChromium)('referral flow from a case, on a phone and on a de
       const page = await context.newPage();
       await signInInBrowser(page, server.url, 'partner@partnernetz.example', DEMO_PASSWORDS['partner']!);
       expect(new URL(page.url()).pathname).toBe('/eingang');
-      if (width < 640) await expectNoSidewaysScroll(page, 'Eingang');
+      if (width < 640) {
+        await expectNoSidewaysScroll(page, 'Eingang');
+        const card = page.locator('.referral-card').first();
+        expect(await card.isVisible()).toBe(true);
+        expect(await card.locator('p').first().textContent()).toContain('Antwort bis');
+      } else {
+        expect(await page.locator('.referral-table').first().isVisible()).toBe(true);
+      }
       await accessible(page, `flow-eingang-${width}`);
       await context.close();
     });

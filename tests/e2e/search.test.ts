@@ -31,6 +31,13 @@ describe.skipIf(!hasChromium)('search in a real browser', () => {
     return { context, page, problems };
   }
 
+  /** Unfolds the filters (folded behind "Filter" by default, issue 11) – a native details element, no script. */
+  const openFilters = async (page: Page) => {
+    const filters = page.locator('details.search-filters-toggle');
+    if (!(await filters.evaluate((d) => (d as HTMLDetailsElement).open)))
+      await filters.locator('summary').click();
+  };
+
   const submit = async (page: Page, name: string) => {
     await Promise.all([
       page.waitForURL(/\/suche\?/),
@@ -49,6 +56,7 @@ describe.skipIf(!hasChromium)('search in a real browser', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Angebote suchen');
 
     await page.getByLabel('Suchbegriff').fill('Beratung');
+    await openFilters(page);
     await page.getByLabel('Sprache').selectOption('fa');
     await submit(page, 'Suchen');
     const url = new URL(page.url());
@@ -145,6 +153,7 @@ describe.skipIf(!hasChromium)('search in a real browser', () => {
     expect(bbox).toHaveLength(4);
     expect(await page.getByText('Die Suche ist auf einen Kartenausschnitt begrenzt.').isVisible()).toBe(true);
 
+    await openFilters(page);
     await page.getByLabel('Postleitzahl').fill('12345');
     await submit(page, 'Suchen');
     expect(await page.getByRole('alert').textContent()).toContain('Die Postleitzahl 12345 ist unbekannt');
@@ -158,6 +167,7 @@ describe.skipIf(!hasChromium)('search in a real browser', () => {
     const { context, page } = await caseworkerPage({ javaScriptEnabled: false });
     await page.goto(`${server.url}/suche`);
     await page.getByLabel('Suchbegriff').fill('Sprachcafe');
+    await openFilters(page);
     await page.getByLabel('Kostenlos').check();
     await submit(page, 'Suchen');
     expect(new URL(page.url()).searchParams.get('kostenlos')).toBe('ja');
