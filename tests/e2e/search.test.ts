@@ -31,15 +31,11 @@ describe.skipIf(!hasChromium)('search in a real browser', () => {
     return { context, page, problems };
   }
 
-  /**
-   * Unfolds the filters where they are folded behind "Filter" (narrower than 60rem, issue 11) – a native details
-   * element, no script. On wide screens they are shown without the toggle.
-   */
+  /** Unfolds the filters (folded behind "Filter" by default, issue 11) – a native details element, no script. */
   const openFilters = async (page: Page) => {
     const filters = page.locator('details.search-filters-toggle');
-    const summary = filters.locator('summary');
-    if ((await summary.isVisible()) && !(await filters.evaluate((d) => (d as HTMLDetailsElement).open)))
-      await summary.click();
+    if (!(await filters.evaluate((d) => (d as HTMLDetailsElement).open)))
+      await filters.locator('summary').click();
   };
 
   const submit = async (page: Page, name: string) => {
