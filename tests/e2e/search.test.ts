@@ -55,8 +55,9 @@ describe.skipIf(!hasChromium)('search in a real browser', () => {
     await page.waitForLoadState('load');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Angebote suchen');
 
-    await page.getByLabel('Suchbegriff').fill('Beratung');
+    // Filters first: the suggestions typing opens would lie over the "Filter" button.
     await openFilters(page);
+    await page.getByLabel('Suchbegriff').fill('Beratung');
     await page.getByLabel('Sprache').selectOption('fa');
     await submit(page, 'Suchen');
     const url = new URL(page.url());
@@ -166,8 +167,8 @@ describe.skipIf(!hasChromium)('search in a real browser', () => {
   it('works without JavaScript: the list and the form, with a note in place of the map', async () => {
     const { context, page } = await caseworkerPage({ javaScriptEnabled: false });
     await page.goto(`${server.url}/suche`);
-    await page.getByLabel('Suchbegriff').fill('Sprachcafe');
     await openFilters(page);
+    await page.getByLabel('Suchbegriff').fill('Sprachcafe');
     await page.getByLabel('Kostenlos').check();
     await submit(page, 'Suchen');
     expect(new URL(page.url()).searchParams.get('kostenlos')).toBe('ja');
