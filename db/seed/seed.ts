@@ -34,6 +34,13 @@ const DEMO_USERS: { role: Role; email: string; displayName: string; orgKey: stri
     displayName: 'Fatma Fachkraft (Demo)',
     orgKey: 'jmd-1',
   },
+  // A colleague in the same office as fachkraft@: the dashboard's "Ganze Dienststelle" shows both (issue 11).
+  {
+    role: 'caseworker',
+    email: 'kollegin@partnernetz.example',
+    displayName: 'Kira Kollegin (Demo)',
+    orgKey: 'jmd-1',
+  },
   {
     role: 'caseworker',
     email: 'fachkraft.moisling@partnernetz.example',

@@ -155,6 +155,9 @@ describe.skipIf(!hasChromium)('referral loop in a real browser', () => {
     await accessible(caseworker, 'vermittlung-neu');
     // The demo data mailed the same institution a link of its own: only mails from here on are this referral's.
     const mailsBefore = inbox.length;
+    // Check your answers first (issue 11): the referral as the partner will read it, then send.
+    await click(caseworker, 'button', 'Weiter');
+    expect(await caseworker.locator('main').textContent()).toContain('Sucht einen Kursplatz ab Januar');
     await click(caseworker, 'button', 'Vermittlung senden');
     expect(await caseworker.getByRole('status').first().textContent()).toContain(
       'Die Vermittlung ist gesendet',
@@ -196,7 +199,7 @@ describe.skipIf(!hasChromium)('referral loop in a real browser', () => {
     // The caseworker sees the answer and ticks the plan step off.
     await caseworker.goto(`${server.url}/vermittlungen`);
     const answers = caseworker.getByRole('region', { name: /Neue Rückmeldungen/ });
-    expect(await answers.textContent()).toContain('Abgeschlossen');
+    expect(await answers.textContent()).toContain('Ergebnis: Kurs / Maßnahme begonnen');
     await accessible(caseworker, 'vermittlungen');
     await caseworker.goto(referralUrl);
     expect(await caseworker.locator('main').textContent()).toContain('Kurs / Maßnahme begonnen');

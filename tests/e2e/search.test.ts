@@ -31,6 +31,13 @@ describe.skipIf(!hasChromium)('search in a real browser', () => {
     return { context, page, problems };
   }
 
+  /** Unfolds the filters (folded behind "Filter" by default, issue 11) – a native details element, no script. */
+  const openFilters = async (page: Page) => {
+    const filters = page.locator('details.search-filters-toggle');
+    if (!(await filters.evaluate((d) => (d as HTMLDetailsElement).open)))
+      await filters.locator('summary').click();
+  };
+
   const submit = async (page: Page, name: string) => {
     await Promise.all([
       page.waitForURL(/\/suche\?/),
@@ -48,6 +55,8 @@ describe.skipIf(!hasChromium)('search in a real browser', () => {
     await page.waitForLoadState('load');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Angebote suchen');
 
+    // Filters first: the suggestions typing opens would lie over the "Filter" button.
+    await openFilters(page);
     await page.getByLabel('Suchbegriff').fill('Beratung');
     await page.getByLabel('Sprache').selectOption('fa');
     await submit(page, 'Suchen');
@@ -145,6 +154,7 @@ describe.skipIf(!hasChromium)('search in a real browser', () => {
     expect(bbox).toHaveLength(4);
     expect(await page.getByText('Die Suche ist auf einen Kartenausschnitt begrenzt.').isVisible()).toBe(true);
 
+    await openFilters(page);
     await page.getByLabel('Postleitzahl').fill('12345');
     await submit(page, 'Suchen');
     expect(await page.getByRole('alert').textContent()).toContain('Die Postleitzahl 12345 ist unbekannt');
@@ -157,6 +167,7 @@ describe.skipIf(!hasChromium)('search in a real browser', () => {
   it('works without JavaScript: the list and the form, with a note in place of the map', async () => {
     const { context, page } = await caseworkerPage({ javaScriptEnabled: false });
     await page.goto(`${server.url}/suche`);
+    await openFilters(page);
     await page.getByLabel('Suchbegriff').fill('Sprachcafe');
     await page.getByLabel('Kostenlos').check();
     await submit(page, 'Suchen');

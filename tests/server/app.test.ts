@@ -128,6 +128,20 @@ describe('built app (production mode)', () => {
     expect(await signInTo('//evil.example/x')).toBe('/vermittlungen');
     expect(await signInTo('https://evil.example/')).toBe('/vermittlungen');
     expect(await signInTo('/\\evil.example')).toBe('/vermittlungen');
+    // A tab or line break after the slash: browsers drop it and would read "//evil.example" (another site). The
+    // address is refused before sign-in (400); safeLocalPath refuses it too (tests/unit/http.test.ts).
+    for (const weiter of ['/\t/evil.example', '/\r\n/evil.example']) {
+      const response = await fetch(`${server.url}/anmelden?weiter=${encodeURIComponent(weiter)}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+        body: new URLSearchParams({
+          email: 'fachkraft@partnernetz.example',
+          password: DEMO_PASSWORDS['caseworker']!,
+        }),
+      });
+      expect(response.headers.get('location') ?? '').not.toContain('evil.example');
+    }
     expect(await signInTo('/anmelden?weiter=/faelle')).toBe('/vermittlungen');
   });
 

@@ -422,9 +422,12 @@ describe('referrals over HTTP', () => {
     expect(html).toMatch(/Laufend \(\d+\)/);
     // Each row tells what happened last.
     expect(html).toContain('<th scope="col">Zuletzt</th>');
-    expect(html).toContain('Annehmen → Angenommen');
+    // … in plain words, never the status machine's "Annehmen → Angenommen" (issue 11).
+    expect(html).toContain('Einrichtung hat angenommen');
+    expect(html).not.toContain('→ Angenommen');
     const inbox = await (await get('/eingang', partner)).text();
-    expect(inbox).toContain('Senden → Gesendet');
+    expect(inbox).toContain('Vermittlung an die Einrichtung gesendet');
+    expect(inbox).not.toContain('Senden → Gesendet');
     const office = await get('/vermittlungen?ansicht=dienststelle', caseworker);
     expect(office.status).toBe(200);
     expect((await get('/vermittlungen', partner)).status).toBe(404);

@@ -66,6 +66,10 @@ describe('redirect targets', () => {
     expect(safeLocalPath('/verzeichnis', '/')).toBe('/verzeichnis');
     expect(safeLocalPath('//evil.example', '/')).toBe('/');
     expect(safeLocalPath('https://evil.example', '/')).toBe('/');
+    // Browsers strip tabs and line breaks from URLs: these would turn into "//evil.example".
+    expect(safeLocalPath('/\t/evil.example', '/')).toBe('/');
+    expect(safeLocalPath('/\n/evil.example', '/')).toBe('/');
+    expect(safeLocalPath('/\\evil.example', '/')).toBe('/');
   });
 });
 

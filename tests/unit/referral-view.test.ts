@@ -4,15 +4,20 @@ import {
   answerLabel,
   answersSince,
   createdMessage,
+  draftSavedMessage,
+  draftTarget,
   eventActorText,
+  eventSummary,
   handoutAppointment,
   linkPageState,
   linkStatusText,
   outcomeOptions,
   referralFormState,
+  referralHref,
   referralSuccessMessage,
+  statusText,
 } from '../../src/lib/referrals/referral.view';
-import type { Referral } from '../../src/lib/referrals/referral';
+import { describeEvent, type Referral } from '../../src/lib/referrals/referral';
 
 const referral = { status: 'accepted' } as Referral;
 const iso = (value: string) => `[${value}]`;
@@ -86,7 +91,9 @@ describe('referral page view', () => {
     const now = new Date('2026-12-08T10:00:00.000Z');
     expect(answersSince('2026-12-07T10:00:00.000Z', now)).toBe('2026-12-07T10:00:00.000Z');
     expect(answersSince(null, now)).toBe('2026-12-01T10:00:00.000Z');
-    expect(answerLabel({ answerStatus: 'accepted', answerKind: 'accept' })).toBe('Angenommen');
+    expect(answerLabel({ answerStatus: 'accepted', answerKind: 'accept' })).toBe(
+      'Einrichtung hat angenommen',
+    );
     expect(answerLabel({ answerStatus: null, answerKind: 'appointment' })).toBe('Termin vorgeschlagen');
   });
 
@@ -97,5 +104,104 @@ describe('referral page view', () => {
     expect(
       handoutAppointment({ appointmentAt: null, appointmentNote: null, contactMode: 'partner_calls' }, iso),
     ).toContain('meldet sich bei Ihnen');
+  });
+});
+
+describe('what happened, in plain German (issue 11, item 8)', () => {
+  const event = (kind: string, extra: Record<string, unknown> = {}) => ({
+    kind,
+    toStatus: null,
+    note: null,
+    ...extra,
+  });
+
+  it('the timeline says what happened, never the status machine ("Senden → Gesendet")', () => {
+    const texts = [
+      'send',
+      'accept',
+      'decline',
+      'cancel',
+      'start',
+      'hold',
+      'complete',
+      'fail',
+      'enter_in_error',
+    ].map((kind) => describeEvent({ kind, toStatus: 'sent', note: null }));
+    for (const text of texts) expect(text).not.toContain('→');
+    expect(describeEvent({ kind: 'send', toStatus: 'sent', note: null })).toBe(
+      'Vermittlung an die Einrichtung gesendet',
+    );
+    expect(describeEvent({ kind: 'accept', toStatus: 'accepted', note: null })).toBe(
+      'Einrichtung hat angenommen',
+    );
+  });
+
+  it('a withdrawal names who ended the referral', () => {
+    expect(
+      describeEvent({ kind: 'cancel', toStatus: 'cancelled', note: null, actorKind: 'caseworker' }),
+    ).toBe('Fachkraft hat die Vermittlung zurückgezogen');
+    expect(
+      describeEvent({ kind: 'cancel', toStatus: 'cancelled', note: null, actorKind: 'partner_link' }),
+    ).toBe('Einrichtung hat die Vermittlung abgebrochen');
+  });
+
+  it('a line in a list carries the reason: "Einrichtung hat abgelehnt: keine freien Plätze"', () => {
+    expect(eventSummary(event('decline', { reason: 'keine freien Plätze', toStatus: 'declined' }))).toBe(
+      'Einrichtung hat abgelehnt: keine freien Plätze',
+    );
+    expect(eventSummary(event('hold', { reason: 'Kurs startet erst im März' }))).toBe(
+      'Einrichtung hat pausiert: Kurs startet erst im März',
+    );
+  });
+
+  it('a finished referral shows its outcome instead of "Abgeschlossen"', () => {
+    expect(eventSummary(event('complete', { outcome: 'started' }))).toBe(
+      'Ergebnis: Kurs / Maßnahme begonnen',
+    );
+    expect(eventSummary(event('fail', { outcome: 'no_capacity', reason: 'voll bis Juni' }))).toBe(
+      'Nicht zustande gekommen: Kein Platz frei (voll bis Juni)',
+    );
+    expect(statusText({ status: 'completed', outcome: 'got_help' })).toBe('Ergebnis: Hilfe erhalten');
+    expect(statusText({ status: 'failed', outcome: 'not_reached' })).toBe(
+      'Nicht zustande gekommen: Nicht erreicht',
+    );
+    expect(statusText({ status: 'accepted', outcome: null })).toBe('Angenommen');
+  });
+
+  it('the dashboard names the outcome and the reason of an answer while the referral still stands there', () => {
+    expect(
+      answerLabel({
+        answerStatus: 'completed',
+        answerKind: 'complete',
+        status: 'completed',
+        outcome: 'got_help',
+      }),
+    ).toBe('Ergebnis: Hilfe erhalten');
+    expect(
+      answerLabel({
+        answerStatus: 'declined',
+        answerKind: 'decline',
+        status: 'declined',
+        outcome: null,
+        statusReason: 'keine freien Plätze',
+      }),
+    ).toBe('Einrichtung hat abgelehnt: keine freien Plätze');
+    // An older answer (the referral moved on since) is said without the newer state's outcome.
+    expect(
+      answerLabel({
+        answerStatus: 'accepted',
+        answerKind: 'accept',
+        status: 'completed',
+        outcome: 'got_help',
+      }),
+    ).toBe('Einrichtung hat angenommen');
+  });
+
+  it('a draft opens in its form; what is sent opens its page', () => {
+    expect(referralHref({ id: 'r1', status: 'draft' })).toBe('/vermittlungen/entwurf/r1');
+    expect(referralHref({ id: 'r1', status: 'sent' })).toBe('/vermittlungen/r1');
+    expect(draftTarget({ referral: { id: 'r1' }, toCheck: true })).toBe('/vermittlungen/entwurf/r1/pruefen');
+    expect(draftTarget({ referral: { id: 'r1' }, toCheck: false })).toBe('/vermittlungen/entwurf/r1');
+    expect(draftSavedMessage({ toCheck: false })).toContain('Entwurf ist gespeichert');
   });
 });

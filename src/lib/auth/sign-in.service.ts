@@ -32,8 +32,7 @@ export interface SignedIn {
 
 /** German messages for failed sign-ins; neither reveals whether the account exists. */
 export const SIGN_IN_MESSAGES = {
-  invalid:
-    'Die Anmeldung ist fehlgeschlagen. Bitte prüfen Sie E-Mail-Adresse und Passwort. Wenn Sie Ihr Passwort vergessen haben, wenden Sie sich an die Administration Ihrer Einrichtung.',
+  invalid: 'Die Anmeldung ist fehlgeschlagen. Bitte prüfen Sie E-Mail-Adresse und Passwort.',
   throttled: (waitMs: number) =>
     `Zu viele fehlgeschlagene Anmeldeversuche von diesem Anschluss. Bitte warten Sie ${germanWait(waitMs)} und versuchen Sie es dann erneut.`,
 } as const;

@@ -93,5 +93,8 @@ export async function readForm(request: Request): Promise<{ data: Record<string,
 /** Keeps only local paths for redirects after sign-in (prevents open redirects). */
 export function safeLocalPath(value: string | null | undefined, fallback: string): string {
   if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
+  // Browsers drop tabs and line breaks inside a URL: "/\t/evil.example" would become "//evil.example", another site.
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  if (/[\u0000-\u001F\u007F]/.test(value)) return fallback;
   return value;
 }

@@ -505,7 +505,10 @@ export async function listAnswersSince(
 }
 
 /** What a list shows of a referral's newest timeline entry. */
-export type LatestEvent = Pick<ReferralEvent, 'kind' | 'toStatus' | 'note' | 'at'>;
+export type LatestEvent = Pick<
+  ReferralEvent,
+  'kind' | 'toStatus' | 'note' | 'at' | 'actorKind' | 'reason' | 'outcome'
+>;
 
 /** The newest timeline entry of each of these referrals (for the "Zuletzt" column of lists). */
 export async function listLatestEvents(
@@ -517,7 +520,7 @@ export async function listLatestEvents(
   // Only what the column shows: the page asks for up to 125 referrals' timelines at once.
   const rows = await db
     .selectFrom('referral_event')
-    .select(['referral_id', 'kind', 'to_status', 'note', 'at'])
+    .select(['referral_id', 'kind', 'to_status', 'note', 'at', 'actor_kind', 'reason', 'outcome'])
     .where('referral_id', 'in', referralIds)
     .orderBy('at', 'desc')
     .orderBy(causalRank, 'desc')
@@ -530,6 +533,9 @@ export async function listLatestEvents(
         toStatus: row.to_status as ReferralStatus | null,
         note: row.note,
         at: row.at,
+        actorKind: row.actor_kind,
+        reason: row.reason,
+        outcome: row.outcome as Outcome | null,
       });
     }
   }
@@ -578,4 +584,15 @@ export async function countReferralsSentBy(db: Executor, userId: string): Promis
     .where('sender_user_id', '=', userId)
     .executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/** Deletes a draft at the version the caseworker saw (its timeline goes with it); false when it changed or went out. */
+export async function deleteDraftReferral(db: Executor, id: string, version: number): Promise<boolean> {
+  const result = await db
+    .deleteFrom('referral')
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .where('status', '=', 'draft')
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
 }

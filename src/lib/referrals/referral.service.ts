@@ -42,6 +42,7 @@ import {
   type TransitionFormInput,
 } from './referral';
 import { findSenderContact } from './referral-contact';
+import { draftGaps } from './referral-draft';
 import { issueReferralLink } from './referral-link';
 import { revokeReferralLinks } from './referral-link.queries';
 import {
@@ -334,6 +335,9 @@ export async function transitionReferral(
       return refused(RESTRICTED_CASE_MESSAGE);
     const decision = decideTransition(referral.status, action, party, input);
     if (!decision.ok) return invalid({ [decision.field]: decision.error });
+    // A draft saved half-filled (referral-draft.service.ts) goes out only once it is complete.
+    const gaps = action === 'send' ? draftGaps(referral) : {};
+    if (Object.keys(gaps).length > 0) return invalid(gaps);
     const firstAnswer = party === 'partner' && referral.answeredAt === null;
     const updated = await updateReferralIfCurrent(trx, referral.id, version, {
       status: decision.to,
@@ -503,6 +507,19 @@ const FIELDS_OF: Record<DataCategory, { label: string; of: (identity: CaseIdenti
   health: [{ label: 'Gesundheitsbezogene Angaben', of: (i) => i.healthNotes }],
 };
 
+/** The labelled personal fields of the shared categories, as the partner reads them ("—" where nothing is known). */
+export function personalFieldsOf(
+  identity: CaseIdentity | null,
+  categories: readonly DataCategory[],
+): { label: string; value: string }[] {
+  return categories.flatMap((category) =>
+    FIELDS_OF[category].map((field) => ({
+      label: field.label,
+      value: (identity && field.of(identity)) || '—',
+    })),
+  );
+}
+
 /**
  * The personal fields a party may see on a referral. The partner sees only the categories that were shared AND
  * that the referral's consent still covers today — checked on every read, so a revocation takes effect at once.
@@ -525,13 +542,7 @@ export async function readSharedPersonalData(
   if (consent.recipientOrganizationId !== referral.recipientOrganizationId) return null;
   const categories = referral.sharedCategories.filter((category) => consent.categories.includes(category));
   if (categories.length === 0) return null;
-  const identity = await findCaseIdentity(db, referral.caseId);
-  const fields = categories.flatMap((category) =>
-    FIELDS_OF[category].map((field) => ({
-      label: field.label,
-      value: (identity && field.of(identity)) || '—',
-    })),
-  );
+  const fields = personalFieldsOf(await findCaseIdentity(db, referral.caseId), categories);
   await recordAudit(db, ctx, {
     action: 'referral.personal_data_read',
     objectType: 'referral',

@@ -319,7 +319,7 @@ export interface ReferralEvent {
 
 /** German labels of timeline events that are not status changes. */
 export const EVENT_LABELS: Record<string, string> = {
-  created: 'Angelegt',
+  created: 'Vermittlung angelegt',
   viewed: 'Von der Einrichtung geöffnet',
   appointment: 'Termin vorgeschlagen',
   reminder: 'Erinnerung an die Einrichtung',
@@ -332,11 +332,32 @@ export const EVENT_LABELS: Record<string, string> = {
   closed_no_answer: 'Ohne Rückmeldung der Einrichtung geschlossen',
 };
 
-/** One timeline entry in German words: "Annehmen → Angenommen", "Termin vorgeschlagen: 03.12.2026, 10:00" … */
-export function describeEvent(event: Pick<ReferralEvent, 'kind' | 'toStatus' | 'note'>): string {
-  if (event.toStatus && event.kind in ACTION_LABELS) {
-    return `${ACTION_LABELS[event.kind as TransitionAction]} → ${REFERRAL_STATUS_LABELS[event.toStatus]}`;
+/** What a status change means, said as what happened (never the status machine's "Senden → Gesendet"). */
+const HAPPENED: Record<TransitionAction, string> = {
+  send: 'Vermittlung an die Einrichtung gesendet',
+  accept: 'Einrichtung hat angenommen',
+  decline: 'Einrichtung hat abgelehnt',
+  cancel: 'Vermittlung zurückgezogen',
+  start: 'Einrichtung hat mit der Unterstützung begonnen',
+  hold: 'Einrichtung hat pausiert',
+  complete: 'Einrichtung meldet den Abschluss',
+  fail: 'Einrichtung meldet: nicht zustande gekommen',
+  enter_in_error: 'Als irrtümlich angelegt markiert',
+};
+
+/**
+ * One timeline entry in plain German: "Einrichtung hat angenommen", "Termin vorgeschlagen: 03.12.2026, 10:00" …
+ * Reason and outcome are shown beside it (timeline) or added by `eventSummary` (lists, referral.view.ts).
+ */
+export function describeEvent(
+  event: Pick<ReferralEvent, 'kind' | 'toStatus' | 'note'> & Partial<Pick<ReferralEvent, 'actorKind'>>,
+): string {
+  if (event.kind === 'cancel' && event.actorKind) {
+    return event.actorKind === 'caseworker'
+      ? 'Fachkraft hat die Vermittlung zurückgezogen'
+      : 'Einrichtung hat die Vermittlung abgebrochen';
   }
+  if (event.kind in HAPPENED) return HAPPENED[event.kind as TransitionAction];
   if (event.kind === 'appointment' && event.note)
     return `Termin vorgeschlagen: ${formatDateTime(event.note)}`;
   if (event.kind === 'reminder') return `${EVENT_LABELS['reminder']} (${event.note ?? '1'}.)`;

@@ -3,7 +3,7 @@ import type { PageFailure } from '../http/respond';
 import {
   availableActions,
   COMPLETION_OUTCOMES,
-  EVENT_LABELS,
+  describeEvent,
   FAILURE_OUTCOMES,
   LINK_STATUSES,
   OUTCOME_LABELS,
@@ -42,7 +42,7 @@ export function referralSuccessMessage(
 /** The one-time message after the referral form: sent, or kept as a draft. */
 export function createdMessage(referral: Pick<Referral, 'status'>): string {
   return referral.status === 'draft'
-    ? 'Der Entwurf ist gespeichert. Er geht erst raus, wenn Sie „Senden“ wählen.'
+    ? 'Der Entwurf ist gespeichert. Er geht erst raus, wenn Sie ihn prüfen und senden.'
     : 'Die Vermittlung ist gesendet. Die Einrichtung wird per E-Mail benachrichtigt.';
 }
 
@@ -143,11 +143,69 @@ export function answersSince(lastVisit: string | null, now: Date): string {
   return lastVisit ?? new Date(now.getTime() - 7 * 86_400_000).toISOString();
 }
 
-/** A partner's answer in the dashboard's list: the new status, or what happened. */
-export function answerLabel(answer: { answerStatus: ReferralStatus | null; answerKind: string }): string {
-  return answer.answerStatus
-    ? REFERRAL_STATUS_LABELS[answer.answerStatus]
-    : (EVENT_LABELS[answer.answerKind] ?? answer.answerKind);
+/**
+ * One timeline entry in a line, for lists and the dashboard: what happened with its outcome or reason —
+ * "Einrichtung hat abgelehnt: keine freien Plätze", "Ergebnis: Kurs / Maßnahme begonnen".
+ */
+export function eventSummary(
+  event: Pick<ReferralEvent, 'kind' | 'toStatus' | 'note'> &
+    Partial<Pick<ReferralEvent, 'actorKind' | 'reason' | 'outcome'>>,
+): string {
+  const outcome = event.outcome ? OUTCOME_LABELS[event.outcome] : null;
+  if (event.kind === 'complete' && outcome) return `Ergebnis: ${outcome}`;
+  if (event.kind === 'fail' && outcome) {
+    return `Nicht zustande gekommen: ${outcome}${event.reason ? ` (${event.reason})` : ''}`;
+  }
+  const text = describeEvent(event);
+  return event.reason ? `${text}: ${event.reason}` : text;
+}
+
+/** The "Stand" of a referral in a list: the outcome once it is done, else the status ("Angenommen"). */
+export function statusText(referral: Pick<Referral, 'status' | 'outcome'>): string {
+  if (referral.outcome && referral.status === 'completed')
+    return `Ergebnis: ${OUTCOME_LABELS[referral.outcome]}`;
+  if (referral.outcome && referral.status === 'failed')
+    return `Nicht zustande gekommen: ${OUTCOME_LABELS[referral.outcome]}`;
+  return REFERRAL_STATUS_LABELS[referral.status];
+}
+
+/**
+ * A partner's answer in the dashboard's list, said as what happened: "Einrichtung hat angenommen", "Ergebnis: Hilfe
+ * erhalten". Reason and outcome come from the referral while it still stands where that answer put it.
+ */
+export function answerLabel(
+  answer: { answerStatus: ReferralStatus | null; answerKind: string } & Partial<
+    Pick<Referral, 'status' | 'outcome' | 'statusReason'>
+  >,
+): string {
+  const current = answer.answerStatus !== null && answer.answerStatus === answer.status;
+  return eventSummary({
+    kind: answer.answerKind,
+    toStatus: answer.answerStatus,
+    note: null,
+    actorKind: 'partner',
+    reason: current ? (answer.statusReason ?? null) : null,
+    outcome: current ? (answer.outcome ?? null) : null,
+  });
+}
+
+/** The one-time message after a draft was saved, or kept on the way to the check page. */
+export function draftSavedMessage(saved: { toCheck: boolean }): string {
+  return saved.toCheck
+    ? 'Der Entwurf ist gespeichert. Bitte prüfen Sie die Angaben, bevor Sie senden.'
+    : 'Der Entwurf ist gespeichert. Er geht erst raus, wenn Sie ihn prüfen und senden.';
+}
+
+/** Where a saved draft goes next: the check page ("Weiter"), or back to the draft's form. */
+export function draftTarget(saved: { referral: Pick<Referral, 'id'>; toCheck: boolean }): string {
+  return `/vermittlungen/entwurf/${saved.referral.id}${saved.toCheck ? '/pruefen' : ''}`;
+}
+
+/** Where a referral in a list leads: a draft to its form (editable), everything else to its page. */
+export function referralHref(referral: Pick<Referral, 'id' | 'status'>): string {
+  return referral.status === 'draft'
+    ? `/vermittlungen/entwurf/${referral.id}`
+    : `/vermittlungen/${referral.id}`;
 }
 
 const NEXT_STEP: Record<ContactMode, string> = {
