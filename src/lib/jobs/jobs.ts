@@ -47,12 +47,12 @@ export const remindersJob: Job = {
 export const JOBS: Job[] = [
   remindersJob,
   networkRemindersJob,
+  outcomeFollowupJob,
+  confirmationRequestsJob,
   mailJob,
   importJob,
-  outcomeFollowupJob,
   retentionJob,
 ];
-export const JOBS: Job[] = [remindersJob, networkRemindersJob, mailJob, importJob, confirmationRequestsJob];
 
 /** What happened to one job in a run. */
 export interface JobRun {
