@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../../src/lib/config/config';
 import { offsetFileClock } from '../../src/lib/time/clock';
 import { canCloseWithoutAnswer } from '../../src/lib/referrals/referral-followup.service';
 import {
+  answerMail,
   freshLinkMail,
   messageToCaseworkerMail,
   newReferralLinkMail,
@@ -107,5 +108,19 @@ describe('mails of the loop', () => {
     const mail = messageToCaseworkerMail('clara@jmd.test', 'https://p.test', 'r1');
     expect(mail.text).toContain('https://p.test/vermittlungen/r1');
     expect(mail.replyTo).toBeUndefined();
+  });
+});
+
+describe("the caseworker's answer mail", () => {
+  it('says what the partner did in words, not the status label, and carries no case data', () => {
+    const mail = answerMail('clara@jmd.test', 'https://jmd.example', 'ref-1', 'completed');
+    expect(mail.text).toContain('Die Einrichtung hat ein Ergebnis gemeldet');
+    expect(mail.text).not.toContain('Neuer Stand');
+    expect(answerMail('clara@jmd.test', 'https://jmd.example', 'ref-1', 'declined').text).toContain(
+      'hat die Vermittlung abgelehnt',
+    );
+    expect(answerMail('clara@jmd.test', 'https://jmd.example', 'ref-1', null).text).toContain(
+      'Termin vorgeschlagen',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import type { MailDraft } from '../notify/outbox';
-import { REFERRAL_STATUS_LABELS, type ReferralStatus } from './referral';
+import type { ReferralStatus } from './referral';
 
 // Every mail here is neutral on purpose (DESIGN.md §3): no name of the young person, no case code, no service,
 // nothing a misdirected mail could reveal about a young person — only that something waits and where to answer.
@@ -183,6 +183,20 @@ export function outcomeRequestMail(
   );
 }
 
+/** What a partner's answer did, said as what happened (no status-machine words, no reason text: a mail carries no case data). */
+export const ANSWER_IN_WORDS: Record<ReferralStatus, string> = {
+  draft: 'Die Vermittlung ist wieder ein Entwurf.',
+  sent: 'Die Vermittlung wartet auf eine Antwort.',
+  accepted: 'Die Einrichtung hat die Vermittlung angenommen.',
+  declined: 'Die Einrichtung hat die Vermittlung abgelehnt.',
+  cancelled: 'Die Vermittlung ist zurückgezogen.',
+  in_progress: 'Die Einrichtung hat mit der Arbeit begonnen.',
+  on_hold: 'Die Einrichtung hat die Vermittlung pausiert.',
+  completed: 'Die Einrichtung hat ein Ergebnis gemeldet: abgeschlossen.',
+  failed: 'Die Einrichtung hat gemeldet, dass die Vermittlung nicht zustande gekommen ist.',
+  entered_in_error: 'Die Vermittlung ist als irrtümlich angelegt markiert.',
+};
+
 /** Tells the caseworker that the partner answered. */
 export function answerMail(
   to: string,
@@ -190,9 +204,7 @@ export function answerMail(
   referralId: string,
   status: ReferralStatus | null,
 ): MailDraft {
-  const what = status
-    ? `Neuer Stand: ${REFERRAL_STATUS_LABELS[status]}.`
-    : 'Die Einrichtung hat einen Termin vorgeschlagen.';
+  const what = status ? ANSWER_IN_WORDS[status] : 'Die Einrichtung hat einen Termin vorgeschlagen.';
   return {
     kind: 'referral.answer',
     to,
