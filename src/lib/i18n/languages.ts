@@ -13,6 +13,8 @@ const displayNames = new Intl.DisplayNames(['de'], { type: 'language' });
 /** German name of a language code ("ar" → "Arabisch"); unknown codes come back unchanged. */
 export function languageName(code: string): string {
   if (code === 'gsg') return 'Deutsche Gebärdensprache';
+  // Intl names Kurmanji "Kurdisch" like `ku`: a form showing the name would turn one into the other when saved.
+  if (code === 'kmr') return 'Kurmandschi (Nordkurdisch)';
   try {
     return displayNames.of(code) ?? code;
   } catch {
