@@ -23,9 +23,14 @@ export const FIGURE_IDS = Object.keys(FIGURES) as FigureId[];
 /** What the attach form sends: the figure and the report's period and filters (as on the report page). */
 export const FigureChoiceSchema = z.object({
   agendaItemId: z.string().min(1).max(100),
-  figure: z.enum(FIGURE_IDS as [FigureId, ...FigureId[]], {
-    message: 'Bitte eine Abbildung aus der Liste wählen.',
-  }),
+  figure: z
+    .enum(
+      ['kennzahlen', 'verlauf', 'luecken', 'antwortzeit-kategorie', 'keine'] satisfies (FigureId | 'keine')[],
+      {
+        message: 'Bitte eine Abbildung aus der Liste wählen.',
+      },
+    )
+    .transform((v) => (v === 'keine' ? null : v)),
 });
 
 /** The stored choice: figure, report parameters and the scope of the user who attached it. */
