@@ -140,6 +140,12 @@ describe.each(testDialects)('report figures on agenda items on $name', (dialect)
     });
     expect(unknownItem.ok === false && unknownItem.kind).toBe('not_found');
 
+    // Attached, removed again ("keine"), attached for good.
+    expect((await attachFigure(test.db, ctx(coordinator), meetingId, input)).ok).toBe(true);
+    expect((await attachFigure(test.db, ctx(coordinator), meetingId, { ...input, figure: null })).ok).toBe(
+      true,
+    );
+    expect(await agendaFiguresFor(test.db, ctx(coordinator), meetingId)).toEqual(new Map());
     expect((await attachFigure(test.db, ctx(coordinator), meetingId, input)).ok).toBe(true);
     const live = (await agendaFiguresFor(test.db, ctx(coordinator), meetingId)).get(item!.id);
     expect(live?.state).toBe('live');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  FigureChoiceSchema,
   figureOf,
   filterLabel,
   parseStored,
@@ -90,5 +91,13 @@ describe('freezing a report figure', () => {
       false,
     );
     expect(scopeCovers(null, { kind: 'partner', organizationId: 'p' })).toBe(false);
+  });
+
+  it('reads the form: a figure from the list, "keine" removes it, anything else is refused', () => {
+    expect(FigureChoiceSchema.parse({ agendaItemId: 'a', figure: 'verlauf' }).figure).toBe('verlauf');
+    expect(FigureChoiceSchema.parse({ agendaItemId: 'a', figure: 'keine' }).figure).toBeNull();
+    expect(FigureChoiceSchema.safeParse({ agendaItemId: 'a', figure: 'antwortzeit-partner' }).success).toBe(
+      false,
+    );
   });
 });
