@@ -189,6 +189,14 @@ describe.skipIf(!hasChromium)('working groups in a real browser', () => {
       }
       await click(coordinator, 'button', 'Einladungen verschicken');
       expect(await flash(coordinator)).toContain('Einladungen sind verschickt');
+      // A figure of the network report on an agenda item: shown live now, frozen into the minutes on release.
+      await coordinator.locator('#field-agendaItemId').selectOption({ label: 'Praktikumsplätze im Herbst' });
+      await coordinator.locator('#field-figure').selectOption('kennzahlen');
+      await click(coordinator, 'button', 'Abbildung anfügen');
+      expect(await flash(coordinator)).toContain('Abbildung steht');
+      expect(await coordinator.locator('main').textContent()).toContain(
+        'wird beim Freigeben des Protokolls festgehalten',
+      );
       await runJobsAt(new Date());
       await accessible(coordinator, 'arbeitskreise-treffen');
 
@@ -264,6 +272,9 @@ describe.skipIf(!hasChromium)('working groups in a real browser', () => {
       await click(coordinator, 'button', 'Protokoll freigeben');
       expect(await flash(coordinator)).toContain('freigegeben');
       expect(await coordinator.locator('main').textContent()).toContain('gemeinsamen Liste');
+      expect(
+        await coordinator.getByRole('region', { name: 'Abbildungen aus dem Netzwerkbericht' }).textContent(),
+      ).toContain('mit dem Protokoll festgehalten am');
       await accessible(coordinator, 'arbeitskreise-protokoll');
       const protocolUrl = coordinator.url();
 

@@ -11,6 +11,7 @@ import { todayInGermany } from '../time/time';
 import { findGroup, listMembers } from './group.queries';
 import { groupResource, listGroupsFor, loadGroupFor } from './group.service';
 import { insertLink, listAgenda } from './meeting.queries';
+import { freezeFigures } from './figure.service';
 import { loadMeetingFor } from './meeting.service';
 import {
   findActionItem,
@@ -168,6 +169,7 @@ export async function releaseMinutes(
     if (!(await markMinutesReleased(trx, minutes.id, input.version, actor?.id ?? null, ctx.now))) {
       return conflict('Jemand hat das Protokoll inzwischen geändert.', minutes);
     }
+    await freezeFigures(trx, meetingId, ctx.now);
     await recordAudit(trx, ctx, {
       action: 'network.minutes.release',
       objectType: 'network_minutes',

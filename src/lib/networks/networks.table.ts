@@ -71,6 +71,10 @@ export interface NetworkAgendaItemTable {
   proposed_by_member_id: string | null;
   created_at: string;
   updated_at: string;
+  /** The attached report figure (JSON of FigureChoice), or null. */
+  report_figure: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The figure frozen when the minutes were released (JSON of FrozenFigure), or null. */
+  report_frozen: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** network_invitation: a member's invitation to a meeting and their answer. */
