@@ -206,6 +206,9 @@ describe('administration over HTTP', () => {
     const html = await (await get('/admin/protokoll?aktion=user.create', admin)).text();
     expect(html).toContain('Konto angelegt');
     expect(html).toContain('Alex Admin (Demo)');
+    // The object reads "Konto: Name", without a space before the colon.
+    expect(html).toMatch(/>\s*Konto: [^<]+<\/a>/);
+    expect(html).not.toMatch(/Konto\s+:/);
     expect((await get('/admin/protokoll', coordinator)).status).toBe(404);
   });
 });

@@ -153,6 +153,13 @@ describe('directory over HTTP', () => {
     const page = await (await get(last, caseworker)).text();
     expect(page).toMatch(/Seite (\d+) von \1/);
   });
+
+  it('offers "Fehler melden" on an offer page with an empty text box (no stray spaces or line breaks)', async () => {
+    const list = await (await get('/verzeichnis?q=Integrationskurs', caseworker)).text();
+    const offer = /href="(\/verzeichnis\/[A-Za-z0-9_-]+)"/.exec(list)![1]!;
+    const html = await (await get(offer, caseworker)).text();
+    expect(html).toMatch(/<textarea id="hinweis"[^>]*><\/textarea>/);
+  });
 });
 
 // The same pages on each database: bad input is a 422 with German messages (never a 500 from PostgreSQL), and a

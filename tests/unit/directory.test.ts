@@ -376,3 +376,23 @@ describe('location form', () => {
     expect(LocationEditSchema.safeParse({ street: 'X', version: 'abc' }).success).toBe(false);
   });
 });
+
+describe('the office line of a handout', () => {
+  it('joins the known parts with commas and never puts a space before one', async () => {
+    const { officeFooterLine } = await import('../../src/lib/directory/organization.view');
+    const office = {
+      name: 'JMD Lübeck-Innenstadt',
+      street: 'Mengstraße 30',
+      postcode: '23552',
+      city: 'Lübeck',
+      phone: '0451 123',
+    };
+    expect(officeFooterLine(office)).toBe(
+      'JMD Lübeck-Innenstadt, Mengstraße 30, 23552 Lübeck, Tel. 0451 123',
+    );
+    expect(officeFooterLine({ ...office, street: null, phone: null })).toBe(
+      'JMD Lübeck-Innenstadt, 23552 Lübeck',
+    );
+    expect(officeFooterLine(null)).toBe('Ihrem Jugendmigrationsdienst');
+  });
+});

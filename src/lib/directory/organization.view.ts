@@ -52,3 +52,17 @@ export function organizationStatusMessage(active: boolean): string {
     ? 'Die Organisation ist wieder aktiv.'
     : 'Die Organisation ist deaktiviert und erscheint nicht mehr im Verzeichnis.';
 }
+
+/**
+ * The office line at the foot of a handout: "JMD Lübeck, Mengstraße 30, 23552 Lübeck, Tel. 0451 …" — each part
+ * only when known, no space before a comma.
+ */
+export function officeFooterLine(
+  office: Pick<Organization, 'name' | 'street' | 'postcode' | 'city' | 'phone'> | null | undefined,
+): string {
+  if (!office) return 'Ihrem Jugendmigrationsdienst';
+  const place = [office.postcode, office.city].filter(Boolean).join(' ');
+  return [office.name, office.street, place, office.phone ? `Tel. ${office.phone}` : null]
+    .filter(Boolean)
+    .join(', ');
+}
