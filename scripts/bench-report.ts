@@ -22,10 +22,12 @@ import { parseReportParams, periodOf } from '../src/lib/report/report';
 import {
   analyzeReportTables,
   countReferralFacts,
+  countRollupRows,
   createFactIndexes,
   dropFactIndexes,
   explainReportQueries,
   insertReferralFacts,
+  rebuildFactRollup,
 } from '../src/lib/report/report.queries';
 import { filterFor, loadReport } from '../src/lib/report/report.service';
 import { buildReportView } from '../src/lib/report/report.view';
@@ -106,7 +108,8 @@ async function benchDialect(dialect: 'sqlite' | 'postgres') {
       batch,
     )) {
       await db.transaction().execute(async (trx) => {
-        for (let i = 0; i < rows.length; i += 1000) await insertReferralFacts(trx, rows.slice(i, i + 1000));
+        for (let i = 0; i < rows.length; i += 1000)
+          await insertReferralFacts(trx, rows.slice(i, i + 1000), { rollup: false });
       });
       facts += rows.length;
       done = Math.min(SIZE, done + batch);
@@ -114,7 +117,10 @@ async function benchDialect(dialect: 'sqlite' | 'postgres') {
     }
     const indexing = performance.now();
     await createFactIndexes(db);
-    console.log(`${dialect}: Indexe in ${Math.round((performance.now() - indexing) / 100) / 10} s`);
+    await rebuildFactRollup(db);
+    console.log(
+      `${dialect}: Indexe und Verdichtung in ${Math.round((performance.now() - indexing) / 100) / 10} s`,
+    );
     await analyzeReportTables(db, dialect);
     const seedSeconds = Math.round((performance.now() - seeding) / 100) / 10;
     console.log(
@@ -199,7 +205,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres') {
       filterFor({ kind: 'network' }, periodOf(params, NOW), params),
       dialect,
     );
-    return { dialect, facts, seedSeconds, rows, overall, plans };
+    return { dialect, facts, rollupRows: await countRollupRows(db), seedSeconds, rows, overall, plans };
   } finally {
     await drop();
   }
@@ -218,6 +224,7 @@ console.log(
     results.map((r) => ({
       dialect: r.dialect,
       facts: r.facts,
+      rollup_rows: r.rollupRows,
       seed_s: r.seedSeconds,
       p50_ms: Math.round(r.overall.p50),
       p95_ms: Math.round(r.overall.p95),
