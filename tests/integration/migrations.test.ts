@@ -83,6 +83,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
         'audit_chain_head',
         'referral_fact',
         'search_count',
+        'referral_fact_month',
       ].sort(),
     );
 
@@ -95,7 +96,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
 
     const again = await migrator.migrateToLatest();
     expect(again.error).toBeUndefined();
-    expect((await tableNames(test.db)).length).toBe(58);
+    expect((await tableNames(test.db)).length).toBe(59);
     const pending = (await migrator.getMigrations()).filter((m) => !m.executedAt);
     expect(pending).toEqual([]);
   });

@@ -155,11 +155,69 @@ describe.each(testDialects)('network report on $name', (dialect) => {
     );
   });
 
+  it('keeps the monthly roll-up equal to the facts, written with each fact', async () => {
+    const facts = await test.db.selectFrom('referral_fact').selectAll().execute();
+    const expected = new Map<string, number>();
+    for (const f of facts) {
+      if (!f.sent_on) continue;
+      const key = [
+        f.sent_month,
+        f.sent_week,
+        f.category_id,
+        f.district,
+        f.kind,
+        f.reason_code ?? '',
+        f.outcome ?? '',
+      ];
+      expected.set(JSON.stringify(key), (expected.get(JSON.stringify(key)) ?? 0) + 1);
+    }
+    const rollup = await test.db.selectFrom('referral_fact_month').selectAll().execute();
+    const actual = new Map(
+      rollup.map((r) => [
+        JSON.stringify([
+          r.sent_month,
+          r.sent_week,
+          r.category_id,
+          r.district,
+          r.kind,
+          r.reason_code,
+          r.outcome,
+        ]),
+        Number(r.n),
+      ]),
+    );
+    expect(expected.size).toBeGreaterThan(0);
+    expect(actual).toEqual(expected);
+  });
+
   it('backfills facts from existing referrals that match a reference computed from the referrals', async () => {
+    // Down to before the facts (2026_12_02_0400; migrations run in name order, so the later ones go too) and up
+    // again: the facts are backfilled from the referrals and the roll-up (2026_12_02_1000) built from the facts.
     const migrator = createMigrator(test.db);
-    expect((await migrator.migrateDown()).error).toBeUndefined();
-    expect((await migrator.migrateUp()).error).toBeUndefined();
+    const down = await migrator.migrateTo('2026_12_02_0310_add_minutes_search');
+    expect(down.error).toBeUndefined();
+    expect(down.results?.map((r) => r.migrationName)).toContain('2026_12_02_0400_create_report_facts');
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    expect((await test.db.selectFrom('referral_fact_month').select('n').execute()).length).toBeGreaterThan(0);
     expectMatches(await reportAs(test, 'koordination@partnernetz.example'), await referenceOf(test));
+  });
+
+  it('counts a period with broken months from the roll-up and the facts at its edges alike', async () => {
+    // Whole months from the roll-up, the days before and after them from the facts: the sum must be the facts'.
+    const search = new URLSearchParams({ zeitraum: 'frei', von: '2026-03-17', bis: '2026-10-09' });
+    const report = await reportAs(test, 'koordination@partnernetz.example', search);
+    const facts = await test.db
+      .selectFrom('referral_fact')
+      .select(['kind'])
+      .where('sent_on', '>=', '2026-03-17')
+      .where('sent_on', '<=', '2026-10-09')
+      .execute();
+    const count = (kind: string) => facts.filter((f) => f.kind === kind).length;
+    expect(count('send')).toBeGreaterThan(5);
+    expect(report.totals.sent).toBe(count('send'));
+    expect(report.totals.declined).toBe(count('decline'));
+    expect(report.totals.completed).toBe(count('complete'));
+    expect(report.totals.overdue).toBe(count('overdue'));
   });
 
   it('leaves the report unchanged when the cases and referrals are deleted', async () => {

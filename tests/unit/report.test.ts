@@ -17,6 +17,7 @@ import {
   searchCountKeyOf,
 } from '../../src/lib/report/search-demand';
 import { tableCsv } from '../../src/lib/report/report.view';
+import { wholeMonthsOf } from '../../src/lib/report/report.queries';
 
 const NOW = new Date('2026-12-01T09:00:00.000Z');
 
@@ -192,5 +193,31 @@ describe('charts and CSV', () => {
       'Netz',
     );
     expect(csv).toBe('\uFEFFTabelle;Netz\r\nName;Anzahl\r\n\'=1+1;1.234\r\n"a;b";< 5\r\n');
+  });
+});
+
+describe('monthly roll-up', () => {
+  it('splits a period into whole months and the days before and after them', () => {
+    expect(wholeMonthsOf('2025-01-01', '2025-12-31')).toEqual({
+      first: '2025-01',
+      last: '2025-12',
+      head: null,
+      tail: null,
+    });
+    expect(wholeMonthsOf('2026-03-17', '2026-10-09')).toEqual({
+      first: '2026-04',
+      last: '2026-09',
+      head: ['2026-03-17', '2026-03-31'],
+      tail: ['2026-10-01', '2026-10-09'],
+    });
+    // February of a leap year ends on the 29th; a period that ends on the 28th leaves February to the facts.
+    expect(wholeMonthsOf('2024-01-15', '2024-02-29')).toEqual({
+      first: '2024-02',
+      last: '2024-02',
+      head: ['2024-01-15', '2024-01-31'],
+      tail: null,
+    });
+    expect(wholeMonthsOf('2024-02-01', '2024-02-28')).toBeNull();
+    expect(wholeMonthsOf('2026-03-02', '2026-03-30')).toBeNull();
   });
 });

@@ -56,7 +56,7 @@ import type {
   TaxonomyTermTable,
 } from '../directory/directory.table';
 import type { ApiKeyTable, ApiKeyWindowTable, HsdsIdentityTable } from '../hsds/hsds.table';
-import type { ReferralFactTable, SearchCountTable } from '../report/report.table';
+import type { ReferralFactMonthTable, ReferralFactTable, SearchCountTable } from '../report/report.table';
 
 /** Every table the app knows, keyed by its SQL name. */
 export interface Database {
@@ -123,5 +123,6 @@ export interface Database {
   audit_chain_head: AuditChainHeadTable;
   // Network report (issue #13)
   referral_fact: ReferralFactTable;
+  referral_fact_month: ReferralFactMonthTable;
   search_count: SearchCountTable;
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../db/executor';
 import { newId } from '../db/ids';
 import { factOf, isFactEvent } from './report-fact';
-import type { NewReferralFactRow, SearchCountTable } from './report.table';
+import type { NewReferralFactRow, ReferralFactMonthTable, SearchCountTable } from './report.table';
 
 /** The report's filter as the queries apply it: sending days from–to (inclusive) and optional narrowing. */
 export interface FactFilter {
@@ -108,22 +108,151 @@ export async function recordReferralFact(
     district: await districtOf(db, referral.service_id),
   });
   await db.insertInto('referral_fact').values(row).execute();
+  await addToRollup(db, [row]);
 }
 
-/** Inserts fact rows in bulk (the benchmark's synthetic network). */
-export async function insertReferralFacts(db: Executor, rows: NewReferralFactRow[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('referral_fact').values(rows).execute();
+/** The roll-up key of a fact; facts without a sending day never count in the report and have none. */
+function rollupKeyOf(row: NewReferralFactRow): Omit<ReferralFactMonthTable, 'n'> | null {
+  if (!row.sent_on || !row.sent_month || !row.sent_week) return null;
+  return {
+    sent_month: row.sent_month,
+    sent_week: row.sent_week,
+    category_id: row.category_id,
+    district: row.district,
+    kind: row.kind,
+    reason_code: row.reason_code ?? '',
+    outcome: row.outcome ?? '',
+  };
+}
+
+/** Adds facts to the monthly roll-up (referral_fact_month), in the caller's transaction: one upsert per key. */
+async function addToRollup(db: Executor, rows: readonly NewReferralFactRow[]): Promise<void> {
+  const groups = new Map<string, ReferralFactMonthTable>();
+  for (const row of rows) {
+    const key = rollupKeyOf(row);
+    if (!key) continue;
+    const id = JSON.stringify(key);
+    const group = groups.get(id);
+    if (group) group.n += 1;
+    else groups.set(id, { ...key, n: 1 });
+  }
+  const values = [...groups.values()];
+  for (let i = 0; i < values.length; i += 500) {
+    await db
+      .insertInto('referral_fact_month')
+      .values(values.slice(i, i + 500))
+      .onConflict((oc) =>
+        oc
+          .columns(['sent_month', 'sent_week', 'category_id', 'district', 'kind', 'reason_code', 'outcome'])
+          .doUpdateSet((eb) => ({ n: eb('referral_fact_month.n', '+', eb.ref('excluded.n')) })),
+      )
+      .execute();
+  }
+}
+
+/** Builds the monthly roll-up afresh from the facts (the benchmark after its bulk load; the migration does the same). */
+export async function rebuildFactRollup(db: Executor): Promise<void> {
+  await db.deleteFrom('referral_fact_month').execute();
+  await sql`
+    INSERT INTO referral_fact_month (sent_month, sent_week, category_id, district, kind, reason_code, outcome, n)
+    SELECT sent_month, sent_week, category_id, district, kind, COALESCE(reason_code, ''), COALESCE(outcome, ''),
+      COUNT(*)
+    FROM referral_fact
+    WHERE sent_on IS NOT NULL
+    GROUP BY sent_month, sent_week, category_id, district, kind, COALESCE(reason_code, ''), COALESCE(outcome, '')
+  `.execute(db);
+}
+
+/**
+ * Inserts fact rows in bulk (synthetic networks) and adds them to the roll-up. `rollup: false` leaves the roll-up
+ * alone: the benchmark's bulk load rebuilds it once afterwards (`rebuildFactRollup`).
+ */
+export async function insertReferralFacts(
+  db: Executor,
+  rows: NewReferralFactRow[],
+  options: { rollup?: boolean } = {},
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insertInto('referral_fact').values(rows).execute();
+  if (options.rollup ?? true) await addToRollup(db, rows);
+}
+
+/**
+ * The fact table's secondary indexes, as db/migrations/2026_12_02_0400_create_report_facts.ts creates them. Only the
+ * benchmark drops them before a bulk load and builds them again afterwards: one sorted build is many times faster
+ * than keeping three wide indexes up to date row by row (docs/performance.md).
+ */
+const FACT_INDEXES: { name: string; columns: string[] }[] = [
+  {
+    name: 'referral_fact_sent_idx',
+    columns: [
+      'sent_on',
+      'kind',
+      'first_answer',
+      'category_id',
+      'district',
+      'office_id',
+      'recipient_id',
+      'reason_code',
+      'outcome',
+      'hours_to_answer',
+      'sent_week',
+      'sent_month',
+    ],
+  },
+  { name: 'referral_fact_office_idx', columns: ['office_id', 'sent_on'] },
+  { name: 'referral_fact_recipient_idx', columns: ['recipient_id', 'sent_on'] },
+  // db/migrations/2026_12_02_1000_create_report_rollup.ts
+  {
+    name: 'referral_fact_answer_idx',
+    columns: [
+      'first_answer',
+      'sent_on',
+      'hours_to_answer',
+      'recipient_id',
+      'category_id',
+      'district',
+      'office_id',
+    ],
+  },
+];
+
+/** Drops the fact table's secondary indexes (benchmark bulk load only; `createFactIndexes` builds them again). */
+export async function dropFactIndexes(db: Executor): Promise<void> {
+  for (const index of FACT_INDEXES) await db.schema.dropIndex(index.name).ifExists().execute();
+}
+
+/** Builds the fact table's secondary indexes after a bulk load. */
+export async function createFactIndexes(db: Executor): Promise<void> {
+  for (const index of FACT_INDEXES) {
+    await db.schema
+      .createIndex(index.name)
+      .ifNotExists()
+      .on('referral_fact')
+      .columns(index.columns)
+      .execute();
+  }
 }
 
 /** Deletes every fact (the benchmark starts afresh). */
 export async function deleteAllReferralFacts(db: Executor): Promise<void> {
   await db.deleteFrom('referral_fact').execute();
+  await db.deleteFrom('referral_fact_month').execute();
 }
 
 /** How many facts there are. */
 export async function countReferralFacts(db: Executor): Promise<number> {
   const row = await db
     .selectFrom('referral_fact')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** How many rows the monthly roll-up holds (the benchmark reports it). */
+export async function countRollupRows(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('referral_fact_month')
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
@@ -141,8 +270,115 @@ function factsIn(db: Executor, filter: FactFilter) {
   return query;
 }
 
-/** Counts the facts of the filter by kind and the given columns. */
+/** The dimensions the monthly roll-up holds. */
+const ROLLUP_DIMENSIONS: readonly FactDimension[] = [
+  'category_id',
+  'district',
+  'reason_code',
+  'outcome',
+  'sent_week',
+  'sent_month',
+];
+
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * The whole months (YYYY-MM, first and last) inside a period of days, and the days before and after them that
+ * are not a whole month; null when no whole month lies inside.
+ */
+export function wholeMonthsOf(
+  from: string,
+  to: string,
+): { first: string; last: string; head: [string, string] | null; tail: [string, string] | null } | null {
+  const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = to.split('-').map(Number) as [number, number, number];
+  const firstStart = fd === 1 ? Date.UTC(fy, fm - 1, 1) : Date.UTC(fy, fm, 1);
+  const toEndOfMonth = Date.UTC(ty, tm, 0); // day 0 of the next month: the last day of `to`'s month
+  const lastEnd = td === new Date(toEndOfMonth).getUTCDate() ? toEndOfMonth : Date.UTC(ty, tm - 1, 0);
+  if (firstStart > lastEnd) return null;
+  const first = dayOf(firstStart);
+  const last = dayOf(lastEnd);
+  return {
+    first: first.slice(0, 7),
+    last: last.slice(0, 7),
+    head: from < first ? [from, dayOf(firstStart - 86_400_000)] : null,
+    tail: to > last ? [dayOf(lastEnd + 86_400_000), to] : null,
+  };
+}
+
+/**
+ * Counts the facts of the filter by kind and the given columns. Network-wide counts (no office, no partner) by
+ * the roll-up's columns read whole months from referral_fact_month and only the days at the edges of the period
+ * from the facts; the figures are the same either way (tests/integration/report.test.ts).
+ */
 export async function countFacts(
+  db: Executor,
+  filter: FactFilter,
+  dimensions: readonly FactDimension[],
+  only?: { kinds?: readonly string[] },
+): Promise<FactCount[]> {
+  const months =
+    filter.officeId === null &&
+    filter.recipientId === null &&
+    dimensions.every((d) => ROLLUP_DIMENSIONS.includes(d))
+      ? wholeMonthsOf(filter.from, filter.to)
+      : null;
+  if (!months) return countFactRows(db, filter, dimensions, only);
+  const parts = await Promise.all([
+    countRollup(db, filter, months.first, months.last, dimensions, only),
+    months.head
+      ? countFactRows(db, { ...filter, from: months.head[0], to: months.head[1] }, dimensions, only)
+      : [],
+    months.tail
+      ? countFactRows(db, { ...filter, from: months.tail[0], to: months.tail[1] }, dimensions, only)
+      : [],
+  ]);
+  const merged = new Map<string, FactCount>();
+  for (const count of parts.flat()) {
+    const id = JSON.stringify([count.kind, ...dimensions.map((d) => count.keys[d] ?? null)]);
+    const existing = merged.get(id);
+    if (existing) existing.n += count.n;
+    else merged.set(id, { ...count, keys: { ...count.keys } });
+  }
+  return [...merged.values()];
+}
+
+/** Counts from the monthly roll-up for whole months first–last (YYYY-MM), narrowed by category and district. */
+async function countRollup(
+  db: Executor,
+  filter: FactFilter,
+  first: string,
+  last: string,
+  dimensions: readonly FactDimension[],
+  only?: { kinds?: readonly string[] },
+): Promise<FactCount[]> {
+  let query = db
+    .selectFrom('referral_fact_month')
+    .where('sent_month', '>=', first)
+    .where('sent_month', '<=', last);
+  if (filter.categoryId) query = query.where('category_id', '=', filter.categoryId);
+  if (filter.district !== null) query = query.where('district', '=', filter.district);
+  if (only?.kinds) query = query.where('kind', 'in', only.kinds);
+  const columns = dimensions as readonly (keyof ReferralFactMonthTable & FactDimension)[];
+  const rows = (await query
+    .select(['kind', ...columns])
+    .select((eb) => eb.fn.sum<string | number>('n').as('n'))
+    .groupBy(['kind', ...columns])
+    .execute()) as unknown as Record<string, string | number | null>[];
+  return rows.map((row) => {
+    const keys: Partial<Record<FactDimension, string | null>> = {};
+    for (const dimension of dimensions) {
+      const value = (row[dimension] as string | null) ?? null;
+      // The roll-up stores a missing reason or outcome as ''.
+      keys[dimension] =
+        (dimension === 'reason_code' || dimension === 'outcome') && value === '' ? null : value;
+    }
+    return { kind: String(row['kind']), keys, n: Number(row['n']) };
+  });
+}
+
+/** Counts the facts themselves. */
+async function countFactRows(
   db: Executor,
   filter: FactFilter,
   dimensions: readonly FactDimension[],
@@ -394,8 +630,13 @@ export async function listDistricts(db: Executor): Promise<string[]> {
   return rows.map((r) => r.district!).filter((d) => d !== '');
 }
 
-/** Refreshes the planner's statistics of the fact table (after a bulk load; ANALYZE means the same in both dialects). */
-export async function analyzeReportTables(db: Executor): Promise<void> {
+/**
+ * Refreshes the planner's statistics after a bulk load. On PostgreSQL it also vacuums the fact table, so its
+ * visibility map is current and the covering period index can be read without the table (index-only scan); in
+ * operation autovacuum does that.
+ */
+export async function analyzeReportTables(db: Executor, dialect: 'sqlite' | 'postgres'): Promise<void> {
+  if (dialect === 'postgres') await sql`VACUUM ANALYZE referral_fact`.execute(db);
   await sql`ANALYZE`.execute(db);
 }
 
@@ -409,6 +650,14 @@ export async function explainReportQueries(
     counts: factsIn(db, filter)
       .select(['kind', 'reason_code', 'outcome'])
       .select((eb) => eb.fn.countAll().as('n'))
+      .groupBy(['kind', 'reason_code', 'outcome'])
+      .compile(),
+    rollup: db
+      .selectFrom('referral_fact_month')
+      .where('sent_month', '>=', filter.from.slice(0, 7))
+      .where('sent_month', '<=', filter.to.slice(0, 7))
+      .select(['kind', 'reason_code', 'outcome'])
+      .select((eb) => eb.fn.sum('n').as('n'))
       .groupBy(['kind', 'reason_code', 'outcome'])
       .compile(),
     answerHours: factsIn(db, filter)

@@ -33,6 +33,22 @@ export interface ReferralFactTable {
   hours_to_answer: number | null;
 }
 
+/**
+ * referral_fact_month: the facts with a sending day counted per month, week, root category, district, kind, reason
+ * and outcome (null reason and outcome as ''). Written with every fact; the network-wide figures of whole months come
+ * from here (decision 0016).
+ */
+export interface ReferralFactMonthTable {
+  sent_month: string;
+  sent_week: string;
+  category_id: string;
+  district: string;
+  kind: string;
+  reason_code: string;
+  outcome: string;
+  n: number;
+}
+
 /** search_count: how often a folded query with these filters found how many services on a day; no user, session, IP. */
 export interface SearchCountTable {
   day: string;
