@@ -1329,7 +1329,7 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
         ['referral.answer', caseworker.email],
         ['referral.answer', caseworker.email],
       ]);
-      expect(answers[2]!.body_text).toContain('Abgeschlossen');
+      expect(answers[2]!.body_text).toContain('Die Einrichtung hat ein Ergebnis gemeldet');
       expect(answers[2]!.body_text).not.toContain('Amira');
 
       const ticked = await tickPlanStepOfReferral(test.db, ctx(caseworker, hoursAfter(NOW, 50)), {
