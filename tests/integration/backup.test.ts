@@ -47,7 +47,7 @@ describe.each(testDialects)('backup and restore on $name', (dialect) => {
   it('backup, wipe, restore gives identical data: row counts and a checksum per table', async () => {
     const before = await summarizeTables(test.db);
     expect(before.find((t) => t.table === 'organization')!.rows).toBeGreaterThan(50);
-    expect(before.find((t) => t.table === 'app_user')!.rows).toBe(5);
+    expect(before.find((t) => t.table === 'app_user')!.rows).toBe(6);
 
     const backup = await cli('scripts/backup.ts', test.url, ['--dir', dir]);
     expect(backup.code).toBe(0);

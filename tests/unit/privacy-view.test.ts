@@ -55,7 +55,7 @@ describe('privacy view and rules', () => {
       note: null,
       actor: 'Pia Partner',
     };
-    expect(eventText(event)).toBe('Ablehnen → Abgelehnt (Pia Partner): Kein Platz frei');
+    expect(eventText(event)).toBe('Einrichtung hat abgelehnt (Pia Partner): Kein Platz frei');
   });
 
   it('a further record shows its filled columns, without ids', () => {
