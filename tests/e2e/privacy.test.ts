@@ -126,7 +126,7 @@ describe.skipIf(!hasChromium)('privacy operations in a real browser', () => {
     await page.getByLabel('Anlass').selectOption({ index: 1 });
     await page.getByLabel('Nachricht an die Einrichtung').fill('Bitte um einen Platz.');
     await page.getByLabel('Wie kommt der Kontakt zustande?').selectOption({ index: 1 });
-    await click(page, 'button', 'Vermittlung senden');
+    await click(page, 'button', 'Weiter');
     expect(new URL(page.url()).pathname).toBe('/vermittlungen/neu');
     expect(await page.locator('main').textContent()).toContain('Dieser Fall ist eingeschränkt');
     await screenshot(page, 'datenschutz-vermitteln-gesperrt');

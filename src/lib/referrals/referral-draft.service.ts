@@ -1,3 +1,4 @@
+import { RESTRICTED_CASE_MESSAGE } from '../cases/case';
 import type { ActionContext } from '../action/context';
 import { conflict, invalid, notFound, ok, refused, type Result } from '../action/result';
 import { recordAudit } from '../audit/audit.queries';
@@ -127,6 +128,8 @@ export async function createDraft(
   if (!caseFile || !can(user, 'case.read', { type: 'case', officeId: caseFile.officeId })) {
     return invalid({ caseId: 'Bitte einen Fall Ihrer Dienststelle wählen.' });
   }
+  // Art. 18: a restricted case gets no new referral, not even a draft of one.
+  if (caseFile.restrictedAt) return invalid({ caseId: RESTRICTED_CASE_MESSAGE });
   const service = await findService(db, input.serviceId);
   if (!service || service.archivedAt)
     return invalid({ serviceId: 'Dieses Angebot gibt es nicht mehr. Bitte wählen Sie ein anderes.' });
