@@ -22,7 +22,7 @@ import type { Db } from '../db/create-db';
 import { newId } from '../db/ids';
 import { findService } from '../directory/service.queries';
 import { addWorkingDays, addYears, todayInGermany } from '../time/time';
-import { DEFAULT_ANSWER_WORKING_DAYS, type Referral } from './referral';
+import { DEFAULT_ANSWER_WORKING_DAYS, newReferralRow, type Referral } from './referral';
 import { draftGaps, type DraftFields, type DraftUpdateInput, type NewDraftInput } from './referral-draft';
 import {
   deleteDraftReferral,
@@ -147,30 +147,19 @@ export async function createDraft(
   const at = ctx.now.toISOString();
   try {
     return await db.transaction().execute(async (trx) => {
-      await insertReferral(trx, {
-        id,
-        case_id: caseFile.id,
-        sender_user_id: user.id,
-        sender_office_id: user.organizationId,
-        recipient_organization_id: service.organizationId,
-        service_id: service.id,
-        ...draftColumns(input, today, consentId),
-        status: 'draft',
-        status_reason: null,
-        outcome: null,
-        appointment_at: null,
-        appointment_note: null,
-        sent_at: null,
-        answered_at: null,
-        overdue_since: null,
-        reminder_count: 0,
-        last_reminded_at: null,
-        submission_key: input.submissionKey,
-        created_at: at,
-        updated_at: at,
-        delete_after: addYears(at, CASE_RETENTION_YEARS),
-        version: 1,
-      });
+      await insertReferral(
+        trx,
+        newReferralRow({
+          id,
+          caseId: caseFile.id,
+          sender: user,
+          service,
+          content: draftColumns(input, today, consentId),
+          status: 'draft',
+          submissionKey: input.submissionKey,
+          at,
+        }),
+      );
       await extendCaseRetention(trx, caseFile.id, addYears(at, CASE_RETENTION_YEARS));
       await insertReferralEvent(trx, {
         referral_id: id,

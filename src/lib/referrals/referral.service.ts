@@ -33,6 +33,7 @@ import {
   DEFAULT_ANSWER_WORKING_DAYS,
   decideTransition,
   LINK_STATUSES,
+  newReferralRow,
   REFERRAL_STATUS_LABELS,
   TRANSITIONS,
   type AppointmentInput,
@@ -239,36 +240,27 @@ export async function createReferral(
   const sending = input.intent === 'send';
   try {
     return await db.transaction().execute(async (trx) => {
-      await insertReferral(trx, {
-        id,
-        case_id: caseFile.id,
-        sender_user_id: user.id,
-        sender_office_id: user.organizationId,
-        recipient_organization_id: service.organizationId,
-        service_id: service.id,
-        purpose: input.purpose,
-        message: input.message,
-        shared_categories: input.sharedCategories.join(','),
-        consent_id: consentId,
-        contact_mode: input.contactMode,
-        plan_step_id: input.planStepId,
-        status: sending ? 'sent' : 'draft',
-        status_reason: null,
-        outcome: null,
-        appointment_at: null,
-        appointment_note: null,
-        response_due_on: input.responseDueOn,
-        sent_at: sending ? at : null,
-        answered_at: null,
-        overdue_since: null,
-        reminder_count: 0,
-        last_reminded_at: null,
-        submission_key: input.submissionKey,
-        created_at: at,
-        updated_at: at,
-        delete_after: addYears(at, CASE_RETENTION_YEARS),
-        version: 1,
-      });
+      await insertReferral(
+        trx,
+        newReferralRow({
+          id,
+          caseId: caseFile.id,
+          sender: user,
+          service,
+          content: {
+            purpose: input.purpose,
+            message: input.message,
+            shared_categories: input.sharedCategories.join(','),
+            consent_id: consentId,
+            contact_mode: input.contactMode,
+            plan_step_id: input.planStepId,
+            response_due_on: input.responseDueOn,
+          },
+          status: sending ? 'sent' : 'draft',
+          submissionKey: input.submissionKey,
+          at,
+        }),
+      );
       await extendCaseRetention(trx, caseFile.id, addYears(at, CASE_RETENTION_YEARS));
       const base = { referral_id: id, at, ...eventActor(ctx) };
       await insertReferralEvent(trx, { ...base, kind: 'created', to_status: 'draft' });

@@ -1,8 +1,9 @@
 import { UNKNOWN_ACTION_MESSAGE } from '../http/form';
 import { z } from 'zod';
 import { multiline, VersionSchema } from '../http/form';
-import { fromGermanWallClock, isIsoDate } from '../time/time';
-import { DATA_CATEGORIES, type DataCategory } from '../cases/case';
+import { addYears, fromGermanWallClock, isIsoDate } from '../time/time';
+import { CASE_RETENTION_YEARS, DATA_CATEGORIES, type DataCategory } from '../cases/case';
+import type { ReferralTable } from './referral.table';
 import { formatDateTime } from '../i18n/format';
 
 /** The statuses of a referral (DESIGN.md §3, after the FHIR SDOH closed-loop Task). */
@@ -271,6 +272,58 @@ export const CONTACT_MODE_LABELS: Record<ContactMode, string> = {
 
 /** Default time for an answer. */
 export const DEFAULT_ANSWER_WORKING_DAYS = 5;
+
+/** What a caseworker fills in on a new referral, as columns (the rest of the row is the lifecycle's). */
+export type ReferralContentColumns = Pick<
+  ReferralTable,
+  | 'purpose'
+  | 'message'
+  | 'shared_categories'
+  | 'consent_id'
+  | 'contact_mode'
+  | 'plan_step_id'
+  | 'response_due_on'
+>;
+
+/**
+ * The row of a new referral, created at `at` as a draft or sent at once: no answer, reminder or outcome yet, version
+ * 1, kept for the case's retention period. The one place both ways of creating a referral build it.
+ */
+export function newReferralRow(input: {
+  id: string;
+  caseId: string;
+  sender: { id: string; organizationId: string };
+  service: { id: string; organizationId: string };
+  content: ReferralContentColumns;
+  status: 'draft' | 'sent';
+  submissionKey: string;
+  at: string;
+}): ReferralTable {
+  return {
+    id: input.id,
+    case_id: input.caseId,
+    sender_user_id: input.sender.id,
+    sender_office_id: input.sender.organizationId,
+    recipient_organization_id: input.service.organizationId,
+    service_id: input.service.id,
+    ...input.content,
+    status: input.status,
+    status_reason: null,
+    outcome: null,
+    appointment_at: null,
+    appointment_note: null,
+    sent_at: input.status === 'sent' ? input.at : null,
+    answered_at: null,
+    overdue_since: null,
+    reminder_count: 0,
+    last_reminded_at: null,
+    submission_key: input.submissionKey,
+    created_at: input.at,
+    updated_at: input.at,
+    delete_after: addYears(input.at, CASE_RETENTION_YEARS),
+    version: 1,
+  };
+}
 
 /** A referral as pages see it. */
 export interface Referral {
