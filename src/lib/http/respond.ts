@@ -78,3 +78,40 @@ export async function respond<T, C>(
       return { errors: { _form: result.reason }, values, current: null };
   }
 }
+
+/** Where to go and what to say after a form's action went through; messages and targets may read the input too. */
+export interface FormRespondOptions<I, T> {
+  /** German message shown once on the next page. */
+  success: string | ((value: T, input: I) => string);
+  /** Same-site path to redirect to (303, Post/Redirect/Get). */
+  redirect: string | ((value: T, input: I) => string);
+  /**
+   * Whether a refused, conflicting or invalid result keeps what was typed (default). Off for buttons whose form
+   * shows the stored state again after a failure; a form that did not parse keeps its values either way.
+   */
+  keepValues?: boolean;
+}
+
+/**
+ * A page's POST in one call: a form that did not parse → 422 with what was typed (`respondInvalid`); otherwise
+ * `run` takes the parsed input and its result goes the one way to HTTP (`respond`).
+ */
+export async function respondToForm<I, T, C>(
+  astro: AstroGlobal,
+  parsed: ParsedForm<I>,
+  run: (input: I) => Promise<Result<T, C>>,
+  options: FormRespondOptions<I, T>,
+): Promise<Response | PageFailure<C>> {
+  if (!parsed.ok) return respondInvalid(astro, parsed);
+  const input = parsed.value;
+  const { success, redirect } = options;
+  return respond(
+    astro,
+    await run(input),
+    {
+      success: typeof success === 'function' ? (value) => success(value, input) : success,
+      redirect: typeof redirect === 'function' ? (value) => redirect(value, input) : redirect,
+    },
+    options.keepValues === false ? {} : parsed.values,
+  );
+}
