@@ -6,14 +6,10 @@
  */
 import type { ActionContext } from '../action/context';
 import { ok, refused, type Result } from '../action/result';
-import { generateToken, hashToken, isWellFormedToken } from '../auth/token';
 import type { Executor } from '../db/executor';
-import {
-  findUpkeepLinkByAccessHash,
-  insertUpkeepLink,
-  redeemUpkeepLink,
-  revokeUpkeepLinks,
-} from './upkeep-request.queries';
+import { findLinkByAccessToken, issueLink, redeemLinkForAccess } from '../links/link';
+import type { StoredLink } from '../links/link.queries';
+import { findUpkeepRequest } from './upkeep-request.queries';
 
 /** A link is valid for seven days after it was sent. */
 export const UPKEEP_LINK_TTL_MS = 7 * 24 * 60 * 60_000;
@@ -26,15 +22,16 @@ export const INVALID_UPKEEP_LINK =
 
 /** Issues a fresh link for a request and revokes older ones, in the caller's transaction. */
 export async function issueUpkeepLink(trx: Executor, requestId: string, now: Date): Promise<string> {
-  const token = generateToken();
-  await revokeUpkeepLinks(trx, requestId, now.toISOString());
-  await insertUpkeepLink(trx, {
-    id: hashToken(token),
-    requestId,
-    createdAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + UPKEEP_LINK_TTL_MS).toISOString(),
-  });
-  return token;
+  return issueLink(
+    trx,
+    'upkeep',
+    { request_id: requestId },
+    {
+      now,
+      expiresAt: new Date(now.getTime() + UPKEEP_LINK_TTL_MS),
+      replaces: { scope: { request_id: requestId }, unusedOnly: false },
+    },
+  );
 }
 
 /** A browser's access through a redeemed link. */
@@ -45,20 +42,30 @@ export interface UpkeepLinkAccess {
   expiresAt: string;
 }
 
+/** The access a redeemed link gives at `now`: none once it expired or was revoked, or its request is gone. */
+async function accessOf(db: Executor, link: StoredLink, now: Date): Promise<UpkeepLinkAccess | null> {
+  if (link.revokedAt || link.expiresAt <= now.toISOString()) return null;
+  const request = await findUpkeepRequest(db, link.ownerId);
+  return request
+    ? {
+        linkId: link.id,
+        requestId: request.id,
+        organizationId: request.organizationId,
+        expiresAt: link.expiresAt,
+      }
+    : null;
+}
+
 /** Redeems a link once and returns the browser's access token; a second redemption is refused. */
 export async function openUpkeepLink(
   db: Executor,
   ctx: ActionContext,
   input: { token: string },
 ): Promise<Result<UpkeepLinkAccess & { accessToken: string }>> {
-  if (!isWellFormedToken(input.token)) return refused(INVALID_UPKEEP_LINK);
-  const accessToken = generateToken();
-  const at = ctx.now.toISOString();
-  const requestId = await redeemUpkeepLink(db, hashToken(input.token), hashToken(accessToken), at);
-  if (!requestId) return refused(INVALID_UPKEEP_LINK);
-  const access = await findUpkeepLinkByAccessHash(db, hashToken(accessToken), at);
-  if (!access) return refused(INVALID_UPKEEP_LINK);
-  return ok({ ...access, accessToken });
+  const redeemed = await redeemLinkForAccess(db, 'upkeep', input.token, ctx.now);
+  const access = redeemed ? await accessOf(db, redeemed.link, ctx.now) : null;
+  if (!redeemed || !access) return refused(INVALID_UPKEEP_LINK);
+  return ok({ ...access, accessToken: redeemed.accessToken });
 }
 
 /** What a browser's access token opens at `now`, or null (unknown, malformed, expired or revoked). */
@@ -67,6 +74,6 @@ export async function findUpkeepLinkAccess(
   accessToken: string | undefined,
   now: Date,
 ): Promise<UpkeepLinkAccess | null> {
-  if (!accessToken || !isWellFormedToken(accessToken)) return null;
-  return findUpkeepLinkByAccessHash(db, hashToken(accessToken), now.toISOString());
+  const link = await findLinkByAccessToken(db, 'upkeep', accessToken);
+  return link ? accessOf(db, link, now) : null;
 }

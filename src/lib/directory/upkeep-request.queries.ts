@@ -1,6 +1,6 @@
 /**
- * The confirmation request tables: upkeep_request (one per partner organisation and round), upkeep_request_service
- * (its entries and their answers) and upkeep_link (single-use links; only hashes are stored).
+ * The confirmation request tables: upkeep_request (one per partner organisation and round) and upkeep_request_service
+ * (its entries and their answers). Their single-use links (upkeep_link) are the shared link module's (links/).
  * @module
  */
 import type { Executor } from '../db/executor';
@@ -201,88 +201,4 @@ export async function listEscalatedServiceIds(db: Executor): Promise<string[]> {
     .where('upkeep_request_service.answer', 'is', null)
     .execute();
   return [...new Set(rows.map((row) => row.service_id))];
-}
-
-// ---- upkeep_link ----------------------------------------------------------------------------------------------
-
-/** Stores a new link (by the hash of its token). */
-export async function insertUpkeepLink(
-  db: Executor,
-  link: { id: string; requestId: string; createdAt: string; expiresAt: string },
-): Promise<void> {
-  await db
-    .insertInto('upkeep_link')
-    .values({
-      id: link.id,
-      request_id: link.requestId,
-      created_at: link.createdAt,
-      expires_at: link.expiresAt,
-      used_at: null,
-      access_hash: null,
-      revoked_at: null,
-    })
-    .execute();
-}
-
-/** Revokes every link of a request (a newer one went out). */
-export async function revokeUpkeepLinks(db: Executor, requestId: string, at: string): Promise<void> {
-  await db
-    .updateTable('upkeep_link')
-    .set({ revoked_at: at })
-    .where('request_id', '=', requestId)
-    .where('revoked_at', 'is', null)
-    .execute();
-}
-
-/** Marks an unused, unrevoked, unexpired link used and binds the access hash; the request it opens, or null. */
-export async function redeemUpkeepLink(
-  db: Executor,
-  id: string,
-  accessHash: string,
-  at: string,
-): Promise<string | null> {
-  const result = await db
-    .updateTable('upkeep_link')
-    .set({ used_at: at, access_hash: accessHash })
-    .where('id', '=', id)
-    .where('used_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', at)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) return null;
-  const link = await db
-    .selectFrom('upkeep_link')
-    .select('request_id')
-    .where('id', '=', id)
-    .executeTakeFirstOrThrow();
-  return link.request_id;
-}
-
-/** What an unexpired, unrevoked access hash opens: the link, its request and organisation. */
-export async function findUpkeepLinkByAccessHash(
-  db: Executor,
-  accessHash: string,
-  at: string,
-): Promise<{ linkId: string; requestId: string; organizationId: string; expiresAt: string } | null> {
-  const row = await db
-    .selectFrom('upkeep_link')
-    .innerJoin('upkeep_request', 'upkeep_request.id', 'upkeep_link.request_id')
-    .select([
-      'upkeep_link.id',
-      'upkeep_link.request_id',
-      'upkeep_link.expires_at',
-      'upkeep_request.organization_id',
-    ])
-    .where('upkeep_link.access_hash', '=', accessHash)
-    .where('upkeep_link.expires_at', '>', at)
-    .where('upkeep_link.revoked_at', 'is', null)
-    .executeTakeFirst();
-  return row
-    ? {
-        linkId: row.id,
-        requestId: row.request_id,
-        organizationId: row.organization_id,
-        expiresAt: row.expires_at,
-      }
-    : null;
 }

@@ -185,6 +185,19 @@ export async function listMembers(
     );
 }
 
+/** The group and organisation of a member, by the member's id alone (a single-use link names only the member). */
+export async function findMemberGroup(
+  db: Executor,
+  memberId: string,
+): Promise<{ groupId: string; organizationId: string | null } | null> {
+  const row = await db
+    .selectFrom('network_member')
+    .select(['group_id', 'organization_id'])
+    .where('id', '=', memberId)
+    .executeTakeFirst();
+  return row ? { groupId: row.group_id, organizationId: row.organization_id } : null;
+}
+
 /** One member row by id within a group (null when it belongs to another group). */
 export async function findMember(db: Executor, groupId: string, memberId: string): Promise<Member | null> {
   const members = await listMembers(db, groupId, { includeFormer: true });

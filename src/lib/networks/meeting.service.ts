@@ -4,30 +4,28 @@ import { conflict, invalid, notFound, ok, refused, type Result } from '../action
 import { recordAudit } from '../audit/audit.queries';
 import { can } from '../auth/policy';
 import { todayInGermany } from '../time/time';
-import { generateToken, hashToken, isWellFormedToken } from '../auth/token';
+import { hashToken, isWellFormedToken } from '../auth/token';
 import type { Executor } from '../db/executor';
+import { issueLink } from '../links/link';
+import { findUsableGroupLink, markLinkUsed, revokeLinks } from '../links/link.queries';
 import { enqueueMail, insertOutboxAttachment } from '../notify/outbox.queries';
 import { loadGroupFor, type GroupAccess } from './group.service';
-import { findGroup, findMember, listMembers } from './group.queries';
+import { findGroup, findMember, findMemberGroup, listMembers } from './group.queries';
 import { icsContentType, meetingIcs } from './ics';
 import {
   decideProposal as decideProposalRow,
   findLocationLabel,
   findMeeting,
-  findUsableLink,
   insertAgendaItem,
-  insertLink,
   insertMeeting,
   listAgenda,
   listInvitationsToRemind,
   markInvitationsReminded,
   removeAgendaItems,
-  revokeMeetingLinks,
   setAnswer,
   updateAgendaItem,
   updateMeeting as updateMeetingRow,
   upsertInvitationSent,
-  useLink,
   type MeetingFields,
 } from './meeting.queries';
 import { findActionItem, setActionStatus } from './minutes.queries';
@@ -64,6 +62,26 @@ export async function loadMeetingFor(
   if (!meeting) return null;
   const access = await loadGroupFor(db, userOf(ctx), meeting.groupId);
   return access ? { ...access, meeting } : null;
+}
+
+/**
+ * Issues a member's single-use answer link to one meeting (older unused ones for it stop working), in the caller's
+ * transaction; the token to mail.
+ */
+function issueAnswerLink(trx: Executor, memberId: string, meeting: Meeting, now: Date): Promise<string> {
+  return issueLink(
+    trx,
+    'network',
+    { purpose: 'answer', member_id: memberId, meeting_id: meeting.id, action_item_id: null },
+    {
+      now,
+      expiresAt: answerLinkExpiry(meeting, now),
+      replaces: {
+        scope: { member_id: memberId, purpose: 'answer', meeting_id: meeting.id },
+        unusedOnly: true,
+      },
+    },
+  );
 }
 
 /** How long a single-use answer link lives: until the meeting ends (an answer later is no answer). */
@@ -149,13 +167,7 @@ async function mailMembers(
     } else {
       let linkUrl: string | null = null;
       if (member.kind !== 'user') {
-        const token = generateToken();
-        await insertLink(
-          trx,
-          token,
-          { purpose: 'answer', memberId: member.id, meetingId: meeting.id, actionItemId: null },
-          { now: ctx.now, expiresAt: answerLinkExpiry(meeting, ctx.now) },
-        );
+        const token = await issueAnswerLink(trx, member.id, meeting, ctx.now);
         linkUrl = `${ctx.config.publicBaseUrl}/arbeitskreise/link/${token}`;
       }
       mail = invitationMail(
@@ -314,7 +326,8 @@ export async function cancelMeeting(
       ctx.now,
     );
     if (!saved) return conflict('Jemand hat das Treffen inzwischen geändert.', access.meeting);
-    await revokeMeetingLinks(trx, meetingId, ctx.now);
+    // Answer links stop working (a cancelled meeting takes no more answers).
+    await revokeLinks(trx, 'network', { meeting_id: meetingId }, ctx.now.toISOString(), { unusedOnly: true });
     if (access.meeting.invitedAt) await mailMembers(trx, ctx, access, saved, 'cancel');
     await recordAudit(trx, ctx, {
       action: 'network.meeting.cancel',
@@ -471,13 +484,7 @@ export async function sendMeetingReminders(db: Executor, ctx: ActionContext): Pr
           if (!member?.email || invitation.answer === 'not_attending') continue;
           let linkUrl: string | null = null;
           if (member.kind !== 'user') {
-            const token = generateToken();
-            await insertLink(
-              trx,
-              token,
-              { purpose: 'answer', memberId: member.id, meetingId: meeting.id, actionItemId: null },
-              { now: ctx.now, expiresAt: answerLinkExpiry(meeting, ctx.now) },
-            );
+            const token = await issueAnswerLink(trx, member.id, meeting, ctx.now);
             linkUrl = `${ctx.config.publicBaseUrl}/arbeitskreise/link/${token}`;
           }
           await enqueueMail(
@@ -522,7 +529,7 @@ export type LinkView =
 /** Reads what a link opens, without using it; null for junk, used, revoked or expired links. */
 export async function viewLink(db: Executor, token: string, now: Date): Promise<LinkView | null> {
   if (!isWellFormedToken(token)) return null;
-  const link = await findUsableLink(db, hashToken(token), now);
+  const link = await findUsableGroupLink(db, hashToken(token), now.toISOString());
   if (!link) return null;
   if (link.purpose === 'answer' && link.meetingId) {
     const meeting = await findMeeting(db, link.meetingId);
@@ -556,14 +563,15 @@ export async function viewLink(db: Executor, token: string, now: Date): Promise<
  */
 export async function findLinkActor(db: Executor, token: string, now: Date): Promise<GroupLinkActor | null> {
   if (!isWellFormedToken(token)) return null;
-  const link = await findUsableLink(db, hashToken(token), now);
-  return link
+  const link = await findUsableGroupLink(db, hashToken(token), now.toISOString());
+  const member = link ? await findMemberGroup(db, link.memberId) : null;
+  return link && member
     ? {
         kind: 'group_link',
         linkId: link.id,
         memberId: link.memberId,
-        groupId: link.groupId,
-        organizationId: link.organizationId,
+        groupId: member.groupId,
+        organizationId: member.organizationId,
       }
     : null;
 }
@@ -584,7 +592,7 @@ export async function redeemLink(
   const actor = ctx.actor;
   if (actor.kind !== 'group_link') return refused(INVALID_LINK);
   return db.transaction().execute(async (trx) => {
-    const link = await findUsableLink(trx, actor.linkId, ctx.now);
+    const link = await findUsableGroupLink(trx, actor.linkId, ctx.now.toISOString());
     if (!link || link.memberId !== actor.memberId) return refused(INVALID_LINK);
     const named = { action: 'network.link.redeem', objectType: 'network_link', objectId: link.id };
     if (link.purpose === 'answer') {
@@ -592,7 +600,7 @@ export async function redeemLink(
         return invalid({ answer: 'Bitte wählen Sie: nehme teil, nehme nicht teil oder vielleicht.' });
       const meeting = link.meetingId ? await findMeeting(trx, link.meetingId) : null;
       if (!meeting || meeting.status !== 'scheduled') return refused(INVALID_LINK);
-      if (!(await useLink(trx, link.id, ctx.now))) return refused(INVALID_LINK);
+      if (!(await markLinkUsed(trx, 'network', link.id, ctx.now.toISOString()))) return refused(INVALID_LINK);
       await setAnswer(trx, meeting.id, link.memberId, input.answer, ctx.now);
       await recordAudit(trx, ctx, {
         action: 'network.meeting.answer_link',
@@ -605,7 +613,7 @@ export async function redeemLink(
     const item = link.actionItemId ? await findActionItem(trx, link.actionItemId) : null;
     if (!item || item.status !== 'open' || item.responsibleMemberId !== link.memberId)
       return refused(INVALID_LINK);
-    if (!(await useLink(trx, link.id, ctx.now))) return refused(INVALID_LINK);
+    if (!(await markLinkUsed(trx, 'network', link.id, ctx.now.toISOString()))) return refused(INVALID_LINK);
     if (!(await setActionStatus(trx, item, 'done', ctx.now))) return refused(INVALID_LINK);
     await recordAudit(trx, ctx, {
       action: 'network.action.done_link',

@@ -3,14 +3,14 @@ import { systemContext, userOf } from '../action/context';
 import { conflict, invalid, notFound, ok, refused, type Result } from '../action/result';
 import { recordAudit } from '../audit/audit.queries';
 import { can, type Actor } from '../auth/policy';
-import { generateToken } from '../auth/token';
 import type { Config } from '../config/config';
 import type { Executor } from '../db/executor';
+import { issueLink } from '../links/link';
 import { enqueueMail } from '../notify/outbox.queries';
 import { todayInGermany } from '../time/time';
 import { findGroup, listMembers } from './group.queries';
 import { groupResource, listGroupsFor, loadGroupFor } from './group.service';
-import { insertLink, listAgenda } from './meeting.queries';
+import { listAgenda } from './meeting.queries';
 import { freezeFigures } from './figure.service';
 import { loadMeetingFor } from './meeting.service';
 import {
@@ -282,12 +282,18 @@ export async function sendActionReminders(
       if (group && member?.email && member.leftOn === null) {
         let linkUrl: string | null = null;
         if (member.kind !== 'user') {
-          const token = generateToken();
-          await insertLink(
+          const token = await issueLink(
             trx,
-            token,
-            { purpose: 'action_done', memberId: member.id, meetingId: null, actionItemId: item.id },
-            { now, expiresAt: new Date(now.getTime() + DONE_LINK_TTL_MS) },
+            'network',
+            { purpose: 'action_done', member_id: member.id, meeting_id: null, action_item_id: item.id },
+            {
+              now,
+              expiresAt: new Date(now.getTime() + DONE_LINK_TTL_MS),
+              replaces: {
+                scope: { member_id: member.id, purpose: 'action_done', action_item_id: item.id },
+                unusedOnly: true,
+              },
+            },
           );
           linkUrl = `${config.publicBaseUrl}/arbeitskreise/link/${token}`;
         }

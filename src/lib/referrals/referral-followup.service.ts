@@ -20,8 +20,8 @@ import {
   markOutcomeRequested,
   type OutcomeFollowup,
 } from './referral-followup.queries';
-import { issueReferralLink } from './referral-link';
-import { revokeReferralLinks } from './referral-link.queries';
+import { issueReferralLink, revokeReferralLinks } from './referral-link';
+
 import { cancelledMail, outcomeRequestMail } from './referral-mail';
 import {
   findReferral,

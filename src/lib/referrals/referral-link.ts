@@ -1,20 +1,20 @@
 import type { ActionContext } from '../action/context';
 import { ok, refused, type Result } from '../action/result';
 import { recordAudit } from '../audit/audit.queries';
-import { generateToken, hashToken, isWellFormedToken } from '../auth/token';
+import { isWellFormedToken } from '../auth/token';
 import type { Executor } from '../db/executor';
 import { findOrganization } from '../directory/organization.queries';
+import {
+  findLinkByAccessToken,
+  findLinkByToken,
+  isLinkUsable,
+  issueLink,
+  redeemLinkForAccess,
+} from '../links/link';
+import { countLinksSince, revokeLinks } from '../links/link.queries';
 import { enqueueMail } from '../notify/outbox.queries';
 import { LINK_STATUSES } from './referral';
 import { findSenderContact } from './referral-contact';
-import {
-  countLinksSince,
-  findLinkByAccessHash,
-  findLinkByTokenHash,
-  insertReferralLink,
-  redeemReferralLink,
-  revokeUnusedReferralLinks,
-} from './referral-link.queries';
 import { freshLinkMail, type SenderContact } from './referral-mail';
 import { findReferral, insertReferralEvent } from './referral.queries';
 
@@ -37,15 +37,21 @@ export const RENEWAL_MAX_PER_DAY = 3;
  * is closed. Only the SHA-256 of the token is stored: a leaked database or outbox yields no usable link.
  */
 export async function issueReferralLink(trx: Executor, referralId: string, now: Date): Promise<string> {
-  const token = generateToken();
-  await revokeUnusedReferralLinks(trx, referralId, now.toISOString());
-  await insertReferralLink(trx, {
-    id: hashToken(token),
-    referralId,
-    createdAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + LINK_TTL_MS).toISOString(),
-  });
-  return token;
+  return issueLink(
+    trx,
+    'referral',
+    { referral_id: referralId },
+    {
+      now,
+      expiresAt: new Date(now.getTime() + LINK_TTL_MS),
+      replaces: { scope: { referral_id: referralId }, unusedOnly: true },
+    },
+  );
+}
+
+/** Revokes every link of a referral and the browser access opened with them (the referral was closed). */
+export async function revokeReferralLinks(db: Executor, referralId: string, at: string): Promise<void> {
+  await revokeLinks(db, 'referral', { referral_id: referralId }, at, { unusedOnly: false });
 }
 
 export const INVALID_LINK =
@@ -68,14 +74,11 @@ export async function openReferralLink(
   ctx: ActionContext,
   input: { token: string },
 ): Promise<Result<OpenedLink>> {
-  if (!isWellFormedToken(input.token)) return refused(INVALID_LINK);
-  const accessToken = generateToken();
-  const at = ctx.now.toISOString();
-  const referralId = await redeemReferralLink(db, hashToken(input.token), hashToken(accessToken), at);
-  if (!referralId) return refused(INVALID_LINK);
+  const redeemed = await redeemLinkForAccess(db, 'referral', input.token, ctx.now);
+  if (!redeemed) return refused(INVALID_LINK);
   return ok({
-    accessToken,
-    referralId,
+    accessToken: redeemed.accessToken,
+    referralId: redeemed.link.ownerId,
     cookieExpiresAt: new Date(ctx.now.getTime() + ACCESS_COOKIE_MS).toISOString(),
   });
 }
@@ -87,15 +90,16 @@ export type LinkAccess =
 
 /** What a browser's access token opens, or null (unknown or malformed). */
 export async function findLinkAccess(db: Executor, accessToken: string): Promise<LinkAccess | null> {
-  if (!isWellFormedToken(accessToken)) return null;
-  const row = await findLinkByAccessHash(db, hashToken(accessToken));
-  if (!row) return null;
-  if (row.revoked) return { state: 'revoked', referralId: row.referralId };
+  const link = await findLinkByAccessToken(db, 'referral', accessToken);
+  if (!link) return null;
+  if (link.revokedAt) return { state: 'revoked', referralId: link.ownerId };
+  const referral = await findReferral(db, link.ownerId);
+  if (!referral) return null;
   return {
     state: 'open',
-    linkId: row.linkId,
-    referralId: row.referralId,
-    organizationId: row.organizationId,
+    linkId: link.id,
+    referralId: referral.id,
+    organizationId: referral.recipientOrganizationId,
   };
 }
 
@@ -110,13 +114,11 @@ export type LinkState =
  * expired) — then with the sending office's contact, so the partner is never stranded. Nothing is redeemed.
  */
 export async function describeLink(db: Executor, token: string, now: Date): Promise<LinkState> {
-  if (!isWellFormedToken(token)) return { state: 'unknown' };
-  const link = await findLinkByTokenHash(db, hashToken(token));
+  const link = await findLinkByToken(db, 'referral', token);
   if (!link) return { state: 'unknown' };
-  const referral = await findReferral(db, link.referralId);
+  const referral = await findReferral(db, link.ownerId);
   if (!referral) return { state: 'unknown' };
-  if (!link.usedAt && !link.revokedAt && link.expiresAt > now.toISOString())
-    return { state: 'usable', referralId: referral.id };
+  if (isLinkUsable(link, now)) return { state: 'usable', referralId: referral.id };
   return {
     state: 'spent',
     referralId: referral.id,
@@ -141,12 +143,13 @@ export async function requestFreshLink(
 ): Promise<Result<string>> {
   if (!isWellFormedToken(input.token)) return ok(RENEWAL_ANSWER);
   return db.transaction().execute(async (trx) => {
-    const link = await findLinkByTokenHash(trx, hashToken(input.token));
-    const referral = link ? await findReferral(trx, link.referralId) : null;
+    const link = await findLinkByToken(trx, 'referral', input.token);
+    const referral = link ? await findReferral(trx, link.ownerId) : null;
     if (!link || !referral) return ok(RENEWAL_ANSWER);
     const at = ctx.now.toISOString();
     const recent = await countLinksSince(
       trx,
+      'referral',
       referral.id,
       new Date(ctx.now.getTime() - 86_400_000).toISOString(),
     );

@@ -44,8 +44,8 @@ import {
 } from './referral';
 import { findSenderContact } from './referral-contact';
 import { draftGaps } from './referral-draft';
-import { issueReferralLink } from './referral-link';
-import { revokeReferralLinks } from './referral-link.queries';
+import { issueReferralLink, revokeReferralLinks } from './referral-link';
+
 import {
   answerMail,
   cancelledMail,
