@@ -3,11 +3,13 @@ import {
   MeilisearchEngine,
   openAtFilter,
   openSlotsOf,
+  sameSynonyms,
   snapToSynonyms,
   toMeiliDocument,
   toMeiliFilter,
   toMeiliSearchRequest,
   toMeiliSynonyms,
+  toMeiliSynonymSetting,
   toSearchFacets,
   toSearchHit,
   weeklyOpenTimes,
@@ -394,5 +396,23 @@ describe('toSearchFacets', () => {
       wheelchairAccessible: 0,
       freePlaces: 0,
     });
+  });
+});
+
+describe('the synonym setting from the coordinators’ vocabulary', () => {
+  it('adds a coordinator’s related terms one way and leaves out groups switched off', () => {
+    const setting = toMeiliSynonymSetting(
+      [['vhs', 'volkshochschule']],
+      [{ terms: ['Lernort'], related: ['Berufsschule'] }],
+    );
+    expect(setting['lernort']).toEqual(['berufsschule']);
+    expect(setting['berufsschule']).toBeUndefined();
+    expect(setting['deutschkurs']).toBeUndefined();
+    expect(setting['vhs']).toEqual(['volkshochschule']);
+  });
+
+  it('compares settings regardless of the order Meilisearch lists them in', () => {
+    expect(sameSynonyms({ a: ['x', 'y'], b: ['z'] }, { b: ['z'], a: ['y', 'x'] })).toBe(true);
+    expect(sameSynonyms({ a: ['x'] }, { a: ['x'], b: ['z'] })).toBe(false);
   });
 });

@@ -73,8 +73,11 @@ export class VocabularyEngine implements SearchEngine {
     await this.refreshVocabulary();
   }
 
-  /** Sets a vocabulary by hand (tests, benchmarks); the next change in the database replaces it. */
-  setSynonyms(groups: string[][], related?: RelatedTermGroup[]): Promise<void> {
-    return this.inner.setSynonyms(groups, related);
+  /** Sets a vocabulary by hand (tests, benchmarks); it holds until the next change in the database replaces it. */
+  async setSynonyms(groups: string[][], related?: RelatedTermGroup[]): Promise<void> {
+    await this.refreshing;
+    const generation = await findVocabularyGeneration(this.db);
+    await this.inner.setSynonyms(groups, related);
+    this.generation = generation;
   }
 }
