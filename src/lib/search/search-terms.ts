@@ -16,8 +16,8 @@ export type TermGroupKind = (typeof TERM_GROUP_KINDS)[number];
 
 /** German labels of the kinds, as the page shows them. */
 export const TERM_GROUP_KIND_LABELS: Record<TermGroupKind, string> = {
-  synonym: 'Gleichbedeutend (in beide Richtungen)',
-  related: 'Findet auch Verwandtes (nur in eine Richtung)',
+  synonym: 'Gleichbedeutend (beide Richtungen)',
+  related: 'Verwandt (nur eine Richtung)',
 };
 
 /** A coordinator's own term group. */
