@@ -64,4 +64,28 @@ describe.each(serverDialects)('the search vocabulary page on $name', (dialect) =
     const preview = await get('/pflege/suchbegriffe?vorschau=Sprachstandsfeststellung', coordinator);
     expect(await preview.text()).toContain('sucht auch nach: Einstufungstest');
   });
+
+  it('changes a group at the version shown (409 when stale), removes it, and switches a built-in group off', async () => {
+    const page = await (await get('/pflege/suchbegriffe', coordinator)).text();
+    const id = /name="id" value="([a-z0-9]+)"/.exec(page)![1]!;
+    const change = { ...group, id, version: '1', findet_auch: 'Kursberatung' };
+    expect((await post(coordinator, change)).status).toBe(303);
+    const stale = await post(coordinator, { ...change, findet_auch: 'Einstufungstest' });
+    expect(stale.status).toBe(409);
+    expect(await stale.text()).toContain('inzwischen geändert oder entfernt');
+    expect((await post(coordinator, { intent: 'entfernen', id, version: '1' })).status).toBe(409);
+    expect((await post(coordinator, { intent: 'entfernen', id, version: '2' })).status).toBe(303);
+    expect(await hits('Sprachstandsfeststellung')).toEqual([]);
+
+    expect(await hits('Lehrstelle')).not.toEqual([]);
+    const off = await post(coordinator, { intent: 'abschalten', schluessel: 'related:ausbildung' });
+    expect(off.status).toBe(303);
+    expect(await hits('Lehrstelle')).toEqual([]);
+    const junk = await post(coordinator, { intent: 'abschalten', schluessel: 'x'.repeat(300) });
+    expect(junk.status).toBe(422);
+    expect(
+      (await post(coordinator, { intent: 'einschalten', schluessel: 'related:ausbildung' })).status,
+    ).toBe(303);
+    expect(await hits('Lehrstelle')).not.toEqual([]);
+  });
 });

@@ -146,6 +146,7 @@ function listProblem(words: string[], label: string): string | null {
   return null;
 }
 
+const STALE_FORM = 'Das Formular ist veraltet oder unvollständig. Bitte laden Sie die Seite neu.';
 const kindField = z.enum(TERM_GROUP_KINDS, {
   message: 'Bitte wählen Sie, wie die Begriffe wirken: gleichbedeutend oder verwandt.',
 });
@@ -171,7 +172,7 @@ function listsOf(form: { begriffe: string; findet_auch: string }): { terms: stri
 /** The form of a term group (new or changed); `id` and `version` only when changing one. */
 export const TermGroupFormSchema = z
   .object({
-    id: z.string().max(40).default(''),
+    id: z.string().max(40, { message: STALE_FORM }).default(''),
     version: VersionSchema.optional(),
     art: kindField,
     begriffe: listField,
@@ -212,7 +213,7 @@ export function termGroupInputOf(form: TermGroupForm): TermGroupInput {
 
 /** Removing an own group: its id and the version the page showed. */
 export const TermGroupDeleteSchema = z.object({
-  id: z.string({ message: 'Das Formular ist unvollständig. Bitte laden Sie die Seite neu.' }).max(40),
+  id: z.string({ message: STALE_FORM }).max(40, { message: STALE_FORM }),
   version: VersionSchema,
 });
 export type TermGroupDelete = z.output<typeof TermGroupDeleteSchema>;
