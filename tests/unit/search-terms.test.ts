@@ -58,7 +58,7 @@ describe('the preview of a query', () => {
   it('"deutsch lernen" also searches for the language courses, read as one phrase', () => {
     const [first, ...rest] = expandQuery('Deutsch lernen', vocabulary);
     expect(rest).toEqual([]);
-    expect(first!.phrase).toBe('deutsch lernen');
+    expect(first!.phrase).toBe('Deutsch lernen');
     expect(first!.alsoFinds).toEqual(
       expect.arrayContaining(['integrationskurs', 'jugendintegrationskurs', 'sprachcafé']),
     );
@@ -68,13 +68,14 @@ describe('the preview of a query', () => {
   it('goes one way for related terms and both ways for synonyms', () => {
     expect(expandQuery('Sprachcafé', vocabulary)).toEqual([]);
     expect(expandQuery('Volkshochschule', vocabulary)).toEqual([
-      { phrase: 'volkshochschule', alsoFinds: ['vhs'] },
+      { phrase: 'Volkshochschule', alsoFinds: ['vhs'] },
     ]);
+    expect(expandQuery('Ausländerbehörde', vocabulary)[0]!.phrase).toBe('Ausländerbehörde');
   });
 
   it('expands each known phrase of a longer query and skips unknown words', () => {
     const phrases = expandQuery('IHK Praktikum Lübeck', vocabulary).map((e) => e.phrase);
-    expect(phrases).toEqual(['ihk', 'praktikum']);
+    expect(phrases).toEqual(['IHK', 'Praktikum']);
   });
 });
 

@@ -105,6 +105,10 @@ export function expandQuery(
   }
   const longest = Math.max(1, ...[...index.keys()].map((key) => key.split(' ').length));
   const tokens = termKey(q).split(' ').filter(Boolean);
+  // The phrase as typed ("Lernförderung", not "lernforderung") when the words line up with the folded ones.
+  const typed = q.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const shown = (from: number, to: number) =>
+    typed.length === tokens.length ? typed.slice(from, to).join(' ') : tokens.slice(from, to).join(' ');
   const result: { phrase: string; alsoFinds: string[] }[] = [];
   for (let i = 0; i < tokens.length;) {
     let matched = 0;
@@ -112,7 +116,7 @@ export function expandQuery(
       const key = tokens.slice(i, i + length).join(' ');
       const words = index.get(key);
       if (words && words.length > 0) {
-        result.push({ phrase: key, alsoFinds: words });
+        result.push({ phrase: shown(i, i + length), alsoFinds: words });
         matched = length;
         break;
       }
