@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SearchDocument, SearchEngine } from '../../src/lib/search/search';
+import { DEFAULT_SYNONYMS, type SearchDocument, type SearchEngine } from '../../src/lib/search/search';
+import { FIELD_RELATED_TERMS } from '../../src/lib/search/vocabulary';
 
 // The behaviour every search engine must show (DESIGN.md §4): the same cases run against SQLite FTS5 (on both
 // database dialects) and Meilisearch.
@@ -346,6 +347,23 @@ export function runSearchContract(
         const result = await vocabulary.search({ q: 'Sprachcafé' });
         expect(ids(result.hits)).toEqual(['cafe', 'cafe-zu']);
         expect(result.hits.map((h) => h.closed)).toEqual([false, true]);
+      });
+
+      it('uses a vocabulary set at run time: a new group finds at once, a group left out expands no more', async () => {
+        expect(await search('Lernort ')).toEqual([]);
+        const lernort = { terms: ['Lernort'], related: ['Berufsschule'] };
+        await vocabulary.setSynonyms(DEFAULT_SYNONYMS, [...FIELD_RELATED_TERMS, lernort]);
+        expect(await search('Lernort ')).toEqual(['berufsschule']);
+        // Coordinators switched off both built-in groups that hold "deutschkurs" (decision 0026).
+        await vocabulary.setSynonyms(
+          DEFAULT_SYNONYMS.filter((group) => !group.includes('deutschkurs')),
+          [...FIELD_RELATED_TERMS.filter((group) => !group.terms.includes('deutschkurs')), lernort],
+        );
+        expect(await search('deutschkurs ')).toEqual([]);
+        expect(await search('Lernort ')).toEqual(['berufsschule']);
+        await vocabulary.setSynonyms(DEFAULT_SYNONYMS);
+        expect(await search('Lernort ')).toEqual([]);
+        expect(await search('deutschkurs ')).toContain('jik');
       });
     });
 

@@ -3,17 +3,30 @@ import {
   MeilisearchEngine,
   openAtFilter,
   openSlotsOf,
+  sameSynonyms,
   snapToSynonyms,
   toMeiliDocument,
   toMeiliFilter,
   toMeiliSearchRequest,
   toMeiliSynonyms,
+  toMeiliSynonymSetting,
   toSearchFacets,
   toSearchHit,
   weeklyOpenTimes,
 } from '../../src/lib/search/meilisearch-engine';
 import { DEFAULT_SYNONYMS, type SearchDocument } from '../../src/lib/search/search';
-import { runSearchContract } from '../helpers/search-contract';
+import { CONTRACT_DOCUMENTS, runSearchContract } from '../helpers/search-contract';
+import type { SearchEngine } from '../../src/lib/search/search';
+import { createDb } from '../../src/lib/db/create-db';
+import { FollowingEngine, rebuildSearchIndex } from '../../src/lib/search/engine';
+import { VocabularyEngine } from '../../src/lib/search/vocabulary-engine';
+import { TermGroupFormSchema, termGroupInputOf } from '../../src/lib/search/search-terms';
+import { saveTermGroup } from '../../src/lib/search/search-terms.service';
+import { createServiceEntry } from '../../src/lib/directory/upkeep.service';
+import { ServiceFormSchema } from '../../src/lib/directory/service';
+import { createTestDb } from '../helpers/db';
+import { createTestOrganization, createTestUser } from '../helpers/factories';
+import { userContext } from '../helpers/context';
 
 const url = process.env.MEILISEARCH_URL;
 if (!url) {
@@ -31,6 +44,76 @@ describe.skipIf(!url)('MeilisearchEngine', () => {
       indexUid: `test_services_${process.pid}_${Date.now()}_${counter}`,
     });
     return { engine, cleanup: () => engine.deleteIndex() };
+  });
+});
+
+describe.skipIf(!url)('Meilisearch shared by two instances', () => {
+  const open = (indexUid: string) =>
+    MeilisearchEngine.open({ url: url ?? '', apiKey: process.env.MEILISEARCH_KEY ?? null, indexUid });
+
+  it('a rebuild never leaves the other instance’s searches with an empty index', async () => {
+    const uid = `test_swap_${process.pid}_${Date.now()}`;
+    const [rebuilding, searching] = [await open(uid), await open(uid)];
+    try {
+      await rebuilding.rebuild([CONTRACT_DOCUMENTS]);
+      const seen: number[] = [];
+      // Between the batches of the second rebuild the other instance searches: it must see the full old index.
+      async function* batches(): AsyncGenerator<SearchDocument[]> {
+        for (const document of CONTRACT_DOCUMENTS) {
+          seen.push((await searching.search({ q: '' })).total);
+          yield [{ ...document, name: `${document.name} neu` }];
+        }
+      }
+      await rebuilding.rebuild(batches());
+      expect(seen).toEqual(CONTRACT_DOCUMENTS.map(() => CONTRACT_DOCUMENTS.length));
+      const after = await searching.search({ q: 'neu', perPage: 50 });
+      expect(after.total).toBe(CONTRACT_DOCUMENTS.length);
+    } finally {
+      await rebuilding.deleteIndex();
+    }
+  });
+
+  it('a vocabulary change through one instance reaches the other’s next search, even if its push was lost', async () => {
+    const test = await createTestDb({ name: 'sqlite' });
+    const second = createDb({ databaseUrl: test.url });
+    const uid = `test_vocabulary_${process.pid}_${Date.now()}`;
+    const bare = await open(uid);
+    try {
+      const coordinator = await createTestUser(test.db, { role: 'coordinator' });
+      const organization = await createTestOrganization(test.db);
+      const created = await createServiceEntry(test.db, userContext(coordinator), {
+        organizationId: organization.id,
+        form: ServiceFormSchema.parse({ name: 'Hausaufgabenhilfe im Stadtteil', termIds: ['bildung'] }),
+      });
+      expect(created.ok).toBe(true);
+      const first = new VocabularyEngine(test.db, new FollowingEngine(test.db, bare));
+      const other = new VocabularyEngine(second, new FollowingEngine(second, await open(uid)));
+      await rebuildSearchIndex(test.db, first);
+      const names = async (engine: SearchEngine, q: string) =>
+        (await engine.search({ q, perPage: 50 })).hits.map((h) => h.name);
+      expect(await names(other, 'Lernförderung')).toEqual([]);
+
+      const group = (begriffe: string) => {
+        const parsed = TermGroupFormSchema.parse({
+          art: 'related',
+          begriffe,
+          findet_auch: 'Hausaufgabenhilfe',
+        });
+        return termGroupInputOf(parsed);
+      };
+      // The changing instance pushes the setting at once (as the page does through applySearchVocabulary).
+      expect((await saveTermGroup(test.db, userContext(coordinator), group('Lernförderung'))).ok).toBe(true);
+      await first.refreshVocabulary();
+      expect(await names(other, 'Lernförderung')).toEqual(['Hausaufgabenhilfe im Stadtteil']);
+      // A change whose push never happened (the instance crashed after the commit): the other instance makes it up.
+      expect((await saveTermGroup(test.db, userContext(coordinator), group('Lernbegleitung'))).ok).toBe(true);
+      expect(await names(other, 'Lernbegleitung')).toEqual(['Hausaufgabenhilfe im Stadtteil']);
+      expect(await names(first, 'Lernbegleitung')).toEqual(['Hausaufgabenhilfe im Stadtteil']);
+    } finally {
+      await bare.deleteIndex();
+      await second.destroy();
+      await test.drop();
+    }
   });
 });
 
@@ -394,5 +477,23 @@ describe('toSearchFacets', () => {
       wheelchairAccessible: 0,
       freePlaces: 0,
     });
+  });
+});
+
+describe('the synonym setting from the coordinators’ vocabulary', () => {
+  it('adds a coordinator’s related terms one way and leaves out groups switched off', () => {
+    const setting = toMeiliSynonymSetting(
+      [['vhs', 'volkshochschule']],
+      [{ terms: ['Lernort'], related: ['Berufsschule'] }],
+    );
+    expect(setting['lernort']).toEqual(['berufsschule']);
+    expect(setting['berufsschule']).toBeUndefined();
+    expect(setting['deutschkurs']).toBeUndefined();
+    expect(setting['vhs']).toEqual(['volkshochschule']);
+  });
+
+  it('compares settings regardless of the order Meilisearch lists them in', () => {
+    expect(sameSynonyms({ a: ['x', 'y'], b: ['z'] }, { b: ['z'], a: ['y', 'x'] })).toBe(true);
+    expect(sameSynonyms({ a: ['x'] }, { a: ['x'], b: ['z'] })).toBe(false);
   });
 });

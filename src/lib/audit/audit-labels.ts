@@ -109,6 +109,11 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'network.action.remind_due': 'An fällige Aufgabe erinnert',
   'network.action.remind_overdue': 'An überfällige Aufgabe erinnert',
   'network.link.redeem': 'Einmal-Link eingelöst',
+  'search_terms.create': 'Suchbegriffe ergänzt',
+  'search_terms.update': 'Suchbegriffe geändert',
+  'search_terms.delete': 'Suchbegriffe entfernt',
+  'search_terms.builtin_off': 'Eingebaute Suchbegriffe abgeschaltet',
+  'search_terms.builtin_on': 'Eingebaute Suchbegriffe wieder eingeschaltet',
 };
 
 /** German labels of the object types. */
@@ -135,6 +140,7 @@ export const AUDIT_OBJECT_LABELS: Record<string, string> = {
   network_minutes: 'Protokoll',
   network_action_item: 'Aufgabe',
   network_link: 'Einmal-Link',
+  search_term_group: 'Suchbegriffe',
 };
 
 /** The label of an action. */

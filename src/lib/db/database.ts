@@ -57,6 +57,11 @@ import type {
 } from '../directory/directory.table';
 import type { ApiKeyTable, ApiKeyWindowTable, HsdsIdentityTable } from '../hsds/hsds.table';
 import type { ReferralFactMonthTable, ReferralFactTable, SearchCountTable } from '../report/report.table';
+import type {
+  SearchTermBuiltinOffTable,
+  SearchTermGroupTable,
+  SearchVocabularyStateTable,
+} from '../search/search.table';
 
 /** Every table the app knows, keyed by its SQL name. */
 export interface Database {
@@ -125,4 +130,8 @@ export interface Database {
   referral_fact: ReferralFactTable;
   referral_fact_month: ReferralFactMonthTable;
   search_count: SearchCountTable;
+  // The search vocabulary coordinators maintain (issue #16, decision 0026)
+  search_term_group: SearchTermGroupTable;
+  search_term_builtin_off: SearchTermBuiltinOffTable;
+  search_vocabulary_state: SearchVocabularyStateTable;
 }

@@ -89,6 +89,6 @@ export function countingEngine(db: Db, engine: SearchEngine): SearchEngine {
     upsert: (documents) => engine.upsert(documents),
     remove: (ids) => engine.remove(ids),
     rebuild: (documents, onProgress) => engine.rebuild(documents, onProgress),
-    setSynonyms: (groups) => engine.setSynonyms(groups),
+    setSynonyms: (groups, related) => engine.setSynonyms(groups, related),
   };
 }

@@ -7,6 +7,8 @@ import { findFirstSearchChangeSeq, findLastSearchChangeSeq, listSearchChangesAft
 import type { SearchDocument, SearchEngine, SearchQuery, SearchResult } from './search';
 import { ensureSearchSchema, openStandaloneSqliteEngine, SqliteSearchEngine } from './sqlite-fts-engine';
 import { countingEngine } from '../report/search-demand';
+import { VocabularyEngine } from './vocabulary-engine';
+import type { RelatedTermGroup } from './vocabulary';
 
 /**
  * Wraps an index that cannot join the database's transactions (Meilisearch, or the SQLite index beside
@@ -38,8 +40,9 @@ export class FollowingEngine implements SearchEngine {
         // Entries this index never saw were pruned (it served no search for a week): only a rebuild is safe.
         const oldest = await findFirstSearchChangeSeq(this.db);
         if (oldest !== null && oldest > this.lastSeq + 1 && this.lastSeq > 0) {
-          await this.rebuild(searchDocumentBatches(this.db));
-          return;
+          // Not this.rebuild: it catches up afterwards and would wait for this very run.
+          await this.markCurrent();
+          await this.inner.rebuild(searchDocumentBatches(this.db));
         }
         for (;;) {
           const rows = await listSearchChangesAfter(this.db, this.lastSeq, 500);
@@ -78,10 +81,12 @@ export class FollowingEngine implements SearchEngine {
   ): Promise<void> {
     await this.markCurrent();
     await this.inner.rebuild(batches, onProgress);
+    // Writes during the rebuild may have reached only the index it replaced (other instances applied them there).
+    await this.catchUp();
   }
 
-  setSynonyms(groups: string[][]): Promise<void> {
-    return this.inner.setSynonyms(groups);
+  setSynonyms(groups: string[][], related?: RelatedTermGroup[]): Promise<void> {
+    return this.inner.setSynonyms(groups, related);
   }
 }
 
@@ -93,8 +98,15 @@ export async function* searchDocumentBatches(db: Db): AsyncGenerator<SearchDocum
   }
 }
 
-/** Opens the configured engine without filling it (the reindex command fills it). */
-export async function openSearchEngine(db: Db, config: Config): Promise<SearchEngine> {
+/**
+ * Opens the configured engine without filling it (the reindex command fills it), following the coordinators'
+ * vocabulary in the database (decision 0026).
+ */
+export async function openSearchEngine(db: Db, config: Config): Promise<VocabularyEngine> {
+  return new VocabularyEngine(db, await openBareSearchEngine(db, config));
+}
+
+async function openBareSearchEngine(db: Db, config: Config): Promise<SearchEngine> {
   if (config.meilisearchUrl) {
     const { MeilisearchEngine } = await import('./meilisearch-engine');
     return new FollowingEngine(
@@ -125,6 +137,20 @@ export async function rebuildSearchIndex(
 }
 
 const engines = new WeakMap<object, Promise<SearchEngine>>();
+const vocabularyEngines = new WeakMap<object, VocabularyEngine>();
+
+/**
+ * Applies a change of the vocabulary at once on this instance's engine, if it is open (Meilisearch: the synonym
+ * setting is pushed now, so every instance's next search uses it). Never throws: if the push fails, the next search
+ * on any instance tries again, because the change's generation is not marked as applied.
+ */
+export async function applySearchVocabulary(app: { db: Db }): Promise<void> {
+  try {
+    await vocabularyEngines.get(app.db)?.refreshVocabulary();
+  } catch {
+    // See above: retried by the next search.
+  }
+}
 
 /**
  * The app's engine, opened once per process. An index outside the database (beside PostgreSQL, Meilisearch) is
@@ -135,7 +161,8 @@ export function getSearchEngine(app: { db: Db; config: Config }): Promise<Search
   if (!engine) {
     engine = (async () => {
       const opened = await openSearchEngine(app.db, app.config);
-      if (opened instanceof FollowingEngine) {
+      vocabularyEngines.set(app.db, opened);
+      if (opened.inner instanceof FollowingEngine) {
         // An index outside the database may have missed writes while this instance was down: fill it anew.
         await rebuildSearchIndex(app.db, opened);
       } else {

@@ -1,6 +1,8 @@
 import { Meilisearch, type Index, type SearchParams, type Settings, type Task } from 'meilisearch';
 import { compoundPartsOfText, wordsOf } from './compounds';
-import { fieldWords, relatedTermIndex, suggestQuery } from './vocabulary';
+import { fieldWords, relatedTermIndex, suggestQuery, type RelatedTermGroup } from './vocabulary';
+import { newId } from '../db/ids';
+import { rebuildBySwap, type IndexAdmin } from './meilisearch-swap';
 import { isPublicHoliday } from '../time/holidays';
 import { localClock, parseOpeningHours, WEEKDAYS } from '../directory/opening-hours';
 import {
@@ -153,6 +155,8 @@ export type MeiliSearchRequest = SearchParams & { q: string; page: number; hitsP
 export class MeilisearchEngine implements SearchEngine {
   readonly name = 'meilisearch' as const;
   private synonymWords = synonymWordsOf(DEFAULT_SYNONYMS);
+  /** The synonym setting of the current vocabulary: pushed by setSynonyms, given to every index a rebuild makes. */
+  private synonymSetting = toMeiliSynonymSetting(DEFAULT_SYNONYMS);
   /** Words compounds are split against: the field's words and those of every document this process indexed. */
   private words = fieldWords(DEFAULT_SYNONYMS);
 
@@ -161,7 +165,11 @@ export class MeilisearchEngine implements SearchEngine {
     private readonly index: Index<MeiliDocument>,
   ) {}
 
-  /** Connects, creates the index (primary key `id`) if missing and applies the settings, waiting for both. */
+  /**
+   * Connects and creates the index (primary key `id`, with the settings) if it is missing. An existing index keeps
+   * serving as it is: a rebuild brings the settings of this version in through a second index and a swap, and
+   * setSynonyms the vocabulary — so a restarting instance never resets the synonyms others set.
+   */
   static async open(options: {
     url: string;
     apiKey: string | null;
@@ -178,7 +186,8 @@ export class MeilisearchEngine implements SearchEngine {
       throw taskError(created);
     }
     const index = client.index<MeiliDocument>(uid);
-    assertSucceeded(await index.updateSettings(INDEX_SETTINGS).waitTask());
+    if (created.status === 'succeeded')
+      assertSucceeded(await index.updateSettings(INDEX_SETTINGS).waitTask());
     return new MeilisearchEngine(client, index);
   }
 
@@ -221,30 +230,82 @@ export class MeilisearchEngine implements SearchEngine {
     assertSucceeded(await this.index.deleteDocuments(ids).waitTask());
   }
 
+  /** Fills a second index and swaps it in (meilisearch-swap.ts): searches never meet an empty index. */
   async rebuild(
     batches: AsyncIterable<SearchDocument[]> | SearchDocument[][],
     onProgress?: (done: number) => void,
   ): Promise<void> {
-    assertSucceeded(await this.index.deleteAllDocuments().waitTask());
-    let done = 0;
-    for await (const batch of batches) {
-      if (batch.length > 0) {
-        assertSucceeded(await this.index.addDocuments(this.toStored(batch)).waitTask());
-      }
-      done += batch.length;
-      onProgress?.(done);
-    }
+    await rebuildBySwap(meiliIndexAdmin(this.client), {
+      live: this.index.uid,
+      next: `${this.index.uid}_next_${newId()}`,
+      settings: { ...INDEX_SETTINGS, synonyms: this.synonymSetting },
+      batches,
+      toStored: (batch) => this.toStored(batch),
+      onProgress,
+    });
   }
 
-  async setSynonyms(groups: string[][]): Promise<void> {
-    assertSucceeded(await this.index.updateSynonyms(toMeiliSynonymSetting(groups)).waitTask());
-    this.synonymWords = synonymWordsOf(groups);
+  /**
+   * Sets the vocabulary. The index's synonym setting is shared by every instance: it is pushed only when it differs
+   * from what Meilisearch holds (the instance that changed the vocabulary pushed it already; a push it missed, e.g.
+   * after a crash, is made up by the next instance to notice). This process's own word lists follow in any case.
+   */
+  async setSynonyms(groups: string[][], related?: RelatedTermGroup[]): Promise<void> {
+    const setting = toMeiliSynonymSetting(groups, related);
+    if (!sameSynonyms(await this.index.getSynonyms(), setting)) {
+      assertSucceeded(await this.index.updateSynonyms(setting).waitTask());
+    }
+    this.synonymSetting = setting;
+    this.synonymWords = synonymWordsOf([...groups, ...(related ?? []).map((r) => r.terms)]);
+    for (const word of fieldWords(groups, related)) this.words.add(word);
   }
 
   /** Deletes the whole index (tests and tear-down; the app rebuilds instead). */
   async deleteIndex(): Promise<void> {
     assertSucceeded(await this.client.deleteIndex(this.index.uid).waitTask());
   }
+}
+
+/** Whether two synonym settings say the same (Meilisearch may order the lists differently). */
+export function sameSynonyms(a: Record<string, string[]>, b: Record<string, string[]>): boolean {
+  const norm = (setting: Record<string, string[]>) =>
+    JSON.stringify(
+      Object.keys(setting)
+        .sort()
+        .map((key) => [key, [...(setting[key] ?? [])].sort()]),
+    );
+  return norm(a) === norm(b);
+}
+
+/** The swap's view of a Meilisearch server through the official client. */
+function meiliIndexAdmin(client: Meilisearch): IndexAdmin<MeiliDocument> {
+  return {
+    async createIndex(uid) {
+      assertSucceeded(await client.createIndex(uid, { primaryKey: 'id' }).waitTask());
+      return { createdAt: (await client.index(uid).getRawInfo()).createdAt };
+    },
+    async listIndexes() {
+      const { results } = await client.getRawIndexes({ limit: 1000 });
+      return results.map((index) => ({ uid: index.uid, updatedAt: index.updatedAt }));
+    },
+    async applySettings(uid, settings) {
+      assertSucceeded(
+        await client
+          .index(uid)
+          .updateSettings(settings as Settings)
+          .waitTask(),
+      );
+    },
+    async addDocuments(uid, documents) {
+      assertSucceeded(await client.index<MeiliDocument>(uid).addDocuments(documents).waitTask());
+    },
+    async swap(a, b) {
+      assertSucceeded(await client.swapIndexes([{ indexes: [a, b], rename: false }]).waitTask());
+    },
+    async deleteIndex(uid) {
+      assertSucceeded(await client.deleteIndex(uid).waitTask());
+    },
+  };
 }
 
 function taskError(task: Task): Error {
@@ -307,11 +368,14 @@ export function toMeiliSynonyms(groups: string[][]): Record<string, string[]> {
 }
 
 /** The synonym setting: the groups, and the field's related terms one way ("deutschkurs" → Jugendintegrationskurs). */
-export function toMeiliSynonymSetting(groups: string[][]): Record<string, string[]> {
+export function toMeiliSynonymSetting(
+  groups: string[][],
+  related?: RelatedTermGroup[],
+): Record<string, string[]> {
   const synonyms = toMeiliSynonyms(groups);
-  for (const [key, related] of relatedTermIndex()) {
+  for (const [key, phrases] of relatedTermIndex(related)) {
     const others = new Set(synonyms[key] ?? []);
-    for (const phrase of related) if (phrase.join(' ') !== key) others.add(phrase.join(' '));
+    for (const phrase of phrases) if (phrase.join(' ') !== key) others.add(phrase.join(' '));
     synonyms[key] = [...others];
   }
   return synonyms;

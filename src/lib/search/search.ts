@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { foldGerman } from '../i18n/fold';
+import type { RelatedTermGroup } from './vocabulary';
 
 export { foldGerman };
 
@@ -123,8 +124,11 @@ export interface SearchEngine {
     documents: AsyncIterable<SearchDocument[]> | SearchDocument[][],
     onProgress?: (done: number) => void,
   ): Promise<void>;
-  /** Replaces the synonym groups ("ihk" = "industrie- und handelskammer" …). */
-  setSynonyms(groups: string[][]): Promise<void>;
+  /**
+   * Replaces the vocabulary: the synonym groups ("ihk" = "industrie- und handelskammer" …) and the related terms that
+   * go one way (default: the built-in list; decision 0026 lets coordinators change both).
+   */
+  setSynonyms(groups: string[][], related?: RelatedTermGroup[]): Promise<void>;
 }
 
 /** Typos Meilisearch forgives in a word of this length (minWordSizeForTypos: one from 5 letters, two from 9). */

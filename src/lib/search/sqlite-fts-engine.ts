@@ -2,7 +2,7 @@ import SQLite from 'better-sqlite3';
 import { isPublicHoliday } from '../time/holidays';
 import { localClock, parseOpeningHours, WEEKDAYS } from '../directory/opening-hours';
 import { compoundPartsOfText, MIN_PART_LENGTH, wordsOf } from './compounds';
-import { fieldWords, relatedTermIndex, suggestQuery } from './vocabulary';
+import { fieldWords, relatedTermIndex, suggestQuery, type RelatedTermGroup } from './vocabulary';
 import {
   allowedTypos,
   DEFAULT_SYNONYMS,
@@ -296,11 +296,13 @@ export class SqliteSearchEngine implements SearchEngine {
     this.applySynonyms(DEFAULT_SYNONYMS);
   }
 
-  async setSynonyms(groups: string[][]): Promise<void> {
-    this.applySynonyms(groups);
+  async setSynonyms(groups: string[][], related?: RelatedTermGroup[]): Promise<void> {
+    this.applySynonyms(groups, related);
+    // The vocabulary's words are known from now on ("Meinten Sie …?" may suggest a coordinator's new word).
+    for (const word of fieldWords(groups, related)) indexWordsOf(this.writer).add(word);
   }
 
-  private applySynonyms(groups: string[][]): void {
+  private applySynonyms(groups: string[][], related?: RelatedTermGroup[]): void {
     this.vocabulary = null;
     this.synonymIndex.clear();
     this.longestSynonym = 1;
@@ -321,9 +323,9 @@ export class SqliteSearchEngine implements SearchEngine {
       }
     }
     // The field's related terms, one way ("deutschkurs" also finds the Jugendintegrationskurs).
-    for (const [key, related] of relatedTermIndex()) {
+    for (const [key, phrases] of relatedTermIndex(related)) {
       const alternatives = this.synonymIndex.get(key) ?? [[...key.split(' ')]];
-      for (const phrase of related) {
+      for (const phrase of phrases) {
         if (!alternatives.some((a) => a.join(' ') === phrase.join(' '))) alternatives.push(phrase);
       }
       this.synonymIndex.set(key, alternatives);

@@ -1,12 +1,24 @@
 import { foldGerman } from '../i18n/fold';
 import { BUILT_IN_PARTS } from './compounds';
 
+/** Words that also find related ones, one way: each of `terms` finds itself and every word of `related`. */
+export interface RelatedTermGroup {
+  terms: string[];
+  related: string[];
+}
+
+/** What the engines expand a query with: synonym groups (both ways) and related terms (one way). */
+export interface SearchVocabulary {
+  synonyms: string[][];
+  related: RelatedTermGroup[];
+}
+
 /**
  * The field's vocabulary (decision 0022): what caseworkers type, and what it should also find. Unlike the synonym
  * groups (equal words, both ways), these go one way: "deutschkurs" finds the Jugendintegrationskurs, but a search
  * for "Sprachcafé" does not list every language course.
  */
-export const FIELD_RELATED_TERMS: { terms: string[]; related: string[] }[] = [
+export const FIELD_RELATED_TERMS: RelatedTermGroup[] = [
   {
     terms: [
       'deutschkurs',
@@ -76,13 +88,13 @@ export const FIELD_RELATED_TERMS: { terms: string[]; related: string[] }[] = [
 ];
 
 /** One-way expansions, folded: each typed phrase with everything it should also find (itself included). */
-export function relatedTermIndex(): Map<string, string[][]> {
+export function relatedTermIndex(entries: RelatedTermGroup[] = FIELD_RELATED_TERMS): Map<string, string[][]> {
   const phrase = (text: string) =>
     foldGerman(text)
       .split(/[^a-z0-9]+/)
       .filter(Boolean);
   const index = new Map<string, string[][]>();
-  for (const entry of FIELD_RELATED_TERMS) {
+  for (const entry of entries) {
     const related = [...entry.terms, ...entry.related].map(phrase);
     for (const term of entry.terms) {
       const key = phrase(term).join(' ');
@@ -95,12 +107,15 @@ export function relatedTermIndex(): Map<string, string[][]> {
 }
 
 /** The field's own single words (folded): suggested by "Meinten Sie …?" and known to the compound splitter. */
-export function fieldWords(synonymGroups: string[][]): Set<string> {
+export function fieldWords(
+  synonymGroups: string[][],
+  related: RelatedTermGroup[] = FIELD_RELATED_TERMS,
+): Set<string> {
   const words = new Set<string>(BUILT_IN_PARTS);
   const add = (text: string) => {
     for (const word of foldGerman(text).split(/[^a-z0-9]+/)) if (word.length >= 4) words.add(word);
   };
-  for (const entry of FIELD_RELATED_TERMS) for (const t of [...entry.terms, ...entry.related]) add(t);
+  for (const entry of related) for (const t of [...entry.terms, ...entry.related]) add(t);
   for (const group of synonymGroups) for (const t of group) add(t);
   return words;
 }
