@@ -40,12 +40,11 @@ describe.each(serverDialects)('the search vocabulary page on $name', (dialect) =
   };
   const group = { intent: 'speichern', art: 'related', begriffe: 'Sprachstandsfeststellung' };
 
-  it('answers others with 403 and changes nothing for them', async () => {
+  it('answers others with the 404 of every denied page and changes nothing for them', async () => {
     const page = await get('/pflege/suchbegriffe', caseworker);
-    expect(page.status).toBe(403);
-    expect(await page.text()).toContain('pflegen die Netzwerkkoordination und die Administration');
+    expect(page.status).toBe(404);
     const refused = await post(caseworker, { ...group, findet_auch: 'Einstufungstest' });
-    expect(refused.status).toBe(403);
+    expect(refused.status).toBe(404);
     expect(await hits('Sprachstandsfeststellung')).toEqual([]);
   });
 
