@@ -56,6 +56,7 @@ import type {
   TaxonomyTermTable,
 } from '../directory/directory.table';
 import type { ApiKeyTable, ApiKeyWindowTable, HsdsIdentityTable } from '../hsds/hsds.table';
+import type { HsdsClientWindowTable } from '../hsds/hsds.table';
 import type { ReferralFactMonthTable, ReferralFactTable, SearchCountTable } from '../report/report.table';
 
 /** Every table the app knows, keyed by its SQL name. */
@@ -125,4 +126,6 @@ export interface Database {
   referral_fact: ReferralFactTable;
   referral_fact_month: ReferralFactMonthTable;
   search_count: SearchCountTable;
+  // Rate limit of the anonymous HSDS API (hardening, 2026-12-03)
+  hsds_client_window: HsdsClientWindowTable;
 }
