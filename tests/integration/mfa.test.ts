@@ -22,6 +22,7 @@ import {
   MFA_THROTTLE,
   regenerateRecoveryCodes,
   resetUserMfa,
+  sealClearMfaSecrets,
   startMfaEnrolment,
   verifySecondFactor,
 } from '../../src/lib/auth/mfa.service';
@@ -331,6 +332,18 @@ describe.each(testDialects)('second factor (TOTP) on $name', (dialect) => {
     // And it keeps working encrypted.
     const later = plus(now, 60);
     expect((await codeStep(await passwordStep(user, later), codeAt(secret, later), later)).ok).toBe(true);
+  });
+
+  it('the sweep after migrating encrypts every secret still stored in clear, once', async () => {
+    const user = await createTestUser(test.db, { role: 'admin' });
+    const start = new Date('2026-12-03T08:30:00Z');
+    const { secret } = await enrol(user, start);
+    await test.db.updateTable('user_mfa').set({ secret }).where('user_id', '=', user.id).execute();
+    expect(await sealClearMfaSecrets(test.db, config)).toBeGreaterThanOrEqual(1);
+    expect((await findUserMfa(test.db, user.id))!.secret).toMatch(/^v1:/);
+    expect(await sealClearMfaSecrets(test.db, config)).toBe(0);
+    const now = plus(start, 60);
+    expect((await codeStep(await passwordStep(user, now), codeAt(secret, now), now)).ok).toBe(true);
   });
 
   it('a server with another DATA_ENCRYPTION_KEY refuses the code with a clear German message instead of failing', async () => {

@@ -54,6 +54,16 @@ export async function replaceMfaSecret(
     .execute();
 }
 
+/** Secrets still stored in clear (without the `v1:` prefix of an encrypted one), for the sweep after migrating. */
+export async function listClearMfaSecrets(db: Executor): Promise<{ userId: string; secret: string }[]> {
+  const rows = await db
+    .selectFrom('user_mfa')
+    .select(['user_id', 'secret'])
+    .where('secret', 'not like', 'v1:%')
+    .execute();
+  return rows.map((row) => ({ userId: row.user_id, secret: row.secret }));
+}
+
 /** Confirms a pending secret with the step of its first code; false when there was none pending. */
 export async function confirmMfa(db: Executor, userId: string, step: number, at: string): Promise<boolean> {
   const result = await db

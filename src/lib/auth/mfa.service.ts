@@ -32,6 +32,7 @@ import {
   countUnusedRecoveryCodes,
   deleteUserMfa,
   findUserMfa,
+  listClearMfaSecrets,
   replaceMfaSecret,
   replaceRecoveryCodes,
   upsertPendingMfa,
@@ -109,6 +110,18 @@ function mfaThrottleKeys(userId: string, address: string): { accountAddress: str
     accountAddress: hashToken(`mfa:${userId}\n${address.trim().toLowerCase()}`),
     user: hashToken(`mfa_user:${userId}`),
   };
+}
+
+/**
+ * Encrypts every TOTP secret still stored in clear (from before decision 0018 was amended); `npm run db:migrate` runs
+ * it after the migrations, so no clear secret waits for its user's next sign-in. Returns how many it encrypted.
+ */
+export async function sealClearMfaSecrets(db: Executor, config: Config): Promise<number> {
+  const clear = await listClearMfaSecrets(db);
+  for (const { userId, secret } of clear) {
+    await replaceMfaSecret(db, userId, secret, sealSecret(config.dataEncryptionKey, secret, userId));
+  }
+  return clear.length;
 }
 
 /** The half-finished sign-in behind a pending token, if it is still valid at `now`; else null. */
