@@ -2,6 +2,7 @@
 import { loadConfig } from '../src/lib/config/config';
 import { createDb } from '../src/lib/db/create-db';
 import { createMigrator } from '../src/lib/db/migrator';
+import { sealClearMfaSecrets } from '../src/lib/auth/mfa.service';
 
 const command = process.argv[2] ?? 'up';
 const config = loadConfig();
@@ -20,6 +21,11 @@ try {
     if (result.error) throw result.error;
     if ((result.results ?? []).length === 0)
       console.log('Nichts zu tun: die Datenbank ist auf dem neuesten Stand.');
+    // TOTP secrets stored in clear by an older version are encrypted now, not at their user's next sign-in.
+    if (command === 'up') {
+      const sealed = await sealClearMfaSecrets(db, config);
+      if (sealed > 0) console.log(`${sealed} TOTP-Geheimnis(se) mit DATA_ENCRYPTION_KEY verschlüsselt.`);
+    }
   } else {
     console.error(`Unbekannter Befehl "${command}". Erlaubt: up, down, status.`);
     process.exitCode = 2;

@@ -137,6 +137,8 @@ export async function startTestServer(
       JOBS_INTERVAL_SECONDS: '0',
       // The demo admin and coordinator have no second factor; suites that test it ask for MFA_REQUIRED_ROLES.
       MFA_REQUIRED_ROLES: 'none',
+      // Production refuses to start without its own key (decision 0018); a test key, 32 bytes in Base64.
+      DATA_ENCRYPTION_KEY: 'dGVzdC1zZXJ2ZXIta2V5LTMyLWJ5dGVzLWxvbmchISE=',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -87,6 +87,37 @@ describe.each(testDialects)('HSDS export and import on $name', (dialect) => {
     expect(await exportJson(target.db)).toEqual(again);
   });
 
+  it('importing our own export into the same directory updates its services instead of duplicating them', async () => {
+    const home = await emptyDb();
+    await seedSampleRegion(home.db);
+    const exported = await exportJson(home.db);
+    const before = await countServices(home.db);
+    expect(exported.contents.length).toBe(before);
+    const dry = await importHsdsDocument(home.db, ctxFor(home), JSON.stringify(exported), { dryRun: true });
+    if (!dry.ok) throw new Error(JSON.stringify(dry).slice(0, 2000));
+    expect(dry.value.create).toBe(0);
+    // The dry run wrote nothing, not even the external ids it checked with.
+    const withExternalId = async () =>
+      (await home.db.selectFrom('service').select('id').where('external_id', 'is not', null).execute())
+        .length;
+    const externalBefore = await withExternalId();
+    expect(externalBefore).toBeLessThan(before);
+    const imported = await importHsdsDocument(home.db, ctxFor(home), JSON.stringify(exported), {
+      dryRun: false,
+    });
+    if (!imported.ok) throw new Error(JSON.stringify(imported).slice(0, 2000));
+    expect(imported.value.create).toBe(0);
+    expect(await countServices(home.db)).toBe(before);
+    expect(await withExternalId()).toBe(before);
+    // Same ids, same content (the times of this directory aside); a second read-back is a no-op.
+    expect(withoutLocalTimes(await exportJson(home.db))).toEqual(withoutLocalTimes(exported));
+    const again = await importHsdsDocument(home.db, ctxFor(home), JSON.stringify(exported), {
+      dryRun: false,
+    });
+    expect(again.ok && [again.value.create, again.value.update]).toEqual([0, 0]);
+    expect(await countServices(home.db)).toBe(before);
+  });
+
   it('round trip through the tabular package (CSV files and datapackage.json, zipped)', async () => {
     const zip = await exportDirectory(source.db, { publicOnly: false, format: 'zip' });
     const files = unzipSync(zip.body as Uint8Array);

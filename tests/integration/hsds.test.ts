@@ -8,7 +8,13 @@ import { findUserById, findUserRowByEmail } from '../../src/lib/auth/auth.querie
 import type { User } from '../../src/lib/auth/auth';
 import { handleHsdsRequest } from '../../src/lib/hsds/api';
 import { createApiKey, revokeApiKey } from '../../src/lib/hsds/api-key.service';
-import { setServicesPublic, listApiKeys } from '../../src/lib/hsds/hsds.queries';
+import {
+  setServicesPublic,
+  listAllPublishedServices,
+  listApiKeys,
+  listPublishedServiceAtLocations,
+  listPublishedServiceIds,
+} from '../../src/lib/hsds/hsds.queries';
 import { validate, validatePage, validatorFor, type ValidatorName } from '../../src/lib/hsds/schema';
 import { TAXONOMY_ID } from '../../src/lib/hsds/mapping';
 import type { Db } from '../../src/lib/db/create-db';
@@ -83,7 +89,7 @@ describe.each(testDialects)('HSDS API on $name', (dialect) => {
 
   const call = async (
     path: string,
-    options: { key?: string | null; user?: User | null; config?: Config; now?: Date } = {},
+    options: { key?: string | null; user?: User | null; config?: Config; now?: Date; address?: string } = {},
   ) => {
     const headers = new Headers();
     const key = options.key === undefined ? allKey : options.key;
@@ -95,6 +101,7 @@ describe.each(testDialects)('HSDS API on $name', (dialect) => {
         headers,
         user: options.user ?? null,
         now: options.now ?? NOW,
+        address: options.address ?? '192.0.2.1',
       },
     );
   };
@@ -323,6 +330,54 @@ describe.each(testDialects)('HSDS API on $name', (dialect) => {
       .where('id', '=', listed.id)
       .executeTakeFirstOrThrow();
     expect(JSON.stringify(stored)).not.toContain(limited.value.key);
+  });
+
+  it('limits clients without a key per address and minute with 429 and Retry-After, storing no address', async () => {
+    const open = loadConfig({ DATABASE_URL: test.url, HSDS_PUBLIC: '1', HSDS_PUBLIC_RATE_LIMIT: '2' });
+    const at = new Date(NOW.getTime() + 3_600_000);
+    const anon = (address: string, now = at) =>
+      call('/api/hsds/taxonomies', { key: null, config: open, address, now });
+    expect((await anon('198.51.100.7')).status).toBe(200);
+    // The same IPv6 network (/64) counts as one client.
+    expect((await anon('2001:db8:1:2::5')).status).toBe(200);
+    expect((await anon('2001:db8:1:2:aaaa::9')).status).toBe(200);
+    expect((await anon('198.51.100.7')).status).toBe(200);
+    const refused = await anon('198.51.100.7');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('Retry-After')).toBe('30');
+    expect((await refused.json()).fehler).toMatch(/höchstens 2 pro Minute/);
+    expect((await anon('2001:db8:1:2:ffff::1')).status).toBe(429);
+    // Another client is not affected; a key is counted on its own, not by address.
+    expect((await anon('198.51.100.8')).status).toBe(200);
+    expect(
+      (await call('/api/hsds/taxonomies', { config: open, address: '198.51.100.7', now: at })).status,
+    ).toBe(200);
+    // The next minute starts afresh.
+    expect((await anon('198.51.100.7', new Date(at.getTime() + 60_000))).status).toBe(200);
+    const rows = await db.selectFrom('hsds_client_window').selectAll().execute();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(JSON.stringify(rows)).not.toMatch(/198\.51|2001:db8/);
+  });
+
+  it('filters by more search hits than either database binds in one statement (70,000 ids)', async () => {
+    const all = await listAllPublishedServices(db, { publicOnly: false });
+    const wanted = all.filter((_, i) => i % 3 === 0).map((s) => s.id);
+    // More than SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
+    const ids = [...Array.from({ length: 70_000 }, (_, i) => `x${i}`), ...wanted];
+    const small = await listPublishedServiceIds(
+      db,
+      { publicOnly: false, ids: wanted },
+      { limit: 5, offset: 2 },
+    );
+    const large = await listPublishedServiceIds(db, { publicOnly: false, ids }, { limit: 5, offset: 2 });
+    expect(large).toEqual(small);
+    expect(large.total).toBe(wanted.length);
+    expect((await listAllPublishedServices(db, { publicOnly: false, ids })).map((s) => s.id)).toEqual(
+      (await listAllPublishedServices(db, { publicOnly: false, ids: wanted })).map((s) => s.id),
+    );
+    const places = await listPublishedServiceAtLocations(db, { publicOnly: false, ids });
+    expect(places.length).toBeGreaterThan(0);
+    expect(places.every((p) => wanted.includes(p.serviceId))).toBe(true);
   });
 
   it('never shows a service not marked public publicly: not with a public key, not with HSDS_PUBLIC', async () => {

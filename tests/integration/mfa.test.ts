@@ -16,11 +16,13 @@ import { findUserMfa } from '../../src/lib/auth/mfa.queries';
 import {
   confirmMfaEnrolment,
   disableOwnMfa,
+  findOwnMfaStatus,
   findPendingSignIn,
   MFA_MESSAGES,
   MFA_THROTTLE,
   regenerateRecoveryCodes,
   resetUserMfa,
+  sealClearMfaSecrets,
   startMfaEnrolment,
   verifySecondFactor,
 } from '../../src/lib/auth/mfa.service';
@@ -46,7 +48,13 @@ const as = (user: User, now: Date): ActionContext => ({
   config,
 });
 const plus = (base: Date, seconds: number) => new Date(base.getTime() + seconds * 1000);
-/** The code an authenticator app shows at `now` for a stored secret. */
+/** The secret the enrolment page shows (the stored value is encrypted). */
+async function shownSecret(db: TestDb['db'], user: User, now: Date): Promise<string> {
+  const status = await findOwnMfaStatus(db, as(user, now));
+  if (status?.state !== 'pending') throw new Error('no pending secret');
+  return status.secret;
+}
+/** The code an authenticator app shows at `now` for a secret. */
 const codeAt = (secret: string, now: Date) => totpCodeForStep(decodeTotpSecret(secret), totpStepAt(now));
 
 describe.each(testDialects)('second factor (TOTP) on $name', (dialect) => {
@@ -61,7 +69,7 @@ describe.each(testDialects)('second factor (TOTP) on $name', (dialect) => {
     expect(await startMfaEnrolment(test.db, as(user, now), { password: TEST_PASSWORD })).toMatchObject({
       ok: true,
     });
-    const secret = (await findUserMfa(test.db, user.id))!.secret;
+    const secret = await shownSecret(test.db, user, now);
     const confirmed = await confirmMfaEnrolment(test.db, as(user, now), { code: codeAt(secret, now) });
     if (!confirmed.ok) throw new Error(`enrolment failed: ${JSON.stringify(confirmed)}`);
     return { secret, recoveryCodes: confirmed.value.recoveryCodes };
@@ -95,7 +103,11 @@ describe.each(testDialects)('second factor (TOTP) on $name', (dialect) => {
     expect((await startMfaEnrolment(test.db, as(user, now), { password: TEST_PASSWORD })).ok).toBe(true);
     const pending = (await findUserMfa(test.db, user.id))!;
     expect(pending.confirmedAt).toBeNull();
-    expect(pending.secret).toMatch(/^[A-Z2-7]{32}$/);
+    const secret = await shownSecret(test.db, user, now);
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    // Stored encrypted (AES-256-GCM, decision 0018): the row holds neither the secret nor its raw bytes.
+    expect(pending.secret).toMatch(/^v1:/);
+    expect(pending.secret).not.toContain(secret);
     // Not enabled before the first code: the password alone still signs in.
     const before = await signIn(test.db, anonymous(now), {
       email: user.email,
@@ -109,7 +121,7 @@ describe.each(testDialects)('second factor (TOTP) on $name', (dialect) => {
       kind: 'invalid',
     });
     const confirmed = await confirmMfaEnrolment(test.db, as(user, now), {
-      code: codeAt(pending.secret, now),
+      code: codeAt(secret, now),
     });
     expect(confirmed.ok).toBe(true);
     const codes = confirmed.ok ? confirmed.value.recoveryCodes : [];
@@ -304,5 +316,50 @@ describe.each(testDialects)('second factor (TOTP) on $name', (dialect) => {
     expect((await disableOwnMfa(test.db, as(user, now), { password: TEST_PASSWORD })).ok).toBe(true);
     expect(await findUserMfa(test.db, user.id)).toBeNull();
     expect((await verifyAuditChain(test.db)).ok).toBe(true);
+  });
+  it('a secret stored in clear before encryption still signs in and is encrypted on that first read', async () => {
+    const user = await createTestUser(test.db, { role: 'admin' });
+    const start = new Date('2026-12-03T08:00:00Z');
+    const { secret } = await enrol(user, start);
+    // As an older version stored it.
+    await test.db.updateTable('user_mfa').set({ secret }).where('user_id', '=', user.id).execute();
+    const now = plus(start, 60);
+    const token = await passwordStep(user, now);
+    expect((await codeStep(token, codeAt(secret, now), now)).ok).toBe(true);
+    const stored = (await findUserMfa(test.db, user.id))!.secret;
+    expect(stored).toMatch(/^v1:/);
+    expect(stored).not.toContain(secret);
+    // And it keeps working encrypted.
+    const later = plus(now, 60);
+    expect((await codeStep(await passwordStep(user, later), codeAt(secret, later), later)).ok).toBe(true);
+  });
+
+  it('the sweep after migrating encrypts every secret still stored in clear, once', async () => {
+    const user = await createTestUser(test.db, { role: 'admin' });
+    const start = new Date('2026-12-03T08:30:00Z');
+    const { secret } = await enrol(user, start);
+    await test.db.updateTable('user_mfa').set({ secret }).where('user_id', '=', user.id).execute();
+    expect(await sealClearMfaSecrets(test.db, config)).toBeGreaterThanOrEqual(1);
+    expect((await findUserMfa(test.db, user.id))!.secret).toMatch(/^v1:/);
+    expect(await sealClearMfaSecrets(test.db, config)).toBe(0);
+    const now = plus(start, 60);
+    expect((await codeStep(await passwordStep(user, now), codeAt(secret, now), now)).ok).toBe(true);
+  });
+
+  it('a server with another DATA_ENCRYPTION_KEY refuses the code with a clear German message instead of failing', async () => {
+    const user = await createTestUser(test.db, { role: 'admin' });
+    const start = new Date('2026-12-03T09:00:00Z');
+    const { secret } = await enrol(user, start);
+    const otherKey = loadConfig({ DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') });
+    const now = plus(start, 60);
+    const token = await passwordStep(user, now);
+    const result = await verifySecondFactor(
+      test.db,
+      { ...anonymous(now), config: otherKey },
+      { token, code: codeAt(secret, now), address: '192.0.2.10', userAgent: null },
+    );
+    expect(result).toMatchObject({ ok: false, kind: 'refused', reason: MFA_MESSAGES.keyMismatch });
+    // The stored value is left as it was, so the right key still works.
+    expect((await codeStep(token, codeAt(secret, now), now)).ok).toBe(true);
   });
 });

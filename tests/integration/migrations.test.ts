@@ -87,6 +87,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
         'search_term_group',
         'search_term_builtin_off',
         'search_vocabulary_state',
+        'hsds_client_window',
       ].sort(),
     );
 
@@ -99,7 +100,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
 
     const again = await migrator.migrateToLatest();
     expect(again.error).toBeUndefined();
-    expect((await tableNames(test.db)).length).toBe(62);
+    expect((await tableNames(test.db)).length).toBe(63);
     const pending = (await migrator.getMigrations()).filter((m) => !m.executedAt);
     expect(pending).toEqual([]);
   });

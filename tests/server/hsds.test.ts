@@ -81,7 +81,7 @@ describe('HSDS API over HTTP', () => {
   });
 
   it('serves only public services without a key when HSDS_PUBLIC=1', async () => {
-    const open = await startTestServer({ HSDS_PUBLIC: '1' });
+    const open = await startTestServer({ HSDS_PUBLIC: '1', HSDS_PUBLIC_RATE_LIMIT: '3' });
     try {
       expect(
         ((await (await fetch(`${open.url}/api/hsds/services`)).json()) as { total_items: number })
@@ -96,6 +96,16 @@ describe('HSDS API over HTTP', () => {
       }
       const page = (await (await fetch(`${open.url}/api/hsds/services`)).json()) as { total_items: number };
       expect(page.total_items).toBe(1);
+      // The third request of this client in a minute was the last one allowed (unless the minute just turned).
+      let refused: Response | null = null;
+      for (let i = 0; i < 4 && !refused; i++) {
+        const response = await fetch(`${open.url}/api/hsds/services`);
+        if (response.status === 429) refused = response;
+      }
+      expect(refused?.headers.get('Retry-After')).toMatch(/^\d+$/);
+      expect(((await refused!.json()) as { fehler: string }).fehler).toMatch(
+        /Zu viele Anfragen ohne Schlüssel/,
+      );
     } finally {
       await open.stop();
     }

@@ -69,7 +69,11 @@ describe('npm start', () => {
   }, 120_000);
 
   it('never seeds or prints demo passwords in production unless asked, and then without passwords', async () => {
-    const production = { NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://partnernetz.example' };
+    const production = {
+      NODE_ENV: 'production',
+      PUBLIC_BASE_URL: 'https://partnernetz.example',
+      DATA_ENCRYPTION_KEY: 'dGVzdC1zZXJ2ZXIta2V5LTMyLWJ5dGVzLWxvbmchISE=',
+    };
     const plain = await start('prod.sqlite', production);
     expect(plain).not.toContain('Beispielregion');
     expect(plain).not.toContain('@partnernetz.example');

@@ -91,4 +91,18 @@ describe('config', () => {
       /MAX_BODY_BYTES muss eine Zahl \(Bytes\) sein/,
     );
   });
+  it('refuses to start in production without DATA_ENCRYPTION_KEY and refuses a key that is not 32 bytes', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /DATA_ENCRYPTION_KEY: in Produktion erforderlich/,
+    );
+    const key = Buffer.alloc(32, 1).toString('base64');
+    expect(loadConfig({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: key }).dataEncryptionKey).toEqual(
+      new Uint8Array(Buffer.alloc(32, 1)),
+    );
+    expect(() => loadConfig({ DATA_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') })).toThrow(
+      /DATA_ENCRYPTION_KEY muss 32 Bytes in Base64 sein/,
+    );
+    // Development and tests run with the fixed, published key.
+    expect(loadConfig({}).dataEncryptionKey).toHaveLength(32);
+  });
 });

@@ -4,6 +4,7 @@ import { newId } from '../db/ids';
 /** A user's second factor as the services see it; the secret never leaves src/lib/auth. */
 export interface UserMfa {
   userId: string;
+  /** As stored: sealed with DATA_ENCRYPTION_KEY (`v1:…`, see secret-box.ts), or in clear from before. */
   secret: string;
   confirmedAt: string | null;
   lastStep: number | null;
@@ -33,6 +34,34 @@ export async function upsertPendingMfa(
     .insertInto('user_mfa')
     .values({ user_id: userId, secret, confirmed_at: null, last_step: null, created_at: at })
     .execute();
+}
+
+/**
+ * Replaces a stored secret by its encrypted form — only if it is still the value read (a concurrent enrolment or
+ * reset wins). Used for secrets stored in clear before decision 0018 was amended.
+ */
+export async function replaceMfaSecret(
+  db: Executor,
+  userId: string,
+  previous: string,
+  next: string,
+): Promise<void> {
+  await db
+    .updateTable('user_mfa')
+    .set({ secret: next })
+    .where('user_id', '=', userId)
+    .where('secret', '=', previous)
+    .execute();
+}
+
+/** Secrets still stored in clear (without the `v1:` prefix of an encrypted one), for the sweep after migrating. */
+export async function listClearMfaSecrets(db: Executor): Promise<{ userId: string; secret: string }[]> {
+  const rows = await db
+    .selectFrom('user_mfa')
+    .select(['user_id', 'secret'])
+    .where('secret', 'not like', 'v1:%')
+    .execute();
+  return rows.map((row) => ({ userId: row.user_id, secret: row.secret }));
 }
 
 /** Confirms a pending secret with the step of its first code; false when there was none pending. */

@@ -2,6 +2,7 @@ import type { ActionContext } from '../action/context';
 import { userOf } from '../action/context';
 import { invalid, notFound, ok, refused, type Result } from '../action/result';
 import { recordAudit } from '../audit/audit.queries';
+import type { Config } from '../config/config';
 import type { Executor } from '../db/executor';
 import { nowIso } from '../db/ids';
 import type { Session, User } from './auth';
@@ -25,17 +26,21 @@ import {
   matchTotpStep,
 } from './mfa';
 import {
+  type UserMfa,
   acceptTotpStep,
   confirmMfa,
   countUnusedRecoveryCodes,
   deleteUserMfa,
   findUserMfa,
+  listClearMfaSecrets,
+  replaceMfaSecret,
   replaceRecoveryCodes,
   upsertPendingMfa,
   useRecoveryCode,
 } from './mfa.queries';
 import { verifyPassword } from './password';
 import { can } from './policy';
+import { isSealed, openSecret, sealSecret, SecretKeyMismatchError } from './secret-box';
 import { createSession } from './session.service';
 import type { SignedIn } from './sign-in.service';
 import { germanWait, remainingWaitMs, SIGN_IN_THROTTLE, type ThrottleRule } from './sign-in-throttle';
@@ -58,7 +63,37 @@ export const MFA_MESSAGES = {
   noPending: 'Bitte beginnen Sie die Einrichtung erneut.',
   alreadyEnabled: 'Die Zwei-Faktor-Anmeldung ist schon eingerichtet.',
   notEnabled: 'Die Zwei-Faktor-Anmeldung ist nicht eingerichtet.',
+  keyMismatch:
+    'Die Zwei-Faktor-Anmeldung kann gerade nicht geprüft werden: der Schlüssel des Servers (DATA_ENCRYPTION_KEY) passt nicht zu den gespeicherten Daten. Bitte wenden Sie sich an die Administration.',
 } as const;
+
+/**
+ * A user's second factor with the secret decrypted (decision 0018). A secret still stored in clear from before
+ * encryption came in is encrypted on this first read (lazy migration: a migration cannot, as it has no key).
+ * `'wrong_key'` when the stored secret does not decrypt with the configured key — a configuration fault the caller
+ * answers with a German message, never a 500.
+ */
+async function readUserMfa(
+  db: Executor,
+  config: Config,
+  userId: string,
+): Promise<UserMfa | null | 'wrong_key'> {
+  const mfa = await findUserMfa(db, userId);
+  if (!mfa) return null;
+  let secret: string;
+  try {
+    secret = openSecret(config.dataEncryptionKey, mfa.secret, userId);
+  } catch (error) {
+    if (!(error instanceof SecretKeyMismatchError)) throw error;
+    // For the operator; names no user, only the fault.
+    console.error('[mfa] Ein TOTP-Geheimnis lässt sich mit DATA_ENCRYPTION_KEY nicht entschlüsseln.');
+    return 'wrong_key';
+  }
+  if (!isSealed(mfa.secret)) {
+    await replaceMfaSecret(db, userId, mfa.secret, sealSecret(config.dataEncryptionKey, secret, userId));
+  }
+  return { ...mfa, secret };
+}
 
 /**
  * Code attempts are throttled like passwords (docs/decisions/0012): per account and address, and — because whoever
@@ -75,6 +110,18 @@ function mfaThrottleKeys(userId: string, address: string): { accountAddress: str
     accountAddress: hashToken(`mfa:${userId}\n${address.trim().toLowerCase()}`),
     user: hashToken(`mfa_user:${userId}`),
   };
+}
+
+/**
+ * Encrypts every TOTP secret still stored in clear (from before decision 0018 was amended); `npm run db:migrate` runs
+ * it after the migrations, so no clear secret waits for its user's next sign-in. Returns how many it encrypted.
+ */
+export async function sealClearMfaSecrets(db: Executor, config: Config): Promise<number> {
+  const clear = await listClearMfaSecrets(db);
+  for (const { userId, secret } of clear) {
+    await replaceMfaSecret(db, userId, secret, sealSecret(config.dataEncryptionKey, secret, userId));
+  }
+  return clear.length;
 }
 
 /** The half-finished sign-in behind a pending token, if it is still valid at `now`; else null. */
@@ -118,7 +165,8 @@ export async function verifySecondFactor(
   const pending = await findPendingSignIn(db, input.token, now);
   if (!pending) return refused(MFA_MESSAGES.expired);
   const { user } = pending;
-  const mfa = await findUserMfa(db, user.id);
+  const mfa = await readUserMfa(db, ctx.config, user.id);
+  if (mfa === 'wrong_key') return refused(MFA_MESSAGES.keyMismatch);
   if (!mfa || !mfa.confirmedAt) {
     // Reset by an admin meanwhile: this half sign-in is void, the password step starts over.
     await deleteSession(db, pending.session.id);
@@ -189,10 +237,13 @@ export type MfaStatus =
 export async function findOwnMfaStatus(db: Executor, ctx: ActionContext): Promise<MfaStatus | null> {
   const actor = userOf(ctx);
   if (!actor || !can(actor, 'user.read', { type: 'user', id: actor.id })) return null;
-  const mfa = await findUserMfa(db, actor.id);
-  if (!mfa) return { state: 'off' };
-  if (!mfa.confirmedAt) return { state: 'pending', secret: mfa.secret };
-  return { state: 'on', recoveryCodesLeft: await countUnusedRecoveryCodes(db, actor.id) };
+  const stored = await findUserMfa(db, actor.id);
+  if (stored?.confirmedAt)
+    return { state: 'on', recoveryCodesLeft: await countUnusedRecoveryCodes(db, actor.id) };
+  const mfa = stored ? await readUserMfa(db, ctx.config, actor.id) : null;
+  // A pending secret that no longer decrypts is useless: enrolment starts over (and replaces it).
+  if (!mfa || mfa === 'wrong_key') return { state: 'off' };
+  return { state: 'pending', secret: mfa.secret };
 }
 
 /** Re-authentication before any change of the second factor (ASVS V6.5): the signed-in user's current password. */
@@ -221,7 +272,8 @@ export async function startMfaEnrolment(
   if (user === 'wrong') return invalid({ password: MFA_MESSAGES.wrongPassword });
   const existing = await findUserMfa(db, user.id);
   if (existing?.confirmedAt) return refused(MFA_MESSAGES.alreadyEnabled);
-  await upsertPendingMfa(db, user.id, encodeTotpSecret(generateTotpSecret()), nowIso(ctx.now));
+  const sealed = sealSecret(ctx.config.dataEncryptionKey, encodeTotpSecret(generateTotpSecret()), user.id);
+  await upsertPendingMfa(db, user.id, sealed, nowIso(ctx.now));
   return ok({ started: true });
 }
 
@@ -236,7 +288,8 @@ export async function confirmMfaEnrolment(
 ): Promise<Result<{ recoveryCodes: string[] }>> {
   const actor = userOf(ctx);
   if (!actor || !can(actor, 'user.read', { type: 'user', id: actor.id })) return notFound();
-  const mfa = await findUserMfa(db, actor.id);
+  const mfa = await readUserMfa(db, ctx.config, actor.id);
+  if (mfa === 'wrong_key') return refused(MFA_MESSAGES.keyMismatch);
   if (!mfa || mfa.confirmedAt) return refused(mfa ? MFA_MESSAGES.alreadyEnabled : MFA_MESSAGES.noPending);
   const match = looksLikeTotpCode(input.code)
     ? matchTotpStep(decodeTotpSecret(mfa.secret), input.code, ctx.now, null)

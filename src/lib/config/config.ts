@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ROLES, type Role } from '../auth/roles';
 
@@ -101,6 +102,18 @@ export const EnvSchema = z.object({
   HSDS_PUBLIC: FlagSchema.optional(),
   // Requests per minute and API key to /api/hsds/ before 429. Default 120.
   HSDS_RATE_LIMIT: CountSchema('HSDS_RATE_LIMIT', 'Anfragen pro Minute', 1, 120),
+  // Requests per minute and client address without a key (HSDS_PUBLIC=1) before 429. Default 60.
+  HSDS_PUBLIC_RATE_LIMIT: CountSchema('HSDS_PUBLIC_RATE_LIMIT', 'Anfragen pro Minute', 1, 60),
+  // Key for data encrypted at rest (the TOTP secrets): 32 random bytes in Base64 (`openssl rand -base64 32`).
+  // Required in production; development and tests use a fixed, publicly known key (DEVELOPMENT_DATA_KEY).
+  DATA_ENCRYPTION_KEY: z
+    .string()
+    .trim()
+    .refine((value) => /^[A-Za-z0-9+/]{43}=$/.test(value) && Buffer.from(value, 'base64').length === 32, {
+      message:
+        'DATA_ENCRYPTION_KEY muss 32 Bytes in Base64 sein (44 Zeichen, erzeugt z. B. mit „openssl rand -base64 32“).',
+    })
+    .optional(),
   // Roles that must sign in with a second factor (TOTP); "none" (or an empty value) for none. Default admin, coordinator.
   MFA_REQUIRED_ROLES: z
     .string()
@@ -180,7 +193,19 @@ export interface Config {
   hsdsPublic: boolean;
   /** Requests per minute and API key to the HSDS API. */
   hsdsRateLimit: number;
+  /** Requests per minute and client address to the HSDS API without a key (HSDS_PUBLIC=1). */
+  hsdsPublicRateLimit: number;
+  /** AES-256 key for data encrypted at rest (TOTP secrets); the fixed development key outside production. */
+  dataEncryptionKey: Uint8Array;
 }
+
+/**
+ * The key development and tests use when DATA_ENCRYPTION_KEY is unset: derived from a fixed, published text, so it
+ * protects nothing — it only keeps the encrypted code path the same everywhere. Production refuses to start with it.
+ */
+export const DEVELOPMENT_DATA_KEY: Uint8Array = createHash('sha256')
+  .update('JMD Partnernetz: öffentlicher Entwicklungsschlüssel, schützt nichts')
+  .digest();
 
 /** Thrown when the environment holds a bad value; the message lists every problem in German. */
 export class ConfigError extends Error {
@@ -207,6 +232,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // A movable clock in production would let whoever can write one file extend links and sessions at will.
   if (e.TEST_CLOCK_FILE && e.NODE_ENV === 'production') {
     throw new ConfigError(['TEST_CLOCK_FILE: nur für Tests – in Produktion nicht erlaubt.']);
+  }
+  // Without its own key a production database would hold the TOTP secrets under a key everyone can read.
+  if (!e.DATA_ENCRYPTION_KEY && e.NODE_ENV === 'production') {
+    throw new ConfigError([
+      'DATA_ENCRYPTION_KEY: in Produktion erforderlich – 32 zufällige Bytes in Base64, erzeugt z. B. mit „openssl rand -base64 32“. Bewahren Sie den Schlüssel getrennt von den Sicherungen auf: ohne ihn lassen sich die eingerichteten Zwei-Faktor-Anmeldungen nicht mehr prüfen.',
+    ]);
   }
   return {
     env: e.NODE_ENV,
@@ -246,5 +277,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     meetingReminderDays: e.MEETING_REMINDER_DAYS,
     hsdsPublic: e.HSDS_PUBLIC ?? false,
     hsdsRateLimit: e.HSDS_RATE_LIMIT,
+    hsdsPublicRateLimit: e.HSDS_PUBLIC_RATE_LIMIT,
+    dataEncryptionKey: e.DATA_ENCRYPTION_KEY
+      ? new Uint8Array(Buffer.from(e.DATA_ENCRYPTION_KEY, 'base64'))
+      : DEVELOPMENT_DATA_KEY,
   };
 }

@@ -56,6 +56,7 @@ import type {
   TaxonomyTermTable,
 } from '../directory/directory.table';
 import type { ApiKeyTable, ApiKeyWindowTable, HsdsIdentityTable } from '../hsds/hsds.table';
+import type { HsdsClientWindowTable } from '../hsds/hsds.table';
 import type { ReferralFactMonthTable, ReferralFactTable, SearchCountTable } from '../report/report.table';
 import type {
   SearchTermBuiltinOffTable,
@@ -134,4 +135,6 @@ export interface Database {
   search_term_group: SearchTermGroupTable;
   search_term_builtin_off: SearchTermBuiltinOffTable;
   search_vocabulary_state: SearchVocabularyStateTable;
+  // Rate limit of the anonymous HSDS API (hardening, 2026-12-03)
+  hsds_client_window: HsdsClientWindowTable;
 }

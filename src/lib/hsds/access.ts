@@ -1,14 +1,15 @@
 /**
  * Who is asking the HSDS API, decided once per request: an API key (header `Authorization: Bearer …` or
  * `X-API-Key`), else a signed-in user's session, else nobody — served only when HSDS_PUBLIC=1, and then only the
- * services marked public. Unknown, revoked or expired keys get 401; a key over its rate limit 429 with Retry-After.
+ * services marked public. Unknown, revoked or expired keys get 401; a key over its rate limit 429 with Retry-After,
+ * and so does a client without a key over HSDS_PUBLIC_RATE_LIMIT (counted by a keyed hash of its address).
  * @module
  */
 import type { User } from '../auth/auth';
 import type { Config } from '../config/config';
 import type { Db } from '../db/create-db';
-import { hashPresentedKey, isKeyUsable, rateWindowOf } from './api-key';
-import { countApiKeyRequest, findApiKeyByHash } from './hsds.queries';
+import { clientHashOf, hashPresentedKey, isKeyUsable, rateWindowOf } from './api-key';
+import { countApiKeyRequest, countClientRequest, findApiKeyByHash } from './hsds.queries';
 import { mayExchangeDirectory, mayReadWithSession } from './policy';
 
 /** What a request may read. */
@@ -44,7 +45,7 @@ const BAD_KEY =
 /** Decides the access of one request (counting it against the key's rate limit). */
 export async function resolveAccess(
   app: { db: Db; config: Config },
-  request: { headers: Headers; user: User | null; now: Date },
+  request: { headers: Headers; user: User | null; now: Date; address: string },
 ): Promise<{ ok: true; access: HsdsAccess } | { ok: false; denied: HsdsDenied }> {
   const key = presentedKey(request.headers);
   if (key !== null) {
@@ -77,7 +78,25 @@ export async function resolveAccess(
       access: { publicOnly: false, mayExport: mayExchangeDirectory(request.user), via: 'session' },
     };
   }
-  if (app.config.hsdsPublic)
+  if (app.config.hsdsPublic) {
+    // Without a key the client's address (as a keyed hash) is what is counted, so one client cannot take the
+    // anonymous API down for everyone, nor read the whole directory in a tight loop.
+    const window = rateWindowOf(request.now);
+    const clientHash = clientHashOf(app.config.dataEncryptionKey, request.address);
+    const count = await app.db
+      .transaction()
+      .execute((trx) => countClientRequest(trx, clientHash, window.start));
+    if (count > app.config.hsdsPublicRateLimit) {
+      return {
+        ok: false,
+        denied: {
+          status: 429,
+          message: `Zu viele Anfragen ohne Schlüssel: höchstens ${app.config.hsdsPublicRateLimit} pro Minute. Bitte warten Sie ${window.retryAfterSeconds} Sekunden oder fragen Sie die Administration nach einem API-Schlüssel.`,
+          retryAfterSeconds: window.retryAfterSeconds,
+        },
+      };
+    }
     return { ok: true, access: { publicOnly: true, mayExport: true, via: 'public' } };
+  }
   return { ok: false, denied: { status: 401, message: NO_ACCESS } };
 }

@@ -4,6 +4,7 @@
  * public, scope `all` every published entry and the whole-directory export.
  * @module
  */
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { generateToken, hashToken } from '../auth/token';
 
@@ -75,4 +76,40 @@ export function rateWindowOf(now: Date): { start: string; retryAfterSeconds: num
     start: new Date(startMs).toISOString(),
     retryAfterSeconds: Math.max(1, Math.ceil((startMs + RATE_WINDOW_MS - now.getTime()) / 1000)),
   };
+}
+
+/**
+ * The rate limit's name for a client without a key: an HMAC (under DATA_ENCRYPTION_KEY) of its address, with an IPv6
+ * address cut to its /64 — one connection usually holds a whole /64, so rotating addresses inside it does not
+ * escape the limit. Keyed, because a plain hash of an IPv4 address is reversed by trying all 2³² of them; the
+ * address itself is neither stored nor logged.
+ */
+export function clientHashOf(key: Uint8Array, address: string): string {
+  return createHmac('sha256', key)
+    .update(`hsds-client\n${networkOf(address)}`)
+    .digest('base64url')
+    .slice(0, 32);
+}
+
+/** The part of an address that names the client: IPv4 whole, IPv6 its first 64 bits (the network). */
+export function networkOf(address: string): string {
+  const plain = address
+    .trim()
+    .toLowerCase()
+    .replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  if (!plain.includes(':')) return plain;
+  const [head = '', tail = ''] = plain.split('::');
+  const headParts = head === '' ? [] : head.split(':');
+  const tailParts = tail === '' ? [] : tail.split(':');
+  const groups = plain.includes('::')
+    ? [
+        ...headParts,
+        ...Array<string>(Math.max(0, 8 - headParts.length - tailParts.length)).fill('0'),
+        ...tailParts,
+      ]
+    : headParts;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }

@@ -50,6 +50,8 @@ export interface HsdsRequest {
   headers: Headers;
   user: User | null;
   now: Date;
+  /** The client's address (Astro.locals.clientIp): only its keyed hash counts for the anonymous rate limit. */
+  address: string;
 }
 
 type ParamKind = 'text' | 'int' | 'bool' | 'uuid' | 'datetime' | 'format' | 'postcode';

@@ -43,7 +43,7 @@ import {
   updateServiceIfCurrent,
 } from '../directory/service.queries';
 import { loadReadContext, loadServices } from './directory-read';
-import { insertHsdsIdentities, listAllPublishedServices } from './hsds.queries';
+import { assignServiceExternalIds, insertHsdsIdentities, listAllPublishedServices } from './hsds.queries';
 import { isUuid } from './ids';
 import { serviceFullObject, statusFromHsds, type HsdsObject } from './mapping';
 import { readVendored, validate } from './schema';
@@ -214,11 +214,12 @@ const CSV_COLUMNS = IMPORT_COLUMNS.filter(
   (column) => !['strasse', 'plz', 'ort', 'stadtteil', 'breitengrad', 'laengengrad'].includes(column),
 );
 
-/** The HSDS services as the CSV import's text (semicolon-separated). */
-export function importCsvOf(services: Obj[]): string {
+/** The HSDS services as the CSV import's text (semicolon-separated); `externalIds` renames a service's HSDS id. */
+export function importCsvOf(services: Obj[], externalIds: ReadonlyMap<string, string> = new Map()): string {
   const lines = [CSV_COLUMNS.join(';')];
   for (const service of services) {
     const row = importRowOf(service);
+    row['externe_id'] = externalIds.get(row['externe_id']!) ?? row['externe_id']!;
     lines.push(CSV_COLUMNS.map((column) => csvCell(row[column] ?? '')).join(';'));
   }
   return lines.join('\r\n') + '\r\n';
@@ -312,6 +313,7 @@ async function completeImport(
   ctx: ActionContext,
   services: Obj[],
   report: ImportReport,
+  externalIds: ReadonlyMap<string, string>,
 ): Promise<void> {
   const created = new Set(report.newOrganizations.map((name) => name.trim().toLocaleLowerCase('de')));
   const author = { changedBy: userOf(ctx)?.id ?? null, via: 'import', requestId: ctx.requestId, at: ctx.now };
@@ -320,7 +322,10 @@ async function completeImport(
     const placeIds = new Map<string, string>();
     const changed: string[] = [];
     for (const service of services) {
-      const localId = await findServiceIdByExternalId(trx, str(service['id']));
+      const localId = await findServiceIdByExternalId(
+        trx,
+        externalIds.get(str(service['id'])) ?? str(service['id']),
+      );
       const existing = localId ? await findService(trx, localId) : null;
       if (!localId || !existing) continue;
       await insertHsdsIdentities(trx, 'service', [{ localId, hsdsId: str(service['id']).toLowerCase() }]);
@@ -387,6 +392,40 @@ async function completeImport(
   });
 }
 
+/** Ends a dry run's transaction, so what it assigned for the check is rolled back. */
+class DryRunDone extends Error {
+  constructor(readonly report: ImportReport) {
+    super('dry run');
+  }
+}
+
+/**
+ * This directory's own services among the document's — an export of ours read back (their `id` is the UUID we derive
+ * for them, or the one they were imported with). The CSV import recognises a service by its external id, so such a
+ * service is named by its external id, and one without gets its HSDS id as external id (`assign`): a round trip then
+ * updates it instead of creating a copy.
+ */
+async function ownServicesOf(
+  db: Db,
+  services: Obj[],
+): Promise<{ externalIds: Map<string, string>; assign: { localId: string; externalId: string }[] }> {
+  const read = await loadReadContext(db);
+  const externalIds = new Map<string, string>();
+  const assign: { localId: string; externalId: string }[] = [];
+  for (const service of services) {
+    const hsdsId = str(service['id']);
+    const localId = isUuid(hsdsId) ? await read.localIdOf('service', hsdsId) : null;
+    const existing = localId ? await findService(db, localId) : null;
+    if (!existing) continue;
+    if (existing.externalId) {
+      externalIds.set(hsdsId, existing.externalId);
+    } else if ((await findServiceIdByExternalId(db, hsdsId)) === null) {
+      assign.push({ localId: existing.id, externalId: hsdsId });
+    }
+  }
+  return { externalIds, assign };
+}
+
 /**
  * Imports HSDS services (from JSON, ndjson or the tabular package): schema check first, then the CSV import's check
  * and — unless `dryRun` — its write, then completeImport. Invalid (nothing written) when anything does not fit.
@@ -403,11 +442,30 @@ export async function importHsdsServices(
   const services = documents.map(asObj);
   const more = complementProblems(services);
   if (more.length > 0) return problemsResult(more);
-  const csv = importCsvOf(services);
+  const own = await ownServicesOf(db, services);
+  const csv = importCsvOf(services, own.externalIds);
   // The CSV is ours, not the user's: its problems are told by service, not by line of a file nobody has seen.
-  const report = await dryRunImport(db, csv);
+  // Own services without an external id are checked as if they had their HSDS id as one (rolled back afterwards).
+  const report =
+    own.assign.length === 0
+      ? await dryRunImport(db, csv)
+      : await db
+          .transaction()
+          .execute(async (trx) => {
+            await assignServiceExternalIds(trx, own.assign);
+            throw new DryRunDone(await dryRunImport(trx, csv));
+          })
+          .catch((error: unknown) => {
+            if (error instanceof DryRunDone) return error.report;
+            throw error;
+          });
   if (report.problems.length > 0) {
-    const nameOf = new Map(services.map((service) => [str(service['id']), str(service['name'])]));
+    const nameOf = new Map(
+      services.map((service) => [
+        own.externalIds.get(str(service['id'])) ?? str(service['id']),
+        str(service['name']),
+      ]),
+    );
     return problemsResult(
       report.problems.map((problem) => {
         const text = problem.message.replace(/^Zeile \d+(, Spalte „[^“]*“)?: /, '');
@@ -418,10 +476,12 @@ export async function importHsdsServices(
     );
   }
   if (options.dryRun) return ok(report);
+  if (own.assign.length > 0)
+    await db.transaction().execute((trx) => assignServiceExternalIds(trx, own.assign));
   const result = await commitImport(db, ctx, csv);
   if (!result.ok) return result;
   try {
-    await completeImport(db, ctx, services, result.value);
+    await completeImport(db, ctx, services, result.value, own.externalIds);
   } catch (error) {
     if (error instanceof ImportConflictError) return conflict(error.message);
     throw error;

@@ -4,6 +4,7 @@
  * service-at-location rows for the postcode filter.
  * @module
  */
+import { chunk, ID_CHUNK } from '../db/chunk';
 import type { Executor } from '../db/executor';
 import { newId } from '../db/ids';
 import type { ApiKeyRow } from './hsds.table';
@@ -19,6 +20,26 @@ export interface PublishedFilter {
   modifiedAfter?: string | undefined;
   /** Only these service ids (the search engine's hits). */
   ids?: string[] | undefined;
+}
+
+/**
+ * Whether the id list is too long to bind: SQLite binds at most 32,766 variables per statement, PostgreSQL 65,535,
+ * and a search over a large directory can hit more services than that. Such a list is not bound at all: the query
+ * runs without it, in the same order, and the ids are matched in memory (a pass over the published ids, which a
+ * search that broad comes close to anyway).
+ */
+function isLongIdList(filter: PublishedFilter): filter is PublishedFilter & { ids: string[] } {
+  return filter.ids !== undefined && filter.ids.length > ID_CHUNK;
+}
+
+/** The filter without its id list, and a test for the ids (always true when there is no long list). */
+function splitLongIdList(filter: PublishedFilter): {
+  bound: PublishedFilter;
+  keeps: (id: string) => boolean;
+} {
+  if (!isLongIdList(filter)) return { bound: filter, keeps: () => true };
+  const wanted = new Set(filter.ids);
+  return { bound: { ...filter, ids: undefined }, keeps: (id) => wanted.has(id) };
 }
 
 function publishedQuery(db: Executor, filter: PublishedFilter) {
@@ -57,6 +78,10 @@ export async function listPublishedServiceIds(
   filter: PublishedFilter,
   page: { limit: number; offset: number },
 ): Promise<{ ids: string[]; total: number }> {
+  if (isLongIdList(filter)) {
+    const all = (await listAllPublishedServices(db, filter)).map((row) => row.id);
+    return { ids: all.slice(page.offset, page.offset + page.limit), total: all.length };
+  }
   const count = await publishedQuery(db, filter)
     .select((eb) => eb.fn.countAll().as('n'))
     .executeTakeFirst();
@@ -75,25 +100,31 @@ export async function listAllPublishedServices(
   db: Executor,
   filter: PublishedFilter,
 ): Promise<{ id: string; organizationId: string }[]> {
+  const { bound, keeps } = splitLongIdList(filter);
   return (
-    await publishedQuery(db, filter)
+    await publishedQuery(db, bound)
       .select(['service.id as id', 'service.organization_id as organizationId'])
       .orderBy('service.name')
       .orderBy('service.id')
       .execute()
-  ).map((row) => ({ id: row.id, organizationId: row.organizationId }));
+  )
+    .filter((row) => keeps(row.id))
+    .map((row) => ({ id: row.id, organizationId: row.organizationId }));
 }
 
 /** The ids of the given services that are marked public. */
 export async function listPublicServiceIds(db: Executor, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('service')
-    .select('id')
-    .where('id', 'in', ids)
-    .where('is_public', '=', 1)
-    .execute();
-  return new Set(rows.map((row) => row.id));
+  const found = new Set<string>();
+  for (const part of chunk(ids)) {
+    const rows = await db
+      .selectFrom('service')
+      .select('id')
+      .where('id', 'in', part)
+      .where('is_public', '=', 1)
+      .execute();
+    for (const row of rows) found.add(row.id);
+  }
+  return found;
 }
 
 /** Marks services public (or not); returns how many rows changed. */
@@ -102,10 +133,31 @@ export async function setServicesPublic(
   ids: string[] | 'all',
   value: boolean,
 ): Promise<number> {
-  let query = db.updateTable('service').set({ is_public: value ? 1 : 0 });
-  if (ids !== 'all') query = query.where('id', 'in', ids.length > 0 ? ids : ['']);
-  const result = await query.executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  const set = db.updateTable('service').set({ is_public: value ? 1 : 0 });
+  if (ids === 'all') return Number((await set.executeTakeFirst()).numUpdatedRows);
+  let changed = 0;
+  for (const part of chunk(ids)) {
+    changed += Number((await set.where('id', 'in', part).executeTakeFirst()).numUpdatedRows);
+  }
+  return changed;
+}
+
+/**
+ * Gives services of this directory without an external id their HSDS id as one (guarded: an external id already set
+ * stays), so the import recognises them when an export of ours is read back.
+ */
+export async function assignServiceExternalIds(
+  db: Executor,
+  pairs: { localId: string; externalId: string }[],
+): Promise<void> {
+  for (const pair of pairs) {
+    await db
+      .updateTable('service')
+      .set({ external_id: pair.externalId })
+      .where('id', '=', pair.localId)
+      .where('external_id', 'is', null)
+      .execute();
+  }
 }
 
 /** Service-at-location rows of published services at places that are not archived, with the place's position. */
@@ -115,7 +167,8 @@ export async function listPublishedServiceAtLocations(
 ): Promise<
   { id: string; serviceId: string; locationId: string; latitude: number | null; longitude: number | null }[]
 > {
-  let query = publishedQuery(db, filter)
+  const { bound, keeps } = splitLongIdList(filter);
+  let query = publishedQuery(db, bound)
     .innerJoin('service_at_location', 'service_at_location.service_id', 'service.id')
     .innerJoin('location', 'location.id', 'service_at_location.location_id')
     .where('location.archived_at', 'is', null);
@@ -131,11 +184,13 @@ export async function listPublishedServiceAtLocations(
     .orderBy('service.name')
     .orderBy('service_at_location.id')
     .execute();
-  return rows.map((row) => ({
-    ...row,
-    latitude: row.latitude === null ? null : Number(row.latitude),
-    longitude: row.longitude === null ? null : Number(row.longitude),
-  }));
+  return rows
+    .filter((row) => keeps(row.serviceId))
+    .map((row) => ({
+      ...row,
+      latitude: row.latitude === null ? null : Number(row.latitude),
+      longitude: row.longitude === null ? null : Number(row.longitude),
+    }));
 }
 
 /** All row ids of a kind (to find a row by its derived HSDS id). */
@@ -296,6 +351,35 @@ export async function countApiKeyRequest(
     .selectFrom('api_key_window')
     .select('count')
     .where('key_id', '=', keyId)
+    .where('window_start', '=', windowStart)
+    .executeTakeFirst();
+  return Number(row?.count ?? 0);
+}
+
+/**
+ * Counts one request without a key from a client (a keyed hash of its address) in the minute starting at
+ * `windowStart` and returns the minute's count so far. Every client's older minutes are dropped on the way, so the
+ * table holds at most the current minute. Run it in a transaction.
+ */
+export async function countClientRequest(
+  db: Executor,
+  clientHash: string,
+  windowStart: string,
+): Promise<number> {
+  await db.deleteFrom('hsds_client_window').where('window_start', '<', windowStart).execute();
+  await db
+    .insertInto('hsds_client_window')
+    .values({ client_hash: clientHash, window_start: windowStart, count: 1 })
+    .onConflict((oc) =>
+      oc
+        .columns(['client_hash', 'window_start'])
+        .doUpdateSet((eb) => ({ count: eb('hsds_client_window.count', '+', 1) })),
+    )
+    .execute();
+  const row = await db
+    .selectFrom('hsds_client_window')
+    .select('count')
+    .where('client_hash', '=', clientHash)
     .where('window_start', '=', windowStart)
     .executeTakeFirst();
   return Number(row?.count ?? 0);

@@ -24,6 +24,13 @@ export interface ApiKeyWindowTable {
   count: number;
 }
 
+/** hsds_client_window: requests without a key from one client (a keyed hash of its address) in one minute. */
+export interface HsdsClientWindowTable {
+  client_hash: string;
+  window_start: string;
+  count: number;
+}
+
 /** hsds_identity: the HSDS id an imported entry came with (entries of our own get a derived UUID instead). */
 export interface HsdsIdentityTable {
   entity_type: string;
