@@ -124,7 +124,7 @@ describe.each(testDialects)('the referral loop on $name', (dialect) => {
         serviceId,
         purpose: 'language',
         message: 'Sucht einen Platz im Kurs, vormittags.',
-        contactMode: 'partner_calls',
+        contactMode: 'appointment',
         responseDueOn: new Date(now.getTime() + 7 * DAY).toISOString().slice(0, 10),
         submissionKey: newId(),
       }),
