@@ -84,6 +84,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
         'referral_fact',
         'search_count',
         'referral_fact_month',
+        'referral_read',
       ].sort(),
     );
 
@@ -96,7 +97,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
 
     const again = await migrator.migrateToLatest();
     expect(again.error).toBeUndefined();
-    expect((await tableNames(test.db)).length).toBe(59);
+    expect((await tableNames(test.db)).length).toBe(60);
     const pending = (await migrator.getMigrations()).filter((m) => !m.executedAt);
     expect(pending).toEqual([]);
   });

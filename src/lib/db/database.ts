@@ -17,6 +17,7 @@ import type {
   ReferralTable,
 } from '../referrals/referral.table';
 import type { ReferralMessageTable } from '../referrals/referral-message.table';
+import type { ReferralReadTable } from '../referrals/referral-message.table';
 import type { ReferralFollowupTable } from '../referrals/referral-followup.table';
 import type { OutboxAttachmentTable, OutboxTable } from '../notify/outbox.table';
 import type { JobLeaseTable } from '../jobs/job.table';
@@ -125,4 +126,6 @@ export interface Database {
   referral_fact: ReferralFactTable;
   referral_fact_month: ReferralFactMonthTable;
   search_count: SearchCountTable;
+  // New-message markers (new-user review)
+  referral_read: ReferralReadTable;
 }
