@@ -43,7 +43,7 @@ import { hashToken } from '../../src/lib/auth/token';
 import { deliverDueMails } from '../../src/lib/notify/outbox.service';
 import { systemContext } from '../../src/lib/action/context';
 import { networkRemindersJob } from '../../src/lib/networks/networks.job';
-import { reminderWindowEnd } from '../../src/lib/networks/meeting.service';
+import { MEETING_OVER_AGENDA, reminderWindowEnd } from '../../src/lib/networks/meeting.service';
 import { createTestDb, testDialects } from '../helpers/db';
 import { createTestOrganization, createTestUser } from '../helpers/factories';
 import { mimeParts } from '../helpers/mime';
@@ -410,6 +410,34 @@ describe.each(testDialects)('working groups on $name', (dialect) => {
         })
       ).ok,
     ).toBe(true);
+  });
+
+  it('a past meeting takes no answers and no agenda items, from the chair or a member', async () => {
+    const group = await groupWithMembers();
+    const scheduled = await scheduleMeeting(test.db, ctx(chair), group.id, {
+      ...MEETING,
+      proposalDeadlineDate: null,
+    });
+    if (!scheduled.ok) throw new Error('schedule');
+    const meetingId = scheduled.value.id;
+    const item = { title: 'Nachtrag', description: null, responsible: null, plannedMinutes: null };
+    // 28 March 2026, 12:00 in Lübeck is 11:00 UTC: the meeting's end.
+    const during = new Date('2026-03-28T10:59:00Z');
+    const ended = new Date('2026-03-28T11:00:00Z');
+    expect(
+      (await answerMeeting(test.db, ctx(colleague, during), meetingId, { answer: 'attending' })).ok,
+    ).toBe(true);
+    expect((await addAgendaItem(test.db, ctx(chair, during), meetingId, item)).ok).toBe(true);
+
+    const answer = await answerMeeting(test.db, ctx(colleague, ended), meetingId, { answer: 'maybe' });
+    expect(answer).toEqual({ ok: false, kind: 'refused', reason: 'Das Treffen ist schon vorbei.' });
+    const byChair = await addAgendaItem(test.db, ctx(chair, ended), meetingId, item);
+    expect(byChair).toEqual({ ok: false, kind: 'refused', reason: MEETING_OVER_AGENDA });
+    const byMember = await addAgendaItem(test.db, ctx(colleague, ended), meetingId, item);
+    expect(byMember).toEqual({ ok: false, kind: 'refused', reason: MEETING_OVER_AGENDA });
+    expect((await listAgenda(test.db, meetingId)).map((a) => a.title)).toEqual(['Nachtrag']);
+    const invitations = await listInvitations(test.db, meetingId);
+    expect(invitations.map((i) => i.answer).filter(Boolean)).toEqual(['attending']);
   });
 
   it('sends the changed agenda with a raised SEQUENCE, and keeps it quiet when nothing changed', async () => {

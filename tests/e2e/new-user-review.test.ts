@@ -8,12 +8,15 @@ import {
   signInInBrowser,
   wcagViolations,
 } from '../helpers/browser';
+import { createDb } from '../../src/lib/db/create-db';
 import { DEMO_PASSWORDS, startTestServer, type TestServer } from '../helpers/server';
 
-// No sideways scroll on a phone (new-user review, item 3): "Meine Aufgaben", a working group with its members, the
-// minutes (being written and released) and the handout's opening hours fit into 390 px, as they do into 1280 px.
+// Findings of a new-user review, checked as a user meets them in a real browser:
+// - no sideways scroll on a phone: "Meine Aufgaben", a working group with its members, the minutes (being written
+//   and released) and the handout's opening hours fit into 390 px, as they do into 1280 px;
+// - a past meeting asks no more "Nehmen Sie teil?" and takes no agenda items, a coming one does.
 
-describe.skipIf(!hasChromium)('pages that fit a phone without sideways scroll', () => {
+describe.skipIf(!hasChromium)('findings of the new-user review in a real browser', () => {
   let server: TestServer;
   let browser: Browser;
   beforeAll(async () => {
@@ -92,4 +95,34 @@ describe.skipIf(!hasChromium)('pages that fit a phone without sideways scroll', 
       await context.close();
     },
   );
+
+  it('a past meeting shows no answer form and no agenda form; a coming one shows both', async () => {
+    const db = createDb({ databaseUrl: server.databaseUrl });
+    const now = new Date().toISOString();
+    const meetings = await db
+      .selectFrom('network_meeting')
+      .select(['id', 'group_id', 'ends_at'])
+      .where('status', '=', 'scheduled')
+      .execute();
+    await db.destroy();
+    const past = meetings.find((m) => m.ends_at < now);
+    const coming = meetings.find((m) => m.ends_at > now && m.group_id === past?.group_id);
+    expect(past && coming).toBeTruthy();
+    const { context, page } = await signedIn('coordinator', 'koordination@partnernetz.example', 1280);
+    const forms = async (meeting: { id: string; group_id: string }) => {
+      await page.goto(`${server.url}/arbeitskreise/${meeting.group_id}/treffen/${meeting.id}`, {
+        timeout: NAVIGATION_TIMEOUT_MS,
+      });
+      return {
+        answer: await page.getByRole('group', { name: 'Nehmen Sie teil?' }).count(),
+        agenda: await page.getByRole('heading', { name: /^Punkt zur Tagesordnung/ }).count(),
+        over: await page.getByText('Das Treffen ist vorbei').count(),
+      };
+    };
+    expect(await forms(coming!)).toEqual({ answer: 1, agenda: 1, over: 0 });
+    expect(await forms(past!)).toEqual({ answer: 0, agenda: 0, over: 1 });
+    await screenshot(page, 'treffen-vorbei');
+    expect(await wcagViolations(page)).toEqual([]);
+    await context.close();
+  });
 });
