@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -123,6 +124,23 @@ describe.skipIf(!hasChromium)('findings of the new-user review in a real browser
     expect(await forms(past!)).toEqual({ answer: 0, agenda: 0, over: 1 });
     await screenshot(page, 'treffen-vorbei');
     expect(await wcagViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('the import page offers the template as a download: BOM, semicolons, header and one example line', async () => {
+    const { context, page } = await signedIn('coordinator', 'koordination@partnernetz.example', 390);
+    await expectFits(page, '/pflege/import', 390);
+    expect(await page.getByText('docs/import.md').count()).toBe(0);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /Vorlage herunterladen/ }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('import-vorlage.csv');
+    const bytes = fs.readFileSync((await download.path())!);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString('utf8').split('\r\n');
+    expect(lines[0]!.split(';').slice(0, 4)).toEqual(['externe_id', 'organisation', 'name', 'kategorie']);
+    expect(lines.filter(Boolean)).toHaveLength(2);
     await context.close();
   });
 });
