@@ -29,6 +29,7 @@ import {
 import { findMinutes, listActionItems, listCorrections } from '../../src/lib/networks/minutes.queries';
 import {
   listMyActionItems,
+  MY_ACTION_ITEMS_LIMITS,
   loadMinutesFor,
   releaseMinutes,
   saveMinutes,
@@ -602,7 +603,8 @@ describe.each(testDialects)('working groups on $name', (dialect) => {
       reason: null,
     });
     expect(saved.ok).toBe(true);
-    const mine = await listMyActionItems(test.db, chair);
+    const minePage = await listMyActionItems(test.db, chair);
+    const mine = [...minePage.open, ...minePage.closed];
     expect(mine.map((i) => i.title)).toContain('Einladung Herbst entwerfen');
     expect(mine.map((i) => i.title)).not.toContain('Raum für Mai buchen');
 
@@ -637,10 +639,66 @@ describe.each(testDialects)('working groups on $name', (dialect) => {
       (await setActionItemStatus(test.db, ctx(chair), own.id, { status: 'done', version: own.version })).ok,
     ).toBe(true);
     // "Meine Aufgaben" keeps it below the open ones, as recently done.
-    const after = await listMyActionItems(test.db, chair);
+    const afterPage = await listMyActionItems(test.db, chair);
+    const after = [...afterPage.open, ...afterPage.closed];
     expect(after.find((i) => i.id === own.id)?.status).toBe('done');
     expect(after.findIndex((i) => i.id === own.id)).toBe(after.length - 1);
   });
+  it('"Meine Aufgaben" pages a long list instead of cutting it off silently', async () => {
+    const created = await createGroup(test.db, ctx(coordinator), GROUP);
+    if (!created.ok) throw new Error('group');
+    const busy = await createTestUser(test.db, { displayName: 'Viel Zutun' });
+    const added = await addMember(test.db, ctx(coordinator), created.value.id, {
+      kind: 'user',
+      userId: busy.id,
+      organizationId: null,
+      contactName: null,
+      contactEmail: null,
+      contactOrganization: null,
+      joinedOn: null,
+      role: 'member',
+    });
+    expect(added.ok).toBe(true);
+    const member = (await listMembers(test.db, created.value.id)).find((m) => m.userId === busy.id)!;
+    const total = 2 * MY_ACTION_ITEMS_LIMITS.open + 5;
+    const at = '2026-05-01T10:00:00.000Z';
+    await test.db
+      .insertInto('network_action_item')
+      .values(
+        Array.from({ length: total }, (_, i) => ({
+          id: `viel-${String(i).padStart(4, '0')}`,
+          group_id: created.value.id,
+          meeting_id: null,
+          agenda_item_id: null,
+          title: `Aufgabe ${i + 1}`,
+          responsible_member_id: member.id,
+          due_on: new Date(Date.UTC(2026, 5, 1) + i * 86_400_000).toISOString().slice(0, 10),
+          status: 'open' as const,
+          done_at: null,
+          reminded_due_at: null,
+          reminded_overdue_at: null,
+          created_at: at,
+          updated_at: at,
+          version: 1,
+        })),
+      )
+      .execute();
+    const first = await listMyActionItems(test.db, busy);
+    expect(first).toMatchObject({ openTotal: total, page: 1, pages: 3 });
+    expect(first.open).toHaveLength(MY_ACTION_ITEMS_LIMITS.open);
+    expect(first.open[0]!.title).toBe('Aufgabe 1');
+    const second = await listMyActionItems(test.db, busy, { page: 2 });
+    const last = await listMyActionItems(test.db, busy, { page: 3 });
+    expect(last.open.map((i) => i.title)).toEqual(
+      Array.from({ length: 5 }, (_, i) => `Aufgabe ${2 * MY_ACTION_ITEMS_LIMITS.open + i + 1}`),
+    );
+    const seen = new Set([...first.open, ...second.open, ...last.open].map((i) => i.id));
+    expect(seen.size).toBe(total);
+    // A page beyond the last shows the last; a junk page number the first.
+    expect((await listMyActionItems(test.db, busy, { page: 99 })).page).toBe(3);
+    expect((await listMyActionItems(test.db, busy, { page: 0 })).page).toBe(1);
+  });
+
   it('reminds every invited member once, MEETING_REMINDER_DAYS before the meeting, through the outbox and SMTP', async () => {
     const smtp = await startTestSmtpServer();
     try {
