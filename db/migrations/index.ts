@@ -18,6 +18,7 @@ import * as m20261202_1100 from './2026_12_02_1100_add_agenda_figures';
 import * as m20261202_1000 from './2026_12_02_1000_create_report_rollup';
 import * as m20261203_0400 from './2026_12_03_0400_create_search_vocabulary';
 import * as m20261203_0700 from './2026_12_03_0700_create_hsds_client_window';
+import * as m20261203_0500 from './2026_12_03_0500_create_referral_read';
 
 /** All migrations in order; listed statically so the built server bundles them too. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_1000_create_report_rollup': m20261202_1000,
   '2026_12_03_0400_create_search_vocabulary': m20261203_0400,
   '2026_12_03_0700_create_hsds_client_window': m20261203_0700,
+  '2026_12_03_0500_create_referral_read': m20261203_0500,
 };

@@ -90,7 +90,7 @@ export async function seedSampleReferrals(db: Db, baseUrl: string, now: Date = n
       purpose: 'language',
       message: options.message,
       sharedCategories: options.shared ?? [],
-      contactMode: 'partner_calls',
+      contactMode: 'appointment',
       responseDueOn: addWorkingDays(todayInGermany(at), 5),
       planStepId: options.stepId ?? null,
       submissionKey: generateToken(),

@@ -116,7 +116,7 @@ describe.skipIf(!hasChromium)('referral flow from a case, on a phone and on a de
       expect(await alert.textContent()).toContain('Nachricht');
       await accessible(page, `flow-entwurf-fehler-${width}`);
       await page.getByLabel('Nachricht an die Einrichtung').fill('Sucht einen Kursplatz ab Januar.');
-      await page.getByLabel('Wie kommt der Kontakt zustande?').selectOption('partner_calls');
+      await page.getByLabel('Wie kommt der Kontakt zustande?').selectOption('appointment');
       await click(page, 'button', 'Weiter');
 
       // Check your answers: what the partner will read, each with "Ändern".

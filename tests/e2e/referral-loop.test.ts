@@ -145,7 +145,7 @@ describe.skipIf(!hasChromium)('the referral loop without dead ends, in a real br
         serviceId,
         purpose: 'language',
         message: 'Sucht einen Kursplatz ab Januar, vormittags.',
-        contactMode: 'partner_calls',
+        contactMode: 'appointment',
         responseDueOn: new Date(appNow().getTime() + 7 * DAY).toISOString().slice(0, 10),
         submissionKey: newId(),
       }),

@@ -148,7 +148,7 @@ describe.skipIf(!hasChromium)('referral loop in a real browser', () => {
       .getByLabel('Nachricht an die Einrichtung')
       .fill('Sucht einen Kursplatz ab Januar, vormittags.');
     await caseworker.getByLabel('Name', { exact: true }).check();
-    await caseworker.getByLabel('Wie kommt der Kontakt zustande?').selectOption('partner_calls');
+    await caseworker.getByLabel('Wie kommt der Kontakt zustande?').selectOption('appointment');
     await caseworker
       .getByLabel('Dient dem Förderplan-Schritt (freiwillig)')
       .selectOption({ label: 'Deutschkurs beginnen' });

@@ -228,6 +228,7 @@ describe.each(testDialects)('sign-in and sessions on $name', (dialect) => {
       next: 'ein ganz neuer Satz als Passwort',
       repeat: 'ein ganz neuer Satz als Passwort',
       keepSessionId: current.session.id,
+      address: '192.0.2.40',
     });
     expect(result).toEqual({ ok: true, value: { endedSessions: 1 } });
     expect(await validateSessionToken(test.db, limits, other.token, now)).toBeNull();
@@ -252,10 +253,37 @@ describe.each(testDialects)('sign-in and sessions on $name', (dialect) => {
       next: 'ein ganz neuer Satz',
       repeat: 'ein ganz neuer Satz',
       keepSessionId: current.session.id,
+      address: '192.0.2.41',
     });
     expect(result).toMatchObject({ ok: false, kind: 'invalid', errors: { current: expect.any(String) } });
     expect(await listUserSessions(test.db, user.id)).toHaveLength(2);
     expect(await validateSessionToken(test.db, limits, other.token, now)).not.toBeNull();
+  });
+
+  it('throttles wrong current passwords like sign-in: after three, even the right one waits', async () => {
+    const user = await createTestUser(test.db);
+    const now = new Date();
+    const current = await createSession(test.db, limits, user.id, null, now);
+    const change = (password: string, at: Date) =>
+      changePassword(test.db, as(user, at), {
+        current: password,
+        next: 'ein ganz neuer Satz als Passwort',
+        repeat: 'ein ganz neuer Satz als Passwort',
+        keepSessionId: current.session.id,
+        address: '192.0.2.42',
+      });
+    for (let i = 0; i < 3; i++) {
+      expect(await change('falsch', new Date(now.getTime() + i * 1000))).toMatchObject({
+        errors: { current: 'Das aktuelle Passwort stimmt nicht.' },
+      });
+    }
+    const waiting = await change(TEST_PASSWORD, new Date(now.getTime() + 3000));
+    expect(waiting).toMatchObject({
+      ok: false,
+      kind: 'invalid',
+      errors: { current: expect.stringMatching(/^Zu viele falsche Passwörter/) },
+    });
+    expect((await change(TEST_PASSWORD, new Date(now.getTime() + 60_000))).ok).toBe(true);
   });
 
   it('lets a password link be used exactly once and keeps it usable after a weak attempt', async () => {

@@ -10,6 +10,7 @@ import { decodeCsvBytes, parseCsv } from '../../src/lib/directory/csv';
 import {
   commitImport,
   dryRunImport,
+  IMPORT_COLUMNS,
   startImport,
   uploadImport,
 } from '../../src/lib/directory/import.service';
@@ -26,6 +27,7 @@ import {
 } from '../../src/lib/directory/service.queries';
 import { systemContext, type ActionContext } from '../../src/lib/action/context';
 import { loadConfig } from '../../src/lib/config/config';
+import { importTemplateCsv } from '../../src/lib/directory/import-template';
 import { createTestDb, testDialects } from '../helpers/db';
 import { createTestOrganization, createTestUser } from '../helpers/factories';
 
@@ -177,6 +179,21 @@ describe.each(testDialects)('CSV import on $name', (dialect) => {
     const report = await dryRunImport(test.db, text);
     expect(report.problems).toEqual([]);
     expect(report.warnings).toEqual(['Unbekannte Spalte „lieblingsfarbe“ wird nicht importiert.']);
+  });
+
+  it('the template download is UTF-8 with BOM, semicolons, every column, and an example line that checks clean', async () => {
+    const template = importTemplateCsv();
+    expect(template.startsWith('\uFEFF')).toBe(true);
+    const lines = template.slice(1).split('\r\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toBe(IMPORT_COLUMNS.join(';'));
+    expect(lines[2]).toBe('');
+    // The bytes as a browser saves them, read back as the import reads an uploaded file.
+    const text = decodeCsvBytes(new TextEncoder().encode(template));
+    const report = await dryRunImport(test.db, text);
+    expect(report.problems).toEqual([]);
+    expect(report.warnings).toEqual([]);
+    expect(report).toMatchObject({ create: 1 });
   });
 
   it('only coordinators and admins may import; others are told nothing', async () => {

@@ -47,6 +47,8 @@ const as = (user: User, now: Date): ActionContext => ({
   now,
   config,
 });
+/** Where the enrolment page's password confirmations come from. */
+const ADDRESS = '192.0.2.20';
 const plus = (base: Date, seconds: number) => new Date(base.getTime() + seconds * 1000);
 /** The secret the enrolment page shows (the stored value is encrypted). */
 async function shownSecret(db: TestDb['db'], user: User, now: Date): Promise<string> {
@@ -66,7 +68,9 @@ describe.each(testDialects)('second factor (TOTP) on $name', (dialect) => {
 
   /** Enrols a user at `now` and returns the secret and the recovery codes. */
   async function enrol(user: User, now: Date): Promise<{ secret: string; recoveryCodes: string[] }> {
-    expect(await startMfaEnrolment(test.db, as(user, now), { password: TEST_PASSWORD })).toMatchObject({
+    expect(
+      await startMfaEnrolment(test.db, as(user, now), { password: TEST_PASSWORD, address: ADDRESS }),
+    ).toMatchObject({
       ok: true,
     });
     const secret = await shownSecret(test.db, user, now);
@@ -94,13 +98,17 @@ describe.each(testDialects)('second factor (TOTP) on $name', (dialect) => {
   it('enrols after the password: a pending secret, confirmed by the first code, ten recovery codes stored hashed', async () => {
     const user = await createTestUser(test.db, { role: 'admin' });
     const now = new Date('2026-12-02T09:00:00Z');
-    expect(await startMfaEnrolment(test.db, as(user, now), { password: 'falsch' })).toMatchObject({
+    expect(
+      await startMfaEnrolment(test.db, as(user, now), { password: 'falsch', address: ADDRESS }),
+    ).toMatchObject({
       ok: false,
       kind: 'invalid',
       errors: { password: MFA_MESSAGES.wrongPassword },
     });
     expect(await findUserMfa(test.db, user.id)).toBeNull();
-    expect((await startMfaEnrolment(test.db, as(user, now), { password: TEST_PASSWORD })).ok).toBe(true);
+    expect(
+      (await startMfaEnrolment(test.db, as(user, now), { password: TEST_PASSWORD, address: ADDRESS })).ok,
+    ).toBe(true);
     const pending = (await findUserMfa(test.db, user.id))!;
     expect(pending.confirmedAt).toBeNull();
     const secret = await shownSecret(test.db, user, now);
@@ -199,10 +207,15 @@ describe.each(testDialects)('second factor (TOTP) on $name', (dialect) => {
     expect(second).toEqual({ ok: false, kind: 'refused', reason: MFA_MESSAGES.invalidCode });
 
     // New codes replace the old ones, after the password.
-    expect(await regenerateRecoveryCodes(test.db, as(user, now), { password: 'falsch' })).toMatchObject({
+    expect(
+      await regenerateRecoveryCodes(test.db, as(user, now), { password: 'falsch', address: ADDRESS }),
+    ).toMatchObject({
       kind: 'invalid',
     });
-    const renewed = await regenerateRecoveryCodes(test.db, as(user, now), { password: TEST_PASSWORD });
+    const renewed = await regenerateRecoveryCodes(test.db, as(user, now), {
+      password: TEST_PASSWORD,
+      address: ADDRESS,
+    });
     expect(renewed.ok).toBe(true);
     const stale = await codeStep(await passwordStep(user, now), recoveryCodes[4]!, now);
     expect(stale).toMatchObject({ ok: false });
@@ -307,13 +320,57 @@ describe.each(testDialects)('second factor (TOTP) on $name', (dialect) => {
     });
   });
 
+  it('wrong passwords on the enrolment page are throttled like sign-in, and count together with it', async () => {
+    const user = await createTestUser(test.db, { role: 'admin' });
+    const now = new Date('2026-12-02T18:00:00Z');
+    // An address of its own: the other tests' clocks run earlier, and failures ahead of their `now` would hold them.
+    const here = '198.51.100.7';
+    const start = (password: string, at: Date, address = here) =>
+      startMfaEnrolment(test.db, as(user, at), { password, address });
+    // Three free mistakes (SIGN_IN_THROTTLE.accountAddress), each a plain "wrong password".
+    for (let i = 0; i < 3; i++) {
+      expect(await start('falsch', plus(now, i))).toEqual({
+        ok: false,
+        kind: 'invalid',
+        errors: { password: MFA_MESSAGES.wrongPassword },
+      });
+    }
+    // Now even the right password waits: it is not checked while throttled.
+    const waiting = await start(TEST_PASSWORD, plus(now, 3));
+    expect(waiting).toMatchObject({ ok: false, kind: 'invalid' });
+    if (waiting.ok || waiting.kind !== 'invalid') return;
+    expect(waiting.errors['password']).toMatch(
+      /^Zu viele falsche Passwörter .* Bitte warten Sie \d+ Sekunden/,
+    );
+    expect(await findUserMfa(test.db, user.id)).toBeNull();
+    // The same count holds at sign-in from this address …
+    const signInHere = await signIn(test.db, anonymous(plus(now, 4)), {
+      email: user.email,
+      password: TEST_PASSWORD,
+      address: here,
+      userAgent: null,
+    });
+    expect(signInHere).toMatchObject({ ok: false, kind: 'refused' });
+    // … not from another address, and not once the wait is over.
+    expect((await start(TEST_PASSWORD, plus(now, 5), '198.51.100.8')).ok).toBe(true);
+    await disableOwnMfa(test.db, as(user, plus(now, 6)), {
+      password: TEST_PASSWORD,
+      address: '198.51.100.8',
+    });
+    expect((await start(TEST_PASSWORD, plus(now, 40))).ok).toBe(true);
+  });
+
   it('switching the second factor off needs the password', async () => {
     const user = await createTestUser(test.db, { role: 'caseworker' });
     const now = new Date('2026-12-02T17:00:00Z');
     await enrol(user, now);
-    expect(await disableOwnMfa(test.db, as(user, now), { password: '' })).toMatchObject({ kind: 'invalid' });
+    expect(await disableOwnMfa(test.db, as(user, now), { password: '', address: ADDRESS })).toMatchObject({
+      kind: 'invalid',
+    });
     expect(await findUserMfa(test.db, user.id)).not.toBeNull();
-    expect((await disableOwnMfa(test.db, as(user, now), { password: TEST_PASSWORD })).ok).toBe(true);
+    expect(
+      (await disableOwnMfa(test.db, as(user, now), { password: TEST_PASSWORD, address: ADDRESS })).ok,
+    ).toBe(true);
     expect(await findUserMfa(test.db, user.id)).toBeNull();
     expect((await verifyAuditChain(test.db)).ok).toBe(true);
   });

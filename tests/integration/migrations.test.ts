@@ -88,6 +88,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
         'search_term_builtin_off',
         'search_vocabulary_state',
         'hsds_client_window',
+        'referral_read',
       ].sort(),
     );
 
@@ -100,7 +101,7 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
 
     const again = await migrator.migrateToLatest();
     expect(again.error).toBeUndefined();
-    expect((await tableNames(test.db)).length).toBe(63);
+    expect((await tableNames(test.db)).length).toBe(64);
     const pending = (await migrator.getMigrations()).filter((m) => !m.executedAt);
     expect(pending).toEqual([]);
   });

@@ -29,6 +29,7 @@ import {
 import { findMinutes, listActionItems, listCorrections } from '../../src/lib/networks/minutes.queries';
 import {
   listMyActionItems,
+  MY_ACTION_ITEMS_LIMITS,
   loadMinutesFor,
   releaseMinutes,
   saveMinutes,
@@ -43,7 +44,7 @@ import { hashToken } from '../../src/lib/auth/token';
 import { deliverDueMails } from '../../src/lib/notify/outbox.service';
 import { systemContext } from '../../src/lib/action/context';
 import { networkRemindersJob } from '../../src/lib/networks/networks.job';
-import { reminderWindowEnd } from '../../src/lib/networks/meeting.service';
+import { MEETING_OVER_AGENDA, reminderWindowEnd } from '../../src/lib/networks/meeting.service';
 import { createTestDb, testDialects } from '../helpers/db';
 import { createTestOrganization, createTestUser } from '../helpers/factories';
 import { mimeParts } from '../helpers/mime';
@@ -412,6 +413,34 @@ describe.each(testDialects)('working groups on $name', (dialect) => {
     ).toBe(true);
   });
 
+  it('a past meeting takes no answers and no agenda items, from the chair or a member', async () => {
+    const group = await groupWithMembers();
+    const scheduled = await scheduleMeeting(test.db, ctx(chair), group.id, {
+      ...MEETING,
+      proposalDeadlineDate: null,
+    });
+    if (!scheduled.ok) throw new Error('schedule');
+    const meetingId = scheduled.value.id;
+    const item = { title: 'Nachtrag', description: null, responsible: null, plannedMinutes: null };
+    // 28 March 2026, 12:00 in Lübeck is 11:00 UTC: the meeting's end.
+    const during = new Date('2026-03-28T10:59:00Z');
+    const ended = new Date('2026-03-28T11:00:00Z');
+    expect(
+      (await answerMeeting(test.db, ctx(colleague, during), meetingId, { answer: 'attending' })).ok,
+    ).toBe(true);
+    expect((await addAgendaItem(test.db, ctx(chair, during), meetingId, item)).ok).toBe(true);
+
+    const answer = await answerMeeting(test.db, ctx(colleague, ended), meetingId, { answer: 'maybe' });
+    expect(answer).toEqual({ ok: false, kind: 'refused', reason: 'Das Treffen ist schon vorbei.' });
+    const byChair = await addAgendaItem(test.db, ctx(chair, ended), meetingId, item);
+    expect(byChair).toEqual({ ok: false, kind: 'refused', reason: MEETING_OVER_AGENDA });
+    const byMember = await addAgendaItem(test.db, ctx(colleague, ended), meetingId, item);
+    expect(byMember).toEqual({ ok: false, kind: 'refused', reason: MEETING_OVER_AGENDA });
+    expect((await listAgenda(test.db, meetingId)).map((a) => a.title)).toEqual(['Nachtrag']);
+    const invitations = await listInvitations(test.db, meetingId);
+    expect(invitations.map((i) => i.answer).filter(Boolean)).toEqual(['attending']);
+  });
+
   it('sends the changed agenda with a raised SEQUENCE, and keeps it quiet when nothing changed', async () => {
     const group = await groupWithMembers();
     const scheduled = await scheduleMeeting(test.db, ctx(chair), group.id, MEETING);
@@ -574,7 +603,8 @@ describe.each(testDialects)('working groups on $name', (dialect) => {
       reason: null,
     });
     expect(saved.ok).toBe(true);
-    const mine = await listMyActionItems(test.db, chair);
+    const minePage = await listMyActionItems(test.db, chair);
+    const mine = [...minePage.open, ...minePage.closed];
     expect(mine.map((i) => i.title)).toContain('Einladung Herbst entwerfen');
     expect(mine.map((i) => i.title)).not.toContain('Raum für Mai buchen');
 
@@ -609,10 +639,66 @@ describe.each(testDialects)('working groups on $name', (dialect) => {
       (await setActionItemStatus(test.db, ctx(chair), own.id, { status: 'done', version: own.version })).ok,
     ).toBe(true);
     // "Meine Aufgaben" keeps it below the open ones, as recently done.
-    const after = await listMyActionItems(test.db, chair);
+    const afterPage = await listMyActionItems(test.db, chair);
+    const after = [...afterPage.open, ...afterPage.closed];
     expect(after.find((i) => i.id === own.id)?.status).toBe('done');
     expect(after.findIndex((i) => i.id === own.id)).toBe(after.length - 1);
   });
+  it('"Meine Aufgaben" pages a long list instead of cutting it off silently', async () => {
+    const created = await createGroup(test.db, ctx(coordinator), GROUP);
+    if (!created.ok) throw new Error('group');
+    const busy = await createTestUser(test.db, { displayName: 'Viel Zutun' });
+    const added = await addMember(test.db, ctx(coordinator), created.value.id, {
+      kind: 'user',
+      userId: busy.id,
+      organizationId: null,
+      contactName: null,
+      contactEmail: null,
+      contactOrganization: null,
+      joinedOn: null,
+      role: 'member',
+    });
+    expect(added.ok).toBe(true);
+    const member = (await listMembers(test.db, created.value.id)).find((m) => m.userId === busy.id)!;
+    const total = 2 * MY_ACTION_ITEMS_LIMITS.open + 5;
+    const at = '2026-05-01T10:00:00.000Z';
+    await test.db
+      .insertInto('network_action_item')
+      .values(
+        Array.from({ length: total }, (_, i) => ({
+          id: `viel-${String(i).padStart(4, '0')}`,
+          group_id: created.value.id,
+          meeting_id: null,
+          agenda_item_id: null,
+          title: `Aufgabe ${i + 1}`,
+          responsible_member_id: member.id,
+          due_on: new Date(Date.UTC(2026, 5, 1) + i * 86_400_000).toISOString().slice(0, 10),
+          status: 'open' as const,
+          done_at: null,
+          reminded_due_at: null,
+          reminded_overdue_at: null,
+          created_at: at,
+          updated_at: at,
+          version: 1,
+        })),
+      )
+      .execute();
+    const first = await listMyActionItems(test.db, busy);
+    expect(first).toMatchObject({ openTotal: total, page: 1, pages: 3 });
+    expect(first.open).toHaveLength(MY_ACTION_ITEMS_LIMITS.open);
+    expect(first.open[0]!.title).toBe('Aufgabe 1');
+    const second = await listMyActionItems(test.db, busy, { page: 2 });
+    const last = await listMyActionItems(test.db, busy, { page: 3 });
+    expect(last.open.map((i) => i.title)).toEqual(
+      Array.from({ length: 5 }, (_, i) => `Aufgabe ${2 * MY_ACTION_ITEMS_LIMITS.open + i + 1}`),
+    );
+    const seen = new Set([...first.open, ...second.open, ...last.open].map((i) => i.id));
+    expect(seen.size).toBe(total);
+    // A page beyond the last shows the last; a junk page number the first.
+    expect((await listMyActionItems(test.db, busy, { page: 99 })).page).toBe(3);
+    expect((await listMyActionItems(test.db, busy, { page: 0 })).page).toBe(1);
+  });
+
   it('reminds every invited member once, MEETING_REMINDER_DAYS before the meeting, through the outbox and SMTP', async () => {
     const smtp = await startTestSmtpServer();
     try {

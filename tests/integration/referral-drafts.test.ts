@@ -149,7 +149,7 @@ describe.each(testDialects)('referral drafts on $name', (dialect) => {
           version: String(draft.version),
           purpose: 'language',
           message: 'Sucht einen Kursplatz ab Januar, vormittags.',
-          contactMode: 'partner_calls',
+          contactMode: 'appointment',
           responseDueOn: '2026-12-10',
           intent: 'check',
         }),
@@ -219,6 +219,39 @@ describe.each(testDialects)('referral drafts on $name', (dialect) => {
       { label: 'Nachname', value: 'H.' },
     ]);
     expect(await previewSharedData(test.db, ctx(foreignCaseworker), draft)).toEqual([]);
+  });
+
+  it('a draft cannot ask the partner to get in touch without shared contact data, saved or sent', async () => {
+    const caseFile = await newCase();
+    const refused = await createDraft(
+      test.db,
+      ctx(caseworker),
+      draftForm(caseFile.id, { contactMode: 'partner_calls' }),
+    );
+    expect(refused).toMatchObject({
+      ok: false,
+      kind: 'invalid',
+      errors: { contactMode: expect.stringContaining('Kontaktdaten') },
+    });
+    const draft = unwrap(await createDraft(test.db, ctx(caseworker), draftForm(caseFile.id))).referral;
+    const edited = await updateDraft(test.db, ctx(caseworker), {
+      id: draft.id,
+      ...update({ version: String(draft.version), contactMode: 'partner_calls' }),
+    });
+    expect(edited).toMatchObject({ ok: false, kind: 'invalid', errors: { contactMode: expect.any(String) } });
+    // A draft stored before the rule (or written around it) is still stopped on its way out.
+    await test.db
+      .updateTable('referral')
+      .set({
+        purpose: 'language',
+        message: 'Sucht einen Kursplatz ab Januar.',
+        contact_mode: 'partner_calls',
+      })
+      .where('id', '=', draft.id)
+      .execute();
+    const sent = await sendDraft(test.db, ctx(caseworker), { id: draft.id, version: draft.version });
+    expect(sent).toMatchObject({ ok: false, kind: 'invalid', errors: { contactMode: expect.any(String) } });
+    expect((await findReferral(test.db, draft.id))!.status).toBe('draft');
   });
 
   it('a colleague of the same office may work on the draft; another office and the partner may not', async () => {

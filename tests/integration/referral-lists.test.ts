@@ -313,7 +313,7 @@ describe.each(testDialects)('referral lists on $name', (dialect) => {
         serviceId: service.id,
         purpose: 'language',
         message: 'Sucht einen Platz im Sprachkurs, vormittags.',
-        contactMode: 'partner_calls',
+        contactMode: 'appointment',
         responseDueOn: '2026-12-08',
         submissionKey: newId(),
       }),

@@ -27,7 +27,12 @@ import {
   postReferralMessage,
   readReferralMessages,
 } from '../../src/lib/referrals/referral-message.service';
-import { findReferral } from '../../src/lib/referrals/referral.queries';
+import { countUnreadMessages } from '../../src/lib/referrals/referral-message.queries';
+import {
+  findReferral,
+  listUnreadThreads,
+  type ReferralScope,
+} from '../../src/lib/referrals/referral.queries';
 import { createReferral, transitionReferral } from '../../src/lib/referrals/referral.service';
 
 // The referral loop without dead ends (issue #11), on a real database per dialect: the message thread, a fresh link
@@ -124,7 +129,7 @@ describe.each(testDialects)('the referral loop on $name', (dialect) => {
         serviceId,
         purpose: 'language',
         message: 'Sucht einen Platz im Kurs, vormittags.',
-        contactMode: 'partner_calls',
+        contactMode: 'appointment',
         responseDueOn: new Date(now.getTime() + 7 * DAY).toISOString().slice(0, 10),
         submissionKey: newId(),
       }),
@@ -265,6 +270,66 @@ describe.each(testDialects)('the referral loop on $name', (dialect) => {
       );
       expect(result).toMatchObject({ ok: false, kind: 'invalid', errors: { body: CLOSED_FOR_LINK_PARTNER } });
       expect(mails).toEqual([]);
+    });
+
+    it('a new message is flagged for the other side until they open the referral, on lists and the dashboard', async () => {
+      const referral = await send(serviceWithAccount);
+      const caseworkerScope = {
+        kind: 'sender',
+        userId: caseworker.id,
+        officeId: caseworker.organizationId,
+      } as const;
+      const partnerScope = { kind: 'recipient', organizationId: partner.organizationId } as const;
+      const flagged = async (user: User, scope: ReferralScope) => ({
+        count: (await countUnreadMessages(test.db, user.id, [referral.id])).get(referral.id) ?? 0,
+        listed: (await listUnreadThreads(test.db, scope, user.id, 100)).items.find(
+          (t) => t.id === referral.id,
+        )?.unread,
+      });
+      expect(await flagged(caseworker, caseworkerScope)).toEqual({ count: 0, listed: undefined });
+
+      unwrap(
+        await postReferralMessage(test.db, ctx(partner, minutesAfter(1)), {
+          id: referral.id,
+          action: 'message',
+          body: 'Frage zum Kurs',
+        }),
+      );
+      unwrap(
+        await postReferralMessage(test.db, ctx(partner, minutesAfter(2)), {
+          id: referral.id,
+          action: 'message',
+          body: 'Und noch eine',
+        }),
+      );
+      expect(await flagged(caseworker, caseworkerScope)).toEqual({ count: 2, listed: 2 });
+      // Your own messages are never new to you.
+      expect(await flagged(partner, partnerScope)).toEqual({ count: 0, listed: undefined });
+      const before = (await listUnreadThreads(test.db, caseworkerScope, caseworker.id)).total;
+
+      await readReferralMessages(test.db, ctx(caseworker, minutesAfter(3)), referral);
+      expect(await flagged(caseworker, caseworkerScope)).toEqual({ count: 0, listed: undefined });
+      expect((await listUnreadThreads(test.db, caseworkerScope, caseworker.id)).total).toBe(before - 1);
+
+      // The caseworker's answer is new for the partner's inbox, until the partner opens it.
+      unwrap(
+        await postReferralMessage(test.db, ctx(caseworker, minutesAfter(4)), {
+          id: referral.id,
+          action: 'message',
+          body: 'Antwort',
+        }),
+      );
+      expect(await flagged(partner, partnerScope)).toEqual({ count: 1, listed: 1 });
+      expect(await flagged(caseworker, caseworkerScope)).toEqual({ count: 0, listed: undefined });
+      await readReferralMessages(test.db, ctx(partner, minutesAfter(5)), referral);
+      expect(await flagged(partner, partnerScope)).toEqual({ count: 0, listed: undefined });
+      // The read state holds ids and a time only.
+      const rows = await test.db
+        .selectFrom('referral_read')
+        .selectAll()
+        .where('referral_id', '=', referral.id)
+        .execute();
+      expect(Object.keys(rows[0]!).sort()).toEqual(['referral_id', 'seen_at', 'user_id']);
     });
 
     it('nobody but the two sides can write or read the thread', async () => {

@@ -230,7 +230,7 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       serviceId,
       purpose: 'language',
       message: 'Sucht einen Platz im Jugendintegrationskurs, vormittags.',
-      contactMode: 'partner_calls',
+      contactMode: 'appointment',
       responseDueOn: '2026-12-08',
       submissionKey: newId(),
       ...overrides,
@@ -558,6 +558,37 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       );
       expect(result).toMatchObject({ ok: true, value: { status: 'sent' } });
       expect(mails.map((mail) => mail.kind)).toEqual(['referral.new', 'referral.new']);
+    });
+
+    it('an anonymous enquiry cannot ask the partner to get in touch: refused in German, nothing written', async () => {
+      const caseFile = await newCase();
+      const before = await countRows('referral');
+      for (const intent of ['send', 'draft']) {
+        const result = await createReferral(
+          test.db,
+          ctx(caseworker),
+          form(caseFile.id, serviceA, { contactMode: 'partner_calls', intent }),
+        );
+        expect(result).toMatchObject({ ok: false, kind: 'invalid' });
+        if (result.ok || result.kind !== 'invalid') return;
+        expect(Object.keys(result.errors)).toEqual(['contactMode']);
+        expect(result.errors['contactMode']).toContain('Kontaktdaten');
+      }
+      expect(await countRows('referral')).toBe(before);
+    });
+
+    it('"the partner gets in touch" goes out once the contact data is shared with consent', async () => {
+      const caseFile = await newCase();
+      await newConsent(caseFile.id, orgAId, ['contact']);
+      const referral = await send({
+        caseFile,
+        form: { contactMode: 'partner_calls', sharedCategories: ['contact'] },
+      });
+      expect(referral).toMatchObject({
+        status: 'sent',
+        contactMode: 'partner_calls',
+        sharedCategories: ['contact'],
+      });
     });
 
     it('a due date in the past is refused in German', async () => {

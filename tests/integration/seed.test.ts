@@ -14,7 +14,8 @@ import { listMembers } from '../../src/lib/networks/group.queries';
 import { listGroupsFor } from '../../src/lib/networks/group.service';
 import { listAgenda, listInvitations, listMeetings } from '../../src/lib/networks/meeting.queries';
 import { findMinutes } from '../../src/lib/networks/minutes.queries';
-import { listMyActionItems } from '../../src/lib/networks/minutes.service';
+import { listMyActionItems, searchMinutesFor } from '../../src/lib/networks/minutes.service';
+import { MINUTES_SEARCH_EXAMPLES, minutesSearchHint } from '../../src/lib/networks/networks.view';
 
 const config = loadConfig({ DATABASE_URL: 'sqlite::memory:' });
 
@@ -148,6 +149,25 @@ describe.each(testDialects)('sample region on $name', (dialect) => {
       expect((await listMembers(test.db, group.id)).length).toBeGreaterThanOrEqual(4);
     }
     const mine = await listMyActionItems(test.db, user);
-    expect(mine.filter((a) => a.status === 'open').length).toBeGreaterThanOrEqual(1);
+    expect(mine.open.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('every example of the minutes search hint finds released sample minutes, for each demo role that reads minutes', async () => {
+    const { plain, folded, finds } = MINUTES_SEARCH_EXAMPLES;
+    expect(minutesSearchHint()).toContain(`„${folded}“`);
+    for (const email of [
+      'fachkraft@partnernetz.example',
+      'koordination@partnernetz.example',
+      'partner@partnernetz.example',
+    ]) {
+      const user = (await findUserById(test.db, (await findUserRowByEmail(test.db, email))!.id))!;
+      const byPlain = await searchMinutesFor(test.db, user, plain);
+      expect(byPlain.hits.length, `${email}: ${plain}`).toBeGreaterThan(0);
+      const byFolded = await searchMinutesFor(test.db, user, folded);
+      expect(byFolded.hits.length, `${email}: ${folded}`).toBeGreaterThan(0);
+      expect(byFolded.hits.some((hit) => `${hit.notes ?? ''} ${hit.decisions ?? ''}`.includes(finds))).toBe(
+        true,
+      );
+    }
   });
 });

@@ -65,7 +65,7 @@ describe('referral loop mails over SMTP', () => {
         serviceId: target.id,
         purpose: 'language',
         message: 'Sucht einen Kursplatz.',
-        contactMode: 'partner_calls',
+        contactMode: 'appointment',
         responseDueOn: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
         submissionKey: newId(),
       }),

@@ -125,7 +125,7 @@ describe('referrals over HTTP', () => {
       serviceId,
       purpose: 'language',
       message: 'Sucht einen Platz im Jugendintegrationskurs ab Januar.',
-      contactMode: 'partner_calls',
+      contactMode: 'appointment',
       responseDueOn: `${new Date().getFullYear() + 1}-01-15`,
       submissionKey: generateToken(),
       intent: 'send',

@@ -29,7 +29,7 @@ describe('edges of form input', () => {
       serviceId: 's',
       purpose: 'language',
       message: 'Sucht einen Kursplatz ab Januar.',
-      contactMode: 'partner_calls',
+      contactMode: 'appointment',
       responseDueOn: '2027-02-31',
       submissionKey: 'abcdefghijklmnop',
     });

@@ -680,7 +680,7 @@ describe('the referral form', () => {
     serviceId: 'service-1',
     purpose: 'language',
     message: 'Sucht einen Platz im Jugendintegrationskurs.',
-    contactMode: 'partner_calls',
+    contactMode: 'appointment',
     responseDueOn: '2026-12-08',
     submissionKey: 'abcdefghijklmnop',
     ...overrides,

@@ -16,6 +16,7 @@ import {
   referralHref,
   referralSuccessMessage,
   statusText,
+  unreadLabel,
 } from '../../src/lib/referrals/referral.view';
 import { describeEvent, type Referral } from '../../src/lib/referrals/referral';
 
@@ -95,6 +96,11 @@ describe('referral page view', () => {
       'Einrichtung hat angenommen',
     );
     expect(answerLabel({ answerStatus: null, answerKind: 'appointment' })).toBe('Termin vorgeschlagen');
+  });
+
+  it('a referral with unseen messages says how many: one, or the number', () => {
+    expect(unreadLabel(1)).toBe('Neue Nachricht');
+    expect(unreadLabel(3)).toBe('3 neue Nachrichten');
   });
 
   it('the handout names the proposed appointment, else the next step of the contact mode', () => {

@@ -10,7 +10,6 @@ import {
   deleteSession,
   deleteSignInFailures,
   deleteUserSessions,
-  findPasswordHash,
   findSessionWithUser,
   findSignInFailures,
   findUserById,
@@ -38,7 +37,7 @@ import {
   upsertPendingMfa,
   useRecoveryCode,
 } from './mfa.queries';
-import { verifyPassword } from './password';
+import { confirmPassword, PASSWORD_CONFIRM_MESSAGES } from './password-confirm.service';
 import { can } from './policy';
 import { isSealed, openSecret, sealSecret, SecretKeyMismatchError } from './secret-box';
 import { createSession } from './session.service';
@@ -59,7 +58,7 @@ export const MFA_MESSAGES = {
   expired: 'Die Anmeldung ist abgelaufen. Bitte melden Sie sich erneut mit E-Mail-Adresse und Passwort an.',
   throttled: (waitMs: number) =>
     `Zu viele falsche Codes. Bitte warten Sie ${germanWait(waitMs)} und versuchen Sie es dann erneut.`,
-  wrongPassword: 'Das Passwort stimmt nicht.',
+  wrongPassword: PASSWORD_CONFIRM_MESSAGES.wrong,
   noPending: 'Bitte beginnen Sie die Einrichtung erneut.',
   alreadyEnabled: 'Die Zwei-Faktor-Anmeldung ist schon eingerichtet.',
   notEnabled: 'Die Zwei-Faktor-Anmeldung ist nicht eingerichtet.',
@@ -246,30 +245,39 @@ export async function findOwnMfaStatus(db: Executor, ctx: ActionContext): Promis
   return { state: 'pending', secret: mfa.secret };
 }
 
-/** Re-authentication before any change of the second factor (ASVS V6.5): the signed-in user's current password. */
+/**
+ * Re-authentication before any change of the second factor (ASVS V6.5): the signed-in user's current password,
+ * throttled with sign-in's rules and keys (confirmPassword). A failure is the German message for the password field.
+ */
 async function reauthenticate(
   db: Executor,
   ctx: ActionContext,
-  password: string,
-): Promise<User | null | 'wrong'> {
+  input: PasswordConfirmInput,
+): Promise<User | null | { wrong: string }> {
   const actor = userOf(ctx);
   if (!actor || !can(actor, 'user.read', { type: 'user', id: actor.id })) return null;
   const user = await findUserById(db, actor.id);
   if (!user) return null;
-  const hash = await findPasswordHash(db, user.id);
-  if (!hash || !password || !(await verifyPassword(hash, password))) return 'wrong';
-  return user;
+  const failure = await confirmPassword(db, user, input.password, input.address, ctx.now);
+  return failure ? { wrong: failure.message } : user;
+}
+
+/** What a change of the second factor needs: the current password, and the address it is typed from. */
+export interface PasswordConfirmInput {
+  password: string;
+  /** The client's address (Astro.locals.clientIp): wrong passwords are throttled per account and address. */
+  address: string;
 }
 
 /** Starts enrolment after the password: a new secret waits for its first code (shown as QR code and as text). */
 export async function startMfaEnrolment(
   db: Executor,
   ctx: ActionContext,
-  input: { password: string },
+  input: PasswordConfirmInput,
 ): Promise<Result<{ started: true }>> {
-  const user = await reauthenticate(db, ctx, input.password);
+  const user = await reauthenticate(db, ctx, input);
   if (user === null) return notFound();
-  if (user === 'wrong') return invalid({ password: MFA_MESSAGES.wrongPassword });
+  if ('wrong' in user) return invalid({ password: user.wrong });
   const existing = await findUserMfa(db, user.id);
   if (existing?.confirmedAt) return refused(MFA_MESSAGES.alreadyEnabled);
   const sealed = sealSecret(ctx.config.dataEncryptionKey, encodeTotpSecret(generateTotpSecret()), user.id);
@@ -312,11 +320,11 @@ export async function confirmMfaEnrolment(
 export async function regenerateRecoveryCodes(
   db: Executor,
   ctx: ActionContext,
-  input: { password: string },
+  input: PasswordConfirmInput,
 ): Promise<Result<{ recoveryCodes: string[] }>> {
-  const user = await reauthenticate(db, ctx, input.password);
+  const user = await reauthenticate(db, ctx, input);
   if (user === null) return notFound();
-  if (user === 'wrong') return invalid({ password: MFA_MESSAGES.wrongPassword });
+  if ('wrong' in user) return invalid({ password: user.wrong });
   const mfa = await findUserMfa(db, user.id);
   if (!mfa?.confirmedAt) return refused(MFA_MESSAGES.notEnabled);
   const recoveryCodes = generateRecoveryCodes();
@@ -334,11 +342,11 @@ export async function regenerateRecoveryCodes(
 export async function disableOwnMfa(
   db: Executor,
   ctx: ActionContext,
-  input: { password: string },
+  input: PasswordConfirmInput,
 ): Promise<Result<{ disabled: true }>> {
-  const user = await reauthenticate(db, ctx, input.password);
+  const user = await reauthenticate(db, ctx, input);
   if (user === null) return notFound();
-  if (user === 'wrong') return invalid({ password: MFA_MESSAGES.wrongPassword });
+  if ('wrong' in user) return invalid({ password: user.wrong });
   return db.transaction().execute(async (trx) => {
     if (!(await deleteUserMfa(trx, user.id))) return refused(MFA_MESSAGES.notEnabled);
     await recordAudit(trx, ctx, { action: 'auth.mfa_disable', objectType: 'user', objectId: user.id });

@@ -4,13 +4,17 @@ import { invalid, notFound, ok, type Result } from '../action/result';
 import { recordAudit } from '../audit/audit.queries';
 import type { Executor } from '../db/executor';
 import type { PasswordChangeForm } from './auth';
-import { findPasswordHash, findUserById, setPasswordHash } from './auth.queries';
-import { checkPasswordStrength, hashPassword, verifyPassword } from './password';
+import { findUserById, setPasswordHash } from './auth.queries';
+import { checkPasswordStrength, hashPassword } from './password';
+import { confirmPassword } from './password-confirm.service';
 import { can } from './policy';
 import { invalidateUserSessions } from './session.service';
 
-/** A password change by the signed-in user; `keepSessionId` is the session the request came with. */
-export type PasswordChangeInput = PasswordChangeForm & { keepSessionId: string };
+/**
+ * A password change by the signed-in user; `keepSessionId` is the session the request came with, `address` the
+ * client's address (wrong current passwords are throttled per account and address).
+ */
+export type PasswordChangeInput = PasswordChangeForm & { keepSessionId: string; address: string };
 
 /**
  * Changes the signed-in user's password after checking the current one; ends all of the user's other sessions
@@ -27,9 +31,10 @@ export async function changePassword(
   if (!user) return notFound();
   // Strength and repetition are checked before any hashing: a refused new password costs no argon2 run.
   const problem = checkPasswordStrength(input.next, { email: user.email });
-  const hash = await findPasswordHash(db, user.id);
-  if (!hash || !(await verifyPassword(hash, input.current))) {
-    return invalid({ current: 'Das aktuelle Passwort stimmt nicht.' });
+  // Throttled like sign-in: a taken-over session must not guess the password faster than the sign-in page allows.
+  const failure = await confirmPassword(db, user, input.current, input.address, ctx.now);
+  if (failure) {
+    return invalid({ current: failure.waitMs > 0 ? failure.message : 'Das aktuelle Passwort stimmt nicht.' });
   }
   if (problem) return invalid({ next: problem });
   if (input.next !== input.repeat) {

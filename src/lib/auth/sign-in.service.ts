@@ -4,17 +4,12 @@ import { recordAudit } from '../audit/audit.queries';
 import type { Executor } from '../db/executor';
 import { nowIso } from '../db/ids';
 import type { SignInForm, User } from './auth';
-import {
-  deleteSignInFailures,
-  findSignInFailures,
-  findUserRowByEmail,
-  insertSignInFailures,
-  rowToUser,
-} from './auth.queries';
+import { deleteSignInFailures, findSignInFailures, findUserRowByEmail, rowToUser } from './auth.queries';
 import { findUserMfa } from './mfa.queries';
 import { hashPassword, verifyPassword } from './password';
 import { createSession } from './session.service';
 import { germanWait, remainingWaitMs, SIGN_IN_THROTTLE, throttleKeys } from './sign-in-throttle';
+import { recordPasswordFailure } from './password-confirm.service';
 
 /** What a sign-in reads besides the form: where it comes from (for throttling) and the browser (for the list). */
 export type SignInInput = SignInForm & { address: string; userAgent: string | null };
@@ -77,17 +72,7 @@ export async function signIn(
   const passwordOk = await verifyPassword(row?.password_hash ?? (await dummyHash), input.password);
 
   if (!row || !row.password_hash || !passwordOk || Number(row.active) !== 1) {
-    await db.transaction().execute(async (trx) => {
-      await deleteSignInFailures(trx, [keys.accountAddress, keys.address], since);
-      await insertSignInFailures(
-        trx,
-        [
-          { scope: 'account_address', keyHash: keys.accountAddress },
-          { scope: 'address', keyHash: keys.address },
-        ],
-        nowIso(now),
-      );
-    });
+    await recordPasswordFailure(db, keys, since, now);
     return refused(SIGN_IN_MESSAGES.invalid);
   }
 

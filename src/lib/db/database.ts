@@ -17,6 +17,7 @@ import type {
   ReferralTable,
 } from '../referrals/referral.table';
 import type { ReferralMessageTable } from '../referrals/referral-message.table';
+import type { ReferralReadTable } from '../referrals/referral-message.table';
 import type { ReferralFollowupTable } from '../referrals/referral-followup.table';
 import type { OutboxAttachmentTable, OutboxTable } from '../notify/outbox.table';
 import type { JobLeaseTable } from '../jobs/job.table';
@@ -137,4 +138,6 @@ export interface Database {
   search_vocabulary_state: SearchVocabularyStateTable;
   // Rate limit of the anonymous HSDS API (hardening, 2026-12-03)
   hsds_client_window: HsdsClientWindowTable;
+  // New-message markers (new-user review)
+  referral_read: ReferralReadTable;
 }

@@ -34,6 +34,7 @@ import {
   editedAgenda,
   isAgendaChange,
   isCalendarChange,
+  isMeetingOver,
   isProposalOpen,
   meetingTimes,
   type AgendaEdit,
@@ -338,6 +339,10 @@ export async function cancelMeeting(
   });
 }
 
+/** Why a past meeting takes no agenda items (what was said belongs in its minutes). */
+export const MEETING_OVER_AGENDA =
+  'Das Treffen ist schon vorbei: Tagesordnungspunkte lassen sich nicht mehr hinzufügen. Halten Sie Ergänzungen im Protokoll fest.';
+
 /**
  * Adds an agenda item. The chair's items are on the agenda at once; a member's is a proposal the chair accepts or
  * declines, possible until the proposal deadline.
@@ -357,6 +362,7 @@ export async function addAgendaItem(
       return refused('Tagesordnungspunkte schlagen Mitglieder der Gruppe vor.');
     }
     if (access.meeting.status !== 'scheduled') return refused('Das Treffen ist abgesagt.');
+    if (isMeetingOver(access.meeting, ctx.now)) return refused(MEETING_OVER_AGENDA);
     if (!runs && !isProposalOpen(access.meeting, ctx.now)) {
       return refused('Die Frist für Vorschläge ist abgelaufen. Bitte wenden Sie sich an den Vorsitz.');
     }
@@ -429,7 +435,7 @@ export async function answerMeeting(
       return refused('Nur Mitglieder der Gruppe antworten auf Einladungen.');
     }
     if (access.meeting.status !== 'scheduled') return refused('Das Treffen ist abgesagt.');
-    if (new Date(access.meeting.endsAt) <= ctx.now) return refused('Das Treffen ist schon vorbei.');
+    if (isMeetingOver(access.meeting, ctx.now)) return refused('Das Treffen ist schon vorbei.');
     const member = ownMemberRow(access.members, actor)!;
     await setAnswer(trx, meetingId, member.id, input.answer, ctx.now);
     await recordAudit(trx, ctx, {

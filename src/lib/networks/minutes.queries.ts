@@ -276,20 +276,13 @@ export interface MyActionItem extends ActionItem {
 }
 
 /**
- * Action items whose responsible member is the user in person or their organisation, across groups (archived
- * groups left out): the open ones by due date, or the closed ones newest first — at most `limit`. The member rows
- * are looked up first, so the items are read through their (responsible_member_id, status) index.
+ * The action items a user answers for, in person or through their organisation, in groups not archived. The member
+ * rows are looked up first, so the items are read through their (responsible_member_id, status) index.
  */
-export async function listActionItemsOf(
-  db: Executor,
-  actor: { id: string; organizationId: string },
-  options: { open: boolean; limit: number },
-): Promise<MyActionItem[]> {
-  let query = db
+function actionItemsOfQuery(db: Executor, actor: { id: string; organizationId: string }, open: boolean) {
+  return db
     .selectFrom('network_action_item as a')
     .innerJoin('network_group as g', 'g.id', 'a.group_id')
-    .selectAll('a')
-    .select('g.name as group_name')
     .where('g.archived_at', 'is', null)
     .where('a.responsible_member_id', 'in', (eb) =>
       eb
@@ -301,12 +294,40 @@ export async function listActionItemsOf(
             w.and([w('m.kind', '=', 'organization'), w('m.organization_id', '=', actor.organizationId)]),
           ]),
         ),
-    );
+    )
+    .where('a.status', open ? '=' : '!=', 'open');
+}
+
+/**
+ * The action items a user answers for, in person or through their organisation: open ones by due date, closed ones
+ * newest first; a page of `limit` from `offset`.
+ */
+export async function listActionItemsOf(
+  db: Executor,
+  actor: { id: string; organizationId: string },
+  options: { open: boolean; limit: number; offset?: number },
+): Promise<MyActionItem[]> {
+  let query = actionItemsOfQuery(db, actor, options.open).selectAll('a').select('g.name as group_name');
   query = options.open
-    ? query.where('a.status', '=', 'open').orderBy('a.due_on').orderBy('a.created_at')
-    : query.where('a.status', '!=', 'open').orderBy('a.updated_at', 'desc');
-  const rows = await query.limit(options.limit).execute();
+    ? query.orderBy('a.due_on').orderBy('a.created_at').orderBy('a.id')
+    : query.orderBy('a.updated_at', 'desc').orderBy('a.id');
+  const rows = await query
+    .limit(options.limit)
+    .offset(options.offset ?? 0)
+    .execute();
   return rows.map((r) => ({ ...rowToActionItem(r), groupName: r.group_name }));
+}
+
+/** How many open (or closed) action items a user answers for. */
+export async function countActionItemsOf(
+  db: Executor,
+  actor: { id: string; organizationId: string },
+  options: { open: boolean },
+): Promise<number> {
+  const row = await actionItemsOfQuery(db, actor, options.open)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** Open action items with a due date on or before `today` that still lack the reminder they need. */

@@ -19,6 +19,7 @@ import {
   insertActionItem,
   insertCorrection,
   insertMinutes,
+  countActionItemsOf,
   listActionItemsOf,
   listActionItemsToRemind,
   markActionReminded,
@@ -242,19 +243,37 @@ export async function setActionItemStatus(
   });
 }
 
-/** How many open and recently closed items "Meine Aufgaben" shows at most. */
-export const MY_ACTION_ITEMS_LIMITS = { open: 300, closed: 20 } as const;
+/** "Meine Aufgaben": open items per page, and how many recently closed ones follow them. */
+export const MY_ACTION_ITEMS_LIMITS = { open: 100, closed: 20 } as const;
+
+/** One page of "Meine Aufgaben": its open items, how many there are in all, and the last closed ones. */
+export interface MyActionItemsPage {
+  open: MyActionItem[];
+  openTotal: number;
+  closed: MyActionItem[];
+  /** The page shown (1-based, at most `pages`) and how many pages the open items fill (at least 1). */
+  page: number;
+  pages: number;
+}
 
 /**
  * "Meine Aufgaben": the action items the user answers for, in person or through their organisation — the open ones
- * by due date, then the last closed ones.
+ * by due date, a page at a time (never silently cut off), then the last closed ones.
  */
-export async function listMyActionItems(db: Executor, actor: Actor): Promise<MyActionItem[]> {
-  const [open, closed] = await Promise.all([
-    listActionItemsOf(db, actor, { open: true, limit: MY_ACTION_ITEMS_LIMITS.open }),
+export async function listMyActionItems(
+  db: Executor,
+  actor: Actor,
+  options: { page?: number } = {},
+): Promise<MyActionItemsPage> {
+  const size = MY_ACTION_ITEMS_LIMITS.open;
+  const [openTotal, closed] = await Promise.all([
+    countActionItemsOf(db, actor, { open: true }),
     listActionItemsOf(db, actor, { open: false, limit: MY_ACTION_ITEMS_LIMITS.closed }),
   ]);
-  return [...open, ...closed];
+  const pages = Math.max(1, Math.ceil(openTotal / size));
+  const page = Math.min(Math.max(1, Math.floor(options.page ?? 1)), pages);
+  const open = await listActionItemsOf(db, actor, { open: true, limit: size, offset: (page - 1) * size });
+  return { open, openTotal, closed, page, pages };
 }
 
 /** How long a "done" link in a reminder works. */

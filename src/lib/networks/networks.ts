@@ -604,6 +604,11 @@ export function meetingTimes(
   };
 }
 
+/** Whether a meeting has ended at `now`: no more answers to the invitation, no more agenda items. */
+export function isMeetingOver(meeting: Pick<Meeting, 'endsAt'>, now: Date): boolean {
+  return meeting.endsAt <= now.toISOString();
+}
+
 /** Whether members may still propose agenda items at `now`. */
 export function isProposalOpen(
   meeting: Pick<Meeting, 'status' | 'proposalDeadline' | 'startsAt'>,

@@ -209,6 +209,22 @@ export const GROUP_PAGE_LIMITS = { meetings: 20, openActions: 50 } as const;
 /** How many empty rows for new action items the form offers (more after the next save). */
 export const NEW_ACTION_ROWS = 3;
 
+/**
+ * The examples of the minutes search's hint: terms that find released minutes of the sample region (a seed test
+ * checks it), one of them showing the German folding (ue finds ü).
+ */
+export const MINUTES_SEARCH_EXAMPLES = {
+  plain: 'Praktikum',
+  folded: 'Abschluesse',
+  finds: 'Abschlüsse',
+} as const;
+
+/** The hint under the minutes search field. */
+export function minutesSearchHint(): string {
+  const { plain, folded, finds } = MINUTES_SEARCH_EXAMPLES;
+  return `Durchsucht die freigegebenen Protokolle der Arbeitskreise, die Sie sehen dürfen. Zum Beispiel „${plain}“ oder „${folded}“ (findet auch „${finds}“).`;
+}
+
 const listValue = (values: FormValues | null, key: string): string[] | null => {
   if (!values || !(key in values)) return null;
   const value = values[key];

@@ -22,7 +22,7 @@ import type { Db } from '../db/create-db';
 import { newId } from '../db/ids';
 import { findService } from '../directory/service.queries';
 import { addWorkingDays, addYears, todayInGermany } from '../time/time';
-import { DEFAULT_ANSWER_WORKING_DAYS, newReferralRow, type Referral } from './referral';
+import { contactModeProblem, DEFAULT_ANSWER_WORKING_DAYS, newReferralRow, type Referral } from './referral';
 import { draftGaps, type DraftFields, type DraftUpdateInput, type NewDraftInput } from './referral-draft';
 import {
   deleteDraftReferral,
@@ -84,6 +84,8 @@ async function checkDraftFields(
     if (!step || step.caseId !== caseId)
       errors['planStepId'] = 'Bitte einen Schritt aus dem Förderplan dieses Falls wählen.';
   }
+  const contactProblem = contactModeProblem(fields.contactMode, fields.sharedCategories);
+  if (contactProblem) errors['contactMode'] = contactProblem;
   let consentId: string | null = null;
   if (fields.sharedCategories.length > 0) {
     consentId = await findCoveringConsent(db, caseId, organization.id, fields.sharedCategories, today);
@@ -102,6 +104,7 @@ async function checkDraftFields(
       message: fields.message,
       contactMode: fields.contactMode ?? '',
       responseDueOn: fields.responseDueOn ?? addWorkingDays(today, DEFAULT_ANSWER_WORKING_DAYS),
+      sharedCategories: fields.sharedCategories,
     });
     for (const [field, message] of Object.entries(gaps)) errors[field] ??= message;
   }

@@ -4,6 +4,7 @@ import { multiline, VersionSchema } from '../http/form';
 import { isIsoDate } from '../time/time';
 import {
   CONTACT_MODES,
+  contactModeProblem,
   PURPOSES,
   ReferralFormSchema,
   SENSITIVE_HINT,
@@ -104,6 +105,7 @@ export function draftGaps(draft: {
   message: string;
   contactMode: string;
   responseDueOn: string;
+  sharedCategories: readonly string[];
 }): Record<string, string> {
   const parsed = ReferralFormSchema.pick({
     purpose: true,
@@ -116,11 +118,12 @@ export function draftGaps(draft: {
     contactMode: draft.contactMode || undefined,
     responseDueOn: draft.responseDueOn,
   });
-  if (parsed.success) return {};
   const errors: Record<string, string> = {};
-  for (const issue of parsed.error.issues) {
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
     const field = String(issue.path[0] ?? '_form');
     errors[field] ??= issue.message;
   }
+  const contactProblem = contactModeProblem(draft.contactMode, draft.sharedCategories);
+  if (contactProblem) errors['contactMode'] ??= contactProblem;
   return errors;
 }

@@ -78,3 +78,60 @@ export async function countReferralMessages(db: Executor, referralId: string): P
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
+
+/** Records that a user has seen a referral's thread as of `at` (a later visit moves the mark on). */
+export async function markThreadSeen(
+  db: Executor,
+  referralId: string,
+  userId: string,
+  at: string,
+): Promise<void> {
+  await db
+    .insertInto('referral_read')
+    .values({ referral_id: referralId, user_id: userId, seen_at: at })
+    .onConflict((oc) => oc.columns(['referral_id', 'user_id']).doUpdateSet({ seen_at: at }))
+    .execute();
+}
+
+/**
+ * The messages a user has not seen yet: written by someone else (the other party or a colleague) after the user last
+ * opened the referral, or ever if they never did. The base for counts and the dashboard's list.
+ */
+export function unreadMessagesOf(db: Executor, userId: string) {
+  return db
+    .selectFrom('referral_message')
+    .leftJoin('referral_read', (join) =>
+      join
+        .onRef('referral_read.referral_id', '=', 'referral_message.referral_id')
+        .on('referral_read.user_id', '=', userId),
+    )
+    .where((eb) =>
+      eb.or([
+        eb('referral_message.author_user_id', 'is', null),
+        eb('referral_message.author_user_id', '!=', userId),
+      ]),
+    )
+    .where((eb) =>
+      eb.or([
+        eb('referral_read.seen_at', 'is', null),
+        eb('referral_message.at', '>', eb.ref('referral_read.seen_at')),
+      ]),
+    );
+}
+
+/** How many unseen messages each of these referrals holds for the user (referrals without any are absent). */
+export async function countUnreadMessages(
+  db: Executor,
+  userId: string,
+  referralIds: string[],
+): Promise<Map<string, number>> {
+  const unread = new Map<string, number>();
+  if (referralIds.length === 0) return unread;
+  const rows = await unreadMessagesOf(db, userId)
+    .select((eb) => ['referral_message.referral_id as referral_id', eb.fn.countAll<number>().as('n')])
+    .where('referral_message.referral_id', 'in', referralIds)
+    .groupBy('referral_message.referral_id')
+    .execute();
+  for (const row of rows) unread.set(row.referral_id, Number(row.n));
+  return unread;
+}

@@ -16,6 +16,7 @@ import {
   findRecentSameMessage,
   insertReferralMessage,
   listReferralMessages,
+  markThreadSeen,
   type ReferralMessage,
 } from './referral-message.queries';
 import { findReferral } from './referral.queries';
@@ -129,6 +130,9 @@ export async function readReferralMessages(
   if (!referralPartyOf(ctx.actor, referral)) return null;
   return db.transaction().execute(async (trx) => {
     const messages = await listReferralMessages(trx, referral.id);
+    // Seen now: the thread's "new" marker goes for this user (a link partner has no user and no marker).
+    if (ctx.actor.kind === 'user')
+      await markThreadSeen(trx, referral.id, ctx.actor.user.id, ctx.now.toISOString());
     await recordAudit(trx, ctx, {
       action: 'referral.messages_read',
       objectType: 'referral',

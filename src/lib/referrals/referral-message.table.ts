@@ -12,3 +12,10 @@ export interface ReferralMessageTable {
 }
 
 export type ReferralMessageRow = Selectable<ReferralMessageTable>;
+
+/** referral_read: when a user last saw a referral's thread, for "new message" markers (ids and a time only). */
+export interface ReferralReadTable {
+  referral_id: string;
+  user_id: string;
+  seen_at: string;
+}

@@ -5,6 +5,7 @@ import type { Executor } from '../db/executor';
 import { newId } from '../db/ids';
 import { parseCategories } from '../cases/case';
 import { recordReferralFact } from '../report/report.queries';
+import { unreadMessagesOf } from './referral-message.queries';
 import type { ReferralEventRow, ReferralEventTable, ReferralRow, ReferralTable } from './referral.table';
 import {
   HIDDEN_FROM_PARTNER,
@@ -314,7 +315,7 @@ export type ReferralScope =
 export type ReferralGroup = 'overdue' | 'waiting' | 'running' | 'closed' | 'draft' | 'all';
 
 /** The condition that limits a query on `referral` to a scope. */
-function inScope(scope: ReferralScope) {
+export function inScope(scope: ReferralScope) {
   return (eb: ExpressionBuilder<Database, 'referral'>) => {
     switch (scope.kind) {
       case 'sender':
@@ -502,6 +503,52 @@ export async function listAnswersSince(
         ]
       : [];
   });
+}
+
+/** A referral with messages the user has not seen yet: how many, and when the newest came. */
+export type UnreadThread = ReferralListItem & { unread: number; lastMessageAt: string };
+
+/**
+ * The referrals of a scope whose thread holds messages the user has not seen, newest message first (up to `limit`),
+ * and how many referrals that is in all (for the dashboard's and the inbox's "Neue Nachrichten").
+ */
+export async function listUnreadThreads(
+  db: Executor,
+  scope: ReferralScope,
+  userId: string,
+  limit = 10,
+): Promise<{ total: number; items: UnreadThread[] }> {
+  const threads = await unreadMessagesOf(db, userId)
+    .innerJoin('referral', 'referral.id', 'referral_message.referral_id')
+    .where(inScope(scope))
+    .where('referral.status', '!=', 'draft')
+    .select((eb) => [
+      'referral_message.referral_id as referral_id',
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.max('referral_message.at').as('last_at'),
+    ])
+    .groupBy('referral_message.referral_id')
+    .execute();
+  threads.sort((a, b) => (a.last_at < b.last_at ? 1 : a.last_at > b.last_at ? -1 : 0));
+  const page = threads.slice(0, limit);
+  if (page.length === 0) return { total: threads.length, items: [] };
+  const rows = (await listQuery(db)
+    .where(
+      'referral.id',
+      'in',
+      page.map((thread) => thread.referral_id),
+    )
+    .execute()) as ListRow[];
+  const items = new Map(rows.map((row) => [row.id, rowToListItem(row)]));
+  return {
+    total: threads.length,
+    items: page.flatMap((thread) => {
+      const item = items.get(thread.referral_id);
+      return item
+        ? [Object.assign(item, { unread: Number(thread.n), lastMessageAt: String(thread.last_at) })]
+        : [];
+    }),
+  };
 }
 
 /** What a list shows of a referral's newest timeline entry. */

@@ -30,6 +30,7 @@ import { enqueueMail } from '../notify/outbox.queries';
 import { addWorkingDays, addYears, todayInGermany } from '../time/time';
 import {
   APPOINTMENT_STATUSES,
+  contactModeProblem,
   DEFAULT_ANSWER_WORKING_DAYS,
   decideTransition,
   LINK_STATUSES,
@@ -215,6 +216,8 @@ export async function createReferral(
     if (!step || step.caseId !== caseFile.id)
       errors['planStepId'] = 'Bitte einen Schritt aus dem Förderplan dieses Falls wählen.';
   }
+  const contactProblem = contactModeProblem(input.contactMode, input.sharedCategories);
+  if (contactProblem) errors['contactMode'] = contactProblem;
   let consentId: string | null = null;
   if (service && caseFile && input.sharedCategories.length > 0) {
     consentId = await findCoveringConsent(

@@ -270,6 +270,18 @@ export const CONTACT_MODE_LABELS: Record<ContactMode, string> = {
   appointment: 'Die Einrichtung schlägt einen Termin vor',
 };
 
+/** Why a contact mode does not fit the shared data (German, for the contact-mode field), or null when it fits. */
+export function contactModeProblem(
+  contactMode: string | null | undefined,
+  sharedCategories: readonly string[],
+): string | null {
+  // "The partner gets in touch" needs a way to reach the young person: without shared contact data the handout
+  // would tell them to wait for a call that cannot come.
+  if (contactMode === 'partner_calls' && !sharedCategories.includes('contact'))
+    return 'Kontakt: „Die Einrichtung meldet sich“ geht nur, wenn Sie die Kontaktdaten (Telefon, E-Mail) mit Einwilligung teilen. Ohne Kontaktdaten wählen Sie bitte „Der junge Mensch geht selbst hin“ oder „Die Einrichtung schlägt einen Termin vor“.';
+  return null;
+}
+
 /** Default time for an answer. */
 export const DEFAULT_ANSWER_WORKING_DAYS = 5;
 

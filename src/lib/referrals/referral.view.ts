@@ -138,6 +138,11 @@ export const DASHBOARD_GROUPS = [
   { group: 'closed', title: 'Abgeschlossen', empty: 'Noch nichts abgeschlossen.', rows: 10 },
 ] as const;
 
+/** The marker of a referral with messages the user has not seen yet ("Neue Nachricht", "3 neue Nachrichten"). */
+export function unreadLabel(count: number): string {
+  return count === 1 ? 'Neue Nachricht' : `${count.toLocaleString('de-DE')} neue Nachrichten`;
+}
+
 /** Since when the dashboard lists new answers: the last visit, else the seven days before `now`. */
 export function answersSince(lastVisit: string | null, now: Date): string {
   return lastVisit ?? new Date(now.getTime() - 7 * 86_400_000).toISOString();
