@@ -35,13 +35,12 @@ import { parseReportParams, periodOf } from '../src/lib/report/report';
 import {
   analyzeReportTables,
   countReferralFacts,
-  countRollupRows,
   createFactIndexes,
   dropFactIndexes,
   explainReportQueries,
   insertReferralFacts,
-  rebuildFactRollup,
 } from '../src/lib/report/report.queries';
+import { countRollupRows, rebuildFactRollups } from '../src/lib/report/report-rollup.queries';
 import { filterFor, loadReport } from '../src/lib/report/report.service';
 import { buildReportView } from '../src/lib/report/report.view';
 import { emitJson, formatMachine, formatTable, machineInfo, mark, summarize } from './bench-lib';
@@ -165,7 +164,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres') {
     }
     const indexing = performance.now();
     await createFactIndexes(db);
-    await rebuildFactRollup(db);
+    await rebuildFactRollups(db);
     console.log(
       `${dialect}: Indexe und Verdichtung in ${Math.round((performance.now() - indexing) / 100) / 10} s`,
     );
@@ -200,7 +199,7 @@ async function reusableNetwork(
   const started = performance.now();
   await migrateToLatest(db);
   await createFactIndexes(db);
-  await rebuildFactRollup(db);
+  await rebuildFactRollups(db);
   await analyzeReportTables(db, dialect);
   console.log(
     `Wiederverwendet: ${facts.toLocaleString('de-DE')} Fakten; Migrationen und Verdichtung neu in ${
@@ -296,6 +295,7 @@ async function measure(
       db,
       filterFor({ kind: 'network' }, periodOf(params, NOW), params),
       dialect,
+      office,
     );
     return { dialect, facts, rollupRows: await countRollupRows(db), seedSeconds, rows, overall, plans };
   }
@@ -318,7 +318,7 @@ console.log(
     results.map((r) => ({
       dialect: r.dialect,
       facts: r.facts,
-      rollup_rows: r.rollupRows,
+      rollup_rows: Object.values(r.rollupRows).join(' / '),
       seed_s: r.seedSeconds,
       p50_ms: Math.round(r.overall.p50),
       p95_ms: Math.round(r.overall.p95),

@@ -49,6 +49,42 @@ export interface ReferralFactMonthTable {
   n: number;
 }
 
+/**
+ * referral_fact_place_month: like referral_fact_month without the week (decision 0016, second addendum): the facts with
+ * a sending day counted per month, root category, district, kind, reason and outcome. A year is about a third of
+ * the rows of referral_fact_month; the network-wide totals, reasons, gap matrix and monthly trend read it.
+ */
+export interface ReferralFactPlaceMonthTable {
+  sent_month: string;
+  category_id: string;
+  district: string;
+  kind: string;
+  reason_code: string;
+  outcome: string;
+  n: number;
+}
+
+/**
+ * referral_fact_partner_month: per sending month, recipient organisation, root category and district, how many
+ * referrals were sent, accepted, declined, cancelled, completed and not completed, how many got a first answer, and
+ * those answers' whole hours as an exact histogram (`hours`: JSON object hour → count, e.g. {"3":2,"40":1}). The
+ * answer times per partner and category and the network median beside a partner's report read it (decision 0016, second addendum).
+ */
+export interface ReferralFactPartnerMonthTable {
+  sent_month: string;
+  recipient_id: string;
+  category_id: string;
+  district: string;
+  sent: number;
+  accepted: number;
+  declined: number;
+  cancelled: number;
+  completed: number;
+  failed: number;
+  answered: number;
+  hours: string;
+}
+
 /** search_count: how often a folded query with these filters found how many services on a day; no user, session, IP. */
 export interface SearchCountTable {
   day: string;

@@ -1,0 +1,483 @@
+import { sql } from 'kysely';
+import type { Executor } from '../db/executor';
+import type {
+  NewReferralFactRow,
+  ReferralFactMonthTable,
+  ReferralFactPartnerMonthTable,
+  ReferralFactPlaceMonthTable,
+} from './report.table';
+
+/**
+ * The network report's roll-ups of referral_fact (decision 0016 and its addenda), written in the transaction that
+ * writes the facts and rebuilt from the facts by the migrations and the benchmark. All are exact:
+ * - referral_fact_month: month × week × category × district × kind × reason × outcome (the weekly trend);
+ * - referral_fact_place_month: the same without the week (totals, reasons, gap matrix, monthly trend);
+ * - referral_fact_partner_month: month × partner × category × district with the counts the network comparison
+ *   needs and an exact histogram of the whole hours to the first answer.
+ * @module
+ */
+
+/** The dimensions a count from a roll-up can be grouped by. */
+export type RollupDimension =
+  'category_id' | 'district' | 'reason_code' | 'outcome' | 'sent_week' | 'sent_month';
+
+/** Counting columns of referral_fact_partner_month by fact kind. */
+export const PARTNER_KIND_COLUMNS = {
+  send: 'sent',
+  accept: 'accepted',
+  decline: 'declined',
+  cancel: 'cancelled',
+  complete: 'completed',
+  fail: 'failed',
+} as const;
+type PartnerCountColumn = (typeof PARTNER_KIND_COLUMNS)[keyof typeof PARTNER_KIND_COLUMNS] | 'answered';
+const PARTNER_COUNT_COLUMNS: readonly PartnerCountColumn[] = [
+  'sent',
+  'accepted',
+  'declined',
+  'cancelled',
+  'completed',
+  'failed',
+  'answered',
+];
+
+/** One partner's (and category's) figures over a set of months: counts by kind and the answers' hours. */
+export interface PartnerSummary {
+  recipientId: string;
+  categoryId: string;
+  sent: number;
+  accepted: number;
+  declined: number;
+  cancelled: number;
+  completed: number;
+  failed: number;
+  answered: number;
+  /** Whole hours to the first answer → number of answers. */
+  hours: Map<number, number>;
+}
+
+/** An empty summary of a partner and category. */
+export function emptyPartnerSummary(recipientId: string, categoryId: string): PartnerSummary {
+  return {
+    recipientId,
+    categoryId,
+    sent: 0,
+    accepted: 0,
+    declined: 0,
+    cancelled: 0,
+    completed: 0,
+    failed: 0,
+    answered: 0,
+    hours: new Map(),
+  };
+}
+
+/** Adds `from` into `into` (counts and histogram). */
+export function addPartnerSummary(into: PartnerSummary, from: PartnerSummary): void {
+  for (const column of PARTNER_COUNT_COLUMNS) into[column] += from[column];
+  for (const [hours, n] of from.hours) into.hours.set(hours, (into.hours.get(hours) ?? 0) + n);
+}
+
+/** The histogram as stored: a JSON object of hour → count, hours ascending. */
+export function histogramText(hours: ReadonlyMap<number, number>): string {
+  const entries = [...hours].filter(([, n]) => n !== 0).sort((a, b) => a[0] - b[0]);
+  return JSON.stringify(Object.fromEntries(entries.map(([h, n]) => [String(h), n])));
+}
+
+/** Adds a stored histogram to a map. */
+function addHistogramText(into: Map<number, number>, text: string): void {
+  const parsed = JSON.parse(text) as Record<string, number>;
+  for (const key in parsed) {
+    const hours = Number(key);
+    into.set(hours, (into.get(hours) ?? 0) + parsed[key]!);
+  }
+}
+
+type WeekKey = Omit<ReferralFactMonthTable, 'n'>;
+type PlaceKey = Omit<ReferralFactPlaceMonthTable, 'n'>;
+
+/** Counts rows by a key into a map of key → row with n. */
+function tally<K extends object>(groups: Map<string, K & { n: number }>, key: K): void {
+  const id = JSON.stringify(key);
+  const group = groups.get(id);
+  if (group) group.n += 1;
+  else groups.set(id, { ...key, n: 1 });
+}
+
+/**
+ * Adds facts to every roll-up, in the caller's transaction (called wherever facts are written). Counts are added by
+ * upsert (`n = n + excluded.n`). The histogram of a partner's month is read, merged and written back after the
+ * upsert of its counts: on PostgreSQL that upsert locks the row until the transaction ends, so two transitions of
+ * the same partner in the same month cannot lose one another's answer; SQLite writes one transaction at a time.
+ */
+export async function addFactsToRollups(db: Executor, rows: readonly NewReferralFactRow[]): Promise<void> {
+  const weeks = new Map<string, WeekKey & { n: number }>();
+  const places = new Map<string, PlaceKey & { n: number }>();
+  const partners = new Map<string, ReferralFactPartnerMonthTable & { answerHours: Map<number, number> }>();
+  for (const row of rows) {
+    // Facts without a sending day (drafts) never count in the report and are in no roll-up.
+    if (!row.sent_on || !row.sent_month || !row.sent_week) continue;
+    const place = {
+      sent_month: row.sent_month,
+      kind: row.kind,
+      category_id: row.category_id,
+      district: row.district,
+      reason_code: row.reason_code ?? '',
+      outcome: row.outcome ?? '',
+    };
+    tally(places, place);
+    tally(weeks, {
+      sent_month: row.sent_month,
+      sent_week: row.sent_week,
+      category_id: row.category_id,
+      district: row.district,
+      kind: row.kind,
+      reason_code: place.reason_code,
+      outcome: place.outcome,
+    });
+    const column = PARTNER_KIND_COLUMNS[row.kind as keyof typeof PARTNER_KIND_COLUMNS];
+    const answer = row.first_answer === 1;
+    if (!column && !answer) continue;
+    const key = {
+      sent_month: row.sent_month,
+      recipient_id: row.recipient_id,
+      category_id: row.category_id,
+      district: row.district,
+    };
+    const id = JSON.stringify(key);
+    let partner = partners.get(id);
+    if (!partner) {
+      partner = {
+        ...key,
+        sent: 0,
+        accepted: 0,
+        declined: 0,
+        cancelled: 0,
+        completed: 0,
+        failed: 0,
+        answered: 0,
+        hours: '{}',
+        answerHours: new Map(),
+      };
+      partners.set(id, partner);
+    }
+    if (column) partner[column] += 1;
+    if (answer) {
+      partner.answered += 1;
+      const hours = row.hours_to_answer ?? 0;
+      partner.answerHours.set(hours, (partner.answerHours.get(hours) ?? 0) + 1);
+    }
+  }
+  const weekRows = [...weeks.values()];
+  for (let i = 0; i < weekRows.length; i += 500) {
+    await db
+      .insertInto('referral_fact_month')
+      .values(weekRows.slice(i, i + 500))
+      .onConflict((oc) =>
+        oc
+          .columns(['sent_month', 'sent_week', 'category_id', 'district', 'kind', 'reason_code', 'outcome'])
+          .doUpdateSet((eb) => ({ n: eb('referral_fact_month.n', '+', eb.ref('excluded.n')) })),
+      )
+      .execute();
+  }
+  const placeRows = [...places.values()];
+  for (let i = 0; i < placeRows.length; i += 500) {
+    await db
+      .insertInto('referral_fact_place_month')
+      .values(placeRows.slice(i, i + 500))
+      .onConflict((oc) =>
+        oc
+          .columns(['sent_month', 'kind', 'category_id', 'district', 'reason_code', 'outcome'])
+          .doUpdateSet((eb) => ({ n: eb('referral_fact_place_month.n', '+', eb.ref('excluded.n')) })),
+      )
+      .execute();
+  }
+  // Sorted keys: concurrent transactions lock the rows in the same order and cannot deadlock on them.
+  const partnerRows = [...partners.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, row]) => row);
+  for (let i = 0; i < partnerRows.length; i += 500) {
+    await db
+      .insertInto('referral_fact_partner_month')
+      .values(partnerRows.slice(i, i + 500).map(({ answerHours: _answers, ...row }) => row))
+      .onConflict((oc) =>
+        oc.columns(['sent_month', 'recipient_id', 'category_id', 'district']).doUpdateSet((eb) => ({
+          sent: eb('referral_fact_partner_month.sent', '+', eb.ref('excluded.sent')),
+          accepted: eb('referral_fact_partner_month.accepted', '+', eb.ref('excluded.accepted')),
+          declined: eb('referral_fact_partner_month.declined', '+', eb.ref('excluded.declined')),
+          cancelled: eb('referral_fact_partner_month.cancelled', '+', eb.ref('excluded.cancelled')),
+          completed: eb('referral_fact_partner_month.completed', '+', eb.ref('excluded.completed')),
+          failed: eb('referral_fact_partner_month.failed', '+', eb.ref('excluded.failed')),
+          answered: eb('referral_fact_partner_month.answered', '+', eb.ref('excluded.answered')),
+        })),
+      )
+      .execute();
+  }
+  // The histograms: read, merge and write back (the rows are locked now; new rows were inserted with '{}').
+  for (const row of partnerRows) {
+    if (row.answerHours.size === 0) continue;
+    const stored = await db
+      .selectFrom('referral_fact_partner_month')
+      .select('hours')
+      .where('sent_month', '=', row.sent_month)
+      .where('recipient_id', '=', row.recipient_id)
+      .where('category_id', '=', row.category_id)
+      .where('district', '=', row.district)
+      .executeTakeFirstOrThrow();
+    const merged = new Map(row.answerHours);
+    addHistogramText(merged, stored.hours);
+    await db
+      .updateTable('referral_fact_partner_month')
+      .set({ hours: histogramText(merged) })
+      .where('sent_month', '=', row.sent_month)
+      .where('recipient_id', '=', row.recipient_id)
+      .where('category_id', '=', row.category_id)
+      .where('district', '=', row.district)
+      .execute();
+  }
+}
+
+/** The months (YYYY-MM) from first to last, inclusive. */
+export function monthsBetween(first: string, last: string): string[] {
+  const months: string[] = [];
+  let [year, month] = first.split('-').map(Number) as [number, number];
+  for (let guard = 0; guard < 1200; guard++) {
+    const key = `${year}-${String(month).padStart(2, '0')}`;
+    if (key > last) break;
+    months.push(key);
+    month += 1;
+    if (month > 12) {
+      month = 1;
+      year += 1;
+    }
+  }
+  return months;
+}
+
+/** The partner roll-up of one month, built from its facts (`rebuildFactRollups` and the migration alike). */
+async function partnerRowsOfMonth(db: Executor, month: string): Promise<ReferralFactPartnerMonthTable[]> {
+  // The period index covers both queries; sent_month equals the first seven characters of sent_on.
+  const inMonth = () =>
+    db
+      .selectFrom('referral_fact')
+      .where('sent_on', '>=', `${month}-01`)
+      .where('sent_on', '<=', `${month}-31`);
+  const [kinds, answers] = await Promise.all([
+    inMonth()
+      .where('kind', 'in', Object.keys(PARTNER_KIND_COLUMNS))
+      .select(['recipient_id', 'category_id', 'district', 'kind'])
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .groupBy(['recipient_id', 'category_id', 'district', 'kind'])
+      .execute(),
+    inMonth()
+      .where('first_answer', '=', 1)
+      .select(['recipient_id', 'category_id', 'district', 'hours_to_answer'])
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .groupBy(['recipient_id', 'category_id', 'district', 'hours_to_answer'])
+      .execute(),
+  ]);
+  const rows = new Map<string, ReferralFactPartnerMonthTable & { answerHours: Map<number, number> }>();
+  const rowOf = (r: { recipient_id: string; category_id: string; district: string }) => {
+    const id = JSON.stringify([r.recipient_id, r.category_id, r.district]);
+    let row = rows.get(id);
+    if (!row) {
+      row = {
+        sent_month: month,
+        recipient_id: r.recipient_id,
+        category_id: r.category_id,
+        district: r.district,
+        sent: 0,
+        accepted: 0,
+        declined: 0,
+        cancelled: 0,
+        completed: 0,
+        failed: 0,
+        answered: 0,
+        hours: '{}',
+        answerHours: new Map(),
+      };
+      rows.set(id, row);
+    }
+    return row;
+  };
+  for (const r of kinds)
+    rowOf(r)[PARTNER_KIND_COLUMNS[r.kind as keyof typeof PARTNER_KIND_COLUMNS]] += Number(r.n);
+  for (const r of answers) {
+    const row = rowOf(r);
+    const hours = r.hours_to_answer ?? 0;
+    row.answered += Number(r.n);
+    row.answerHours.set(hours, (row.answerHours.get(hours) ?? 0) + Number(r.n));
+  }
+  return [...rows.values()].map(({ answerHours, ...row }) => ({ ...row, hours: histogramText(answerHours) }));
+}
+
+/**
+ * Builds every roll-up afresh from the facts (the benchmark after its bulk load and when it reuses a database;
+ * the migrations do the same). The week roll-up comes from the facts, the place roll-up from the week roll-up
+ * (the same counts without the week), the partner roll-up month by month from the facts.
+ */
+export async function rebuildFactRollups(db: Executor): Promise<void> {
+  await db.deleteFrom('referral_fact_month').execute();
+  await sql`
+    INSERT INTO referral_fact_month (sent_month, sent_week, category_id, district, kind, reason_code, outcome, n)
+    SELECT sent_month, sent_week, category_id, district, kind, COALESCE(reason_code, ''), COALESCE(outcome, ''),
+      COUNT(*)
+    FROM referral_fact
+    WHERE sent_on IS NOT NULL
+    GROUP BY sent_month, sent_week, category_id, district, kind, COALESCE(reason_code, ''), COALESCE(outcome, '')
+  `.execute(db);
+  await db.deleteFrom('referral_fact_place_month').execute();
+  await sql`
+    INSERT INTO referral_fact_place_month (sent_month, kind, category_id, district, reason_code, outcome, n)
+    SELECT sent_month, kind, category_id, district, reason_code, outcome, SUM(n)
+    FROM referral_fact_month
+    GROUP BY sent_month, kind, category_id, district, reason_code, outcome
+  `.execute(db);
+  await db.deleteFrom('referral_fact_partner_month').execute();
+  const months = await db
+    .selectFrom('referral_fact_month')
+    .select('sent_month')
+    .distinct()
+    .orderBy('sent_month')
+    .execute();
+  for (const { sent_month: month } of months) {
+    const rows = await partnerRowsOfMonth(db, month);
+    for (let i = 0; i < rows.length; i += 500) {
+      await db
+        .insertInto('referral_fact_partner_month')
+        .values(rows.slice(i, i + 500))
+        .execute();
+    }
+  }
+}
+
+/** Deletes every roll-up row (the benchmark starts afresh). */
+export async function deleteAllRollups(db: Executor): Promise<void> {
+  await db.deleteFrom('referral_fact_month').execute();
+  await db.deleteFrom('referral_fact_place_month').execute();
+  await db.deleteFrom('referral_fact_partner_month').execute();
+}
+
+/** How many rows each roll-up holds (the benchmark reports it). */
+export async function countRollupRows(db: Executor): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of [
+    'referral_fact_month',
+    'referral_fact_place_month',
+    'referral_fact_partner_month',
+  ] as const) {
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .executeTakeFirstOrThrow();
+    counts[table] = Number(row.n);
+  }
+  return counts;
+}
+
+/** One group of a roll-up count: the kind, the grouping values ('' reason and outcome as null) and the number. */
+export interface RollupCount {
+  kind: string;
+  keys: Partial<Record<RollupDimension, string | null>>;
+  n: number;
+}
+
+/**
+ * Counts from a roll-up for the given whole months, narrowed by category and district: the place roll-up, or the
+ * week roll-up when the grouping names the week. Months and kinds are given as lists, so both dialects read only
+ * the index ranges of those months (and kinds) instead of every kind of the months between.
+ */
+export async function countRollupMonths(
+  db: Executor,
+  filter: { categoryId: string | null; district: string | null },
+  months: readonly string[],
+  dimensions: readonly RollupDimension[],
+  kinds?: readonly string[],
+): Promise<RollupCount[]> {
+  if (months.length === 0) return [];
+  const rows = (await rollupCountQuery(db, filter, months, dimensions, kinds).execute()) as unknown as Record<
+    string,
+    string | number | null
+  >[];
+  return rows.map((row) => {
+    const keys: Partial<Record<RollupDimension, string | null>> = {};
+    for (const dimension of dimensions) {
+      const value = (row[dimension] as string | null) ?? null;
+      // The roll-ups store a missing reason or outcome as ''.
+      keys[dimension] =
+        (dimension === 'reason_code' || dimension === 'outcome') && value === '' ? null : value;
+    }
+    return { kind: String(row['kind']), keys, n: Number(row['n']) };
+  });
+}
+
+/** The query of countRollupMonths (also explained by the benchmark). */
+export function rollupCountQuery(
+  db: Executor,
+  filter: { categoryId: string | null; district: string | null },
+  months: readonly string[],
+  dimensions: readonly RollupDimension[],
+  kinds?: readonly string[],
+) {
+  const weekly = dimensions.includes('sent_week');
+  let query = db
+    .selectFrom(weekly ? 'referral_fact_month' : 'referral_fact_place_month')
+    .where('sent_month', 'in', months);
+  if (kinds) query = query.where('kind', 'in', kinds);
+  if (filter.categoryId) query = query.where('category_id', '=', filter.categoryId);
+  if (filter.district !== null) query = query.where('district', '=', filter.district);
+  const columns = dimensions as readonly (keyof ReferralFactMonthTable & RollupDimension)[];
+  return query
+    .select(['kind', ...columns])
+    .select((eb) => eb.fn.sum<string | number>('n').as('n'))
+    .groupBy(['kind', ...columns]);
+}
+
+/**
+ * The partner roll-up of the given whole months, summed per partner and category (the months' histograms merged),
+ * narrowed by category, district and partner.
+ */
+export async function summarizePartnerMonths(
+  db: Executor,
+  filter: { categoryId: string | null; district: string | null; recipientId: string | null },
+  months: readonly string[],
+): Promise<PartnerSummary[]> {
+  if (months.length === 0) return [];
+  const summaries = new Map<string, PartnerSummary>();
+  for (const row of await partnerMonthsQuery(db, filter, months).execute()) {
+    const id = `${row.recipient_id}\u0000${row.category_id}`;
+    let summary = summaries.get(id);
+    if (!summary) {
+      summary = emptyPartnerSummary(row.recipient_id, row.category_id);
+      summaries.set(id, summary);
+    }
+    for (const column of PARTNER_COUNT_COLUMNS) summary[column] += Number(row[column]);
+    if (row.answered) addHistogramText(summary.hours, row.hours);
+  }
+  return [...summaries.values()];
+}
+
+/** The query of summarizePartnerMonths (also explained by the benchmark). */
+export function partnerMonthsQuery(
+  db: Executor,
+  filter: { categoryId: string | null; district: string | null; recipientId: string | null },
+  months: readonly string[],
+) {
+  let query = db
+    .selectFrom('referral_fact_partner_month')
+    .where('sent_month', 'in', months)
+    .select([
+      'recipient_id',
+      'category_id',
+      'sent',
+      'accepted',
+      'declined',
+      'cancelled',
+      'completed',
+      'failed',
+      'answered',
+      'hours',
+    ]);
+  if (filter.recipientId) query = query.where('recipient_id', '=', filter.recipientId);
+  if (filter.categoryId) query = query.where('category_id', '=', filter.categoryId);
+  if (filter.district !== null) query = query.where('district', '=', filter.district);
+  return query;
+}
