@@ -10,9 +10,9 @@
  *
  * Seeding a million referrals takes minutes, so a seeded database can be kept and measured again: `--keep NAME`
  * keeps the SQLite file `<tmpdir>/NAME.sqlite` (or the path NAME, if it contains a slash) and the PostgreSQL
- * database NAME instead of dropping them; `--reuse` then skips seeding when the kept database already holds facts,
- * runs the pending migrations (which backfill new roll-ups) and rebuilds every roll-up from the facts, so a changed
- * roll-up is measured as the migration would leave it. `--migrate-to MIGRATION` first migrates the reused database
+ * database NAME instead of dropping them; `--reuse` then skips seeding when the kept database already holds facts
+ * and runs the pending migrations (which build new roll-ups from the facts); `--rebuild` also rebuilds every roll-up
+ * from the facts (`rebuildFactRollups`). `--migrate-to MIGRATION` first migrates the reused database
  * down to MIGRATION (to re-run a changed migration); `--seed-only` seeds and stops without measuring.
  */
 import fs from 'node:fs';
@@ -57,6 +57,7 @@ const { values } = parseArgs({
     reuse: { type: 'boolean', default: false },
     'seed-only': { type: 'boolean', default: false },
     'migrate-to': { type: 'string' },
+    rebuild: { type: 'boolean', default: false },
   },
 });
 const KEEP = values.keep;
@@ -199,7 +200,7 @@ async function reusableNetwork(
   const started = performance.now();
   await migrateToLatest(db);
   await createFactIndexes(db);
-  await rebuildFactRollups(db);
+  if (values.rebuild) await rebuildFactRollups(db);
   await analyzeReportTables(db, dialect);
   console.log(
     `Wiederverwendet: ${facts.toLocaleString('de-DE')} Fakten; Migrationen und Verdichtung neu in ${

@@ -16,7 +16,8 @@ import * as m20261202_0600 from './2026_12_02_0600_add_mfa_and_audit_chain';
 import * as m20261202_0400 from './2026_12_02_0400_create_report_facts';
 import * as m20261202_1100 from './2026_12_02_1100_add_agenda_figures';
 import * as m20261202_1000 from './2026_12_02_1000_create_report_rollup';
-import * as m20261203_0100 from './2026_12_03_0100_create_report_partner_rollup';
+import * as m20261203_0100 from './2026_12_03_0100_create_report_period_rollups';
+import * as m20261203_0110 from './2026_12_03_0110_widen_report_fact_indexes';
 
 /** All migrations in order; listed statically so the built server bundles them too. */
 export const migrations: Record<string, Migration> = {
@@ -37,5 +38,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_0400_create_report_facts': m20261202_0400,
   '2026_12_02_1100_add_agenda_figures': m20261202_1100,
   '2026_12_02_1000_create_report_rollup': m20261202_1000,
-  '2026_12_03_0100_create_report_partner_rollup': m20261203_0100,
+  '2026_12_03_0100_create_report_period_rollups': m20261203_0100,
+  '2026_12_03_0110_widen_report_fact_indexes': m20261203_0110,
 };

@@ -84,8 +84,8 @@ describe.each(testDialects)('migrations on $name', (dialect) => {
         'referral_fact',
         'search_count',
         'referral_fact_month',
-        'referral_fact_place_month',
-        'referral_fact_partner_month',
+        'referral_fact_place_period',
+        'referral_fact_partner_period',
       ].sort(),
     );
 

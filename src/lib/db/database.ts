@@ -57,7 +57,7 @@ import type {
 } from '../directory/directory.table';
 import type { ApiKeyTable, ApiKeyWindowTable, HsdsIdentityTable } from '../hsds/hsds.table';
 import type { ReferralFactMonthTable, ReferralFactTable, SearchCountTable } from '../report/report.table';
-import type { ReferralFactPartnerMonthTable, ReferralFactPlaceMonthTable } from '../report/report.table';
+import type { ReferralFactPartnerPeriodTable, ReferralFactPlacePeriodTable } from '../report/report.table';
 
 /** Every table the app knows, keyed by its SQL name. */
 export interface Database {
@@ -125,7 +125,7 @@ export interface Database {
   // Network report (issue #13)
   referral_fact: ReferralFactTable;
   referral_fact_month: ReferralFactMonthTable;
-  referral_fact_place_month: ReferralFactPlaceMonthTable;
-  referral_fact_partner_month: ReferralFactPartnerMonthTable;
+  referral_fact_place_period: ReferralFactPlacePeriodTable;
+  referral_fact_partner_period: ReferralFactPartnerPeriodTable;
   search_count: SearchCountTable;
 }

@@ -143,6 +143,17 @@ export async function insertReferralFacts(
  * benchmark drops them before a bulk load and builds them again afterwards: one sorted build is many times faster
  * than keeping three wide indexes up to date row by row (docs/performance.md).
  */
+const COVERED_BY_SCOPE_INDEXES = [
+  'kind',
+  'first_answer',
+  'hours_to_answer',
+  'category_id',
+  'district',
+  'reason_code',
+  'outcome',
+  'sent_week',
+  'sent_month',
+];
 const FACT_INDEXES: { name: string; columns: string[] }[] = [
   {
     name: 'referral_fact_sent_idx',
@@ -161,8 +172,15 @@ const FACT_INDEXES: { name: string; columns: string[] }[] = [
       'sent_month',
     ],
   },
-  { name: 'referral_fact_office_idx', columns: ['office_id', 'sent_on'] },
-  { name: 'referral_fact_recipient_idx', columns: ['recipient_id', 'sent_on'] },
+  // Widened to cover the report's columns by db/migrations/2026_12_03_0110_widen_report_fact_indexes.ts.
+  {
+    name: 'referral_fact_office_idx',
+    columns: ['office_id', 'sent_on', ...COVERED_BY_SCOPE_INDEXES, 'recipient_id'],
+  },
+  {
+    name: 'referral_fact_recipient_idx',
+    columns: ['recipient_id', 'sent_on', ...COVERED_BY_SCOPE_INDEXES, 'office_id'],
+  },
   // db/migrations/2026_12_02_1000_create_report_rollup.ts
   {
     name: 'referral_fact_answer_idx',
@@ -609,8 +627,8 @@ export async function analyzeReportTables(db: Executor, dialect: 'sqlite' | 'pos
     for (const table of [
       'referral_fact',
       'referral_fact_month',
-      'referral_fact_place_month',
-      'referral_fact_partner_month',
+      'referral_fact_place_period',
+      'referral_fact_partner_period',
     ]) {
       await sql`VACUUM ANALYZE ${sql.table(table)}`.execute(db);
     }

@@ -50,12 +50,14 @@ export interface ReferralFactMonthTable {
 }
 
 /**
- * referral_fact_place_month: like referral_fact_month without the week (decision 0016, second addendum): the facts with
- * a sending day counted per month, root category, district, kind, reason and outcome. A year is about a third of
- * the rows of referral_fact_month; the network-wide totals, reasons, gap matrix and monthly trend read it.
+ * referral_fact_place_period: like referral_fact_month without the week, per calendar period (decision 0016, second
+ * addendum): the facts with a sending day counted per period, root category, district, kind, reason and outcome.
+ * A period is a month ('2025-03'), a quarter ('2025-Q1') or a year ('2025'); each fact counts in all three. The
+ * network-wide totals, reasons, gap matrix and monthly trend read it.
  */
-export interface ReferralFactPlaceMonthTable {
-  sent_month: string;
+export interface ReferralFactPlacePeriodTable {
+  /** '2025-03', '2025-Q1' or '2025'. */
+  period: string;
   category_id: string;
   district: string;
   kind: string;
@@ -65,13 +67,15 @@ export interface ReferralFactPlaceMonthTable {
 }
 
 /**
- * referral_fact_partner_month: per sending month, recipient organisation, root category and district, how many
+ * referral_fact_partner_period: per calendar period of sending (month, quarter and year, as in
+ * referral_fact_place_period), recipient organisation, root category and district, how many
  * referrals were sent, accepted, declined, cancelled, completed and not completed, how many got a first answer, and
  * those answers' whole hours as an exact histogram (`hours`: JSON object hour → count, e.g. {"3":2,"40":1}). The
  * answer times per partner and category and the network median beside a partner's report read it (decision 0016, second addendum).
  */
-export interface ReferralFactPartnerMonthTable {
-  sent_month: string;
+export interface ReferralFactPartnerPeriodTable {
+  /** '2025-03', '2025-Q1' or '2025'. */
+  period: string;
   recipient_id: string;
   category_id: string;
   district: string;
