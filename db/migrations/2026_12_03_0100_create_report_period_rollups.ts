@@ -5,9 +5,10 @@ import { sql, type Kysely } from 'kysely';
 // count every fact in its calendar month ('2025-03'), quarter ('2025-Q1') and year ('2025'), so a report reads the
 // fewest whole periods that make up its months:
 // - referral_fact_place_period: referral_fact_month without the week, per period; from referral_fact_month;
+// - referral_fact_kind_period: the place roll-up without category and district, for the whole network;
 // - referral_fact_partner_period: per period, partner, root category and district the referrals sent, accepted,
 //   declined, cancelled, completed and not completed, the first answers, and the answers' whole hours as an exact
-//   histogram (JSON object hour → count), built month by month from the facts, quarters and years from the months.
+//   histogram (JSON array of hour, count pairs: [3,2,40,1]), built month by month from the facts, quarters and years from the months.
 // The build is a frozen copy of rebuildFactRollups in report-rollup.queries.ts (migrations never import from src/).
 
 const KIND_COLUMNS = {
@@ -55,9 +56,7 @@ async function insertDrafts(db: Kysely<any>, drafts: readonly Draft[]): Promise<
     category_id: d.category_id,
     district: d.district,
     ...d.counts,
-    hours: JSON.stringify(
-      Object.fromEntries([...d.hours].sort((a, b) => a[0] - b[0]).map(([h, n]) => [String(h), n])),
-    ),
+    hours: JSON.stringify([...d.hours].sort((a, b) => a[0] - b[0]).flat()),
   }));
   for (let i = 0; i < values.length; i += 500) {
     await db
@@ -99,6 +98,22 @@ export async function up(db: Kysely<any>): Promise<void> {
       GROUP BY ${period}, kind, category_id, district, reason_code, outcome
     `.execute(db);
   }
+
+  await db.schema
+    .createTable('referral_fact_kind_period')
+    .addColumn('period', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('reason_code', 'text', (c) => c.notNull())
+    .addColumn('outcome', 'text', (c) => c.notNull())
+    .addColumn('n', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('referral_fact_kind_period_pk', ['period', 'kind', 'reason_code', 'outcome'])
+    .execute();
+  await sql`
+    INSERT INTO referral_fact_kind_period (period, kind, reason_code, outcome, n)
+    SELECT period, kind, reason_code, outcome, SUM(n)
+    FROM referral_fact_place_period
+    GROUP BY period, kind, reason_code, outcome
+  `.execute(db);
 
   await db.schema
     .createTable('referral_fact_partner_period')
@@ -203,5 +218,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('referral_fact_partner_period').execute();
+  await db.schema.dropTable('referral_fact_kind_period').execute();
   await db.schema.dropTable('referral_fact_place_period').execute();
 }

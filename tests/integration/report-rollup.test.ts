@@ -14,6 +14,16 @@ import type { ReferralFactRow } from '../../src/lib/report/report.table';
 
 const NOW = new Date('2026-12-01T09:00:00.000Z');
 
+/** A stored histogram ([hour, count, hour, count, …], hours ascending) as an object hour → count. */
+function pairsToObject(pairs: number[]): Record<string, number> {
+  const hours: Record<string, number> = {};
+  for (let i = 0; i < pairs.length; i += 2) {
+    expect(i === 0 || pairs[i]! > pairs[i - 2]!).toBe(true);
+    hours[String(pairs[i])] = pairs[i + 1]!;
+  }
+  return hours;
+}
+
 type Coordinator = { role: 'coordinator' | 'caseworker' | 'partner'; organizationId: string };
 
 /** What the report must show, computed from the facts alone. */
@@ -169,7 +179,7 @@ describe.each(testDialects)('report roll-ups on $name', (dialect) => {
         JSON.stringify([r.period, r.recipient_id, r.category_id, r.district]),
         {
           answered: Number(r.answered),
-          hours: JSON.parse(r.hours) as Record<string, number>,
+          hours: pairsToObject(JSON.parse(r.hours) as number[]),
           sent: Number(r.sent),
         },
       ]),
@@ -237,6 +247,14 @@ describe.each(testDialects)('report roll-ups on $name', (dialect) => {
         .orderBy('kind')
         .orderBy('category_id')
         .orderBy('district')
+        .orderBy('reason_code')
+        .orderBy('outcome')
+        .execute(),
+      kind: await test.db
+        .selectFrom('referral_fact_kind_period')
+        .selectAll()
+        .orderBy('period')
+        .orderBy('kind')
         .orderBy('reason_code')
         .orderBy('outcome')
         .execute(),

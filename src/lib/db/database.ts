@@ -57,7 +57,11 @@ import type {
 } from '../directory/directory.table';
 import type { ApiKeyTable, ApiKeyWindowTable, HsdsIdentityTable } from '../hsds/hsds.table';
 import type { ReferralFactMonthTable, ReferralFactTable, SearchCountTable } from '../report/report.table';
-import type { ReferralFactPartnerPeriodTable, ReferralFactPlacePeriodTable } from '../report/report.table';
+import type {
+  ReferralFactKindPeriodTable,
+  ReferralFactPartnerPeriodTable,
+  ReferralFactPlacePeriodTable,
+} from '../report/report.table';
 
 /** Every table the app knows, keyed by its SQL name. */
 export interface Database {
@@ -126,6 +130,7 @@ export interface Database {
   referral_fact: ReferralFactTable;
   referral_fact_month: ReferralFactMonthTable;
   referral_fact_place_period: ReferralFactPlacePeriodTable;
+  referral_fact_kind_period: ReferralFactKindPeriodTable;
   referral_fact_partner_period: ReferralFactPartnerPeriodTable;
   search_count: SearchCountTable;
 }

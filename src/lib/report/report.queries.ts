@@ -400,7 +400,7 @@ async function summarizePartnerFacts(db: Executor, filter: FactFilter): Promise<
     const summary = summaryOf(row.recipient_id, row.category_id);
     const hours = row.hours_to_answer ?? 0;
     summary.answered += Number(row.n);
-    summary.hours.set(hours, (summary.hours.get(hours) ?? 0) + Number(row.n));
+    summary.hours[hours] = (summary.hours[hours] ?? 0) + Number(row.n);
   }
   return [...summaries.values()];
 }
@@ -628,6 +628,7 @@ export async function analyzeReportTables(db: Executor, dialect: 'sqlite' | 'pos
       'referral_fact',
       'referral_fact_month',
       'referral_fact_place_period',
+      'referral_fact_kind_period',
       'referral_fact_partner_period',
     ]) {
       await sql`VACUUM ANALYZE ${sql.table(table)}`.execute(db);

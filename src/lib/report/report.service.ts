@@ -183,7 +183,8 @@ function answerTimesOf(groups: Map<string, PartnerSummary>, label: (key: string)
   const times: AnswerTime[] = [];
   for (const [key, group] of groups) {
     if (group.answered === 0) continue;
-    const histogram = [...group.hours].map(([hours, n]) => ({ hours, n }));
+    const histogram: { hours: number; n: number }[] = [];
+    for (const hours in group.hours) histogram.push({ hours: Number(hours), n: group.hours[hours]! });
     times.push({
       key,
       label: label(key),

@@ -66,11 +66,22 @@ export interface ReferralFactPlacePeriodTable {
   n: number;
 }
 
+/** referral_fact_kind_period: referral_fact_place_period without category and district (the whole network). */
+export interface ReferralFactKindPeriodTable {
+  /** '2025-03', '2025-Q1' or '2025'. */
+  period: string;
+  kind: string;
+  reason_code: string;
+  outcome: string;
+  n: number;
+}
+
 /**
  * referral_fact_partner_period: per calendar period of sending (month, quarter and year, as in
  * referral_fact_place_period), recipient organisation, root category and district, how many
  * referrals were sent, accepted, declined, cancelled, completed and not completed, how many got a first answer, and
- * those answers' whole hours as an exact histogram (`hours`: JSON object hour → count, e.g. {"3":2,"40":1}). The
+ * those answers' whole hours as an exact histogram (`hours`: JSON array of hour and count pairs, hours ascending,
+ * e.g. [3,2,40,1]). The
  * answer times per partner and category and the network median beside a partner's report read it (decision 0016, second addendum).
  */
 export interface ReferralFactPartnerPeriodTable {
