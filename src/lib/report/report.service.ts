@@ -214,8 +214,20 @@ export async function loadReport(
   if (!scope) return null;
   const period = periodOf(params, now, errors);
   const grain = trendGrainOf(params, period);
-  const filter = filterFor(scope, period, params);
   const terms = new Map((await listTerms(db)).map((t) => [t.id, t]));
+  if (params.kategorie !== null) {
+    if (terms.has(params.kategorie)) {
+      // The report counts by root category: a subcategory (from a link) stands for its root.
+      params = { ...params, kategorie: rootOf(terms, params.kategorie) };
+    } else {
+      // An unknown category (an old bookmark, a deleted category, a typo in the address) would silently count
+      // nothing; the page says so instead and shows all categories.
+      errors['kategorie'] =
+        'Kategorie: diese Kategorie gibt es nicht (mehr). Der Bericht zeigt alle Kategorien; bitte eine aus der Liste wählen.';
+      params = { ...params, kategorie: null };
+    }
+  }
+  const filter = filterFor(scope, period, params);
   const categoryLabel = (id: string) => terms.get(id)?.name ?? 'Ohne Kategorie';
 
   const [kindCounts, partnerSummaries, placeCounts, trendCounts] = await Promise.all([
