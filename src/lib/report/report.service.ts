@@ -256,8 +256,12 @@ export async function loadReport(
 
   const hoursByPartner = summariesBy(partnerSummaries, (s) => s.recipientId);
   const partnerIds = [...hoursByPartner.values()].filter((s) => s.answered > 0).map((s) => s.recipientId);
-  const names =
-    scope.kind === 'partner' ? new Map<string, string>() : await listOrganizationNames(db, partnerIds);
+  // The filter's list of partners holds every partner's name: one read instead of thousands of ids in IN lists.
+  const partnerOptions = scope.kind === 'partner' ? null : await listReportOrganizations(db, 'partner');
+  const names = new Map((partnerOptions ?? []).map((o) => [o.id, o.name]));
+  const unnamed = scope.kind === 'partner' ? [] : partnerIds.filter((id) => !names.has(id));
+  if (unnamed.length > 0)
+    for (const [id, name] of await listOrganizationNames(db, unnamed)) names.set(id, name);
   const byPartner = answerTimesOf(hoursByPartner, (id) =>
     scope.kind === 'partner' ? 'Ihre Einrichtung' : (names.get(id) ?? 'Unbekannte Einrichtung'),
   ).sort((a, b) => (b.median ?? 0) - (a.median ?? 0) || a.label.localeCompare(b.label, 'de'));
@@ -360,7 +364,7 @@ export async function loadReport(
         .sort((a, b) => a.label.localeCompare(b.label, 'de')),
       districts: await listDistricts(db),
       offices: scope.kind === 'network' ? await listReportOrganizations(db, 'jmd_office') : null,
-      partners: scope.kind === 'partner' ? null : await listReportOrganizations(db, 'partner'),
+      partners: partnerOptions,
     },
   };
 }
