@@ -1,11 +1,19 @@
 /**
- * `npm run bench:report [-- --size 1000000 --databases sqlite,postgres --runs 5 --json out.json]`: builds a
+ * `npm run bench:report [-- --size 1000000 --databases sqlite,postgres --runs 5 --json out.json]`
+ * `[--keep NAME [--reuse] [--seed-only] [--migrate-to MIGRATION]]`: builds a
  * synthetic network (40 JMD offices, 2,000 partners) and the facts of `size` referrals spread over three years
  * on a fresh database of each dialect (SQLite, and PostgreSQL from BENCH_DATABASE_URL or
  * postgres://postgres@127.0.0.1:5432/postgres in a temporary database), shows progress while seeding, then loads
  * the network report (report.service.ts, as the page does) for a set of scopes and filters `runs` times each.
  * Prints p50/p95 per filter and overall as a table and JSON, and the query plans of the main queries; never
  * asserts. See docs/performance.md (target: p95 ≤ 1 s).
+ *
+ * Seeding a million referrals takes minutes, so a seeded database can be kept and measured again: `--keep NAME`
+ * keeps the SQLite file `<tmpdir>/NAME.sqlite` (or the path NAME, if it contains a slash) and the PostgreSQL
+ * database NAME instead of dropping them; `--reuse` then skips seeding when the kept database already holds facts
+ * and runs the pending migrations (which build new roll-ups from the facts); `--rebuild` also rebuilds every roll-up
+ * from the facts (`rebuildFactRollups`). `--migrate-to MIGRATION` first migrates the reused database
+ * down to MIGRATION (to re-run a changed migration); `--seed-only` seeds and stops without measuring.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,21 +22,25 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { seedSampleRegion } from '../db/seed/seed';
-import { insertSyntheticNetwork, syntheticFacts } from '../db/seed/synthetic-report';
+import {
+  findSyntheticNetwork,
+  insertSyntheticNetwork,
+  syntheticFacts,
+  type FactTarget,
+} from '../db/seed/synthetic-report';
 import { createDb, type Db } from '../src/lib/db/create-db';
 import { newId } from '../src/lib/db/ids';
-import { migrateToLatest } from '../src/lib/db/migrator';
+import { createMigrator, migrateToLatest } from '../src/lib/db/migrator';
 import { parseReportParams, periodOf } from '../src/lib/report/report';
 import {
   analyzeReportTables,
   countReferralFacts,
-  countRollupRows,
   createFactIndexes,
   dropFactIndexes,
   explainReportQueries,
   insertReferralFacts,
-  rebuildFactRollup,
 } from '../src/lib/report/report.queries';
+import { countRollupRows, rebuildFactRollups } from '../src/lib/report/report-rollup.queries';
 import { filterFor, loadReport } from '../src/lib/report/report.service';
 import { buildReportView } from '../src/lib/report/report.view';
 import { emitJson, formatMachine, formatTable, machineInfo, mark, summarize } from './bench-lib';
@@ -41,8 +53,15 @@ const { values } = parseArgs({
     databases: { type: 'string', default: 'sqlite,postgres' },
     runs: { type: 'string', default: '5' },
     json: { type: 'string' },
+    keep: { type: 'string' },
+    reuse: { type: 'boolean', default: false },
+    'seed-only': { type: 'boolean', default: false },
+    'migrate-to': { type: 'string' },
+    rebuild: { type: 'boolean', default: false },
   },
 });
+const KEEP = values.keep;
+if (KEEP !== undefined && !/^[a-z0-9_./-]+$/i.test(KEEP)) throw new Error(`--keep: ungültiger Name ${KEEP}`);
 const SIZE = Number(values.size);
 const RUNS = Number(values.runs);
 const DATABASES = values.databases.split(',').map((d) => d.trim()) as ('sqlite' | 'postgres')[];
@@ -50,7 +69,34 @@ const POSTGRES_URL = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@1
 // The report's "now": the end of the three synthetic years.
 const NOW = new Date('2026-12-01T09:00:00.000Z');
 
+/** The kept database of `--keep NAME` (created when missing); never dropped. */
+async function keptDatabase(
+  dialect: 'sqlite' | 'postgres',
+  keep: string,
+): Promise<{ db: Db; drop: () => Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const file = keep.includes('/') ? keep : path.join(os.tmpdir(), `${keep}.sqlite`);
+    const db = createDb({ databaseUrl: `sqlite:${file}` });
+    return { db, drop: () => db.destroy() };
+  }
+  const name = path
+    .basename(keep)
+    .replace(/\.sqlite$/, '')
+    .replace(/[^a-z0-9_]/gi, '_')
+    .toLowerCase();
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const target = new URL(POSTGRES_URL);
+  target.pathname = `/${name}`;
+  const db = createDb({ databaseUrl: target.toString() });
+  return { db, drop: () => db.destroy() };
+}
+
 async function freshDatabase(dialect: 'sqlite' | 'postgres'): Promise<{ db: Db; drop: () => Promise<void> }> {
+  if (KEEP !== undefined) return keptDatabase(dialect, KEEP);
   if (dialect === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jmd-bench-report-'));
     const db = createDb({ databaseUrl: `sqlite:${path.join(dir, 'app.sqlite')}` });
@@ -91,6 +137,8 @@ interface Case {
 async function benchDialect(dialect: 'sqlite' | 'postgres') {
   const { db, drop } = await freshDatabase(dialect);
   try {
+    const reused = values.reuse ? await reusableNetwork(db, dialect) : null;
+    if (reused) return await measure(dialect, db, reused.network, reused.facts, 0);
     await migrateToLatest(db);
     await seedSampleRegion(db);
     const network = await insertSyntheticNetwork(db, { offices: 40, partners: 2000, now: NOW });
@@ -117,7 +165,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres') {
     }
     const indexing = performance.now();
     await createFactIndexes(db);
-    await rebuildFactRollup(db);
+    await rebuildFactRollups(db);
     console.log(
       `${dialect}: Indexe und Verdichtung in ${Math.round((performance.now() - indexing) / 100) / 10} s`,
     );
@@ -126,7 +174,51 @@ async function benchDialect(dialect: 'sqlite' | 'postgres') {
     console.log(
       `${dialect}: ${(await countReferralFacts(db)).toLocaleString('de-DE')} Fakten in ${seedSeconds} s`,
     );
+    if (values['seed-only']) return null;
+    return await measure(dialect, db, network, facts, seedSeconds);
+  } finally {
+    await drop();
+  }
+}
 
+/**
+ * With `--reuse`: the kept database's synthetic network when it already holds facts (after migrating it and
+ * rebuilding the roll-ups from the facts), else null (then it is seeded).
+ */
+async function reusableNetwork(
+  db: Db,
+  dialect: 'sqlite' | 'postgres',
+): Promise<{ network: { officeIds: string[]; targets: FactTarget[] }; facts: number } | null> {
+  const migrated = await db.introspection.getTables();
+  if (!migrated.some((t) => t.name === 'referral_fact')) return null;
+  const facts = await countReferralFacts(db);
+  if (facts === 0) return null;
+  if (values['migrate-to']) {
+    const result = await createMigrator(db).migrateTo(values['migrate-to']);
+    if (result.error) throw new Error(`Zurückmigrieren fehlgeschlagen: ${String(result.error)}`);
+  }
+  const started = performance.now();
+  await migrateToLatest(db);
+  await createFactIndexes(db);
+  if (values.rebuild) await rebuildFactRollups(db);
+  await analyzeReportTables(db, dialect);
+  console.log(
+    `Wiederverwendet: ${facts.toLocaleString('de-DE')} Fakten; Migrationen und Verdichtung neu in ${
+      Math.round((performance.now() - started) / 100) / 10
+    } s`,
+  );
+  const network = await findSyntheticNetwork(db);
+  return { network, facts };
+}
+
+async function measure(
+  dialect: 'sqlite' | 'postgres',
+  db: Db,
+  network: { officeIds: string[]; targets: FactTarget[] },
+  facts: number,
+  seedSeconds: number,
+) {
+  {
     const office = network.officeIds[0]!;
     const partner = network.targets[0]!;
     const coordinator = { role: 'coordinator' as const, organizationId: office };
@@ -204,15 +296,18 @@ async function benchDialect(dialect: 'sqlite' | 'postgres') {
       db,
       filterFor({ kind: 'network' }, periodOf(params, NOW), params),
       dialect,
+      office,
     );
     return { dialect, facts, rollupRows: await countRollupRows(db), seedSeconds, rows, overall, plans };
-  } finally {
-    await drop();
   }
 }
 
 const results = [];
-for (const dialect of DATABASES) results.push(await benchDialect(dialect));
+for (const dialect of DATABASES) {
+  const result = await benchDialect(dialect);
+  if (result) results.push(result);
+}
+if (values['seed-only']) process.exit(0);
 const machine = machineInfo();
 const load = os.loadavg().map((l) => Math.round(l * 100) / 100);
 console.log(`\nNetzwerkbericht: ${SIZE.toLocaleString('de-DE')} Vermittlungen, ${RUNS} Läufe je Filter`);
@@ -224,7 +319,7 @@ console.log(
     results.map((r) => ({
       dialect: r.dialect,
       facts: r.facts,
-      rollup_rows: r.rollupRows,
+      rollup_rows: Object.values(r.rollupRows).join(' / '),
       seed_s: r.seedSeconds,
       p50_ms: Math.round(r.overall.p50),
       p95_ms: Math.round(r.overall.p95),

@@ -19,6 +19,8 @@ import * as m20261202_1000 from './2026_12_02_1000_create_report_rollup';
 import * as m20261203_0400 from './2026_12_03_0400_create_search_vocabulary';
 import * as m20261203_0700 from './2026_12_03_0700_create_hsds_client_window';
 import * as m20261203_0500 from './2026_12_03_0500_create_referral_read';
+import * as m20261203_0100 from './2026_12_03_0100_create_report_period_rollups';
+import * as m20261203_0110 from './2026_12_03_0110_widen_report_fact_indexes';
 
 /** All migrations in order; listed statically so the built server bundles them too. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +44,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_0400_create_search_vocabulary': m20261203_0400,
   '2026_12_03_0700_create_hsds_client_window': m20261203_0700,
   '2026_12_03_0500_create_referral_read': m20261203_0500,
+  '2026_12_03_0100_create_report_period_rollups': m20261203_0100,
+  '2026_12_03_0110_widen_report_fact_indexes': m20261203_0110,
 };

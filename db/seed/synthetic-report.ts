@@ -213,3 +213,37 @@ export async function insertSyntheticNetwork(
     })),
   };
 }
+
+/**
+ * The synthetic network of a database `insertSyntheticNetwork` and `syntheticFacts` filled before (the benchmark's
+ * `--reuse`): the offices in order, and the partners in order, each with the category and district its facts name.
+ */
+export async function findSyntheticNetwork(db: Db): Promise<{ officeIds: string[]; targets: FactTarget[] }> {
+  const organizations = await db
+    .selectFrom('organization')
+    .select(['id', 'kind', 'name'])
+    .where('name', 'like', 'Synthetisch%')
+    .orderBy('name')
+    .execute();
+  const number = (name: string) => Number(/(\d+)$/.exec(name)?.[1] ?? 0);
+  const inOrder = (kind: string) =>
+    organizations.filter((o) => o.kind === kind).sort((a, b) => number(a.name) - number(b.name));
+  const targets: FactTarget[] = [];
+  for (const partner of inOrder('partner').slice(0, 5)) {
+    const fact = await db
+      .selectFrom('referral_fact')
+      .select(['service_id', 'category_id', 'district'])
+      .where('recipient_id', '=', partner.id)
+      .limit(1)
+      .executeTakeFirst();
+    if (fact) {
+      targets.push({
+        serviceId: fact.service_id,
+        organizationId: partner.id,
+        categoryId: fact.category_id,
+        district: fact.district,
+      });
+    }
+  }
+  return { officeIds: inOrder('jmd_office').map((o) => o.id), targets };
+}

@@ -268,6 +268,21 @@ describe.each(testDialects)('network report on $name', (dialect) => {
     expect(report.byPartner.every((p) => p.key === partner.organizationId)).toBe(true);
   });
 
+  it('says so in German when the category filter names no category, and shows all categories', async () => {
+    const search = new URLSearchParams({ ...Object.fromEntries(ALL_TIME), kategorie: 'gibt-es-nicht' });
+    const { params, errors } = parseReportParams(search);
+    const report = await loadReport(
+      test.db,
+      await userOf(test, 'koordination@partnernetz.example'),
+      params,
+      NOW,
+      errors,
+    );
+    expect(errors['kategorie']).toMatch(/Kategorie: diese Kategorie gibt es nicht/);
+    expect(report!.filter.categoryId).toBeNull();
+    expect(report!.totals).toEqual((await reportAs(test, 'koordination@partnernetz.example')).totals);
+  });
+
   it('caseworkers see only their own office; a stranger gets nothing', async () => {
     const office = await reportAs(
       test,

@@ -5,6 +5,7 @@ import {
   formatShare,
   parseReportParams,
   percentileOf,
+  periodChoicesOf,
   periodOf,
   reportScopeOf,
   trendLabel,
@@ -219,5 +220,17 @@ describe('monthly roll-up', () => {
     });
     expect(wholeMonthsOf('2024-02-01', '2024-02-28')).toBeNull();
     expect(wholeMonthsOf('2026-03-02', '2026-03-30')).toBeNull();
+  });
+
+  it('preselects the current quarter and month in the period form, not the first of the list', () => {
+    const choose = (query: Record<string, string>) => {
+      const { params } = parseReportParams(new URLSearchParams(query));
+      return periodChoicesOf(params, periodOf(params, NOW), NOW);
+    };
+    // 1 December 2026: the fourth quarter, December.
+    expect(choose({ zeitraum: 'quartal' })).toEqual({ quartal: 4, monat: 12 });
+    expect(choose({})).toEqual({ quartal: 4, monat: 12 });
+    expect(choose({ zeitraum: 'quartal', quartal: '2' }).quartal).toBe(2);
+    expect(choose({ zeitraum: 'monat', monat: '5', jahr: '2025' })).toEqual({ quartal: 2, monat: 5 });
   });
 });

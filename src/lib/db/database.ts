@@ -64,6 +64,10 @@ import type {
   SearchTermGroupTable,
   SearchVocabularyStateTable,
 } from '../search/search.table';
+  ReferralFactKindPeriodTable,
+  ReferralFactPartnerPeriodTable,
+  ReferralFactPlacePeriodTable,
+} from '../report/report.table';
 
 /** Every table the app knows, keyed by its SQL name. */
 export interface Database {
@@ -131,6 +135,9 @@ export interface Database {
   // Network report (issue #13)
   referral_fact: ReferralFactTable;
   referral_fact_month: ReferralFactMonthTable;
+  referral_fact_place_period: ReferralFactPlacePeriodTable;
+  referral_fact_kind_period: ReferralFactKindPeriodTable;
+  referral_fact_partner_period: ReferralFactPartnerPeriodTable;
   search_count: SearchCountTable;
   // The search vocabulary coordinators maintain (issue #16, decision 0026)
   search_term_group: SearchTermGroupTable;

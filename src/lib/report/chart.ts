@@ -30,13 +30,20 @@ export interface Bar {
   height: number;
 }
 
+/**
+ * The drawing widths (SVG units) of a chart: wide for screens and print, narrow for phones (shown below 36rem by
+ * CSS). Labels are 12–14 units high, so a drawing shown at about its own width keeps them at 11 px or more; the
+ * wide one on a 390 px phone would shrink them to about 7 px.
+ */
+export const CHART_WIDTHS = { wide: 640, narrow: 340 } as const;
+
 /** A horizontal bar chart of the first series: labels left, bars right, the shown value at the bar's end. */
 export function layoutBars(
   spec: ChartSpec,
   width = 640,
 ): { width: number; height: number; bars: Bar[]; labelWidth: number } {
   const data = spec.series[0]?.data ?? [];
-  const labelWidth = 150;
+  const labelWidth = width < 480 ? 130 : 150;
   const rowHeight = 32;
   const height = Math.max(rowHeight, data.length * rowHeight) + 8;
   const y = scaleBand<string>()
@@ -84,7 +91,8 @@ export function layoutLines(
     .defined((d) => d.value !== null)
     .x((d) => x(d.label) ?? 0)
     .y((d) => y(d.value ?? 0));
-  const every = Math.max(1, Math.ceil(labels.length / 8));
+  // Fewer axis labels on a narrow drawing, so they do not run into each other.
+  const every = Math.max(1, Math.ceil(labels.length / (width < 480 ? 4 : 8)));
   return {
     width,
     height,

@@ -2,7 +2,20 @@ import { sql } from 'kysely';
 import type { Executor } from '../db/executor';
 import { newId } from '../db/ids';
 import { factOf, isFactEvent } from './report-fact';
-import type { NewReferralFactRow, ReferralFactMonthTable, SearchCountTable } from './report.table';
+import {
+  addFactsToRollups,
+  addPartnerSummary,
+  countRollupMonths,
+  emptyPartnerSummary,
+  monthsBetween,
+  PARTNER_KIND_COLUMNS,
+  partnerMonthsQuery,
+  rollupCountQuery,
+  summarizePartnerMonths,
+  type PartnerSummary,
+  type RollupDimension,
+} from './report-rollup.queries';
+import type { NewReferralFactRow, SearchCountTable } from './report.table';
 
 /** The report's filter as the queries apply it: sending days from–to (inclusive) and optional narrowing. */
 export interface FactFilter {
@@ -108,64 +121,12 @@ export async function recordReferralFact(
     district: await districtOf(db, referral.service_id),
   });
   await db.insertInto('referral_fact').values(row).execute();
-  await addToRollup(db, [row]);
-}
-
-/** The roll-up key of a fact; facts without a sending day never count in the report and have none. */
-function rollupKeyOf(row: NewReferralFactRow): Omit<ReferralFactMonthTable, 'n'> | null {
-  if (!row.sent_on || !row.sent_month || !row.sent_week) return null;
-  return {
-    sent_month: row.sent_month,
-    sent_week: row.sent_week,
-    category_id: row.category_id,
-    district: row.district,
-    kind: row.kind,
-    reason_code: row.reason_code ?? '',
-    outcome: row.outcome ?? '',
-  };
-}
-
-/** Adds facts to the monthly roll-up (referral_fact_month), in the caller's transaction: one upsert per key. */
-async function addToRollup(db: Executor, rows: readonly NewReferralFactRow[]): Promise<void> {
-  const groups = new Map<string, ReferralFactMonthTable>();
-  for (const row of rows) {
-    const key = rollupKeyOf(row);
-    if (!key) continue;
-    const id = JSON.stringify(key);
-    const group = groups.get(id);
-    if (group) group.n += 1;
-    else groups.set(id, { ...key, n: 1 });
-  }
-  const values = [...groups.values()];
-  for (let i = 0; i < values.length; i += 500) {
-    await db
-      .insertInto('referral_fact_month')
-      .values(values.slice(i, i + 500))
-      .onConflict((oc) =>
-        oc
-          .columns(['sent_month', 'sent_week', 'category_id', 'district', 'kind', 'reason_code', 'outcome'])
-          .doUpdateSet((eb) => ({ n: eb('referral_fact_month.n', '+', eb.ref('excluded.n')) })),
-      )
-      .execute();
-  }
-}
-
-/** Builds the monthly roll-up afresh from the facts (the benchmark after its bulk load; the migration does the same). */
-export async function rebuildFactRollup(db: Executor): Promise<void> {
-  await db.deleteFrom('referral_fact_month').execute();
-  await sql`
-    INSERT INTO referral_fact_month (sent_month, sent_week, category_id, district, kind, reason_code, outcome, n)
-    SELECT sent_month, sent_week, category_id, district, kind, COALESCE(reason_code, ''), COALESCE(outcome, ''),
-      COUNT(*)
-    FROM referral_fact
-    WHERE sent_on IS NOT NULL
-    GROUP BY sent_month, sent_week, category_id, district, kind, COALESCE(reason_code, ''), COALESCE(outcome, '')
-  `.execute(db);
+  await addFactsToRollups(db, [row]);
 }
 
 /**
- * Inserts fact rows in bulk (synthetic networks) and adds them to the roll-up. `rollup: false` leaves the roll-up
- * alone: the benchmark's bulk load rebuilds it once afterwards (`rebuildFactRollup`).
+ * Inserts fact rows in bulk (synthetic networks) and adds them to the roll-ups. `rollup: false` leaves the roll-ups
+ * alone: the benchmark's bulk load rebuilds them once afterwards (`rebuildFactRollups`).
  */
 export async function insertReferralFacts(
   db: Executor,
@@ -174,7 +135,7 @@ export async function insertReferralFacts(
 ): Promise<void> {
   if (rows.length === 0) return;
   await db.insertInto('referral_fact').values(rows).execute();
-  if (options.rollup ?? true) await addToRollup(db, rows);
+  if (options.rollup ?? true) await addFactsToRollups(db, rows);
 }
 
 /**
@@ -182,6 +143,17 @@ export async function insertReferralFacts(
  * benchmark drops them before a bulk load and builds them again afterwards: one sorted build is many times faster
  * than keeping three wide indexes up to date row by row (docs/performance.md).
  */
+const COVERED_BY_SCOPE_INDEXES = [
+  'kind',
+  'first_answer',
+  'hours_to_answer',
+  'category_id',
+  'district',
+  'reason_code',
+  'outcome',
+  'sent_week',
+  'sent_month',
+];
 const FACT_INDEXES: { name: string; columns: string[] }[] = [
   {
     name: 'referral_fact_sent_idx',
@@ -200,8 +172,15 @@ const FACT_INDEXES: { name: string; columns: string[] }[] = [
       'sent_month',
     ],
   },
-  { name: 'referral_fact_office_idx', columns: ['office_id', 'sent_on'] },
-  { name: 'referral_fact_recipient_idx', columns: ['recipient_id', 'sent_on'] },
+  // Widened to cover the report's columns by db/migrations/2026_12_03_0110_widen_report_fact_indexes.ts.
+  {
+    name: 'referral_fact_office_idx',
+    columns: ['office_id', 'sent_on', ...COVERED_BY_SCOPE_INDEXES, 'recipient_id'],
+  },
+  {
+    name: 'referral_fact_recipient_idx',
+    columns: ['recipient_id', 'sent_on', ...COVERED_BY_SCOPE_INDEXES, 'office_id'],
+  },
   // db/migrations/2026_12_02_1000_create_report_rollup.ts
   {
     name: 'referral_fact_answer_idx',
@@ -234,25 +213,15 @@ export async function createFactIndexes(db: Executor): Promise<void> {
   }
 }
 
-/** Deletes every fact (the benchmark starts afresh). */
+/** Deletes every fact (the benchmark starts afresh; deleteAllRollups empties the roll-ups). */
 export async function deleteAllReferralFacts(db: Executor): Promise<void> {
   await db.deleteFrom('referral_fact').execute();
-  await db.deleteFrom('referral_fact_month').execute();
 }
 
 /** How many facts there are. */
 export async function countReferralFacts(db: Executor): Promise<number> {
   const row = await db
     .selectFrom('referral_fact')
-    .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-/** How many rows the monthly roll-up holds (the benchmark reports it). */
-export async function countRollupRows(db: Executor): Promise<number> {
-  const row = await db
-    .selectFrom('referral_fact_month')
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
@@ -270,8 +239,8 @@ function factsIn(db: Executor, filter: FactFilter) {
   return query;
 }
 
-/** The dimensions the monthly roll-up holds. */
-const ROLLUP_DIMENSIONS: readonly FactDimension[] = [
+/** The dimensions the roll-ups hold. */
+const ROLLUP_DIMENSIONS: readonly RollupDimension[] = [
   'category_id',
   'district',
   'reason_code',
@@ -306,10 +275,21 @@ export function wholeMonthsOf(
   };
 }
 
+/** The period split into the whole months a roll-up answers and the edge days the facts answer. */
+function splitPeriod(filter: FactFilter): { months: string[]; edges: FactFilter[] } {
+  const whole = wholeMonthsOf(filter.from, filter.to);
+  if (!whole) return { months: [], edges: [filter] };
+  const edges = [whole.head, whole.tail]
+    .filter((edge): edge is [string, string] => edge !== null)
+    .map(([from, to]) => ({ ...filter, from, to }));
+  return { months: monthsBetween(whole.first, whole.last), edges };
+}
+
 /**
  * Counts the facts of the filter by kind and the given columns. Network-wide counts (no office, no partner) by
- * the roll-up's columns read whole months from referral_fact_month and only the days at the edges of the period
- * from the facts; the figures are the same either way (tests/integration/report.test.ts).
+ * the roll-ups' columns read whole months from a roll-up (countRollupMonths) and only the days at the edges of the
+ * period from the facts; the figures are the same either way (tests/integration/report.test.ts). Office and
+ * partner views read the facts through their covering indexes.
  */
 export async function countFacts(
   db: Executor,
@@ -317,22 +297,19 @@ export async function countFacts(
   dimensions: readonly FactDimension[],
   only?: { kinds?: readonly string[] },
 ): Promise<FactCount[]> {
-  const months =
-    filter.officeId === null &&
-    filter.recipientId === null &&
-    dimensions.every((d) => ROLLUP_DIMENSIONS.includes(d))
-      ? wholeMonthsOf(filter.from, filter.to)
-      : null;
-  if (!months) return countFactRows(db, filter, dimensions, only);
-  const parts = await Promise.all([
-    countRollup(db, filter, months.first, months.last, dimensions, only),
-    months.head
-      ? countFactRows(db, { ...filter, from: months.head[0], to: months.head[1] }, dimensions, only)
-      : [],
-    months.tail
-      ? countFactRows(db, { ...filter, from: months.tail[0], to: months.tail[1] }, dimensions, only)
-      : [],
+  if (
+    filter.officeId !== null ||
+    filter.recipientId !== null ||
+    !dimensions.every((d) => (ROLLUP_DIMENSIONS as readonly string[]).includes(d))
+  ) {
+    return countFactRows(db, filter, dimensions, only);
+  }
+  const { months, edges } = splitPeriod(filter);
+  const parts: FactCount[][] = await Promise.all([
+    countRollupMonths(db, filter, months, dimensions as readonly RollupDimension[], only?.kinds),
+    ...edges.map((edge) => countFactRows(db, edge, dimensions, only)),
   ]);
+  if (parts.length === 1) return parts[0]!;
   const merged = new Map<string, FactCount>();
   for (const count of parts.flat()) {
     const id = JSON.stringify([count.kind, ...dimensions.map((d) => count.keys[d] ?? null)]);
@@ -341,40 +318,6 @@ export async function countFacts(
     else merged.set(id, { ...count, keys: { ...count.keys } });
   }
   return [...merged.values()];
-}
-
-/** Counts from the monthly roll-up for whole months first–last (YYYY-MM), narrowed by category and district. */
-async function countRollup(
-  db: Executor,
-  filter: FactFilter,
-  first: string,
-  last: string,
-  dimensions: readonly FactDimension[],
-  only?: { kinds?: readonly string[] },
-): Promise<FactCount[]> {
-  let query = db
-    .selectFrom('referral_fact_month')
-    .where('sent_month', '>=', first)
-    .where('sent_month', '<=', last);
-  if (filter.categoryId) query = query.where('category_id', '=', filter.categoryId);
-  if (filter.district !== null) query = query.where('district', '=', filter.district);
-  if (only?.kinds) query = query.where('kind', 'in', only.kinds);
-  const columns = dimensions as readonly (keyof ReferralFactMonthTable & FactDimension)[];
-  const rows = (await query
-    .select(['kind', ...columns])
-    .select((eb) => eb.fn.sum<string | number>('n').as('n'))
-    .groupBy(['kind', ...columns])
-    .execute()) as unknown as Record<string, string | number | null>[];
-  return rows.map((row) => {
-    const keys: Partial<Record<FactDimension, string | null>> = {};
-    for (const dimension of dimensions) {
-      const value = (row[dimension] as string | null) ?? null;
-      // The roll-up stores a missing reason or outcome as ''.
-      keys[dimension] =
-        (dimension === 'reason_code' || dimension === 'outcome') && value === '' ? null : value;
-    }
-    return { kind: String(row['kind']), keys, n: Number(row['n']) };
-  });
 }
 
 /** Counts the facts themselves. */
@@ -397,25 +340,69 @@ async function countFactRows(
   });
 }
 
-/** Hours to the first answer as counts per whole hour, grouped by partner or category. */
-export async function countAnswerHours(
-  db: Executor,
-  filter: FactFilter,
-  by: 'recipient_id' | 'category_id',
-): Promise<{ key: string; hours: number; n: number }[]> {
-  const rows = await factsIn(db, filter)
-    .where('first_answer', '=', 1)
-    .select([by, 'hours_to_answer'])
-    .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    // Hours first: grouped by partner first, SQLite would walk the partner index over all time instead of the
-    // period's range of the covering index (docs/performance.md).
-    .groupBy(['hours_to_answer', by])
-    .execute();
-  return rows.map((row) => ({
-    key: String((row as Record<string, unknown>)[by]),
-    hours: Number(row.hours_to_answer ?? 0),
-    n: Number(row.n),
-  }));
+/**
+ * Per partner and category: referrals sent, accepted, declined, cancelled, completed, not completed, first answers
+ * and the answers' exact histogram of whole hours. Without an office in the filter, whole months come from the
+ * partner roll-up and the days at the edges from the facts; with an office, everything from the facts (the
+ * roll-up has no office).
+ */
+export async function summarizePartners(db: Executor, filter: FactFilter): Promise<PartnerSummary[]> {
+  const { months, edges } = filter.officeId === null ? splitPeriod(filter) : { months: [], edges: [filter] };
+  const parts = await Promise.all([
+    summarizePartnerMonths(db, filter, months),
+    ...edges.map((edge) => summarizePartnerFacts(db, edge)),
+  ]);
+  if (parts.length === 1) return parts[0]!;
+  const merged = new Map<string, PartnerSummary>();
+  for (const summary of parts.flat()) {
+    const id = `${summary.recipientId}\u0000${summary.categoryId}`;
+    const existing = merged.get(id);
+    if (existing) addPartnerSummary(existing, summary);
+    else merged.set(id, summary);
+  }
+  return [...merged.values()];
+}
+
+/** `summarizePartners` from the facts themselves. */
+async function summarizePartnerFacts(db: Executor, filter: FactFilter): Promise<PartnerSummary[]> {
+  const [kinds, answers] = await Promise.all([
+    factsIn(db, filter)
+      .where('kind', 'in', Object.keys(PARTNER_KIND_COLUMNS))
+      .select(['recipient_id', 'category_id', 'kind'])
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .groupBy(['recipient_id', 'category_id', 'kind'])
+      .execute(),
+    factsIn(db, filter)
+      .where('first_answer', '=', 1)
+      .select(['recipient_id', 'category_id', 'hours_to_answer'])
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      // Hours first: grouped by partner first, SQLite would walk the partner index over all time instead of the
+      // period's range of the covering index (docs/performance.md).
+      .groupBy(['hours_to_answer', 'recipient_id', 'category_id'])
+      .execute(),
+  ]);
+  const summaries = new Map<string, PartnerSummary>();
+  const summaryOf = (recipientId: string, categoryId: string) => {
+    const id = `${recipientId}\u0000${categoryId}`;
+    let summary = summaries.get(id);
+    if (!summary) {
+      summary = emptyPartnerSummary(recipientId, categoryId);
+      summaries.set(id, summary);
+    }
+    return summary;
+  };
+  for (const row of kinds) {
+    summaryOf(row.recipient_id, row.category_id)[
+      PARTNER_KIND_COLUMNS[row.kind as keyof typeof PARTNER_KIND_COLUMNS]
+    ] += Number(row.n);
+  }
+  for (const row of answers) {
+    const summary = summaryOf(row.recipient_id, row.category_id);
+    const hours = row.hours_to_answer ?? 0;
+    summary.answered += Number(row.n);
+    summary.hours[hours] = (summary.hours[hours] ?? 0) + Number(row.n);
+  }
+  return [...summaries.values()];
 }
 
 /** Adds one search to the day's counter of its folded query, filters and hit bucket (no user, session, address). */
@@ -636,35 +623,57 @@ export async function listDistricts(db: Executor): Promise<string[]> {
  * operation autovacuum does that.
  */
 export async function analyzeReportTables(db: Executor, dialect: 'sqlite' | 'postgres'): Promise<void> {
-  if (dialect === 'postgres') await sql`VACUUM ANALYZE referral_fact`.execute(db);
+  if (dialect === 'postgres') {
+    for (const table of [
+      'referral_fact',
+      'referral_fact_month',
+      'referral_fact_place_period',
+      'referral_fact_kind_period',
+      'referral_fact_partner_period',
+    ]) {
+      await sql`VACUUM ANALYZE ${sql.table(table)}`.execute(db);
+    }
+  }
   await sql`ANALYZE`.execute(db);
 }
 
-/** The query plans of the report's two main queries for a filter (SQLite: EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN). */
+/**
+ * The query plans of the report's main queries for a filter (SQLite: EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN): the
+ * place roll-up (totals and the gap matrix), the partner roll-up (answer times, network median), the facts of an
+ * edge of the period, and the facts of one office through its index.
+ */
 export async function explainReportQueries(
   db: Executor,
   filter: FactFilter,
   dialect: 'sqlite' | 'postgres',
+  officeId: string,
 ): Promise<Record<string, string[]>> {
+  const { months } = splitPeriod(filter);
   const queries = {
-    counts: factsIn(db, filter)
+    placeRollup: rollupCountQuery(db, filter, months, ['reason_code', 'outcome']).compile(),
+    gapMatrix: rollupCountQuery(
+      db,
+      filter,
+      months,
+      ['category_id', 'district', 'reason_code', 'outcome'],
+      ['decline', 'fail'],
+    ).compile(),
+    partnerRollup: partnerMonthsQuery(db, filter, months).compile(),
+    edgeFacts: factsIn(db, { ...filter, from: filter.from, to: filter.from })
       .select(['kind', 'reason_code', 'outcome'])
       .select((eb) => eb.fn.countAll().as('n'))
       .groupBy(['kind', 'reason_code', 'outcome'])
       .compile(),
-    rollup: db
-      .selectFrom('referral_fact_month')
-      .where('sent_month', '>=', filter.from.slice(0, 7))
-      .where('sent_month', '<=', filter.to.slice(0, 7))
+    officeFacts: factsIn(db, { ...filter, officeId })
       .select(['kind', 'reason_code', 'outcome'])
-      .select((eb) => eb.fn.sum('n').as('n'))
+      .select((eb) => eb.fn.countAll().as('n'))
       .groupBy(['kind', 'reason_code', 'outcome'])
       .compile(),
-    answerHours: factsIn(db, filter)
+    officeAnswers: factsIn(db, { ...filter, officeId })
       .where('first_answer', '=', 1)
-      .select(['recipient_id', 'hours_to_answer'])
+      .select(['recipient_id', 'category_id', 'hours_to_answer'])
       .select((eb) => eb.fn.countAll().as('n'))
-      .groupBy(['hours_to_answer', 'recipient_id'])
+      .groupBy(['hours_to_answer', 'recipient_id', 'category_id'])
       .compile(),
   };
   const plans: Record<string, string[]> = {};

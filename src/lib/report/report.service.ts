@@ -4,7 +4,6 @@ import { listTerms } from '../directory/taxonomy.queries';
 import type { TaxonomyTerm } from '../directory/taxonomy';
 import { addYears } from '../time/time';
 import {
-  countAnswerHours,
   countDirectoryHealth,
   countFacts,
   countSearchesByPlace,
@@ -13,9 +12,11 @@ import {
   listOrganizationNames,
   listReportOrganizations,
   listUnmetQueries,
+  summarizePartners,
   type FactCount,
   type FactFilter,
 } from './report.queries';
+import { addPartnerSummary, emptyPartnerSummary, type PartnerSummary } from './report-rollup.queries';
 import {
   medianOf,
   MIN_CELL,
@@ -159,23 +160,40 @@ export function closedLoopOf(t: ReportTotals): number | null {
   return t.sent === 0 ? null : (t.declined + t.cancelled + t.completed + t.failed) / t.sent;
 }
 
-function answerTimesOf(
-  rows: { key: string; hours: number; n: number }[],
-  label: (key: string) => string,
-): AnswerTime[] {
-  const groups = new Map<string, { hours: number; n: number }[]>();
-  for (const row of rows) {
-    const list = groups.get(row.key) ?? [];
-    list.push(row);
-    groups.set(row.key, list);
+/** Sums partner summaries by a key (partner or category). */
+function summariesBy(
+  summaries: readonly PartnerSummary[],
+  keyOf: (summary: PartnerSummary) => string,
+): Map<string, PartnerSummary> {
+  const groups = new Map<string, PartnerSummary>();
+  for (const summary of summaries) {
+    const key = keyOf(summary);
+    let group = groups.get(key);
+    if (!group) {
+      group = emptyPartnerSummary(summary.recipientId, summary.categoryId);
+      groups.set(key, group);
+    }
+    addPartnerSummary(group, summary);
   }
-  return [...groups].map(([key, histogram]) => ({
-    key,
-    label: label(key),
-    answered: histogram.reduce((s, h) => s + h.n, 0),
-    median: percentileOf(histogram, 0.5),
-    p90: percentileOf(histogram, 0.9),
-  }));
+  return groups;
+}
+
+/** Median and 90th percentile of the answers of each group (groups without an answer are left out). */
+function answerTimesOf(groups: Map<string, PartnerSummary>, label: (key: string) => string): AnswerTime[] {
+  const times: AnswerTime[] = [];
+  for (const [key, group] of groups) {
+    if (group.answered === 0) continue;
+    const histogram: { hours: number; n: number }[] = [];
+    for (const hours in group.hours) histogram.push({ hours: Number(hours), n: group.hours[hours]! });
+    times.push({
+      key,
+      label: label(key),
+      answered: group.answered,
+      median: percentileOf(histogram, 0.5),
+      p90: percentileOf(histogram, 0.9),
+    });
+  }
+  return times;
 }
 
 const REASON_KINDS = ['decline', 'fail', 'cancel', 'complete'] as const;
@@ -196,14 +214,25 @@ export async function loadReport(
   if (!scope) return null;
   const period = periodOf(params, now, errors);
   const grain = trendGrainOf(params, period);
-  const filter = filterFor(scope, period, params);
   const terms = new Map((await listTerms(db)).map((t) => [t.id, t]));
+  if (params.kategorie !== null) {
+    if (terms.has(params.kategorie)) {
+      // The report counts by root category: a subcategory (from a link) stands for its root.
+      params = { ...params, kategorie: rootOf(terms, params.kategorie) };
+    } else {
+      // An unknown category (an old bookmark, a deleted category, a typo in the address) would silently count
+      // nothing; the page says so instead and shows all categories.
+      errors['kategorie'] =
+        'Kategorie: diese Kategorie gibt es nicht (mehr). Der Bericht zeigt alle Kategorien; bitte eine aus der Liste wählen.';
+      params = { ...params, kategorie: null };
+    }
+  }
+  const filter = filterFor(scope, period, params);
   const categoryLabel = (id: string) => terms.get(id)?.name ?? 'Ohne Kategorie';
 
-  const [kindCounts, hoursByCategory, hoursByPartner, placeCounts, trendCounts] = await Promise.all([
+  const [kindCounts, partnerSummaries, placeCounts, trendCounts] = await Promise.all([
     countFacts(db, filter, ['reason_code', 'outcome']),
-    countAnswerHours(db, filter, 'category_id'),
-    countAnswerHours(db, filter, 'recipient_id'),
+    summarizePartners(db, filter),
     countFacts(db, filter, ['category_id', 'district', 'reason_code', 'outcome'], {
       kinds: ['decline', 'fail'],
     }),
@@ -211,7 +240,7 @@ export async function loadReport(
       kinds: ['send', 'accept', 'decline', 'complete'],
     }),
   ]);
-  const answered = hoursByCategory.reduce((s, r) => s + r.n, 0);
+  const answered = partnerSummaries.reduce((s, r) => s + r.answered, 0);
   const totals = totalsOf(kindCounts, answered);
 
   const reasons: ReasonCount[] = [];
@@ -225,12 +254,18 @@ export async function loadReport(
   }
   reasons.sort((a, b) => a.status.localeCompare(b.status) || b.n - a.n);
 
-  const partnerIds = [...new Set(hoursByPartner.map((r) => r.key))];
-  const names =
-    scope.kind === 'partner' ? new Map<string, string>() : await listOrganizationNames(db, partnerIds);
+  const hoursByPartner = summariesBy(partnerSummaries, (s) => s.recipientId);
+  const partnerIds = [...hoursByPartner.values()].filter((s) => s.answered > 0).map((s) => s.recipientId);
+  // The filter's list of partners holds every partner's name: one read instead of thousands of ids in IN lists.
+  const partnerOptions = scope.kind === 'partner' ? null : await listReportOrganizations(db, 'partner');
+  const names = new Map((partnerOptions ?? []).map((o) => [o.id, o.name]));
+  const unnamed = scope.kind === 'partner' ? [] : partnerIds.filter((id) => !names.has(id));
+  if (unnamed.length > 0)
+    for (const [id, name] of await listOrganizationNames(db, unnamed)) names.set(id, name);
   const byPartner = answerTimesOf(hoursByPartner, (id) =>
     scope.kind === 'partner' ? 'Ihre Einrichtung' : (names.get(id) ?? 'Unbekannte Einrichtung'),
   ).sort((a, b) => (b.median ?? 0) - (a.median ?? 0) || a.label.localeCompare(b.label, 'de'));
+  const hoursByCategory = summariesBy(partnerSummaries, (s) => s.categoryId);
   const byCategory = answerTimesOf(hoursByCategory, categoryLabel).sort((a, b) =>
     a.label.localeCompare(b.label, 'de'),
   );
@@ -329,38 +364,20 @@ export async function loadReport(
         .sort((a, b) => a.label.localeCompare(b.label, 'de')),
       districts: await listDistricts(db),
       offices: scope.kind === 'network' ? await listReportOrganizations(db, 'jmd_office') : null,
-      partners: scope.kind === 'partner' ? null : await listReportOrganizations(db, 'partner'),
+      partners: partnerOptions,
     },
   };
 }
 
 /** The network's median over partners (each with at least five referrals sent): no partner is named. */
 async function networkComparison(db: Executor, filter: FactFilter): Promise<NetworkComparison> {
-  const [counts, hours] = await Promise.all([
-    countFacts(db, filter, ['recipient_id'], {
-      kinds: ['send', 'accept', 'decline', 'cancel', 'complete', 'fail'],
-    }),
-    countAnswerHours(db, filter, 'recipient_id'),
-  ]);
-  const perPartner = new Map<string, Record<string, number>>();
-  for (const count of counts) {
-    const id = count.keys.recipient_id ?? '';
-    const row = perPartner.get(id) ?? {};
-    row[count.kind] = (row[count.kind] ?? 0) + count.n;
-    perPartner.set(id, row);
-  }
-  const eligible = [...perPartner].filter(([, row]) => (row['send'] ?? 0) >= MIN_CELL);
-  const acceptRates = eligible.map(([, row]) => (row['accept'] ?? 0) / row['send']!);
+  const perPartner = summariesBy(await summarizePartners(db, filter), (s) => s.recipientId);
+  const eligible = [...perPartner.values()].filter((row) => row.sent >= MIN_CELL);
+  const acceptRates = eligible.map((row) => row.accepted / row.sent);
   const closedRates = eligible.map(
-    ([, row]) =>
-      ((row['decline'] ?? 0) + (row['cancel'] ?? 0) + (row['complete'] ?? 0) + (row['fail'] ?? 0)) /
-      row['send']!,
+    (row) => (row.declined + row.cancelled + row.completed + row.failed) / row.sent,
   );
-  const eligibleIds = new Set(eligible.map(([id]) => id));
-  const medians = answerTimesOf(
-    hours.filter((h) => eligibleIds.has(h.key)),
-    () => '',
-  )
+  const medians = answerTimesOf(new Map(eligible.map((row) => [row.recipientId, row])), () => '')
     .map((a) => a.median)
     .filter((m): m is number => m !== null);
   return {

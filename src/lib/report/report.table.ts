@@ -49,6 +49,57 @@ export interface ReferralFactMonthTable {
   n: number;
 }
 
+/**
+ * referral_fact_place_period: like referral_fact_month without the week, per calendar period (decision 0016, second
+ * addendum): the facts with a sending day counted per period, root category, district, kind, reason and outcome.
+ * A period is a month ('2025-03'), a quarter ('2025-Q1') or a year ('2025'); each fact counts in all three. The
+ * network-wide totals, reasons, gap matrix and monthly trend read it.
+ */
+export interface ReferralFactPlacePeriodTable {
+  /** '2025-03', '2025-Q1' or '2025'. */
+  period: string;
+  category_id: string;
+  district: string;
+  kind: string;
+  reason_code: string;
+  outcome: string;
+  n: number;
+}
+
+/** referral_fact_kind_period: referral_fact_place_period without category and district (the whole network). */
+export interface ReferralFactKindPeriodTable {
+  /** '2025-03', '2025-Q1' or '2025'. */
+  period: string;
+  kind: string;
+  reason_code: string;
+  outcome: string;
+  n: number;
+}
+
+/**
+ * referral_fact_partner_period: per calendar period of sending (month, quarter and year, as in
+ * referral_fact_place_period), recipient organisation, root category and district, how many
+ * referrals were sent, accepted, declined, cancelled, completed and not completed, how many got a first answer, and
+ * those answers' whole hours as an exact histogram (`hours`: JSON array of hour and count pairs, hours ascending,
+ * e.g. [3,2,40,1]). The
+ * answer times per partner and category and the network median beside a partner's report read it (decision 0016, second addendum).
+ */
+export interface ReferralFactPartnerPeriodTable {
+  /** '2025-03', '2025-Q1' or '2025'. */
+  period: string;
+  recipient_id: string;
+  category_id: string;
+  district: string;
+  sent: number;
+  accepted: number;
+  declined: number;
+  cancelled: number;
+  completed: number;
+  failed: number;
+  answered: number;
+  hours: string;
+}
+
 /** search_count: how often a folded query with these filters found how many services on a day; no user, session, IP. */
 export interface SearchCountTable {
   day: string;

@@ -209,6 +209,24 @@ export function periodOf(params: ReportParams, now: Date, errors: Record<string,
   }
 }
 
+/**
+ * The quarter and month the period form shows selected: what was asked, else those of the period shown, else the
+ * current ones (from `now`) — never silently the first of the list.
+ */
+export function periodChoicesOf(
+  params: ReportParams,
+  period: Period,
+  now: Date,
+): { quartal: number; monat: number } {
+  const today = todayInGermany(now);
+  const shown = period.kind === 'quartal' || period.kind === 'monat' ? period.from : today;
+  const month = Number(shown.slice(5, 7));
+  return {
+    quartal: params.quartal ?? Math.ceil(month / 3),
+    monat: params.monat ?? (period.kind === 'monat' ? month : Number(today.slice(5, 7))),
+  };
+}
+
 /** The trend's grain: as asked, else weeks for up to a quarter and months beyond. */
 export function trendGrainOf(params: ReportParams, period: Period): TrendGrain {
   if (params.raster) return params.raster;
