@@ -51,11 +51,9 @@ CREATE TABLE IF NOT EXISTS search_doc (
   assured TEXT,
   closed INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS search_doc_lat_idx ON search_doc(lat);
 CREATE TABLE IF NOT EXISTS search_doc_term (term_id TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (term_id, doc)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS search_doc_lang (lang TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (lang, doc)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS search_open (doc INTEGER NOT NULL, start_min INTEGER NOT NULL, end_min INTEGER NOT NULL, from_prev INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS search_open_doc_idx ON search_open(doc, start_min);
 CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
   name, categories, organization, description, parts,
   content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3 4'
@@ -63,6 +61,14 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
 CREATE VIRTUAL TABLE IF NOT EXISTS search_vocab USING fts5vocab(search_fts, 'row');
 CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO search_meta (key, value) VALUES ('generation', '0');
+`;
+
+/** Secondary indexes: created after the tables are filled on a rebuild (one sort instead of 100,000 inserts). */
+const INDEXES = `
+CREATE INDEX IF NOT EXISTS search_doc_lat_idx ON search_doc(lat);
+CREATE INDEX IF NOT EXISTS search_doc_name_idx ON search_doc(name_sort);
+CREATE INDEX IF NOT EXISTS search_doc_closed_idx ON search_doc(closed) WHERE closed = 1;
+CREATE INDEX IF NOT EXISTS search_open_doc_idx ON search_open(doc, start_min);
 `;
 
 const indexWords = new WeakMap<SQLite.Database, Set<string>>();
@@ -83,6 +89,7 @@ export function ensureSearchSchema(handle: SQLite.Database): void {
     indexWords.delete(handle);
   }
   handle.exec(SCHEMA);
+  handle.exec(INDEXES);
 }
 
 const MINUTES_PER_WEEK = 7 * 24 * 60;
@@ -264,10 +271,21 @@ interface Slot {
  */
 interface PreparedQuery {
   tiers: string[];
+  /** Per tier: the same expression limited to the name (a large tier lists its name hits first). */
+  nameTiers: string[];
+  /** A single typed word still being typed ("sc"): names beginning with it come first in a large tier. */
+  namePrefix: string | null;
 }
+
+/** Counting stops here; a larger total is reported as "über 1.000" (`totalCapped`). */
+export const COUNT_CAP = 1000;
+/** A tier with more matches than this is not scored by bm25 (see search()). */
+const LARGE_TIER = 1000;
 
 /** The columns of the text itself (the fifth, `parts`, holds compound parts). */
 const TEXT_COLUMNS = '{name categories organization description}';
+/** The columns a query may match at all. */
+const ALL_COLUMNS = '{name categories organization description parts}';
 
 /** The SQLite FTS5 search engine. */
 export class SqliteSearchEngine implements SearchEngine {
@@ -351,26 +369,32 @@ export class SqliteSearchEngine implements SearchEngine {
   ): Promise<void> {
     this.writer.exec(DROP_INDEX_TABLES);
     indexWords.delete(this.writer);
-    ensureSearchSchema(this.writer);
+    // Tables first, secondary indexes after the load.
+    this.writer.exec(SCHEMA);
     let done = 0;
     for await (const batch of batches) {
       this.writer.transaction(() => writeSearchDocuments(this.writer, batch))();
       done += batch.length;
       onProgress?.(done);
     }
+    this.writer.exec(INDEXES);
     this.writer.exec("INSERT INTO search_fts(search_fts) VALUES ('optimize')");
     // A rebuild writes the whole index through the write-ahead log; fold it back so no large -wal file stays.
     this.writer.pragma('wal_checkpoint(TRUNCATE)');
     this.vocabulary = null;
+    this.closedCache = null;
+    this.attributeCache = null;
     this.statements.clear();
   }
 
-  private statement(sql: string): SQLite.Statement {
-    let statement = this.statements.get(sql);
+  private statement(sql: string, pluck = false): SQLite.Statement {
+    const key = pluck ? `pluck:${sql}` : sql;
+    let statement = this.statements.get(key);
     if (!statement) {
       statement = this.reader.prepare(sql);
+      if (pluck) statement.pluck();
       if (this.statements.size > 500) this.statements.clear();
-      this.statements.set(sql, statement);
+      this.statements.set(key, statement);
     }
     return statement;
   }
@@ -388,9 +412,7 @@ export class SqliteSearchEngine implements SearchEngine {
   private typoCandidates(token: string): string[] {
     const max = allowedTypos(token.length);
     if (max === 0) return [];
-    const generation = (
-      this.statement("SELECT value FROM search_meta WHERE key = 'generation'").get() as { value: string }
-    ).value;
+    const generation = this.generation();
     if (!this.vocabulary || this.vocabulary.generation !== generation) {
       const deletes = new Map<string, string[]>();
       const long = new Map<string, string[]>();
@@ -445,7 +467,7 @@ export class SqliteSearchEngine implements SearchEngine {
     const folded = foldGerman(q);
     let tokens = folded.split(/[^a-z0-9]+/).filter(Boolean);
     if (tokens.length > 1) tokens = tokens.filter((t) => t.length > 1);
-    if (tokens.length === 0) return { tiers: [] };
+    if (tokens.length === 0) return { tiers: [], nameTiers: [], namePrefix: null };
     const typingLast = !/\s$/.test(q);
     const slots: Slot[] = [];
     for (let i = 0; i < tokens.length;) {
@@ -490,18 +512,30 @@ export class SqliteSearchEngine implements SearchEngine {
     const whole = expression(false);
     const withPrefix = expression(true);
     const tiers = [`${TEXT_COLUMNS} : (${whole})`];
-    if (withPrefix !== whole) tiers.push(`${TEXT_COLUMNS} : (${withPrefix})`);
+    const nameTiers = [`name : (${whole})`];
+    if (withPrefix !== whole) {
+      tiers.push(`${TEXT_COLUMNS} : (${withPrefix})`);
+      nameTiers.push(`name : (${withPrefix})`);
+    }
     // All columns: the parts column too, so "beratung" finds "Schuldnerberatung".
-    if (slots.some((slot) => slot.token !== null && slot.token.length >= MIN_PART_LENGTH))
-      tiers.push(withPrefix);
+    if (slots.some((slot) => slot.token !== null && slot.token.length >= MIN_PART_LENGTH)) {
+      tiers.push(`${ALL_COLUMNS} : (${withPrefix})`);
+      nameTiers.push(`name : (${withPrefix})`);
+    }
     let anyTypos = false;
     const fuzzy = expression(true, (slot) => {
       const candidates = slot.token ? this.typoCandidates(slot.token) : [];
       if (candidates.length > 0) anyTypos = true;
       return candidates;
     });
-    if (anyTypos) tiers.push(fuzzy);
-    return { tiers };
+    if (anyTypos) {
+      tiers.push(`${ALL_COLUMNS} : (${fuzzy})`);
+      nameTiers.push(`name : (${fuzzy})`);
+    }
+    const only = slots.length === 1 ? slots[0]! : null;
+    const namePrefix =
+      only && only.prefix && only.alternatives.length === 1 && only.token !== null ? only.token : null;
+    return { tiers, nameTiers, namePrefix };
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
@@ -509,6 +543,9 @@ export class SqliteSearchEngine implements SearchEngine {
     const perPage = query.perPage ?? 20;
     const page = query.page ?? 1;
     const offset = (page - 1) * perPage;
+    // Rows are collected from the first tier on until the page is full: a page deeper in the list collects the
+    // pages before it too (cheap: a large tier streams in index order).
+    const need = offset + perPage;
     const { where, params } = this.filters(query);
     const near = query.near;
     const distanceSql =
@@ -518,82 +555,147 @@ export class SqliteSearchEngine implements SearchEngine {
     const sort = query.sort ?? 'relevanz';
     // Confirmed in the half year before the request ranks a little higher; without a time, nothing qualifies.
     const recent = query.now ? new Date(query.now.getTime() - 182 * 86_400_000).toISOString() : '\uffff';
-    const prepared = query.q.trim() ? this.prepare(query.q) : { tiers: [] };
+    const prepared = query.q.trim()
+      ? this.prepare(query.q)
+      : { tiers: [] as string[], nameTiers: [] as string[], namePrefix: null };
+    const join = 'FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid';
 
-    type Row = { rowid: number; score: number };
-    const rowsFor = (match: string | null, limit: number, skip: number): Row[] => {
+    // Ordered by the engine: by name or distance (every match), or by bm25 within a tier that is small enough.
+    const orderedRows = (match: string | null, limit: number): number[] => {
       // Temporarily closed offers rank after the open ones (in relevance order; not by name or distance).
       const order =
         sort === 'entfernung' && distanceSql
           ? `${distanceSql} ASC, d.name_sort ASC`
           : sort === 'name' || !match
             ? 'd.name_sort ASC'
-            : 'd.closed ASC, score ASC, d.name_sort ASC';
+            : 'd.closed ASC, bm25(search_fts, 10.0, 5.0, 3.0, 1.0, 1.0) * (CASE WHEN d.assured >= ? THEN 1.15 ELSE 1.0 END) ASC, d.name_sort ASC';
+      const bonus = order.includes('bm25(');
       const sql = match
-        ? `SELECT d.rowid AS rowid, bm25(search_fts, 10.0, 5.0, 3.0, 1.0, 1.0) * (CASE WHEN d.assured >= ? THEN 1.15 ELSE 1.0 END) AS score
-           FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid
-           WHERE search_fts MATCH ? ${where} ORDER BY ${order} LIMIT ? OFFSET ?`
-        : `SELECT d.rowid AS rowid, 0 AS score FROM search_doc d WHERE 1 = 1 ${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
-      const args = match ? [recent, match, ...params, limit, skip] : [...params, limit, skip];
-      return this.statement(sql).all(...args) as Row[];
+        ? `SELECT d.rowid ${join} WHERE search_fts MATCH ? ${where} ORDER BY ${order} LIMIT ?`
+        : `SELECT d.rowid FROM search_doc d WHERE 1 = 1 ${where} ORDER BY ${order} LIMIT ?`;
+      const args = match ? [match, ...params, ...(bonus ? [recent] : []), limit] : [...params, limit];
+      return this.statement(sql, true).all(...args) as number[];
     };
-    const countFor = (match: string | null): number => {
-      const sql = match
-        ? `SELECT count(*) AS n FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid WHERE search_fts MATCH ? ${where}`
-        : `SELECT count(*) AS n FROM search_doc d WHERE 1 = 1 ${where}`;
-      return (this.statement(sql).get(...(match ? [match, ...params] : params)) as { n: number }).n;
+    // Counting stops after CAP + 1 matches ("über 1.000"): counting every one of 85,000 would cost more than the
+    // search itself. With facets all matches are read anyway and counted exactly.
+    const cappedCount = (match: string | null, withFilters: boolean): number => {
+      const inner = match
+        ? withFilters && where
+          ? `SELECT 1 ${join} WHERE search_fts MATCH ? ${where}`
+          : 'SELECT 1 FROM search_fts WHERE search_fts MATCH ?'
+        : `SELECT 1 FROM search_doc d WHERE 1 = 1 ${where}`;
+      const args = match ? (withFilters && where ? [match, ...params] : [match]) : params;
+      return this.statement(`SELECT count(*) FROM (${inner} LIMIT ${COUNT_CAP + 1})`, true).get(
+        ...args,
+      ) as number;
     };
-
-    // With facets, the matching rows are collected once: their number is the total and the facets are counted
-    // from them in memory, instead of one more full-text evaluation per count.
     const idsFor = (match: string | null): number[] => {
       const sql = match
-        ? `SELECT d.rowid AS rowid FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid WHERE search_fts MATCH ? ${where}`
-        : `SELECT d.rowid AS rowid FROM search_doc d WHERE 1 = 1 ${where}`;
-      return this.statement(sql)
-        .pluck()
-        .all(...(match ? [match, ...params] : params)) as number[];
+        ? `SELECT d.rowid ${join} WHERE search_fts MATCH ? ${where}`
+        : `SELECT d.rowid FROM search_doc d WHERE 1 = 1 ${where}`;
+      return this.statement(sql, true).all(...(match ? [match, ...params] : params)) as number[];
     };
-    // Tier k lists what its expression finds and tier k - 1 did not.
-    const tierMatch = prepared.tiers.map((expression, k) =>
-      k === 0 ? expression : `(${expression}) NOT (${prepared.tiers[k - 1]})`,
-    );
-    const matched = query.facets
-      ? tierMatch.length === 0
-        ? [idsFor(null)]
-        : tierMatch.map((match) => idsFor(match))
-      : null;
-    const totalFor = (which: number, match: string | null) =>
-      matched ? matched[which]!.length : countFor(match);
 
-    let rows: Row[] = [];
-    let total = 0;
-    if (tierMatch.length === 0) {
-      total = totalFor(0, null);
-      rows = rowsFor(null, perPage, offset);
-    } else {
-      for (const [k, match] of tierMatch.entries()) {
-        const tierTotal = totalFor(k, match);
-        if (rows.length < perPage && tierTotal > 0 && offset + rows.length < total + tierTotal) {
-          rows = rows.concat(rowsFor(match, perPage - rows.length, Math.max(0, offset - total)));
-        }
-        total += tierTotal;
+    const widest = prepared.tiers.length > 0 ? prepared.tiers[prepared.tiers.length - 1]! : null;
+    // The tiers nest (each finds what the one before finds): the widest tier's matches are all matches.
+    const all = query.facets ? idsFor(widest) : null;
+    let total: number;
+    let totalCapped = false;
+    if (all) total = all.length;
+    else {
+      total = cappedCount(widest, true);
+      if (total > COUNT_CAP) {
+        total = COUNT_CAP;
+        totalCapped = true;
       }
     }
 
-    const hits = this.hitsFor(
-      rows.map((r) => r.rowid),
-      near,
-    );
-    const facets = matched ? this.facetsOf(matched.flat()) : null;
+    const rows: number[] = [];
+    if (total > 0) {
+      if (!widest || sort !== 'relevanz') rows.push(...orderedRows(widest, need));
+      else {
+        const seen = new Set<number>();
+        const closed = this.closedRowids();
+        const take = (list: Iterable<number>, open: boolean | null) => {
+          const later: number[] = [];
+          for (const rowid of list) {
+            if (rows.length >= need) return;
+            if (seen.has(rowid)) continue;
+            if (open !== null && closed.has(rowid)) {
+              later.push(rowid);
+              continue;
+            }
+            seen.add(rowid);
+            rows.push(rowid);
+          }
+          // The stream ended: its closed offers follow its open ones.
+          for (const rowid of later) {
+            if (rows.length >= need) return;
+            seen.add(rowid);
+            rows.push(rowid);
+          }
+        };
+        const stream = (match: string) =>
+          this.statement(
+            where
+              ? `SELECT d.rowid ${join} WHERE search_fts MATCH ? ${where} ORDER BY search_fts.rowid`
+              : 'SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid',
+            true,
+          ).iterate(...(where ? [match, ...params] : [match])) as IterableIterator<number>;
+        for (const [k, expression] of prepared.tiers.entries()) {
+          if (rows.length >= need) break; // the higher tiers filled the page
+          const match = k === 0 ? expression : `(${expression}) NOT (${prepared.tiers[k - 1]})`;
+          // A small tier is ranked by bm25; a large one (two letters match most of the index) is not scored: it
+          // lists names beginning with the typed word (ordered name index), then name hits, then the rest.
+          if (cappedCount(match, false) <= LARGE_TIER) take(orderedRows(match, need), null);
+          else {
+            const nameMatch =
+              k === 0 ? prepared.nameTiers[0]! : `(${prepared.nameTiers[k]}) NOT (${prepared.tiers[k - 1]})`;
+            if (prepared.namePrefix && k === 1)
+              take(this.namesBeginningWith(prepared.namePrefix, where, params), true);
+            take(stream(nameMatch), true);
+            take(stream(match), true);
+          }
+        }
+      }
+    }
+
+    const hits = this.hitsFor(rows.slice(offset, offset + perPage), near);
+    const facets = all ? this.facetsOf(all) : null;
     const suggestion = total === 0 && query.q.trim() ? this.suggest(query.q) : null;
     return {
       total,
+      ...(totalCapped ? { totalCapped } : {}),
       tookMs: Math.round((performance.now() - started) * 1000) / 1000,
       hits,
       facets,
       suggestion,
     };
+  }
+
+  /** Open entries whose name begins with `prefix`, in name order (through the index on name_sort). */
+  private namesBeginningWith(prefix: string, where: string, params: (string | number)[]): Iterable<number> {
+    return this.statement(
+      `SELECT d.rowid FROM search_doc d WHERE d.closed = 0 AND d.name_sort >= ? AND d.name_sort < ? ${where}
+       ORDER BY d.name_sort`,
+      true,
+    ).iterate(prefix, `${prefix}\uffff`, ...params) as IterableIterator<number>;
+  }
+
+  private closedCache: { generation: string; rowids: Set<number> } | null = null;
+
+  /** The rowids of temporarily closed entries (few; reloaded when the index changed). */
+  private closedRowids(): Set<number> {
+    const generation = this.generation();
+    if (!this.closedCache || this.closedCache.generation !== generation) {
+      const rowids = this.statement('SELECT rowid FROM search_doc WHERE closed = 1', true).all() as number[];
+      this.closedCache = { generation, rowids: new Set(rowids) };
+    }
+    return this.closedCache.rowids;
+  }
+
+  private generation(): string {
+    return this.statement("SELECT value FROM search_meta WHERE key = 'generation'", true).get() as string;
   }
 
   private filters(query: SearchQuery): { where: string; params: (string | number)[] } {
@@ -697,9 +799,7 @@ export class SqliteSearchEngine implements SearchEngine {
 
   /** Facet counts of the given documents, from attributes held in memory (reloaded when the index changed). */
   private facetsOf(rowids: number[]): SearchFacets {
-    const generation = (
-      this.statement("SELECT value FROM search_meta WHERE key = 'generation'").get() as { value: string }
-    ).value;
+    const generation = this.generation();
     if (!this.attributeCache || this.attributeCache.generation !== generation) {
       const group = (sql: string) => {
         const map = new Map<number, string[]>();
