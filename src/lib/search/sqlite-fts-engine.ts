@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS search_doc_term (term_id TEXT NOT NULL, doc INTEGER N
 CREATE TABLE IF NOT EXISTS search_doc_lang (lang TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (lang, doc)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS search_open (doc INTEGER NOT NULL, start_min INTEGER NOT NULL, end_min INTEGER NOT NULL, from_prev INTEGER NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
-  name, categories, organization, description, parts,
+  name, categories, organization, description, parts, tags,
   content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3 4'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS search_vocab USING fts5vocab(search_fts, 'row');
@@ -84,7 +84,15 @@ export function ensureSearchSchema(handle: SQLite.Database): void {
     .prepare("SELECT name FROM pragma_table_info('search_doc')")
     .pluck()
     .all() as string[];
-  if (columns.length > 0 && !columns.includes('closed')) {
+  // An index from before the filter tags (decision 0024) is dropped as well.
+  const ftsColumns = handle
+    .prepare("SELECT name FROM pragma_table_info('search_fts')")
+    .pluck()
+    .all() as string[];
+  if (
+    (columns.length > 0 && !columns.includes('closed')) ||
+    (ftsColumns.length > 0 && !ftsColumns.includes('tags'))
+  ) {
     handle.exec(DROP_INDEX_TABLES);
     indexWords.delete(handle);
   }
@@ -116,6 +124,38 @@ export function weeklyIntervals(openingHours: string): { start: number; end: num
 
 const fold = (text: string | null | undefined) => foldGerman(text ?? '');
 
+/**
+ * Filter tags (decision 0024): categories and map cells as tokens of an FTS5 column of their own, so a category or
+ * radius filter narrows the full-text match inside FTS5 (an intersection of doclists) instead of testing every
+ * match against the document table. They begin with "00", which no word of the text does, and are never searched.
+ */
+const TAG_PREFIX = '00';
+const CELL_LAT = 0.1;
+const CELL_LON = 0.15;
+/** A filter needing more cells than this is left to the document table alone. */
+const MAX_CELLS = 64;
+const categoryTag = (termId: string) => `${TAG_PREFIX}k${Buffer.from(termId, 'utf8').toString('hex')}`;
+const cellTag = (latCell: number, lonCell: number) => `${TAG_PREFIX}g${latCell}x${lonCell}`;
+const latCellOf = (lat: number) => Math.floor((lat + 90) / CELL_LAT);
+const lonCellOf = (lon: number) => Math.floor((lon + 180) / CELL_LON);
+/** Whether a vocabulary term is a filter tag (not a word: never a typo candidate or compound part). */
+const isTag = (term: string) => term.startsWith(TAG_PREFIX);
+
+function filterTags(doc: SearchDocument): string {
+  const tags = doc.termIds.map(categoryTag);
+  if (doc.lat !== null && doc.lon !== null) tags.push(cellTag(latCellOf(doc.lat), lonCellOf(doc.lon)));
+  return tags.join(' ');
+}
+
+/** The cells covering a box, as an FTS5 expression; null when there would be too many. */
+function cellExpression(south: number, north: number, west: number, east: number): string | null {
+  const [s, n, w, e] = [latCellOf(south), latCellOf(north), lonCellOf(west), lonCellOf(east)];
+  if ((n - s + 1) * (e - w + 1) > MAX_CELLS) return null;
+  const cells: string[] = [];
+  for (let lat = s; lat <= n; lat++) for (let lon = w; lon <= e; lon++) cells.push(`"${cellTag(lat, lon)}"`);
+  return `tags : (${cells.join(' OR ')})`;
+}
+
 /** Adds or replaces documents in the index tables of `handle` (call inside the caller's transaction). */
 export function writeSearchDocuments(handle: SQLite.Database, documents: SearchDocument[]): void {
   if (documents.length === 0) return;
@@ -140,7 +180,7 @@ export function writeSearchDocuments(handle: SQLite.Database, documents: SearchD
   const deleteLangs = handle.prepare('DELETE FROM search_doc_lang WHERE doc = ?');
   const deleteOpen = handle.prepare('DELETE FROM search_open WHERE doc = ?');
   const insertFts = handle.prepare(
-    'INSERT INTO search_fts (rowid, name, categories, organization, description, parts) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO search_fts (rowid, name, categories, organization, description, parts, tags) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const insertTerm = handle.prepare('INSERT OR IGNORE INTO search_doc_term (term_id, doc) VALUES (?, ?)');
   const insertLang = handle.prepare('INSERT OR IGNORE INTO search_doc_lang (lang, doc) VALUES (?, ?)');
@@ -194,7 +234,7 @@ export function writeSearchDocuments(handle: SQLite.Database, documents: SearchD
       fold(doc.organization),
       fold(doc.description),
     ] as const;
-    insertFts.run(rowid, ...fields, compoundPartsOfText(fields.join(' '), known));
+    insertFts.run(rowid, ...fields, compoundPartsOfText(fields.join(' '), known), filterTags(doc));
     for (const termId of doc.termIds) insertTerm.run(termId, rowid);
     for (const language of doc.languages) insertLang.run(language, rowid);
     for (const interval of weeklyIntervals(doc.openingHours)) {
@@ -216,7 +256,7 @@ function indexWordsOf(handle: SQLite.Database): Set<string> {
       .prepare('SELECT term FROM search_vocab')
       .pluck()
       .iterate() as Iterable<string>) {
-      if (term.length >= 4) words.add(term);
+      if (term.length >= 4 && !isTag(term)) words.add(term);
     }
     indexWords.set(handle, words);
   }
@@ -284,8 +324,6 @@ const LARGE_TIER = 1000;
 
 /** The columns of the text itself (the fifth, `parts`, holds compound parts). */
 const TEXT_COLUMNS = '{name categories organization description}';
-/** The columns a query may match at all. */
-const ALL_COLUMNS = '{name categories organization description parts}';
 
 /** The SQLite FTS5 search engine. */
 export class SqliteSearchEngine implements SearchEngine {
@@ -430,7 +468,7 @@ export class SqliteSearchEngine implements SearchEngine {
       for (const { term } of this.reader.prepare('SELECT term FROM search_vocab').iterate() as Iterable<{
         term: string;
       }>) {
-        if (term.length < 4) continue;
+        if (term.length < 4 || isTag(term)) continue;
         add(term, term);
         for (const variant of deletions(term)) add(variant, term);
       }
@@ -519,7 +557,7 @@ export class SqliteSearchEngine implements SearchEngine {
     }
     // All columns: the parts column too, so "beratung" finds "Schuldnerberatung".
     if (slots.some((slot) => slot.token !== null && slot.token.length >= MIN_PART_LENGTH)) {
-      tiers.push(`${ALL_COLUMNS} : (${withPrefix})`);
+      tiers.push(withPrefix);
       nameTiers.push(`name : (${withPrefix})`);
     }
     let anyTypos = false;
@@ -529,7 +567,7 @@ export class SqliteSearchEngine implements SearchEngine {
       return candidates;
     });
     if (anyTypos) {
-      tiers.push(`${ALL_COLUMNS} : (${fuzzy})`);
+      tiers.push(fuzzy);
       nameTiers.push(`name : (${fuzzy})`);
     }
     const only = slots.length === 1 ? slots[0]! : null;
@@ -546,7 +584,9 @@ export class SqliteSearchEngine implements SearchEngine {
     // Rows are collected from the first tier on until the page is full: a page deeper in the list collects the
     // pages before it too (cheap: a large tier streams in index order).
     const need = offset + perPage;
-    const { where, params } = this.filters(query);
+    const { where, params, tags, exact } = this.filters(query);
+    // Filters expressed as tags narrow every full-text match inside FTS5 already.
+    const tagged = (match: string) => (tags ? `(${match}) AND ${tags}` : match);
     const near = query.near;
     const distanceSql =
       near && Number.isFinite(near.lat) && Number.isFinite(near.lon)
@@ -568,23 +608,27 @@ export class SqliteSearchEngine implements SearchEngine {
           ? `${distanceSql} ASC, d.name_sort ASC`
           : sort === 'name' || !match
             ? 'd.name_sort ASC'
-            : 'd.closed ASC, bm25(search_fts, 10.0, 5.0, 3.0, 1.0, 1.0) * (CASE WHEN d.assured >= ? THEN 1.15 ELSE 1.0 END) ASC, d.name_sort ASC';
+            : 'd.closed ASC, bm25(search_fts, 10.0, 5.0, 3.0, 1.0, 1.0, 0.0) * (CASE WHEN d.assured >= ? THEN 1.15 ELSE 1.0 END) ASC, d.name_sort ASC';
       const bonus = order.includes('bm25(');
       const sql = match
         ? `SELECT d.rowid ${join} WHERE search_fts MATCH ? ${where} ORDER BY ${order} LIMIT ?`
         : `SELECT d.rowid FROM search_doc d WHERE 1 = 1 ${where} ORDER BY ${order} LIMIT ?`;
-      const args = match ? [match, ...params, ...(bonus ? [recent] : []), limit] : [...params, limit];
+      const args = match ? [tagged(match), ...params, ...(bonus ? [recent] : []), limit] : [...params, limit];
       return this.statement(sql, true).all(...args) as number[];
     };
     // Counting stops after CAP + 1 matches ("über 1.000"): counting every one of 85,000 would cost more than the
     // search itself. With facets all matches are read anyway and counted exactly.
     const cappedCount = (match: string | null, withFilters: boolean): number => {
       const inner = match
-        ? withFilters && where
+        ? withFilters && where && !exact
           ? `SELECT 1 ${join} WHERE search_fts MATCH ? ${where}`
           : 'SELECT 1 FROM search_fts WHERE search_fts MATCH ?'
         : `SELECT 1 FROM search_doc d WHERE 1 = 1 ${where}`;
-      const args = match ? (withFilters && where ? [match, ...params] : [match]) : params;
+      const args = match
+        ? withFilters && where && !exact
+          ? [tagged(match), ...params]
+          : [tagged(match)]
+        : params;
       return this.statement(`SELECT count(*) FROM (${inner} LIMIT ${COUNT_CAP + 1})`, true).get(
         ...args,
       ) as number;
@@ -593,7 +637,7 @@ export class SqliteSearchEngine implements SearchEngine {
       const sql = match
         ? `SELECT d.rowid ${join} WHERE search_fts MATCH ? ${where}`
         : `SELECT d.rowid FROM search_doc d WHERE 1 = 1 ${where}`;
-      return this.statement(sql, true).all(...(match ? [match, ...params] : params)) as number[];
+      return this.statement(sql, true).all(...(match ? [tagged(match), ...params] : params)) as number[];
     };
 
     const widest = prepared.tiers.length > 0 ? prepared.tiers[prepared.tiers.length - 1]! : null;
@@ -641,13 +685,17 @@ export class SqliteSearchEngine implements SearchEngine {
               ? `SELECT d.rowid ${join} WHERE search_fts MATCH ? ${where} ORDER BY search_fts.rowid`
               : 'SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid',
             true,
-          ).iterate(...(where ? [match, ...params] : [match])) as IterableIterator<number>;
+          ).iterate(...(where ? [tagged(match), ...params] : [tagged(match)])) as IterableIterator<number>;
+        // When the (filtered) total is small, so is every tier.
+        const allSmall = !totalCapped && total <= LARGE_TIER;
         for (const [k, expression] of prepared.tiers.entries()) {
           if (rows.length >= need) break; // the higher tiers filled the page
           const match = k === 0 ? expression : `(${expression}) NOT (${prepared.tiers[k - 1]})`;
           // A small tier is ranked by bm25; a large one (two letters match most of the index) is not scored: it
           // lists names beginning with the typed word (ordered name index), then name hits, then the rest.
-          if (cappedCount(match, false) <= LARGE_TIER) take(orderedRows(match, need), null);
+          const size = allSmall ? 1 : cappedCount(match, false);
+          if (size === 0) continue;
+          if (size <= LARGE_TIER) take(orderedRows(match, need - rows.length), null);
           else {
             const nameMatch =
               k === 0 ? prepared.nameTiers[0]! : `(${prepared.nameTiers[k]}) NOT (${prepared.tiers[k - 1]})`;
@@ -698,15 +746,24 @@ export class SqliteSearchEngine implements SearchEngine {
     return this.statement("SELECT value FROM search_meta WHERE key = 'generation'", true).get() as string;
   }
 
-  private filters(query: SearchQuery): { where: string; params: (string | number)[] } {
+  private filters(query: SearchQuery): {
+    where: string;
+    params: (string | number)[];
+    /** The same filters as far as the filter tags express them (a superset), ANDed onto every MATCH. */
+    tags: string | null;
+    /** The tags express every filter exactly (a category alone): counting needs no document table. */
+    exact: boolean;
+  } {
     const clauses: string[] = [];
     const params: (string | number)[] = [];
+    const tags: string[] = [];
     if (query.termId) {
-      clauses.push('d.rowid IN (SELECT doc FROM search_doc_term WHERE term_id = ?)');
+      tags.push(`tags : "${categoryTag(query.termId)}"`);
+      clauses.push('EXISTS (SELECT 1 FROM search_doc_term WHERE term_id = ? AND doc = d.rowid)');
       params.push(query.termId);
     }
     if (query.language) {
-      clauses.push('d.rowid IN (SELECT doc FROM search_doc_lang WHERE lang = ?)');
+      clauses.push('EXISTS (SELECT 1 FROM search_doc_lang WHERE lang = ? AND doc = d.rowid)');
       params.push(query.language);
     }
     if (query.age !== undefined) {
@@ -720,6 +777,8 @@ export class SqliteSearchEngine implements SearchEngine {
       const [west, south, east, north] = query.bbox;
       clauses.push('d.lat BETWEEN ? AND ? AND d.lon BETWEEN ? AND ?');
       params.push(south, north, west, east);
+      const cells = cellExpression(south, north, west, east);
+      if (cells) tags.push(cells);
     }
     if (query.near?.radiusKm !== undefined) {
       const { lat, lon, radiusKm } = query.near;
@@ -731,6 +790,8 @@ export class SqliteSearchEngine implements SearchEngine {
         'd.lat BETWEEN ? AND ? AND d.lon BETWEEN ? AND ? AND ((d.lat - ?) * (d.lat - ?) + ((d.lon - ?) * ?) * ((d.lon - ?) * ?)) <= ?',
       );
       params.push(lat - dLat, lat + dLat, lon - dLon, lon + dLon, lat, lat, lon, k, lon, k, dLat * dLat);
+      const cells = cellExpression(lat - dLat, lat + dLat, lon - dLon, lon + dLon);
+      if (cells) tags.push(cells);
     }
     if (query.openAt) {
       const local = localClock(query.openAt);
@@ -743,7 +804,12 @@ export class SqliteSearchEngine implements SearchEngine {
       );
       params.push(minute, minute, today, yesterday);
     }
-    return { where: clauses.map((c) => `AND ${c}`).join(' '), params };
+    return {
+      where: clauses.map((c) => `AND ${c}`).join(' '),
+      params,
+      tags: tags.length > 0 ? tags.join(' AND ') : null,
+      exact: clauses.length === 1 && query.termId !== undefined && query.termId !== '',
+    };
   }
 
   private hitsFor(rowids: number[], near: SearchQuery['near']): SearchHit[] {
