@@ -157,8 +157,14 @@ function cellExpression(south: number, north: number, west: number, east: number
 }
 
 /** Adds or replaces documents in the index tables of `handle` (call inside the caller's transaction). */
-export function writeSearchDocuments(handle: SQLite.Database, documents: SearchDocument[]): void {
+export function writeSearchDocuments(
+  handle: SQLite.Database,
+  documents: SearchDocument[],
+  options: { fresh?: boolean } = {},
+): void {
   if (documents.length === 0) return;
+  // A rebuild writes into empty tables: nothing to look up or delete first.
+  const fresh = options.fresh === true;
   const find = handle.prepare<[string], { rowid: number }>(
     'SELECT rowid FROM search_doc WHERE service_id = ?',
   );
@@ -188,16 +194,37 @@ export function writeSearchDocuments(handle: SQLite.Database, documents: SearchD
     'INSERT INTO search_open (doc, start_min, end_min, from_prev) VALUES (?, ?, ?, ?)',
   );
   const flag = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
+  // Names of organizations, categories and opening hours repeat across entries: each is folded, split or parsed
+  // once per batch.
+  const folded = new Map<string, string>();
+  const foldOnce = (text: string) => {
+    let value = folded.get(text);
+    if (value === undefined) folded.set(text, (value = fold(text)));
+    return value;
+  };
   // Compounds are split against the index's vocabulary, the words of this batch and the field's word list.
   const vocabulary = indexWordsOf(handle);
   for (const doc of documents) {
     for (const text of [doc.name, doc.organization, doc.description, ...doc.categories]) {
-      for (const word of wordsOf(fold(text))) vocabulary.add(word);
+      for (const word of wordsOf(foldOnce(text))) vocabulary.add(word);
     }
   }
   const known = (part: string) => vocabulary.has(part);
+  const partsOfWord = new Map<string, string[]>();
+  const intervalsOf = new Map<string, ReturnType<typeof weeklyIntervals>>();
+  const partsOf = (text: string) => {
+    const result = new Set<string>();
+    for (const word of text.split(/[^a-z0-9]+/)) {
+      if (word.length < MIN_PART_LENGTH * 2) continue;
+      let parts = partsOfWord.get(word);
+      if (!parts)
+        partsOfWord.set(word, (parts = compoundPartsOfText(word, known).split(' ').filter(Boolean)));
+      for (const part of parts) result.add(part);
+    }
+    return [...result].join(' ');
+  };
   for (const doc of documents) {
-    const existing = find.get(doc.id);
+    const existing = fresh ? undefined : find.get(doc.id);
     if (existing) {
       deleteFts.run(existing.rowid);
       deleteTerms.run(existing.rowid);
@@ -229,15 +256,17 @@ export function writeSearchDocuments(handle: SQLite.Database, documents: SearchD
     });
     const rowid = existing?.rowid ?? Number(info.lastInsertRowid);
     const fields = [
-      fold(doc.name),
-      fold(doc.categories.join(' ')),
-      fold(doc.organization),
-      fold(doc.description),
+      foldOnce(doc.name),
+      doc.categories.map(foldOnce).join(' '),
+      foldOnce(doc.organization),
+      foldOnce(doc.description),
     ] as const;
-    insertFts.run(rowid, ...fields, compoundPartsOfText(fields.join(' '), known), filterTags(doc));
+    insertFts.run(rowid, ...fields, partsOf(fields.join(' ')), filterTags(doc));
     for (const termId of doc.termIds) insertTerm.run(termId, rowid);
     for (const language of doc.languages) insertLang.run(language, rowid);
-    for (const interval of weeklyIntervals(doc.openingHours)) {
+    let intervals = intervalsOf.get(doc.openingHours);
+    if (!intervals) intervalsOf.set(doc.openingHours, (intervals = weeklyIntervals(doc.openingHours)));
+    for (const interval of intervals) {
       insertOpen.run(rowid, interval.start, interval.end, interval.fromPrev ? 1 : 0);
     }
   }
@@ -411,7 +440,7 @@ export class SqliteSearchEngine implements SearchEngine {
     this.writer.exec(SCHEMA);
     let done = 0;
     for await (const batch of batches) {
-      this.writer.transaction(() => writeSearchDocuments(this.writer, batch))();
+      this.writer.transaction(() => writeSearchDocuments(this.writer, batch, { fresh: true }))();
       done += batch.length;
       onProgress?.(done);
     }
