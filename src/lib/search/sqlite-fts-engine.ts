@@ -561,21 +561,21 @@ export class SqliteSearchEngine implements SearchEngine {
         i += 1;
       }
     }
-    const render = (slot: Slot, extra: string[], prefix: boolean) => {
+    const render = (slot: Slot, extra: string[], prefix: boolean, widen: boolean) => {
       const parts = slot.alternatives.map((phrase) =>
         phrase.length === 1
           ? `${quote(phrase[0]!)}${prefix && slot.prefix ? ' *' : ''}`
           : quote(phrase.join(' ')),
       );
       for (const candidate of extra) {
-        const synonyms = this.synonymIndex.get(candidate);
+        const synonyms = widen ? this.synonymIndex.get(candidate) : undefined;
         if (!synonyms) parts.push(`${quote(candidate)}${prefix && slot.prefix ? ' *' : ''}`);
         else for (const phrase of synonyms) parts.push(quote(phrase.join(' ')));
       }
       return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
     };
-    const expression = (prefix: boolean, extras: (slot: Slot) => string[] = () => []) =>
-      slots.map((slot) => render(slot, extras(slot), prefix)).join(' AND ');
+    const expression = (prefix: boolean, extras: (slot: Slot) => string[] = () => [], widen = true) =>
+      slots.map((slot) => render(slot, extras(slot), prefix, widen)).join(' AND ');
     const whole = expression(false);
     const withPrefix = expression(true);
     const tiers = [`${TEXT_COLUMNS} : (${whole})`];
@@ -589,15 +589,20 @@ export class SqliteSearchEngine implements SearchEngine {
       tiers.push(withPrefix);
       nameTiers.push(`name : (${withPrefix})`);
     }
-    let anyTypos = false;
-    const fuzzy = expression(true, (slot) => {
-      const candidates = slot.token ? this.typoCandidates(slot.token) : [];
-      if (candidates.length > 0) anyTypos = true;
-      return candidates;
-    });
-    if (anyTypos) {
-      tiers.push(fuzzy);
-      nameTiers.push(`name : (${fuzzy})`);
+    // Typo candidates are looked up once per slot; the corrected word itself ranks before the words it stands for
+    // ("Integrationskurz" → the Integrationskurse before what "integrationskurs" widens to: sprachkurs, deutschkurs …,
+    // whose rarer words would otherwise score higher in bm25).
+    const candidatesOf = new Map<Slot, string[]>();
+    for (const slot of slots) candidatesOf.set(slot, slot.token ? this.typoCandidates(slot.token) : []);
+    if ([...candidatesOf.values()].some((list) => list.length > 0)) {
+      const corrected = expression(true, (slot) => candidatesOf.get(slot)!, false);
+      const widened = expression(true, (slot) => candidatesOf.get(slot)!);
+      tiers.push(corrected);
+      nameTiers.push(`name : (${corrected})`);
+      if (widened !== corrected) {
+        tiers.push(widened);
+        nameTiers.push(`name : (${widened})`);
+      }
     }
     const only = slots.length === 1 ? slots[0]! : null;
     const namePrefix =
@@ -689,21 +694,15 @@ export class SqliteSearchEngine implements SearchEngine {
       else {
         const seen = new Set<number>();
         const closed = this.closedRowids();
-        const take = (list: Iterable<number>, open: boolean | null) => {
-          const later: number[] = [];
+        // `later` collects the closed offers of a large tier: they follow all its open ones.
+        const take = (list: Iterable<number>, later: Set<number> | null) => {
           for (const rowid of list) {
             if (rows.length >= need) return;
             if (seen.has(rowid)) continue;
-            if (open !== null && closed.has(rowid)) {
-              later.push(rowid);
+            if (later && closed.has(rowid)) {
+              later.add(rowid);
               continue;
             }
-            seen.add(rowid);
-            rows.push(rowid);
-          }
-          // The stream ended: its closed offers follow its open ones.
-          for (const rowid of later) {
-            if (rows.length >= need) return;
             seen.add(rowid);
             rows.push(rowid);
           }
@@ -728,10 +727,12 @@ export class SqliteSearchEngine implements SearchEngine {
           else {
             const nameMatch =
               k === 0 ? prepared.nameTiers[0]! : `(${prepared.nameTiers[k]}) NOT (${prepared.tiers[k - 1]})`;
+            const later = new Set<number>();
             if (prepared.namePrefix && k === 1)
-              take(this.namesBeginningWith(prepared.namePrefix, where, params), true);
-            take(stream(nameMatch), true);
-            take(stream(match), true);
+              take(this.namesBeginningWith(prepared.namePrefix, where, params), later);
+            take(stream(nameMatch), later);
+            take(stream(match), later);
+            take(later, null);
           }
         }
       }
