@@ -668,6 +668,11 @@ export class SqliteSearchEngine implements SearchEngine {
       ) as number;
     };
     const idsFor = (match: string | null): number[] => {
+      // Without filters the tags cannot express, FTS5 alone knows the matches: no document table per match.
+      if (match && (!where || exact))
+        return this.statement('SELECT rowid FROM search_fts WHERE search_fts MATCH ?', true).all(
+          tagged(match),
+        ) as number[];
       const sql = match
         ? `SELECT d.rowid ${join} WHERE search_fts MATCH ? ${where}`
         : `SELECT d.rowid FROM search_doc d WHERE 1 = 1 ${where}`;
