@@ -301,7 +301,8 @@ async function searchIds(app: { db: Db; config: Config }, q: string): Promise<st
   for (let page = 1; ; page++) {
     const result = await engine.search({ q, page, perPage: 200, facets: false });
     ids.push(...result.hits.map((hit) => hit.id));
-    if (result.hits.length === 0 || ids.length >= result.total) return ids;
+    // A capped total (over 1.000 without facets) is a lower bound: page on until a page comes back empty.
+    if (result.hits.length === 0 || (!result.totalCapped && ids.length >= result.total)) return ids;
   }
 }
 

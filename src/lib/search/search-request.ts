@@ -272,6 +272,8 @@ export interface ApiHit {
 /** The body of `GET /api/v1/search`. */
 export interface ApiSearchResponse {
   total: number;
+  /** `total` is a lower bound: counting stopped at 1.000 ("über 1.000"; only with `facetten=nein`). */
+  total_gedeckelt: boolean;
   took_ms: number;
   seite: number;
   pro_seite: number;
@@ -309,6 +311,7 @@ export function toApiHit(hit: SearchHit): ApiHit {
 export function toApiResponse(result: SearchResult, query: SearchQuery): ApiSearchResponse {
   return {
     total: result.total,
+    total_gedeckelt: result.totalCapped === true,
     took_ms: result.tookMs,
     seite: query.page ?? 1,
     pro_seite: query.perPage ?? 20,

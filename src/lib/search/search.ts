@@ -103,6 +103,8 @@ export interface SearchFacets {
 /** A page of results. */
 export interface SearchResult {
   total: number;
+  /** `total` is a lower bound: counting stopped there ("über 1.000"); only without facets. */
+  totalCapped?: boolean | undefined;
   tookMs: number;
   hits: SearchHit[];
   facets: SearchFacets | null;

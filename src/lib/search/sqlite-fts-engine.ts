@@ -51,18 +51,24 @@ CREATE TABLE IF NOT EXISTS search_doc (
   assured TEXT,
   closed INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS search_doc_lat_idx ON search_doc(lat);
 CREATE TABLE IF NOT EXISTS search_doc_term (term_id TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (term_id, doc)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS search_doc_lang (lang TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (lang, doc)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS search_open (doc INTEGER NOT NULL, start_min INTEGER NOT NULL, end_min INTEGER NOT NULL, from_prev INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS search_open_doc_idx ON search_open(doc, start_min);
 CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
-  name, categories, organization, description, parts,
+  name, categories, organization, description, parts, tags,
   content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3 4'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS search_vocab USING fts5vocab(search_fts, 'row');
 CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO search_meta (key, value) VALUES ('generation', '0');
+`;
+
+/** Secondary indexes: created after the tables are filled on a rebuild (one sort instead of 100,000 inserts). */
+const INDEXES = `
+CREATE INDEX IF NOT EXISTS search_doc_lat_idx ON search_doc(lat);
+CREATE INDEX IF NOT EXISTS search_doc_name_idx ON search_doc(name_sort);
+CREATE INDEX IF NOT EXISTS search_doc_closed_idx ON search_doc(closed) WHERE closed = 1;
+CREATE INDEX IF NOT EXISTS search_open_doc_idx ON search_open(doc, start_min);
 `;
 
 const indexWords = new WeakMap<SQLite.Database, Set<string>>();
@@ -78,11 +84,20 @@ export function ensureSearchSchema(handle: SQLite.Database): void {
     .prepare("SELECT name FROM pragma_table_info('search_doc')")
     .pluck()
     .all() as string[];
-  if (columns.length > 0 && !columns.includes('closed')) {
+  // An index from before the filter tags (decision 0024) is dropped as well.
+  const ftsColumns = handle
+    .prepare("SELECT name FROM pragma_table_info('search_fts')")
+    .pluck()
+    .all() as string[];
+  if (
+    (columns.length > 0 && !columns.includes('closed')) ||
+    (ftsColumns.length > 0 && !ftsColumns.includes('tags'))
+  ) {
     handle.exec(DROP_INDEX_TABLES);
     indexWords.delete(handle);
   }
   handle.exec(SCHEMA);
+  handle.exec(INDEXES);
 }
 
 const MINUTES_PER_WEEK = 7 * 24 * 60;
@@ -109,9 +124,47 @@ export function weeklyIntervals(openingHours: string): { start: number; end: num
 
 const fold = (text: string | null | undefined) => foldGerman(text ?? '');
 
+/**
+ * Filter tags (decision 0024): categories and map cells as tokens of an FTS5 column of their own, so a category or
+ * radius filter narrows the full-text match inside FTS5 (an intersection of doclists) instead of testing every
+ * match against the document table. They begin with "00", which no word of the text does, and are never searched.
+ */
+const TAG_PREFIX = '00';
+const CELL_LAT = 0.1;
+const CELL_LON = 0.15;
+/** A filter needing more cells than this is left to the document table alone. */
+const MAX_CELLS = 64;
+const categoryTag = (termId: string) => `${TAG_PREFIX}k${Buffer.from(termId, 'utf8').toString('hex')}`;
+const cellTag = (latCell: number, lonCell: number) => `${TAG_PREFIX}g${latCell}x${lonCell}`;
+const latCellOf = (lat: number) => Math.floor((lat + 90) / CELL_LAT);
+const lonCellOf = (lon: number) => Math.floor((lon + 180) / CELL_LON);
+/** Whether a vocabulary term is a filter tag (not a word: never a typo candidate or compound part). */
+const isTag = (term: string) => term.startsWith(TAG_PREFIX);
+
+function filterTags(doc: SearchDocument): string {
+  const tags = doc.termIds.map(categoryTag);
+  if (doc.lat !== null && doc.lon !== null) tags.push(cellTag(latCellOf(doc.lat), lonCellOf(doc.lon)));
+  return tags.join(' ');
+}
+
+/** The cells covering a box, as an FTS5 expression; null when there would be too many. */
+function cellExpression(south: number, north: number, west: number, east: number): string | null {
+  const [s, n, w, e] = [latCellOf(south), latCellOf(north), lonCellOf(west), lonCellOf(east)];
+  if ((n - s + 1) * (e - w + 1) > MAX_CELLS) return null;
+  const cells: string[] = [];
+  for (let lat = s; lat <= n; lat++) for (let lon = w; lon <= e; lon++) cells.push(`"${cellTag(lat, lon)}"`);
+  return `tags : (${cells.join(' OR ')})`;
+}
+
 /** Adds or replaces documents in the index tables of `handle` (call inside the caller's transaction). */
-export function writeSearchDocuments(handle: SQLite.Database, documents: SearchDocument[]): void {
+export function writeSearchDocuments(
+  handle: SQLite.Database,
+  documents: SearchDocument[],
+  options: { fresh?: boolean } = {},
+): void {
   if (documents.length === 0) return;
+  // A rebuild writes into empty tables: nothing to look up or delete first.
+  const fresh = options.fresh === true;
   const find = handle.prepare<[string], { rowid: number }>(
     'SELECT rowid FROM search_doc WHERE service_id = ?',
   );
@@ -133,7 +186,7 @@ export function writeSearchDocuments(handle: SQLite.Database, documents: SearchD
   const deleteLangs = handle.prepare('DELETE FROM search_doc_lang WHERE doc = ?');
   const deleteOpen = handle.prepare('DELETE FROM search_open WHERE doc = ?');
   const insertFts = handle.prepare(
-    'INSERT INTO search_fts (rowid, name, categories, organization, description, parts) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO search_fts (rowid, name, categories, organization, description, parts, tags) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const insertTerm = handle.prepare('INSERT OR IGNORE INTO search_doc_term (term_id, doc) VALUES (?, ?)');
   const insertLang = handle.prepare('INSERT OR IGNORE INTO search_doc_lang (lang, doc) VALUES (?, ?)');
@@ -141,16 +194,37 @@ export function writeSearchDocuments(handle: SQLite.Database, documents: SearchD
     'INSERT INTO search_open (doc, start_min, end_min, from_prev) VALUES (?, ?, ?, ?)',
   );
   const flag = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
+  // Names of organizations, categories and opening hours repeat across entries: each is folded, split or parsed
+  // once per batch.
+  const folded = new Map<string, string>();
+  const foldOnce = (text: string) => {
+    let value = folded.get(text);
+    if (value === undefined) folded.set(text, (value = fold(text)));
+    return value;
+  };
   // Compounds are split against the index's vocabulary, the words of this batch and the field's word list.
   const vocabulary = indexWordsOf(handle);
   for (const doc of documents) {
     for (const text of [doc.name, doc.organization, doc.description, ...doc.categories]) {
-      for (const word of wordsOf(fold(text))) vocabulary.add(word);
+      for (const word of wordsOf(foldOnce(text))) vocabulary.add(word);
     }
   }
   const known = (part: string) => vocabulary.has(part);
+  const partsOfWord = new Map<string, string[]>();
+  const intervalsOf = new Map<string, ReturnType<typeof weeklyIntervals>>();
+  const partsOf = (text: string) => {
+    const result = new Set<string>();
+    for (const word of text.split(/[^a-z0-9]+/)) {
+      if (word.length < MIN_PART_LENGTH * 2) continue;
+      let parts = partsOfWord.get(word);
+      if (!parts)
+        partsOfWord.set(word, (parts = compoundPartsOfText(word, known).split(' ').filter(Boolean)));
+      for (const part of parts) result.add(part);
+    }
+    return [...result].join(' ');
+  };
   for (const doc of documents) {
-    const existing = find.get(doc.id);
+    const existing = fresh ? undefined : find.get(doc.id);
     if (existing) {
       deleteFts.run(existing.rowid);
       deleteTerms.run(existing.rowid);
@@ -182,15 +256,17 @@ export function writeSearchDocuments(handle: SQLite.Database, documents: SearchD
     });
     const rowid = existing?.rowid ?? Number(info.lastInsertRowid);
     const fields = [
-      fold(doc.name),
-      fold(doc.categories.join(' ')),
-      fold(doc.organization),
-      fold(doc.description),
+      foldOnce(doc.name),
+      doc.categories.map(foldOnce).join(' '),
+      foldOnce(doc.organization),
+      foldOnce(doc.description),
     ] as const;
-    insertFts.run(rowid, ...fields, compoundPartsOfText(fields.join(' '), known));
+    insertFts.run(rowid, ...fields, partsOf(fields.join(' ')), filterTags(doc));
     for (const termId of doc.termIds) insertTerm.run(termId, rowid);
     for (const language of doc.languages) insertLang.run(language, rowid);
-    for (const interval of weeklyIntervals(doc.openingHours)) {
+    let intervals = intervalsOf.get(doc.openingHours);
+    if (!intervals) intervalsOf.set(doc.openingHours, (intervals = weeklyIntervals(doc.openingHours)));
+    for (const interval of intervals) {
       insertOpen.run(rowid, interval.start, interval.end, interval.fromPrev ? 1 : 0);
     }
   }
@@ -209,7 +285,7 @@ function indexWordsOf(handle: SQLite.Database): Set<string> {
       .prepare('SELECT term FROM search_vocab')
       .pluck()
       .iterate() as Iterable<string>) {
-      if (term.length >= 4) words.add(term);
+      if (term.length >= 4 && !isTag(term)) words.add(term);
     }
     indexWords.set(handle, words);
   }
@@ -264,7 +340,16 @@ interface Slot {
  */
 interface PreparedQuery {
   tiers: string[];
+  /** Per tier: the same expression limited to the name (a large tier lists its name hits first). */
+  nameTiers: string[];
+  /** A single typed word still being typed ("sc"): names beginning with it come first in a large tier. */
+  namePrefix: string | null;
 }
+
+/** Counting stops here; a larger total is reported as "über 1.000" (`totalCapped`). */
+export const COUNT_CAP = 1000;
+/** A tier with more matches than this is not scored by bm25 (see search()). */
+const LARGE_TIER = 1000;
 
 /** The columns of the text itself (the fifth, `parts`, holds compound parts). */
 const TEXT_COLUMNS = '{name categories organization description}';
@@ -353,26 +438,32 @@ export class SqliteSearchEngine implements SearchEngine {
   ): Promise<void> {
     this.writer.exec(DROP_INDEX_TABLES);
     indexWords.delete(this.writer);
-    ensureSearchSchema(this.writer);
+    // Tables first, secondary indexes after the load.
+    this.writer.exec(SCHEMA);
     let done = 0;
     for await (const batch of batches) {
-      this.writer.transaction(() => writeSearchDocuments(this.writer, batch))();
+      this.writer.transaction(() => writeSearchDocuments(this.writer, batch, { fresh: true }))();
       done += batch.length;
       onProgress?.(done);
     }
+    this.writer.exec(INDEXES);
     this.writer.exec("INSERT INTO search_fts(search_fts) VALUES ('optimize')");
     // A rebuild writes the whole index through the write-ahead log; fold it back so no large -wal file stays.
     this.writer.pragma('wal_checkpoint(TRUNCATE)');
     this.vocabulary = null;
+    this.closedCache = null;
+    this.attributeCache = null;
     this.statements.clear();
   }
 
-  private statement(sql: string): SQLite.Statement {
-    let statement = this.statements.get(sql);
+  private statement(sql: string, pluck = false): SQLite.Statement {
+    const key = pluck ? `pluck:${sql}` : sql;
+    let statement = this.statements.get(key);
     if (!statement) {
       statement = this.reader.prepare(sql);
+      if (pluck) statement.pluck();
       if (this.statements.size > 500) this.statements.clear();
-      this.statements.set(sql, statement);
+      this.statements.set(key, statement);
     }
     return statement;
   }
@@ -390,9 +481,7 @@ export class SqliteSearchEngine implements SearchEngine {
   private typoCandidates(token: string): string[] {
     const max = allowedTypos(token.length);
     if (max === 0) return [];
-    const generation = (
-      this.statement("SELECT value FROM search_meta WHERE key = 'generation'").get() as { value: string }
-    ).value;
+    const generation = this.generation();
     if (!this.vocabulary || this.vocabulary.generation !== generation) {
       const deletes = new Map<string, string[]>();
       const long = new Map<string, string[]>();
@@ -410,7 +499,7 @@ export class SqliteSearchEngine implements SearchEngine {
       for (const { term } of this.reader.prepare('SELECT term FROM search_vocab').iterate() as Iterable<{
         term: string;
       }>) {
-        if (term.length < 4) continue;
+        if (term.length < 4 || isTag(term)) continue;
         add(term, term);
         for (const variant of deletions(term)) add(variant, term);
       }
@@ -447,7 +536,7 @@ export class SqliteSearchEngine implements SearchEngine {
     const folded = foldGerman(q);
     let tokens = folded.split(/[^a-z0-9]+/).filter(Boolean);
     if (tokens.length > 1) tokens = tokens.filter((t) => t.length > 1);
-    if (tokens.length === 0) return { tiers: [] };
+    if (tokens.length === 0) return { tiers: [], nameTiers: [], namePrefix: null };
     const typingLast = !/\s$/.test(q);
     const slots: Slot[] = [];
     for (let i = 0; i < tokens.length;) {
@@ -474,36 +563,53 @@ export class SqliteSearchEngine implements SearchEngine {
         i += 1;
       }
     }
-    const render = (slot: Slot, extra: string[], prefix: boolean) => {
+    const render = (slot: Slot, extra: string[], prefix: boolean, widen: boolean) => {
       const parts = slot.alternatives.map((phrase) =>
         phrase.length === 1
           ? `${quote(phrase[0]!)}${prefix && slot.prefix ? ' *' : ''}`
           : quote(phrase.join(' ')),
       );
       for (const candidate of extra) {
-        const synonyms = this.synonymIndex.get(candidate);
+        const synonyms = widen ? this.synonymIndex.get(candidate) : undefined;
         if (!synonyms) parts.push(`${quote(candidate)}${prefix && slot.prefix ? ' *' : ''}`);
         else for (const phrase of synonyms) parts.push(quote(phrase.join(' ')));
       }
       return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
     };
-    const expression = (prefix: boolean, extras: (slot: Slot) => string[] = () => []) =>
-      slots.map((slot) => render(slot, extras(slot), prefix)).join(' AND ');
+    const expression = (prefix: boolean, extras: (slot: Slot) => string[] = () => [], widen = true) =>
+      slots.map((slot) => render(slot, extras(slot), prefix, widen)).join(' AND ');
     const whole = expression(false);
     const withPrefix = expression(true);
     const tiers = [`${TEXT_COLUMNS} : (${whole})`];
-    if (withPrefix !== whole) tiers.push(`${TEXT_COLUMNS} : (${withPrefix})`);
+    const nameTiers = [`name : (${whole})`];
+    if (withPrefix !== whole) {
+      tiers.push(`${TEXT_COLUMNS} : (${withPrefix})`);
+      nameTiers.push(`name : (${withPrefix})`);
+    }
     // All columns: the parts column too, so "beratung" finds "Schuldnerberatung".
-    if (slots.some((slot) => slot.token !== null && slot.token.length >= MIN_PART_LENGTH))
+    if (slots.some((slot) => slot.token !== null && slot.token.length >= MIN_PART_LENGTH)) {
       tiers.push(withPrefix);
-    let anyTypos = false;
-    const fuzzy = expression(true, (slot) => {
-      const candidates = slot.token ? this.typoCandidates(slot.token) : [];
-      if (candidates.length > 0) anyTypos = true;
-      return candidates;
-    });
-    if (anyTypos) tiers.push(fuzzy);
-    return { tiers };
+      nameTiers.push(`name : (${withPrefix})`);
+    }
+    // Typo candidates are looked up once per slot; the corrected word itself ranks before the words it stands for
+    // ("Integrationskurz" → the Integrationskurse before what "integrationskurs" widens to: sprachkurs, deutschkurs …,
+    // whose rarer words would otherwise score higher in bm25).
+    const candidatesOf = new Map<Slot, string[]>();
+    for (const slot of slots) candidatesOf.set(slot, slot.token ? this.typoCandidates(slot.token) : []);
+    if ([...candidatesOf.values()].some((list) => list.length > 0)) {
+      const corrected = expression(true, (slot) => candidatesOf.get(slot)!, false);
+      const widened = expression(true, (slot) => candidatesOf.get(slot)!);
+      tiers.push(corrected);
+      nameTiers.push(`name : (${corrected})`);
+      if (widened !== corrected) {
+        tiers.push(widened);
+        nameTiers.push(`name : (${widened})`);
+      }
+    }
+    const only = slots.length === 1 ? slots[0]! : null;
+    const namePrefix =
+      only && only.prefix && only.alternatives.length === 1 && only.token !== null ? only.token : null;
+    return { tiers, nameTiers, namePrefix };
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
@@ -511,7 +617,12 @@ export class SqliteSearchEngine implements SearchEngine {
     const perPage = query.perPage ?? 20;
     const page = query.page ?? 1;
     const offset = (page - 1) * perPage;
-    const { where, params } = this.filters(query);
+    // Rows are collected from the first tier on until the page is full: a page deeper in the list collects the
+    // pages before it too (cheap: a large tier streams in index order).
+    const need = offset + perPage;
+    const { where, params, tags, exact } = this.filters(query);
+    // Filters expressed as tags narrow every full-text match inside FTS5 already.
+    const tagged = (match: string) => (tags ? `(${match}) AND ${tags}` : match);
     const near = query.near;
     const distanceSql =
       near && Number.isFinite(near.lat) && Number.isFinite(near.lon)
@@ -520,77 +631,126 @@ export class SqliteSearchEngine implements SearchEngine {
     const sort = query.sort ?? 'relevanz';
     // Confirmed in the half year before the request ranks a little higher; without a time, nothing qualifies.
     const recent = query.now ? new Date(query.now.getTime() - 182 * 86_400_000).toISOString() : '\uffff';
-    const prepared = query.q.trim() ? this.prepare(query.q) : { tiers: [] };
+    const prepared = query.q.trim()
+      ? this.prepare(query.q)
+      : { tiers: [] as string[], nameTiers: [] as string[], namePrefix: null };
+    const join = 'FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid';
 
-    type Row = { rowid: number; score: number };
-    const rowsFor = (match: string | null, limit: number, skip: number): Row[] => {
+    // Ordered by the engine: by name or distance (every match), or by bm25 within a tier that is small enough.
+    const orderedRows = (match: string | null, limit: number): number[] => {
       // Temporarily closed offers rank after the open ones (in relevance order; not by name or distance).
       const order =
         sort === 'entfernung' && distanceSql
           ? `${distanceSql} ASC, d.name_sort ASC`
           : sort === 'name' || !match
             ? 'd.name_sort ASC'
-            : 'd.closed ASC, score ASC, d.name_sort ASC';
+            : 'd.closed ASC, bm25(search_fts, 10.0, 5.0, 3.0, 1.0, 1.0, 0.0) * (CASE WHEN d.assured >= ? THEN 1.15 ELSE 1.0 END) ASC, d.name_sort ASC';
+      const bonus = order.includes('bm25(');
       const sql = match
-        ? `SELECT d.rowid AS rowid, bm25(search_fts, 10.0, 5.0, 3.0, 1.0, 1.0) * (CASE WHEN d.assured >= ? THEN 1.15 ELSE 1.0 END) AS score
-           FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid
-           WHERE search_fts MATCH ? ${where} ORDER BY ${order} LIMIT ? OFFSET ?`
-        : `SELECT d.rowid AS rowid, 0 AS score FROM search_doc d WHERE 1 = 1 ${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
-      const args = match ? [recent, match, ...params, limit, skip] : [...params, limit, skip];
-      return this.statement(sql).all(...args) as Row[];
+        ? `SELECT d.rowid ${join} WHERE search_fts MATCH ? ${where} ORDER BY ${order} LIMIT ?`
+        : `SELECT d.rowid FROM search_doc d WHERE 1 = 1 ${where} ORDER BY ${order} LIMIT ?`;
+      const args = match ? [tagged(match), ...params, ...(bonus ? [recent] : []), limit] : [...params, limit];
+      return this.statement(sql, true).all(...args) as number[];
     };
-    const countFor = (match: string | null): number => {
-      const sql = match
-        ? `SELECT count(*) AS n FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid WHERE search_fts MATCH ? ${where}`
-        : `SELECT count(*) AS n FROM search_doc d WHERE 1 = 1 ${where}`;
-      return (this.statement(sql).get(...(match ? [match, ...params] : params)) as { n: number }).n;
+    // Counting stops after CAP + 1 matches ("über 1.000"): counting every one of 85,000 would cost more than the
+    // search itself. With facets all matches are read anyway and counted exactly.
+    const cappedCount = (match: string | null, withFilters: boolean): number => {
+      const inner = match
+        ? withFilters && where && !exact
+          ? `SELECT 1 ${join} WHERE search_fts MATCH ? ${where}`
+          : 'SELECT 1 FROM search_fts WHERE search_fts MATCH ?'
+        : `SELECT 1 FROM search_doc d WHERE 1 = 1 ${where}`;
+      const args = match
+        ? withFilters && where && !exact
+          ? [tagged(match), ...params]
+          : [tagged(match)]
+        : params;
+      return this.statement(`SELECT count(*) FROM (${inner} LIMIT ${COUNT_CAP + 1})`, true).get(
+        ...args,
+      ) as number;
     };
-
-    // With facets, the matching rows are collected once: their number is the total and the facets are counted
-    // from them in memory, instead of one more full-text evaluation per count.
     const idsFor = (match: string | null): number[] => {
+      // Without filters the tags cannot express, FTS5 alone knows the matches: no document table per match.
+      if (match && (!where || exact))
+        return this.statement('SELECT rowid FROM search_fts WHERE search_fts MATCH ?', true).all(
+          tagged(match),
+        ) as number[];
       const sql = match
-        ? `SELECT d.rowid AS rowid FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid WHERE search_fts MATCH ? ${where}`
-        : `SELECT d.rowid AS rowid FROM search_doc d WHERE 1 = 1 ${where}`;
-      return this.statement(sql)
-        .pluck()
-        .all(...(match ? [match, ...params] : params)) as number[];
+        ? `SELECT d.rowid ${join} WHERE search_fts MATCH ? ${where}`
+        : `SELECT d.rowid FROM search_doc d WHERE 1 = 1 ${where}`;
+      return this.statement(sql, true).all(...(match ? [tagged(match), ...params] : params)) as number[];
     };
-    // Tier k lists what its expression finds and tier k - 1 did not.
-    const tierMatch = prepared.tiers.map((expression, k) =>
-      k === 0 ? expression : `(${expression}) NOT (${prepared.tiers[k - 1]})`,
-    );
-    const matched = query.facets
-      ? tierMatch.length === 0
-        ? [idsFor(null)]
-        : tierMatch.map((match) => idsFor(match))
-      : null;
-    const totalFor = (which: number, match: string | null) =>
-      matched ? matched[which]!.length : countFor(match);
 
-    let rows: Row[] = [];
-    let total = 0;
-    if (tierMatch.length === 0) {
-      total = totalFor(0, null);
-      rows = rowsFor(null, perPage, offset);
-    } else {
-      for (const [k, match] of tierMatch.entries()) {
-        const tierTotal = totalFor(k, match);
-        if (rows.length < perPage && tierTotal > 0 && offset + rows.length < total + tierTotal) {
-          rows = rows.concat(rowsFor(match, perPage - rows.length, Math.max(0, offset - total)));
-        }
-        total += tierTotal;
+    const widest = prepared.tiers.length > 0 ? prepared.tiers[prepared.tiers.length - 1]! : null;
+    // The tiers nest (each finds what the one before finds): the widest tier's matches are all matches.
+    const all = query.facets ? idsFor(widest) : null;
+    let total: number;
+    let totalCapped = false;
+    if (all) total = all.length;
+    else {
+      total = cappedCount(widest, true);
+      if (total > COUNT_CAP) {
+        total = COUNT_CAP;
+        totalCapped = true;
       }
     }
 
-    const hits = this.hitsFor(
-      rows.map((r) => r.rowid),
-      near,
-    );
-    const facets = matched ? this.facetsOf(matched.flat()) : null;
+    const rows: number[] = [];
+    if (total > 0) {
+      if (!widest || sort !== 'relevanz') rows.push(...orderedRows(widest, need));
+      else {
+        const seen = new Set<number>();
+        const closed = this.closedRowids();
+        // `later` collects the closed offers of a large tier: they follow all its open ones.
+        const take = (list: Iterable<number>, later: Set<number> | null) => {
+          for (const rowid of list) {
+            if (rows.length >= need) return;
+            if (seen.has(rowid)) continue;
+            if (later && closed.has(rowid)) {
+              later.add(rowid);
+              continue;
+            }
+            seen.add(rowid);
+            rows.push(rowid);
+          }
+        };
+        const stream = (match: string) =>
+          this.statement(
+            where
+              ? `SELECT d.rowid ${join} WHERE search_fts MATCH ? ${where} ORDER BY search_fts.rowid`
+              : 'SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid',
+            true,
+          ).iterate(...(where ? [tagged(match), ...params] : [tagged(match)])) as IterableIterator<number>;
+        // When the (filtered) total is small, so is every tier.
+        const allSmall = !totalCapped && total <= LARGE_TIER;
+        for (const [k, expression] of prepared.tiers.entries()) {
+          if (rows.length >= need) break; // the higher tiers filled the page
+          const match = k === 0 ? expression : `(${expression}) NOT (${prepared.tiers[k - 1]})`;
+          // A small tier is ranked by bm25; a large one (two letters match most of the index) is not scored: it
+          // lists names beginning with the typed word (ordered name index), then name hits, then the rest.
+          const size = allSmall ? 1 : cappedCount(match, false);
+          if (size === 0) continue;
+          if (size <= LARGE_TIER) take(orderedRows(match, need - rows.length), null);
+          else {
+            const nameMatch =
+              k === 0 ? prepared.nameTiers[0]! : `(${prepared.nameTiers[k]}) NOT (${prepared.tiers[k - 1]})`;
+            const later = new Set<number>();
+            if (prepared.namePrefix && k === 1)
+              take(this.namesBeginningWith(prepared.namePrefix, where, params), later);
+            take(stream(nameMatch), later);
+            take(stream(match), later);
+            take(later, null);
+          }
+        }
+      }
+    }
+
+    const hits = this.hitsFor(rows.slice(offset, offset + perPage), near);
+    const facets = all ? this.facetsOf(all) : null;
     const suggestion = total === 0 && query.q.trim() ? this.suggest(query.q) : null;
     return {
       total,
+      ...(totalCapped ? { totalCapped } : {}),
       tookMs: Math.round((performance.now() - started) * 1000) / 1000,
       hits,
       facets,
@@ -598,15 +758,49 @@ export class SqliteSearchEngine implements SearchEngine {
     };
   }
 
-  private filters(query: SearchQuery): { where: string; params: (string | number)[] } {
+  /** Open entries whose name begins with `prefix`, in name order (through the index on name_sort). */
+  private namesBeginningWith(prefix: string, where: string, params: (string | number)[]): Iterable<number> {
+    return this.statement(
+      `SELECT d.rowid FROM search_doc d WHERE d.closed = 0 AND d.name_sort >= ? AND d.name_sort < ? ${where}
+       ORDER BY d.name_sort`,
+      true,
+    ).iterate(prefix, `${prefix}\uffff`, ...params) as IterableIterator<number>;
+  }
+
+  private closedCache: { generation: string; rowids: Set<number> } | null = null;
+
+  /** The rowids of temporarily closed entries (few; reloaded when the index changed). */
+  private closedRowids(): Set<number> {
+    const generation = this.generation();
+    if (!this.closedCache || this.closedCache.generation !== generation) {
+      const rowids = this.statement('SELECT rowid FROM search_doc WHERE closed = 1', true).all() as number[];
+      this.closedCache = { generation, rowids: new Set(rowids) };
+    }
+    return this.closedCache.rowids;
+  }
+
+  private generation(): string {
+    return this.statement("SELECT value FROM search_meta WHERE key = 'generation'", true).get() as string;
+  }
+
+  private filters(query: SearchQuery): {
+    where: string;
+    params: (string | number)[];
+    /** The same filters as far as the filter tags express them (a superset), ANDed onto every MATCH. */
+    tags: string | null;
+    /** The tags express every filter exactly (a category alone): counting needs no document table. */
+    exact: boolean;
+  } {
     const clauses: string[] = [];
     const params: (string | number)[] = [];
+    const tags: string[] = [];
     if (query.termId) {
-      clauses.push('d.rowid IN (SELECT doc FROM search_doc_term WHERE term_id = ?)');
+      tags.push(`tags : "${categoryTag(query.termId)}"`);
+      clauses.push('EXISTS (SELECT 1 FROM search_doc_term WHERE term_id = ? AND doc = d.rowid)');
       params.push(query.termId);
     }
     if (query.language) {
-      clauses.push('d.rowid IN (SELECT doc FROM search_doc_lang WHERE lang = ?)');
+      clauses.push('EXISTS (SELECT 1 FROM search_doc_lang WHERE lang = ? AND doc = d.rowid)');
       params.push(query.language);
     }
     if (query.age !== undefined) {
@@ -620,6 +814,8 @@ export class SqliteSearchEngine implements SearchEngine {
       const [west, south, east, north] = query.bbox;
       clauses.push('d.lat BETWEEN ? AND ? AND d.lon BETWEEN ? AND ?');
       params.push(south, north, west, east);
+      const cells = cellExpression(south, north, west, east);
+      if (cells) tags.push(cells);
     }
     if (query.near?.radiusKm !== undefined) {
       const { lat, lon, radiusKm } = query.near;
@@ -631,6 +827,8 @@ export class SqliteSearchEngine implements SearchEngine {
         'd.lat BETWEEN ? AND ? AND d.lon BETWEEN ? AND ? AND ((d.lat - ?) * (d.lat - ?) + ((d.lon - ?) * ?) * ((d.lon - ?) * ?)) <= ?',
       );
       params.push(lat - dLat, lat + dLat, lon - dLon, lon + dLon, lat, lat, lon, k, lon, k, dLat * dLat);
+      const cells = cellExpression(lat - dLat, lat + dLat, lon - dLon, lon + dLon);
+      if (cells) tags.push(cells);
     }
     if (query.openAt) {
       const local = localClock(query.openAt);
@@ -643,7 +841,12 @@ export class SqliteSearchEngine implements SearchEngine {
       );
       params.push(minute, minute, today, yesterday);
     }
-    return { where: clauses.map((c) => `AND ${c}`).join(' '), params };
+    return {
+      where: clauses.map((c) => `AND ${c}`).join(' '),
+      params,
+      tags: tags.length > 0 ? tags.join(' AND ') : null,
+      exact: clauses.length === 1 && query.termId !== undefined && query.termId !== '',
+    };
   }
 
   private hitsFor(rowids: number[], near: SearchQuery['near']): SearchHit[] {
@@ -699,9 +902,7 @@ export class SqliteSearchEngine implements SearchEngine {
 
   /** Facet counts of the given documents, from attributes held in memory (reloaded when the index changed). */
   private facetsOf(rowids: number[]): SearchFacets {
-    const generation = (
-      this.statement("SELECT value FROM search_meta WHERE key = 'generation'").get() as { value: string }
-    ).value;
+    const generation = this.generation();
     if (!this.attributeCache || this.attributeCache.generation !== generation) {
       const group = (sql: string) => {
         const map = new Map<number, string[]>();
