@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { z } from 'zod';
 import { ROLES, type Role } from '../auth/roles';
 
@@ -120,6 +121,12 @@ export const EnvSchema = z.object({
       }
       return names as Role[];
     }),
+  // `npm start`: how many server processes (workers) share the port; default one per core, 1 = one process.
+  WEB_CONCURRENCY: CountSchema('WEB_CONCURRENCY', 'Worker', 1, os.availableParallelism()).pipe(
+    z.number().max(64, { message: 'WEB_CONCURRENCY darf höchstens 64 betragen.' }),
+  ),
+  // How long a stopping or restarting server waits for requests in flight before it closes their connections.
+  SHUTDOWN_GRACE_SECONDS: CountSchema('SHUTDOWN_GRACE_SECONDS', 'Sekunden', 1, 10),
 });
 
 /** Validated configuration handed to every part of the app. */
@@ -180,6 +187,10 @@ export interface Config {
   hsdsPublic: boolean;
   /** Requests per minute and API key to the HSDS API. */
   hsdsRateLimit: number;
+  /** Server processes `npm start` runs on the one port (node:cluster); 1 = a single process as before. */
+  webConcurrency: number;
+  /** How long a graceful stop waits for requests in flight before it closes their connections. */
+  shutdownGraceMs: number;
 }
 
 /** Thrown when the environment holds a bad value; the message lists every problem in German. */
@@ -246,5 +257,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     meetingReminderDays: e.MEETING_REMINDER_DAYS,
     hsdsPublic: e.HSDS_PUBLIC ?? false,
     hsdsRateLimit: e.HSDS_RATE_LIMIT,
+    webConcurrency: e.WEB_CONCURRENCY,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
   };
 }
