@@ -49,10 +49,9 @@ export async function serveApp(options: ServeOptions): Promise<ServedApp> {
 
   const server = http.createServer((req, res) => {
     inFlight.add(res);
-    res.once('close', () => {
-      inFlight.delete(res);
-      if (draining) server.closeIdleConnections();
-    });
+    // Idle keep-alive connections are not cut while draining (a client may be sending on one in that instant):
+    // they close at the keep-alive timeout, as the Keep-Alive header announced.
+    res.once('close', () => inFlight.delete(res));
     // While draining, every answer closes its connection: the client opens its next one to a running worker.
     if (draining) res.shouldKeepAlive = false;
     handler(req, res);
@@ -73,6 +72,9 @@ export async function serveApp(options: ServeOptions): Promise<ServedApp> {
   const shutdown = () =>
     (stopping ??= (async () => {
       draining = true;
+      console.log(
+        `PID ${process.pid}: nimmt keine neuen Verbindungen an, ${inFlight.size} laufende Anfrage(n) werden beantwortet`,
+      );
       // Answers not yet begun tell the client to close the connection afterwards.
       for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
       // net.Server's close, not http.Server's: the latter would also cut idle keep-alive connections at once, and a
