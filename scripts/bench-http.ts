@@ -16,17 +16,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { seedSampleRegion } from '../db/seed/seed';
-import { generateServiceForms } from '../db/seed/synthetic';
-import { insertSyntheticReferrals, type SyntheticReferralSummary } from '../db/seed/synthetic-referrals';
 import { insertSyntheticNetworks, type SyntheticNetworkSummary } from '../db/seed/synthetic-networks';
-import { createUser, findUserRowByEmail, listUsers } from '../src/lib/auth/auth.queries';
-import { countReferralsSentBy } from '../src/lib/referrals/referral.queries';
+import { findUserRowByEmail } from '../src/lib/auth/auth.queries';
 import { loadConfig } from '../src/lib/config/config';
-import { createDb, type Db } from '../src/lib/db/create-db';
+import { createDb } from '../src/lib/db/create-db';
 import { migrateToLatest } from '../src/lib/db/migrator';
-import { createOrganization, listOrganizations } from '../src/lib/directory/organization.queries';
-import { ServiceFormSchema } from '../src/lib/directory/service';
-import { countServices, insertLocation, insertService } from '../src/lib/directory/service.queries';
+import { listOrganizations } from '../src/lib/directory/organization.queries';
+import { countServices } from '../src/lib/directory/service.queries';
 import { openSearchEngine, rebuildSearchIndex } from '../src/lib/search/engine';
 import {
   compressedSizes,
@@ -40,6 +36,7 @@ import {
   mark,
   summarize,
 } from './bench-lib';
+import { insertOfficeReferrals, insertSyntheticServices } from './bench-data';
 import { progressBar } from './cli';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -97,40 +94,6 @@ const SEARCHES = [
   'q=migrationsberatung+diakonie&kategorie=beratung',
   'q=hausaufgabenhilfe&lat=50.938&lon=6.96&radius_km=25',
 ];
-
-/** Inserts the synthetic services with their organizations and sites, in transactions of 500. */
-async function insertSynthetic(db: Db, count: number, seed: number): Promise<void> {
-  const forms = generateServiceForms(count, seed);
-  const now = new Date();
-  const coordinator = (await listUsers(db)).find((user) => user.role === 'coordinator');
-  if (!coordinator) throw new Error('Keine Netzwerkkoordination in der Beispielregion.');
-  const organizations = new Map<string, string>();
-  const sites = new Map<string, string>();
-  const bar = progressBar('Angebote einfügen');
-  for (let start = 0; start < forms.length; start += 500) {
-    await db.transaction().execute(async (trx) => {
-      for (const form of forms.slice(start, start + 500)) {
-        let organizationId = organizations.get(form.organization.name);
-        if (!organizationId) {
-          organizationId = (await createOrganization(trx, form.organization, { now })).id;
-          organizations.set(form.organization.name, organizationId);
-        }
-        let locationId = sites.get(form.siteKey);
-        if (!locationId) {
-          locationId = await insertLocation(trx, organizationId, form.location, { now });
-          sites.set(form.siteKey, locationId);
-        }
-        const service = ServiceFormSchema.parse({ ...form.service, locationIds: [locationId] });
-        await insertService(trx, organizationId, service, {
-          now,
-          assuredBy: coordinator.id,
-          assuredAt: form.assuredDate,
-        });
-      }
-    });
-    bar(Math.min(start + 500, forms.length), forms.length);
-  }
-}
 
 /** Signs in over HTTP like a browser form and returns the session cookie pair. */
 async function signIn(url: string, email = CASEWORKER, password = PASSWORD): Promise<string> {
@@ -315,48 +278,6 @@ function parseScenarios(value: string): Scenario[] {
   return SCENARIOS.filter((scenario) => parts.includes(scenario));
 }
 
-/**
- * Fills the demo caseworker's office with referrals: four in five are the caseworker's own, the rest belong to
- * three colleagues (accounts without password), so the office view shows more than the own one.
- */
-async function insertReferrals(
-  db: Db,
-  count: number,
-  seed: number,
-): Promise<{ summary: SyntheticReferralSummary; seconds: number; own: number }> {
-  const caseworker = await findUserRowByEmail(db, CASEWORKER);
-  if (!caseworker) throw new Error(`${CASEWORKER} fehlt in der Beispielregion.`);
-  const colleagueIds: string[] = [];
-  for (const name of ['Cem', 'Lena', 'Olga']) {
-    const colleague = await createUser(
-      db,
-      {
-        displayName: `${name} Kollegin (Bench)`,
-        email: `${name.toLowerCase()}.bench@partnernetz.example`,
-        role: 'caseworker',
-        organizationId: caseworker.organization_id,
-        passwordHash: null,
-      },
-      new Date(),
-    );
-    colleagueIds.push(colleague.id);
-  }
-  const bar = progressBar('Vermittlungen einfügen');
-  const started = performance.now();
-  const summary = await insertSyntheticReferrals(db, {
-    officeId: caseworker.organization_id,
-    caseworkerId: caseworker.id,
-    colleagueIds,
-    ownShare: 0.8,
-    count,
-    seed,
-    onProgress: bar,
-  });
-  const seconds = Math.round((performance.now() - started) / 100) / 10;
-  const own = await countReferralsSentBy(db, caseworker.id);
-  return { summary, seconds, own };
-}
-
 /** `n` requests one after another: the latency of a page without queueing behind other requests. */
 async function sequential(
   get: (p: string) => Promise<Response>,
@@ -424,7 +345,7 @@ async function main() {
     let seeding: Record<string, unknown> = {};
     if (runs('search')) {
       const insertStarted = performance.now();
-      await insertSynthetic(db, count, Number(values.seed));
+      await insertSyntheticServices(db, count, Number(values.seed));
       const insertSeconds = Math.round((performance.now() - insertStarted) / 100) / 10;
       const services = await countServices(db);
       const rebuildBar = progressBar('Suchindex aufbauen');
@@ -438,9 +359,9 @@ async function main() {
       );
       seeding = { services, insertSeconds, rebuildSeconds };
     }
-    let referralSeed: Awaited<ReturnType<typeof insertReferrals>> | null = null;
+    let referralSeed: Awaited<ReturnType<typeof insertOfficeReferrals>> | null = null;
     if (runs('dashboard')) {
-      referralSeed = await insertReferrals(db, referralCount, Number(values.seed));
+      referralSeed = await insertOfficeReferrals(db, CASEWORKER, referralCount, Number(values.seed));
       const { summary } = referralSeed;
       console.log(
         `${summary.referrals} Vermittlungen (${referralSeed.own} der Fachkraft) in ${summary.cases} Fällen, ` +
