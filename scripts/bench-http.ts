@@ -400,6 +400,14 @@ async function main() {
     const measure = async (url: string, workers: number) => {
       console.log(`\n=== ${workers} Worker ===`);
       const cookie = await signIn(url);
+      // A new connection per request: the cluster hands each to the next worker, so every worker gets warm.
+      const warm = async (p: string, pageCookie = cookie) => {
+        for (let i = 0; i < workers * 3; i++) {
+          await (
+            await fetch(`${url}${p}`, { headers: { cookie: pageCookie, connection: 'close' } })
+          ).arrayBuffer();
+        }
+      };
       const get = (p: string) => fetch(`${url}${p}`, { headers: { cookie } });
       const results: LoadResult[] = [];
       const targets: { ziel: string; messwert: string; ergebnis: string }[] = [];
@@ -410,12 +418,10 @@ async function main() {
       results.push(trivial);
 
       if (runs('search')) {
-        // Warm-up: opens the engine, fills caches, JIT-compiles the hot paths.
-        for (let i = 0; i < 3; i++) {
-          for (const q of SEARCHES) {
-            await (await get(`/api/v1/search?${q}`)).arrayBuffer();
-            await (await get(`/suche?${q}`)).arrayBuffer();
-          }
+        // Warm-up: opens the engine, fills caches, JIT-compiles the hot paths — in every worker.
+        for (const q of SEARCHES) {
+          await warm(`/api/v1/search?${q}`);
+          await warm(`/suche?${q}`);
         }
         const probe = await Promise.all(
           ['/healthz', `/api/v1/search?${SEARCHES[0]}`, `/suche?${SEARCHES[0]}`].map(async (p) => {
@@ -554,6 +560,7 @@ async function main() {
         const fetchAs = (pageCookie: string) => (p: string) =>
           fetch(`${url}${p}`, { headers: { cookie: pageCookie, 'accept-encoding': 'gzip, deflate, br' } });
         // Warm-up, then 50 requests one after another per page: the latency without queueing.
+        for (const page of pages) await warm(page.path, page.cookie);
         for (const page of pages) await sequential(fetchAs(page.cookie), page.path, 10);
         const single = [];
         for (const page of pages) {
@@ -623,6 +630,7 @@ async function main() {
         ];
         const fetchPage = (p: string) =>
           fetch(`${url}${p}`, { headers: { cookie, 'accept-encoding': 'gzip, deflate, br' } });
+        for (const page of pages) await warm(page.path);
         for (const page of pages) await sequential(fetchPage, page.path, 10);
         const single = [];
         for (const page of pages) {
