@@ -496,7 +496,12 @@ async function main() {
           wireEncoding: wire.encoding,
         };
 
-        const map = await measureMap(url, cookie);
+        // A browser that times out on a loaded machine costs the map figure, not the whole run.
+        const map = await measureMap(url, cookie).catch((error: unknown) => ({
+          ms: null,
+          markers: 0,
+          notice: `Kartenmessung abgebrochen: ${error instanceof Error ? error.message.split('\n')[0] : 'Fehler'}`,
+        }));
         console.log(
           map.ms === null
             ? `Karte: ${map.notice}`
