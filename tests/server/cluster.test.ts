@@ -81,6 +81,8 @@ describe('npm start with two workers on one SQLite file', () => {
     database = await createTestDb({ name: 'sqlite' });
     await seedSampleRegion(database.db, { passwords: DEMO_PASSWORDS });
     app = await startApp(database.url, { WEB_CONCURRENCY: '2', JOBS_INTERVAL_SECONDS: '1' });
+    // The job loop starts with a worker's first request; new connections reach every worker in turn.
+    for (let i = 0; i < 4; i++) expect((await getOnNewConnection(`${app.url}/healthz`, '')).status).toBe(200);
     caseworker = await signIn(app.url, 'fachkraft@partnernetz.example', DEMO_PASSWORDS['caseworker']!);
   }, 180_000);
   afterAll(async () => {
