@@ -40,6 +40,28 @@ async function loadHandler(entry: string): Promise<Handler> {
   return built.handler;
 }
 
+/**
+ * Answers one `/healthz` through the handler before the first visitor does, on a loopback port of this process alone
+ * (`exclusive`: in a cluster worker it is not shared through the primary). The app context is created lazily by the
+ * first request; this starts the job loop, opens the database and warms the request path at once.
+ */
+async function warmUp(handler: Handler): Promise<void> {
+  const probe = http.createServer(handler);
+  await new Promise<void>((resolve) =>
+    probe.listen({ port: 0, host: '127.0.0.1', exclusive: true }, resolve),
+  );
+  try {
+    const { port } = probe.address() as net.AddressInfo;
+    const response = await fetch(`http://127.0.0.1:${port}/healthz`, { headers: { connection: 'close' } });
+    await response.arrayBuffer();
+  } catch {
+    // A failing probe is no reason not to serve: the first real request creates the context as before.
+  } finally {
+    probe.closeAllConnections();
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+  }
+}
+
 /** Starts serving and resolves once the port listens (in a cluster worker: once the primary shares its port). */
 export async function serveApp(options: ServeOptions): Promise<ServedApp> {
   const handler = await loadHandler(options.entry);
@@ -67,6 +89,8 @@ export async function serveApp(options: ServeOptions): Promise<ServedApp> {
       resolve();
     });
   });
+
+  await warmUp(handler);
 
   let stopping: Promise<void> | null = null;
   const shutdown = () =>
