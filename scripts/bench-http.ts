@@ -1,42 +1,42 @@
 /**
  * `npm run bench:http [-- --services 10000 --referrals 10000 --only search,dashboard,groups --duration 10
- * --connections 10 --json out.json]`: starts the built app on a temporary SQLite database with the sample region,
+ * --connections 10 --workers 1,2 --json out.json]`: starts the built app on a temporary SQLite database with the sample region,
  * 10,000 synthetic services and an office with 10,000 referrals, signs in as a caseworker and loads `/healthz`,
  * the search API, the search page and the referral dashboard (own and whole office) with autocannon on loopback;
  * also measures the size of the map's GeoJSON. `groups`: the caseworker is a member of 20 working groups, one of
  * them with 200 meetings and 2,000 action items; measures that group's page, "Meine Aufgaben", the group list and
- * the minutes search. Prints figures; never asserts. See docs/performance.md.
+ * the minutes search. `--workers 1,2` measures everything with one and with two worker processes (`npm start`'s
+ * WEB_CONCURRENCY) one after the other and prints them side by side. Prints figures; never asserts. See
+ * docs/performance.md.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { seedSampleRegion } from '../db/seed/seed';
-import { generateServiceForms } from '../db/seed/synthetic';
-import { insertSyntheticReferrals, type SyntheticReferralSummary } from '../db/seed/synthetic-referrals';
 import { insertSyntheticNetworks, type SyntheticNetworkSummary } from '../db/seed/synthetic-networks';
-import { createUser, findUserRowByEmail, listUsers } from '../src/lib/auth/auth.queries';
-import { countReferralsSentBy } from '../src/lib/referrals/referral.queries';
+import { findUserRowByEmail } from '../src/lib/auth/auth.queries';
 import { loadConfig } from '../src/lib/config/config';
-import { createDb, type Db } from '../src/lib/db/create-db';
+import { createDb } from '../src/lib/db/create-db';
 import { migrateToLatest } from '../src/lib/db/migrator';
-import { createOrganization, listOrganizations } from '../src/lib/directory/organization.queries';
-import { ServiceFormSchema } from '../src/lib/directory/service';
-import { countServices, insertLocation, insertService } from '../src/lib/directory/service.queries';
+import { listOrganizations } from '../src/lib/directory/organization.queries';
+import { countServices } from '../src/lib/directory/service.queries';
 import { openSearchEngine, rebuildSearchIndex } from '../src/lib/search/engine';
 import {
   compressedSizes,
   emitJson,
+  parseWorkerCounts,
+  startBenchServer,
+  type BenchServer,
   formatMachine,
   formatTable,
   machineInfo,
   mark,
   summarize,
 } from './bench-lib';
+import { insertOfficeReferrals, insertSyntheticServices } from './bench-data';
 import { progressBar } from './cli';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -94,86 +94,6 @@ const SEARCHES = [
   'q=migrationsberatung+diakonie&kategorie=beratung',
   'q=hausaufgabenhilfe&lat=50.938&lon=6.96&radius_km=25',
 ];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-/** Inserts the synthetic services with their organizations and sites, in transactions of 500. */
-async function insertSynthetic(db: Db, count: number, seed: number): Promise<void> {
-  const forms = generateServiceForms(count, seed);
-  const now = new Date();
-  const coordinator = (await listUsers(db)).find((user) => user.role === 'coordinator');
-  if (!coordinator) throw new Error('Keine Netzwerkkoordination in der Beispielregion.');
-  const organizations = new Map<string, string>();
-  const sites = new Map<string, string>();
-  const bar = progressBar('Angebote einfügen');
-  for (let start = 0; start < forms.length; start += 500) {
-    await db.transaction().execute(async (trx) => {
-      for (const form of forms.slice(start, start + 500)) {
-        let organizationId = organizations.get(form.organization.name);
-        if (!organizationId) {
-          organizationId = (await createOrganization(trx, form.organization, { now })).id;
-          organizations.set(form.organization.name, organizationId);
-        }
-        let locationId = sites.get(form.siteKey);
-        if (!locationId) {
-          locationId = await insertLocation(trx, organizationId, form.location, { now });
-          sites.set(form.siteKey, locationId);
-        }
-        const service = ServiceFormSchema.parse({ ...form.service, locationIds: [locationId] });
-        await insertService(trx, organizationId, service, {
-          now,
-          assuredBy: coordinator.id,
-          assuredAt: form.assuredDate,
-        });
-      }
-    });
-    bar(Math.min(start + 500, forms.length), forms.length);
-  }
-}
-
-/** Starts the built server and waits until /healthz answers. */
-async function startServer(
-  databaseUrl: string,
-): Promise<{ url: string; child: ChildProcess; output: () => string }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [entry], {
-    cwd: root,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      PUBLIC_BASE_URL: url,
-      TILE_URL: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += String(chunk)));
-  child.stderr?.on('data', (chunk) => (output += String(chunk)));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`Server beendet (${child.exitCode}):\n${output}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`Server nicht bereit nach 60 s:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { url, child, output: () => output };
-}
 
 /** Signs in over HTTP like a browser form and returns the session cookie pair. */
 async function signIn(url: string, email = CASEWORKER, password = PASSWORD): Promise<string> {
@@ -358,48 +278,6 @@ function parseScenarios(value: string): Scenario[] {
   return SCENARIOS.filter((scenario) => parts.includes(scenario));
 }
 
-/**
- * Fills the demo caseworker's office with referrals: four in five are the caseworker's own, the rest belong to
- * three colleagues (accounts without password), so the office view shows more than the own one.
- */
-async function insertReferrals(
-  db: Db,
-  count: number,
-  seed: number,
-): Promise<{ summary: SyntheticReferralSummary; seconds: number; own: number }> {
-  const caseworker = await findUserRowByEmail(db, CASEWORKER);
-  if (!caseworker) throw new Error(`${CASEWORKER} fehlt in der Beispielregion.`);
-  const colleagueIds: string[] = [];
-  for (const name of ['Cem', 'Lena', 'Olga']) {
-    const colleague = await createUser(
-      db,
-      {
-        displayName: `${name} Kollegin (Bench)`,
-        email: `${name.toLowerCase()}.bench@partnernetz.example`,
-        role: 'caseworker',
-        organizationId: caseworker.organization_id,
-        passwordHash: null,
-      },
-      new Date(),
-    );
-    colleagueIds.push(colleague.id);
-  }
-  const bar = progressBar('Vermittlungen einfügen');
-  const started = performance.now();
-  const summary = await insertSyntheticReferrals(db, {
-    officeId: caseworker.organization_id,
-    caseworkerId: caseworker.id,
-    colleagueIds,
-    ownShare: 0.8,
-    count,
-    seed,
-    onProgress: bar,
-  });
-  const seconds = Math.round((performance.now() - started) / 100) / 10;
-  const own = await countReferralsSentBy(db, caseworker.id);
-  return { summary, seconds, own };
-}
-
 /** `n` requests one after another: the latency of a page without queueing behind other requests. */
 async function sequential(
   get: (p: string) => Promise<Response>,
@@ -432,6 +310,9 @@ async function main() {
       only: { type: 'string', default: SCENARIOS.join(',') },
       duration: { type: 'string', default: '10' },
       connections: { type: 'string', default: '10' },
+      workers: { type: 'string', default: '1' },
+      // The server's JOBS_INTERVAL_SECONDS (the app's default: 60); 0 keeps job runs out of the figures.
+      'jobs-interval': { type: 'string', default: '60' },
       seed: { type: 'string', default: '42' },
       json: { type: 'string' },
     },
@@ -446,6 +327,7 @@ async function main() {
     );
   }
   const scenarios = parseScenarios(values.only);
+  const workerCounts = parseWorkerCounts(values.workers);
   const runs = (scenario: Scenario) => scenarios.includes(scenario);
   const count = Number(values.services);
   const referralCount = Number(values.referrals);
@@ -455,7 +337,7 @@ async function main() {
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jmd-bench-http-'));
   const databaseUrl = `sqlite:${path.join(dir, 'app.sqlite')}`;
-  let server: Awaited<ReturnType<typeof startServer>> | null = null;
+  let server: BenchServer | null = null;
   try {
     const db = createDb({ databaseUrl });
     await migrateToLatest(db);
@@ -465,7 +347,7 @@ async function main() {
     let seeding: Record<string, unknown> = {};
     if (runs('search')) {
       const insertStarted = performance.now();
-      await insertSynthetic(db, count, Number(values.seed));
+      await insertSyntheticServices(db, count, Number(values.seed));
       const insertSeconds = Math.round((performance.now() - insertStarted) / 100) / 10;
       const services = await countServices(db);
       const rebuildBar = progressBar('Suchindex aufbauen');
@@ -479,9 +361,9 @@ async function main() {
       );
       seeding = { services, insertSeconds, rebuildSeconds };
     }
-    let referralSeed: Awaited<ReturnType<typeof insertReferrals>> | null = null;
+    let referralSeed: Awaited<ReturnType<typeof insertOfficeReferrals>> | null = null;
     if (runs('dashboard')) {
-      referralSeed = await insertReferrals(db, referralCount, Number(values.seed));
+      referralSeed = await insertOfficeReferrals(db, CASEWORKER, referralCount, Number(values.seed));
       const { summary } = referralSeed;
       console.log(
         `${summary.referrals} Vermittlungen (${referralSeed.own} der Fachkraft) in ${summary.cases} Fällen, ` +
@@ -516,276 +398,317 @@ async function main() {
     }
     await db.destroy();
 
-    server = await startServer(databaseUrl);
-    const cookie = await signIn(server.url);
-    const url = server.url;
-    const get = (p: string) => fetch(`${url}${p}`, { headers: { cookie } });
-    const results: LoadResult[] = [];
-    const targets: { ziel: string; messwert: string; ergebnis: string }[] = [];
-    const report: Record<string, unknown> = {};
-
-    // Every target gets the session cookie, so the ratios compare the page itself, not the session lookup.
-    const trivial = await load('GET /healthz', url, ['/healthz'], cookie, options);
-    results.push(trivial);
-
-    if (runs('search')) {
-      // Warm-up: opens the engine, fills caches, JIT-compiles the hot paths.
-      for (let i = 0; i < 3; i++) {
-        for (const q of SEARCHES) {
-          await (await get(`/api/v1/search?${q}`)).arrayBuffer();
-          await (await get(`/suche?${q}`)).arrayBuffer();
+    // The same measurements against the server with each worker count (WEB_CONCURRENCY), one after another.
+    const measure = async (url: string, workers: number) => {
+      console.log(`\n=== ${workers} Worker ===`);
+      const cookie = await signIn(url);
+      // A new connection per request: the cluster hands each to the next worker, so every worker gets warm.
+      const warm = async (p: string, pageCookie = cookie) => {
+        for (let i = 0; i < workers * 3; i++) {
+          await (
+            await fetch(`${url}${p}`, { headers: { cookie: pageCookie, connection: 'close' } })
+          ).arrayBuffer();
         }
-      }
-      const probe = await Promise.all(
-        ['/healthz', `/api/v1/search?${SEARCHES[0]}`, `/suche?${SEARCHES[0]}`].map(async (p) => {
-          const response = await get(p);
-          await response.arrayBuffer();
-          return `${p} → HTTP ${response.status}`;
-        }),
-      );
-      console.log(`Stichprobe: ${probe.join('; ')}\n`);
-
-      // One request at a time per search: where the time goes (engine time as the API reports it vs. the whole
-      // request), before the load runs mix them.
-      const single = [];
-      for (const q of SEARCHES) {
-        const http: number[] = [];
-        const took: number[] = [];
-        let total = 0;
-        for (let i = 0; i < 20; i++) {
-          const started = performance.now();
-          const response = await get(`/api/v1/search?${q}`);
-          const body = (await response.json()) as { took_ms?: number; total?: number };
-          http.push(performance.now() - started);
-          took.push(body.took_ms ?? Number.NaN);
-          total = body.total ?? 0;
-        }
-        single.push({
-          abfrage: decodeURIComponent(q),
-          treffer: total,
-          'http p50 ms': summarize(http).p50,
-          'engine p50 ms': summarize(took).p50,
-        });
-      }
-      console.log(`Einzelne Anfragen an /api/v1/search (je 20, nacheinander):\n${formatTable(single)}\n`);
-
-      const api = await load(
-        'GET /api/v1/search',
-        url,
-        SEARCHES.map((q) => `/api/v1/search?${q}`),
-        cookie,
-        options,
-      );
-      const page = await load(
-        'GET /suche',
-        url,
-        SEARCHES.map((q) => `/suche?${q}`),
-        cookie,
-        options,
-      );
-      results.push(api, page);
-
-      const geoStarted = performance.now();
-      const geoResponse = await get('/api/v1/search.geojson');
-      const geoBody = Buffer.from(await geoResponse.arrayBuffer());
-      const geoMs = Math.round(performance.now() - geoStarted);
-      let features: number | null = null;
-      try {
-        features =
-          (JSON.parse(geoBody.toString('utf8')) as { features?: unknown[] }).features?.length ?? null;
-      } catch {
-        features = null;
-      }
-      const sizes = compressedSizes(geoBody);
-      const wire = await wireSize(`${url}/api/v1/search.geojson`, cookie);
-      const geojson = {
-        status: geoResponse.status,
-        features,
-        ms: geoMs,
-        rawKb: Math.round(sizes.raw / 102.4) / 10,
-        gzipKb: Math.round(sizes.gzip / 102.4) / 10,
-        brotliKb: Math.round(sizes.brotli / 102.4) / 10,
-        wireKb: Math.round(wire.bytes / 102.4) / 10,
-        wireEncoding: wire.encoding,
       };
+      const get = (p: string) => fetch(`${url}${p}`, { headers: { cookie } });
+      const results: LoadResult[] = [];
+      const targets: { ziel: string; messwert: string; ergebnis: string }[] = [];
+      const report: Record<string, unknown> = {};
 
-      const map = await measureMap(url, cookie);
-      console.log(
-        map.ms === null
-          ? `Karte: ${map.notice}`
-          : `Karte: ${map.markers} Cluster/Marker sichtbar ${map.ms} ms nach Ankunft der GeoJSON-Daten (Chromium, ohne Kacheln).`,
-      );
-      const apiShare = share(api, trivial);
-      console.log(
-        `\nSuch-API / trivialer Endpunkt: ${apiShare ?? '–'} % des Durchsatzes` +
-          (api['nicht-2xx'] > 0 ? ` (Achtung: ${api['nicht-2xx']} Antworten nicht 2xx)` : ''),
-      );
-      if (page['nicht-2xx'] > 0) console.log(`Suchseite: ${page['nicht-2xx']} Antworten nicht 2xx.`);
-      console.log(
-        `GeoJSON (alle Punkte): HTTP ${geojson.status}, ${geojson.features ?? '?'} Punkte, ${geojson.rawKb} KB roh, ` +
-          `${geojson.gzipKb} KB gzip, ${geojson.brotliKb} KB Brotli, ${geojson.ms} ms` +
-          (geojson.wireEncoding
-            ? `; übertragen ${geojson.wireKb} KB (${geojson.wireEncoding})`
-            : `; übertragen ${geojson.wireKb} KB (Server komprimiert nicht)`),
-      );
-      // What the browser receives counts; without compression by the server, gzip level 6 is what a proxy would
-      // send.
-      const mapKb = geojson.wireEncoding ? geojson.wireKb : geojson.gzipKb;
-      const apiOk = isClean(api);
-      targets.push(
-        {
-          ziel: 'Such-API ≥ 60 % des trivialen Durchsatzes',
-          messwert: `${apiShare ?? '–'} %`,
-          ergebnis: mark(apiShare === null || !apiOk ? false : apiShare >= 60),
-        },
-        {
-          ziel: 'Such-API p99 ≤ 50 ms',
-          messwert: `${api['p99 ms']} ms`,
-          ergebnis: mark(apiOk && api['p99 ms'] <= 50),
-        },
-        {
-          ziel: 'Karte geclustert ≤ 1 s nach Ankunft der Punkte',
-          messwert: map.ms === null ? (map.notice ?? '–') : `${map.ms} ms`,
-          ergebnis: mark(map.ms === null ? null : map.ms <= 1000),
-        },
-        {
-          ziel: 'Karte ≤ 300 KB komprimiert',
-          messwert: `${mapKb} KB (${geojson.wireEncoding ?? 'gzip, geschätzt'})`,
-          ergebnis: mark(geojson.status === 200 && mapKb <= 300),
-        },
-      );
-      Object.assign(report, { searches: SEARCHES, single, apiShareOfTrivial: apiShare, geojson, map });
-    }
+      // Every target gets the session cookie, so the ratios compare the page itself, not the session lookup.
+      const trivial = await load('GET /healthz', url, ['/healthz'], cookie, options);
+      results.push(trivial);
 
-    if (runs('dashboard') && referralSeed) {
-      // The peer: the same page for a caseworker of the other office, which has no referrals (same layout,
-      // session check and queries, no rows), so the difference is what 10,000 referrals cost.
-      const emptyCookie = await signIn(url, EMPTY_OFFICE_CASEWORKER, EMPTY_OFFICE_PASSWORD);
-      const pages = [
-        { label: 'GET /vermittlungen (leere Dienststelle)', path: '/vermittlungen', cookie: emptyCookie },
-        { label: 'GET /vermittlungen (eigene)', path: '/vermittlungen', cookie },
-        {
-          label: 'GET /vermittlungen?ansicht=dienststelle',
-          path: '/vermittlungen?ansicht=dienststelle',
+      if (runs('search')) {
+        // Warm-up: opens the engine, fills caches, JIT-compiles the hot paths — in every worker.
+        for (const q of SEARCHES) {
+          await warm(`/api/v1/search?${q}`);
+          await warm(`/suche?${q}`);
+        }
+        const probe = await Promise.all(
+          ['/healthz', `/api/v1/search?${SEARCHES[0]}`, `/suche?${SEARCHES[0]}`].map(async (p) => {
+            const response = await get(p);
+            await response.arrayBuffer();
+            return `${p} → HTTP ${response.status}`;
+          }),
+        );
+        console.log(`Stichprobe: ${probe.join('; ')}\n`);
+
+        // One request at a time per search: where the time goes (engine time as the API reports it vs. the whole
+        // request), before the load runs mix them.
+        const single = [];
+        for (const q of SEARCHES) {
+          const http: number[] = [];
+          const took: number[] = [];
+          let total = 0;
+          for (let i = 0; i < 20; i++) {
+            const started = performance.now();
+            const response = await get(`/api/v1/search?${q}`);
+            const body = (await response.json()) as { took_ms?: number; total?: number };
+            http.push(performance.now() - started);
+            took.push(body.took_ms ?? Number.NaN);
+            total = body.total ?? 0;
+          }
+          single.push({
+            abfrage: decodeURIComponent(q),
+            treffer: total,
+            'http p50 ms': summarize(http).p50,
+            'engine p50 ms': summarize(took).p50,
+          });
+        }
+        console.log(`Einzelne Anfragen an /api/v1/search (je 20, nacheinander):\n${formatTable(single)}\n`);
+
+        const api = await load(
+          'GET /api/v1/search',
+          url,
+          SEARCHES.map((q) => `/api/v1/search?${q}`),
           cookie,
-        },
-      ];
-      const fetchAs = (pageCookie: string) => (p: string) =>
-        fetch(`${url}${p}`, { headers: { cookie: pageCookie, 'accept-encoding': 'gzip, deflate, br' } });
-      // Warm-up, then 50 requests one after another per page: the latency without queueing.
-      for (const page of pages) await sequential(fetchAs(page.cookie), page.path, 10);
-      const single = [];
-      for (const page of pages) {
-        const { status, bytes, latency } = await sequential(fetchAs(page.cookie), page.path, 50);
-        single.push({
-          seite: page.label,
-          http: status,
-          // fetch unpacks the body: this is the size of the HTML, not of the compressed transfer.
-          'KB html': Math.round(bytes / 102.4) / 10,
-          'p50 ms': latency.p50,
-          'p95 ms': latency.p95,
-          'p99 ms': latency.p99,
-        });
-      }
-      console.log(`\nÜbersicht der Vermittlungen, je 50 Anfragen nacheinander:\n${formatTable(single)}\n`);
-      const [emptyLoad, ownLoad, officeLoad] = [
-        await load(pages[0]!.label, url, [pages[0]!.path], emptyCookie, options),
-        await load(pages[1]!.label, url, [pages[1]!.path], cookie, options),
-        await load(pages[2]!.label, url, [pages[2]!.path], cookie, options),
-      ];
-      results.push(emptyLoad, ownLoad, officeLoad);
-      const comparison = [ownLoad, officeLoad].map((result) => ({
-        seite: result.ziel,
-        'p95 ms': result['p95 ms'],
-        'p95 leer ms': emptyLoad['p95 ms'],
-        'durchsatz % von leer': share(result, emptyLoad),
-        'durchsatz % von trivial': share(result, trivial),
-      }));
-      console.log(
-        `\nÜbersicht im Vergleich zur leeren Übersicht und zu /healthz (unter Last):\n${formatTable(comparison)}`,
-      );
-      // The target is read under load like the other HTTP targets; one request at a time is shown beside it,
-      // because with 10 connections on one Node process p95 is about ten times the time a request needs.
-      for (const [result, alone, label, n] of [
-        [ownLoad, single[1]!, 'eigene', referralSeed.own],
-        [officeLoad, single[2]!, 'Dienststelle', referralSeed.summary.referrals],
-      ] as const) {
-        const name = `Übersicht ${label} (${n.toLocaleString('de-DE')}) p95 ≤ 100 ms`;
+          options,
+        );
+        const page = await load(
+          'GET /suche',
+          url,
+          SEARCHES.map((q) => `/suche?${q}`),
+          cookie,
+          options,
+        );
+        results.push(api, page);
+
+        const geoStarted = performance.now();
+        const geoResponse = await get('/api/v1/search.geojson');
+        const geoBody = Buffer.from(await geoResponse.arrayBuffer());
+        const geoMs = Math.round(performance.now() - geoStarted);
+        let features: number | null = null;
+        try {
+          features =
+            (JSON.parse(geoBody.toString('utf8')) as { features?: unknown[] }).features?.length ?? null;
+        } catch {
+          features = null;
+        }
+        const sizes = compressedSizes(geoBody);
+        const wire = await wireSize(`${url}/api/v1/search.geojson`, cookie);
+        const geojson = {
+          status: geoResponse.status,
+          features,
+          ms: geoMs,
+          rawKb: Math.round(sizes.raw / 102.4) / 10,
+          gzipKb: Math.round(sizes.gzip / 102.4) / 10,
+          brotliKb: Math.round(sizes.brotli / 102.4) / 10,
+          wireKb: Math.round(wire.bytes / 102.4) / 10,
+          wireEncoding: wire.encoding,
+        };
+
+        // A browser that times out on a loaded machine costs the map figure, not the whole run.
+        const map = await measureMap(url, cookie).catch((error: unknown) => ({
+          ms: null,
+          markers: 0,
+          notice: `Kartenmessung abgebrochen: ${error instanceof Error ? error.message.split('\n')[0] : 'Fehler'}`,
+        }));
+        console.log(
+          map.ms === null
+            ? `Karte: ${map.notice}`
+            : `Karte: ${map.markers} Cluster/Marker sichtbar ${map.ms} ms nach Ankunft der GeoJSON-Daten (Chromium, ohne Kacheln).`,
+        );
+        const apiShare = share(api, trivial);
+        console.log(
+          `\nSuch-API / trivialer Endpunkt: ${apiShare ?? '–'} % des Durchsatzes` +
+            (api['nicht-2xx'] > 0 ? ` (Achtung: ${api['nicht-2xx']} Antworten nicht 2xx)` : ''),
+        );
+        if (page['nicht-2xx'] > 0) console.log(`Suchseite: ${page['nicht-2xx']} Antworten nicht 2xx.`);
+        console.log(
+          `GeoJSON (alle Punkte): HTTP ${geojson.status}, ${geojson.features ?? '?'} Punkte, ${geojson.rawKb} KB roh, ` +
+            `${geojson.gzipKb} KB gzip, ${geojson.brotliKb} KB Brotli, ${geojson.ms} ms` +
+            (geojson.wireEncoding
+              ? `; übertragen ${geojson.wireKb} KB (${geojson.wireEncoding})`
+              : `; übertragen ${geojson.wireKb} KB (Server komprimiert nicht)`),
+        );
+        // What the browser receives counts; without compression by the server, gzip level 6 is what a proxy would
+        // send.
+        const mapKb = geojson.wireEncoding ? geojson.wireKb : geojson.gzipKb;
+        const apiOk = isClean(api);
         targets.push(
           {
-            ziel: `${name} unter Last`,
-            messwert: `${result['p95 ms']} ms`,
-            ergebnis: mark(isClean(result) && result['p95 ms'] <= 100),
+            ziel: 'Such-API ≥ 60 % des trivialen Durchsatzes',
+            messwert: `${apiShare ?? '–'} %`,
+            ergebnis: mark(apiShare === null || !apiOk ? false : apiShare >= 60),
           },
           {
-            ziel: `${name} einzeln`,
-            messwert: `${alone['p95 ms']} ms`,
-            ergebnis: mark(alone.http === 200 && alone['p95 ms'] <= 100),
+            ziel: 'Such-API p99 ≤ 50 ms',
+            messwert: `${api['p99 ms']} ms`,
+            ergebnis: mark(apiOk && api['p99 ms'] <= 50),
+          },
+          {
+            ziel: 'Karte geclustert ≤ 1 s nach Ankunft der Punkte',
+            messwert: map.ms === null ? (map.notice ?? '–') : `${map.ms} ms`,
+            ergebnis: mark(map.ms === null ? null : map.ms <= 1000),
+          },
+          {
+            ziel: 'Karte ≤ 300 KB komprimiert',
+            messwert: `${mapKb} KB (${geojson.wireEncoding ?? 'gzip, geschätzt'})`,
+            ergebnis: mark(geojson.status === 200 && mapKb <= 300),
           },
         );
+        Object.assign(report, { searches: SEARCHES, single, apiShareOfTrivial: apiShare, geojson, map });
       }
-      Object.assign(report, { dashboard: { single, comparison } });
-    }
 
-    if (runs('groups') && networkSeed) {
-      // One request at a time per page (the target: the time a request needs), then the same pages under load.
-      // /healthz one at a time is the floor of this machine at this moment (it is shared and loaded).
-      const pages = [
-        { label: 'GET /healthz (Vergleich)', path: '/healthz' },
-        { label: 'GET /arbeitskreise', path: '/arbeitskreise' },
-        {
-          label: 'GET /arbeitskreise/[id] (200 Treffen, 2.000 Aufgaben)',
-          path: `/arbeitskreise/${networkSeed.largeGroupId}`,
-        },
-        { label: 'GET /aufgaben (Mitglied in 20 Arbeitskreisen)', path: '/aufgaben' },
-        { label: 'GET /arbeitskreise?q=praktikumsplatze', path: '/arbeitskreise?q=praktikumsplatze' },
-      ];
-      const fetchPage = (p: string) =>
-        fetch(`${url}${p}`, { headers: { cookie, 'accept-encoding': 'gzip, deflate, br' } });
-      for (const page of pages) await sequential(fetchPage, page.path, 10);
-      const single = [];
-      for (const page of pages) {
-        const { status, bytes, latency } = await sequential(fetchPage, page.path, 100);
-        single.push({
-          seite: page.label,
-          http: status,
-          'KB html': Math.round(bytes / 102.4) / 10,
-          'p50 ms': latency.p50,
-          'p95 ms': latency.p95,
-          'p99 ms': latency.p99,
-        });
-      }
-      console.log(`\nArbeitskreise, je 100 Anfragen nacheinander:\n${formatTable(single)}\n`);
-      const loaded = [];
-      for (const page of pages) loaded.push(await load(page.label, url, [page.path], cookie, options));
-      results.push(...loaded);
-      for (const [index, page] of pages.entries()) {
-        if (index !== 2 && index !== 3) continue;
-        targets.push(
+      if (runs('dashboard') && referralSeed) {
+        // The peer: the same page for a caseworker of the other office, which has no referrals (same layout,
+        // session check and queries, no rows), so the difference is what 10,000 referrals cost.
+        const emptyCookie = await signIn(url, EMPTY_OFFICE_CASEWORKER, EMPTY_OFFICE_PASSWORD);
+        const pages = [
+          { label: 'GET /vermittlungen (leere Dienststelle)', path: '/vermittlungen', cookie: emptyCookie },
+          { label: 'GET /vermittlungen (eigene)', path: '/vermittlungen', cookie },
           {
-            ziel: `${page.label.replace('GET ', '')} p95 ≤ 50 ms je Anfrage`,
-            messwert: `${single[index]!['p95 ms']} ms`,
-            ergebnis: mark(single[index]!.http === 200 && single[index]!['p95 ms'] <= 50),
+            label: 'GET /vermittlungen?ansicht=dienststelle',
+            path: '/vermittlungen?ansicht=dienststelle',
+            cookie,
           },
-          {
-            ziel: `${page.label.replace('GET ', '')} unter Last (${options.connections} Verbindungen, nur Angabe)`,
-            messwert: `p95 ${loaded[index]!['p95 ms']} ms, ${loaded[index]!['req/s']} req/s`,
-            ergebnis: mark(isClean(loaded[index]) ? null : false),
-          },
+        ];
+        const fetchAs = (pageCookie: string) => (p: string) =>
+          fetch(`${url}${p}`, { headers: { cookie: pageCookie, 'accept-encoding': 'gzip, deflate, br' } });
+        // Warm-up, then 50 requests one after another per page: the latency without queueing.
+        for (const page of pages) await warm(page.path, page.cookie);
+        for (const page of pages) await sequential(fetchAs(page.cookie), page.path, 10);
+        const single = [];
+        for (const page of pages) {
+          const { status, bytes, latency } = await sequential(fetchAs(page.cookie), page.path, 50);
+          single.push({
+            seite: page.label,
+            http: status,
+            // fetch unpacks the body: this is the size of the HTML, not of the compressed transfer.
+            'KB html': Math.round(bytes / 102.4) / 10,
+            'p50 ms': latency.p50,
+            'p95 ms': latency.p95,
+            'p99 ms': latency.p99,
+          });
+        }
+        console.log(`\nÜbersicht der Vermittlungen, je 50 Anfragen nacheinander:\n${formatTable(single)}\n`);
+        const [emptyLoad, ownLoad, officeLoad] = [
+          await load(pages[0]!.label, url, [pages[0]!.path], emptyCookie, options),
+          await load(pages[1]!.label, url, [pages[1]!.path], cookie, options),
+          await load(pages[2]!.label, url, [pages[2]!.path], cookie, options),
+        ];
+        results.push(emptyLoad, ownLoad, officeLoad);
+        const comparison = [ownLoad, officeLoad].map((result) => ({
+          seite: result.ziel,
+          'p95 ms': result['p95 ms'],
+          'p95 leer ms': emptyLoad['p95 ms'],
+          'durchsatz % von leer': share(result, emptyLoad),
+          'durchsatz % von trivial': share(result, trivial),
+        }));
+        console.log(
+          `\nÜbersicht im Vergleich zur leeren Übersicht und zu /healthz (unter Last):\n${formatTable(comparison)}`,
         );
+        // The target is read under load like the other HTTP targets; one request at a time is shown beside it,
+        // because with 10 connections on one Node process p95 is about ten times the time a request needs.
+        for (const [result, alone, label, n] of [
+          [ownLoad, single[1]!, 'eigene', referralSeed.own],
+          [officeLoad, single[2]!, 'Dienststelle', referralSeed.summary.referrals],
+        ] as const) {
+          const name = `Übersicht ${label} (${n.toLocaleString('de-DE')}) p95 ≤ 100 ms`;
+          targets.push(
+            {
+              ziel: `${name} unter Last`,
+              messwert: `${result['p95 ms']} ms`,
+              ergebnis: mark(isClean(result) && result['p95 ms'] <= 100),
+            },
+            {
+              ziel: `${name} einzeln`,
+              messwert: `${alone['p95 ms']} ms`,
+              ergebnis: mark(alone.http === 200 && alone['p95 ms'] <= 100),
+            },
+          );
+        }
+        Object.assign(report, { dashboard: { single, comparison } });
       }
-      Object.assign(report, { groups: { single } });
-    }
 
-    console.log(`\n${formatTable(results.map((r) => ({ ...r })))}`);
-    console.log(`\nZiele:\n${formatTable(targets)}`);
-    emitJson({ machine, scenarios, options, ...seeding, results, ...report, targets }, values.json);
+      if (runs('groups') && networkSeed) {
+        // One request at a time per page (the target: the time a request needs), then the same pages under load.
+        // /healthz one at a time is the floor of this machine at this moment (it is shared and loaded).
+        const pages = [
+          { label: 'GET /healthz (Vergleich)', path: '/healthz' },
+          { label: 'GET /arbeitskreise', path: '/arbeitskreise' },
+          {
+            label: 'GET /arbeitskreise/[id] (200 Treffen, 2.000 Aufgaben)',
+            path: `/arbeitskreise/${networkSeed.largeGroupId}`,
+          },
+          { label: 'GET /aufgaben (Mitglied in 20 Arbeitskreisen)', path: '/aufgaben' },
+          { label: 'GET /arbeitskreise?q=praktikumsplatze', path: '/arbeitskreise?q=praktikumsplatze' },
+        ];
+        const fetchPage = (p: string) =>
+          fetch(`${url}${p}`, { headers: { cookie, 'accept-encoding': 'gzip, deflate, br' } });
+        for (const page of pages) await warm(page.path);
+        for (const page of pages) await sequential(fetchPage, page.path, 10);
+        const single = [];
+        for (const page of pages) {
+          const { status, bytes, latency } = await sequential(fetchPage, page.path, 100);
+          single.push({
+            seite: page.label,
+            http: status,
+            'KB html': Math.round(bytes / 102.4) / 10,
+            'p50 ms': latency.p50,
+            'p95 ms': latency.p95,
+            'p99 ms': latency.p99,
+          });
+        }
+        console.log(`\nArbeitskreise, je 100 Anfragen nacheinander:\n${formatTable(single)}\n`);
+        const loaded = [];
+        for (const page of pages) loaded.push(await load(page.label, url, [page.path], cookie, options));
+        results.push(...loaded);
+        for (const [index, page] of pages.entries()) {
+          if (index !== 2 && index !== 3) continue;
+          targets.push(
+            {
+              ziel: `${page.label.replace('GET ', '')} p95 ≤ 50 ms je Anfrage`,
+              messwert: `${single[index]!['p95 ms']} ms`,
+              ergebnis: mark(single[index]!.http === 200 && single[index]!['p95 ms'] <= 50),
+            },
+            {
+              ziel: `${page.label.replace('GET ', '')} unter Last (${options.connections} Verbindungen, nur Angabe)`,
+              messwert: `p95 ${loaded[index]!['p95 ms']} ms, ${loaded[index]!['req/s']} req/s`,
+              ergebnis: mark(isClean(loaded[index]) ? null : false),
+            },
+          );
+        }
+        Object.assign(report, { groups: { single } });
+      }
+      console.log(`\n${formatTable(results.map((r) => ({ ...r })))}`);
+      console.log(`\nZiele (${workers} Worker):\n${formatTable(targets)}`);
+      return { workers, results, targets, ...report };
+    };
+    const byWorkers: Awaited<ReturnType<typeof measure>>[] = [];
+    for (const workers of workerCounts) {
+      server = await startBenchServer(databaseUrl, workers, {
+        JOBS_INTERVAL_SECONDS: values['jobs-interval'],
+      });
+      byWorkers.push(await measure(server.url, workers));
+      await server.stop();
+      server = null;
+    }
+    if (byWorkers.length > 1) {
+      // Side by side: one row per target, throughput and p95 per worker count.
+      const labels = byWorkers[0]!.results.map((r) => r.ziel);
+      const rows = labels.map((label) => {
+        const row: Record<string, string | number> = { ziel: label };
+        for (const run of byWorkers) {
+          const result = run.results.find((r) => r.ziel === label);
+          row[`req/s ${run.workers} W`] = result?.['req/s'] ?? '–';
+          row[`p95 ms ${run.workers} W`] = result?.['p95 ms'] ?? '–';
+          row[`fehler ${run.workers} W`] = result ? result.fehler + result['5xx'] : '–';
+        }
+        return row;
+      });
+      console.log(`\nNebeneinander (${workerCounts.join(' / ')} Worker):\n${formatTable(rows)}`);
+    }
+    const [first] = byWorkers;
+    emitJson(
+      byWorkers.length === 1
+        ? { machine, scenarios, options, ...seeding, ...first }
+        : { machine, scenarios, options, ...seeding, byWorkers },
+      values.json,
+    );
   } finally {
-    if (server && server.child.exitCode === null) {
-      const exited = new Promise((resolve) => server!.child.once('exit', resolve));
-      server.child.kill('SIGTERM');
-      await exited;
-    }
+    await server?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

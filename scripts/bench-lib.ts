@@ -2,8 +2,11 @@
  * Shared helpers of the benchmark scripts (docs/performance.md): percentiles, memory snapshots, the machine,
  * aligned tables and the JSON at the end of the output. Benchmarks print figures; they never assert.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import zlib from 'node:zlib';
 
 /** The line after which a benchmark prints its figures as JSON (for CI and for pasting into docs). */
@@ -171,4 +174,89 @@ export function parseSizes(value: string): number[] {
 /** "erfüllt" or "VERFEHLT" for a target ("–" when not measured). */
 export function mark(met: boolean | null): string {
   return met === null ? '–' : met ? 'erfüllt' : 'VERFEHLT';
+}
+
+/** A server started for a benchmark, as `npm start` runs it (scripts/start.ts without building). */
+export interface BenchServer {
+  url: string;
+  workers: number;
+  child: ChildProcess;
+  output: () => string;
+  /** SIGTERM (graceful stop) and wait until the process is gone. */
+  stop: () => Promise<void>;
+}
+
+/** A free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/**
+ * Starts the built app on an existing, migrated database with `workers` processes (WEB_CONCURRENCY) and resolves
+ * when it says it serves (its "läuft" line, printed once every worker listens).
+ */
+export async function startBenchServer(
+  databaseUrl: string,
+  workers: number,
+  env: Record<string, string> = {},
+): Promise<BenchServer> {
+  const root = path.resolve(import.meta.dirname, '..');
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--no-build'], {
+    cwd: root,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      PUBLIC_BASE_URL: url,
+      TILE_URL: '',
+      SEED_ON_EMPTY: 'false',
+      WEB_CONCURRENCY: String(workers),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += String(chunk);
+      if (output.includes('JMD Partnernetz läuft')) {
+        child.stdout!.off('data', onData);
+        child.stdout!.on('data', (more: Buffer) => (output += String(more)));
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => (output += String(chunk)));
+    child.once('exit', (code) => reject(new Error(`Server beendet (${code}):\n${output}`)));
+  });
+  return {
+    url,
+    workers,
+    child,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Reads `--workers 1,2`: worker counts from 1 to 64; throws a German message otherwise. */
+export function parseWorkerCounts(value: string): number[] {
+  const counts = value.split(',').map((part) => Number(part.trim()));
+  if (counts.length === 0 || counts.some((n) => !Number.isInteger(n) || n < 1 || n > 64)) {
+    throw new Error(`--workers: bitte Anzahlen von 1 bis 64 mit Komma getrennt, z. B. 1,2 (war „${value}“).`);
+  }
+  return counts;
 }

@@ -192,6 +192,50 @@ describe.each(testDialects)('job leases on $name', (dialect) => {
     expect((await findJobState(test.db, job.name))?.holder).toBeNull();
   });
 
+  it('never runs a job on two workers at once: one loop holds it, the other takes over once that one stops', async () => {
+    // Two cluster workers (or a worker and its replacement during a restart): two loops, two connections.
+    const config = loadConfig({ DATABASE_URL: test.url });
+    const otherConnection = createDb({ databaseUrl: test.url });
+    const name = uniqueName('shared');
+    let active = 0;
+    let most = 0;
+    const slowly = async () => {
+      active++;
+      most = Math.max(most, active);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      active--;
+    };
+    const first = countingJob(name, slowly);
+    const second = countingJob(name, slowly);
+    const stopFirst = startJobLoop({ db: test.db, config }, 5, { holder: 'worker-1', jobs: [first] });
+    const stopSecond = startJobLoop({ db: otherConnection, config }, 5, {
+      holder: 'worker-2',
+      jobs: [second],
+    });
+    try {
+      await vi.waitFor(() => expect(first.runs + second.runs).toBeGreaterThanOrEqual(4), {
+        timeout: 10_000,
+        interval: 10,
+      });
+      // The loop that got the lease keeps it; the other one skips every tick.
+      const [holding, waiting, stopHolding] =
+        first.runs > 0 ? [first, second, stopFirst] : [second, first, stopSecond];
+      expect(waiting.runs).toBe(0);
+      await stopHolding();
+      const heldBefore = holding.runs;
+      await vi.waitFor(() => expect(waiting.runs).toBeGreaterThanOrEqual(2), {
+        timeout: 10_000,
+        interval: 10,
+      });
+      expect(holding.runs).toBe(heldBefore);
+      expect(most).toBe(1);
+    } finally {
+      await stopFirst();
+      await stopSecond();
+      await otherConnection.destroy();
+    }
+  });
+
   it('keeps the lease of a long job alive with a heartbeat, so nobody takes it over mid-run', async () => {
     const config = loadConfig({ DATABASE_URL: test.url });
     const leaseMs = 300;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import os from 'node:os';
 import { z } from 'zod';
 import { ROLES, type Role } from '../auth/roles';
 
@@ -133,6 +134,12 @@ export const EnvSchema = z.object({
       }
       return names as Role[];
     }),
+  // `npm start`: how many server processes (workers) share the port; default one per core, 1 = one process.
+  WEB_CONCURRENCY: CountSchema('WEB_CONCURRENCY', 'Worker', 1, os.availableParallelism()).pipe(
+    z.number().max(64, { message: 'WEB_CONCURRENCY darf höchstens 64 betragen.' }),
+  ),
+  // How long a stopping or restarting server waits for requests in flight before it closes their connections.
+  SHUTDOWN_GRACE_SECONDS: CountSchema('SHUTDOWN_GRACE_SECONDS', 'Sekunden', 1, 10),
 });
 
 /** Validated configuration handed to every part of the app. */
@@ -197,6 +204,10 @@ export interface Config {
   hsdsPublicRateLimit: number;
   /** AES-256 key for data encrypted at rest (TOTP secrets); the fixed development key outside production. */
   dataEncryptionKey: Uint8Array;
+  /** Server processes `npm start` runs on the one port (node:cluster); 1 = a single process as before. */
+  webConcurrency: number;
+  /** How long a graceful stop waits for requests in flight before it closes their connections. */
+  shutdownGraceMs: number;
 }
 
 /**
@@ -281,5 +292,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataEncryptionKey: e.DATA_ENCRYPTION_KEY
       ? new Uint8Array(Buffer.from(e.DATA_ENCRYPTION_KEY, 'base64'))
       : DEVELOPMENT_DATA_KEY,
+    webConcurrency: e.WEB_CONCURRENCY,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
   };
 }
