@@ -58,16 +58,19 @@ import type {
 } from '../directory/directory.table';
 import type { ApiKeyTable, ApiKeyWindowTable, HsdsIdentityTable } from '../hsds/hsds.table';
 import type { HsdsClientWindowTable } from '../hsds/hsds.table';
-import type { ReferralFactMonthTable, ReferralFactTable, SearchCountTable } from '../report/report.table';
+import type {
+  ReferralFactKindPeriodTable,
+  ReferralFactMonthTable,
+  ReferralFactPartnerPeriodTable,
+  ReferralFactPlacePeriodTable,
+  ReferralFactTable,
+  SearchCountTable,
+} from '../report/report.table';
 import type {
   SearchTermBuiltinOffTable,
   SearchTermGroupTable,
   SearchVocabularyStateTable,
 } from '../search/search.table';
-  ReferralFactKindPeriodTable,
-  ReferralFactPartnerPeriodTable,
-  ReferralFactPlacePeriodTable,
-} from '../report/report.table';
 
 /** Every table the app knows, keyed by its SQL name. */
 export interface Database {
