@@ -12,6 +12,7 @@ import path from 'node:path';
 import { loadConfig, ConfigError } from '../src/lib/config/config';
 import { createDb } from '../src/lib/db/create-db';
 import { migrateToLatest } from '../src/lib/db/migrator';
+import { sealClearMfaSecrets } from '../src/lib/auth/mfa.service';
 import { runPrimary } from '../src/lib/http/cluster';
 import { serveUntilSignalled } from '../src/lib/http/serve';
 import { isDatabaseEmpty, seedSampleRegion } from '../db/seed/seed';
@@ -71,6 +72,9 @@ async function prepareAndServe(): Promise<void> {
 
   const db = createDb(config);
   await migrateToLatest(db);
+  // As `npm run db:migrate` does: TOTP secrets an older version stored in clear are encrypted before anyone signs in.
+  const sealed = await sealClearMfaSecrets(db, config);
+  if (sealed > 0) console.log(`${sealed} TOTP-Geheimnis(se) mit DATA_ENCRYPTION_KEY verschlüsselt.`);
   if (config.seedOnEmpty && (await isDatabaseEmpty(db))) {
     const logins = await seedSampleRegion(db, { onProgress: progressBar('Beispielregion Lübeck') });
     await seedSampleReferrals(db, config.publicBaseUrl);

@@ -3,7 +3,12 @@ import { createTestDb, testDialects } from '../helpers/db';
 import { runSearchContract } from '../helpers/search-contract';
 import { createTestOrganization, createTestUser } from '../helpers/factories';
 import { loadConfig } from '../../src/lib/config/config';
-import { FollowingEngine, openSearchEngine, rebuildSearchIndex } from '../../src/lib/search/engine';
+import {
+  FOLLOW_GAP_WAIT_MS,
+  FollowingEngine,
+  openSearchEngine,
+  rebuildSearchIndex,
+} from '../../src/lib/search/engine';
 import { openStandaloneSqliteEngine } from '../../src/lib/search/sqlite-fts-engine';
 import { pruneSearchChanges } from '../../src/lib/search/indexer';
 import { parseSearchParams, resolveSearchRequest } from '../../src/lib/search/search-request';
@@ -172,6 +177,52 @@ describe.each(testDialects)('an index outside the database on $name', (dialect) 
       .execute();
     expect((await engine.search({ q: 'Drittberatung' })).total).toBe(1);
     expect((await engine.search({ q: 'Viertberatung' })).total).toBe(1);
+  });
+
+  it('applies a write whose number was skipped because a later write committed first', async () => {
+    const coordinator = await createTestUser(test.db, { role: 'coordinator' });
+    const organization = await createTestOrganization(test.db);
+    const create = async (name: string) => {
+      const result = await createServiceEntry(test.db, userContext(coordinator), {
+        organizationId: organization.id,
+        form: ServiceFormSchema.parse({ name, termIds: ['beratung'] }),
+      });
+      if (!result.ok) throw new Error('not created');
+      return result.value.id;
+    };
+    const early = await create('Frühberatung Kappa');
+    const late = await create('Spätberatung Lambda');
+    let clock = Date.parse('2026-12-01T09:00:00Z');
+    const engine = new FollowingEngine(test.db, openStandaloneSqliteEngine(':memory:'), () => clock);
+    await rebuildSearchIndex(test.db, engine);
+    const last = Number(
+      (
+        await test.db
+          .selectFrom('search_change')
+          .select((eb) => eb.fn.max('seq').as('seq'))
+          .executeTakeFirst()
+      )?.seq ?? 0,
+    );
+    const write = async (id: string, name: string, seq: number) => {
+      await test.db.updateTable('service').set({ name }).where('id', '=', id).execute();
+      await test.db
+        .insertInto('search_change')
+        .values({ seq, service_id: id, changed_at: new Date(clock).toISOString() })
+        .execute();
+    };
+    // Two writes drew last + 1 and last + 2; the second commits first and this index moves past the first.
+    await write(late, 'Spätberatung Omega', last + 2);
+    expect((await engine.search({ q: 'Omega' })).total).toBe(1);
+    // The first commits afterwards: the next search still finds it.
+    await write(early, 'Frühberatung Sigma', last + 1);
+    expect((await engine.search({ q: 'Sigma' })).total).toBe(1);
+    // A number that never shows up (its write rolled back) is looked for only until the wait is over.
+    await write(late, 'Spätberatung Psi', last + 4);
+    expect((await engine.search({ q: 'Psi' })).total).toBe(1);
+    clock += FOLLOW_GAP_WAIT_MS + 1;
+    expect((await engine.search({ q: 'Psi' })).total).toBe(1);
+    await write(early, 'Frühberatung Tau', last + 3);
+    expect((await engine.search({ q: 'Tau' })).total).toBe(0);
   });
 });
 

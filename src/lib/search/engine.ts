@@ -3,12 +3,22 @@ import type { Config } from '../config/config';
 import { sqliteHandleOf, sqlitePathOf, type Db } from '../db/create-db';
 import { countServices } from '../directory/service.queries';
 import { allServiceIdBatches, loadSearchDocuments } from './documents';
-import { findFirstSearchChangeSeq, findLastSearchChangeSeq, listSearchChangesAfter } from './search.queries';
+import {
+  findFirstSearchChangeSeq,
+  findLastSearchChangeSeq,
+  listSearchChangesAfter,
+  listSearchChangesBySeq,
+} from './search.queries';
 import type { SearchDocument, SearchEngine, SearchQuery, SearchResult } from './search';
 import { ensureSearchSchema, openStandaloneSqliteEngine, SqliteSearchEngine } from './sqlite-fts-engine';
 import { countingEngine } from '../report/search-demand';
 import { VocabularyEngine } from './vocabulary-engine';
 import type { RelatedTermGroup } from './vocabulary';
+
+/** How long a skipped sequence number is looked for again (longer than any write transaction runs). */
+export const FOLLOW_GAP_WAIT_MS = 5 * 60_000;
+/** At most this many skipped numbers are remembered (rolled-back bulk writes could leave many). */
+const FOLLOW_MAX_GAPS = 10_000;
 
 /**
  * Wraps an index that cannot join the database's transactions (Meilisearch, or the SQLite index beside
@@ -18,10 +28,22 @@ import type { RelatedTermGroup } from './vocabulary';
 export class FollowingEngine implements SearchEngine {
   private lastSeq = 0;
   private catchingUp: Promise<void> | null = null;
+  /**
+   * Sequence numbers skipped over, with when they were first missed. On PostgreSQL a number is drawn when a write
+   * inserts its entry, not when it commits: a later write can commit first, this index moves past it, and the earlier
+   * one becomes visible afterwards. So a missing number is looked for again until it shows up or
+   * FOLLOW_GAP_WAIT_MS pass (a rolled-back write leaves a number that never shows up). On SQLite writes are serial
+   * and numbers arrive in order; the list stays empty.
+   */
+  private readonly gaps = new Map<number, number>();
+  /** Whether lastSeq marks a point this index is complete up to (a rebuild); before, older numbers mean nothing. */
+  private marked = false;
 
   constructor(
     private readonly db: Db,
     readonly inner: SearchEngine,
+    /** The clock for the gap wait (tests move it). */
+    private readonly clock: () => number = Date.now,
   ) {}
 
   get name(): SearchEngine['name'] {
@@ -31,6 +53,7 @@ export class FollowingEngine implements SearchEngine {
   /** Marks everything up to now as indexed (after a full rebuild). */
   async markCurrent(): Promise<void> {
     this.lastSeq = await findLastSearchChangeSeq(this.db);
+    this.marked = true;
   }
 
   /** Applies pending changes; concurrent callers share one run. */
@@ -44,15 +67,12 @@ export class FollowingEngine implements SearchEngine {
           await this.markCurrent();
           await this.inner.rebuild(searchDocumentBatches(this.db));
         }
+        await this.fillGaps();
         for (;;) {
           const rows = await listSearchChangesAfter(this.db, this.lastSeq, 500);
           if (rows.length === 0) return;
-          const { documents, removed } = await loadSearchDocuments(
-            this.db,
-            rows.map((r) => r.serviceId),
-          );
-          await this.inner.upsert(documents);
-          await this.inner.remove(removed);
+          await this.apply(rows);
+          this.noteGaps(rows);
           this.lastSeq = rows[rows.length - 1]!.seq;
         }
       } finally {
@@ -60,6 +80,40 @@ export class FollowingEngine implements SearchEngine {
       }
     })();
     return this.catchingUp;
+  }
+
+  private async apply(rows: { serviceId: string }[]): Promise<void> {
+    const { documents, removed } = await loadSearchDocuments(
+      this.db,
+      rows.map((r) => r.serviceId),
+    );
+    await this.inner.upsert(documents);
+    await this.inner.remove(removed);
+  }
+
+  /** Remembers the numbers between the last one seen and each row's (at most FOLLOW_MAX_GAPS kept). */
+  private noteGaps(rows: { seq: number }[]): void {
+    const now = this.clock();
+    let expected = this.lastSeq + 1;
+    for (const { seq } of rows) {
+      // Only after a mark: numbers before it belong to writes the rebuild already read (or the log pruned).
+      if (this.marked) {
+        for (let missing = expected; missing < seq && this.gaps.size < FOLLOW_MAX_GAPS; missing++) {
+          this.gaps.set(missing, now);
+        }
+      }
+      expected = seq + 1;
+    }
+  }
+
+  /** Applies the entries that have appeared for skipped numbers; forgets numbers missing for too long. */
+  private async fillGaps(): Promise<void> {
+    if (this.gaps.size === 0) return;
+    const found = await listSearchChangesBySeq(this.db, [...this.gaps.keys()]);
+    if (found.length > 0) await this.apply(found);
+    for (const { seq } of found) this.gaps.delete(seq);
+    const now = this.clock();
+    for (const [seq, since] of this.gaps) if (now - since > FOLLOW_GAP_WAIT_MS) this.gaps.delete(seq);
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {

@@ -56,3 +56,18 @@ export async function listSearchChangesAfter(
     .execute();
   return rows.map((r) => ({ seq: Number(r.seq), serviceId: r.service_id }));
 }
+
+/** The entries with the given sequence numbers that exist now (numbers a follower skipped while their write ran). */
+export async function listSearchChangesBySeq(
+  db: Executor,
+  seqs: number[],
+): Promise<{ seq: number; serviceId: string }[]> {
+  if (seqs.length === 0) return [];
+  const rows = await db
+    .selectFrom('search_change')
+    .select(['seq', 'service_id'])
+    .where('seq', 'in', seqs)
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => ({ seq: Number(r.seq), serviceId: r.service_id }));
+}
