@@ -31,7 +31,18 @@ describe('network report rules', () => {
 
   it('shows a share only over a base of at least five, with a German comma', () => {
     expect(formatShare(1, 4)).toBe('–');
-    expect(formatShare(1, 8)).toBe('12,5 %');
+    expect(formatShare(7, 20)).toBe('35,0 %');
+    expect(formatShare(5, 10)).toBe('50,0 %');
+  });
+
+  it('never shows a share that gives away a part or a rest under five (share × base = count)', () => {
+    expect(formatShare(3, 125)).toBe('unter 4,0 %');
+    expect(formatShare(0, 125)).toBe('unter 4,0 %');
+    expect(formatShare(125, 125)).toBe('über 96,0 %');
+    expect(formatShare(1, 8)).toBe('unter 62,5 %');
+    expect(formatShare(122, 125)).toBe('über 96,0 %');
+    expect(formatShare(5, 125)).toBe('4,0 %');
+    expect(formatShare(120, 125)).toBe('96,0 %');
   });
 
   it('takes the nearest-rank percentile of an hour histogram', () => {

@@ -155,11 +155,6 @@ export function totalsOf(counts: readonly FactCount[], answered: number): Report
   };
 }
 
-/** Share of sent referrals that reached an end state (declined, cancelled, completed, not completed). */
-export function closedLoopOf(t: ReportTotals): number | null {
-  return t.sent === 0 ? null : (t.declined + t.cancelled + t.completed + t.failed) / t.sent;
-}
-
 /** Sums partner summaries by a key (partner or category). */
 function summariesBy(
   summaries: readonly PartnerSummary[],

@@ -35,10 +35,19 @@ export function formatCount(n: number): string {
   return n < MIN_CELL ? '< 5' : n.toLocaleString('de-DE');
 }
 
-/** A share as the report shows it: only over a base of at least five, one decimal, German comma. */
+const percentText = (value: number) =>
+  `${value.toLocaleString('de-DE', { maximumFractionDigits: 1, minimumFractionDigits: 1 })} %`;
+
+/**
+ * A share as the report shows it: only over a base of at least five, one decimal, German comma. A share is a count
+ * in disguise (share × base = part), so when the part or the rest (base − part) is under five (zero included, as in
+ * formatCount) it is shown only as a bound — "unter 4,0 %" for 3 of 125, "über 96,0 %" for 122 of 125 — never as the exact share that would reveal it.
+ */
 export function formatShare(part: number, whole: number): string {
   if (whole < MIN_CELL) return '–';
-  return `${((100 * part) / whole).toLocaleString('de-DE', { maximumFractionDigits: 1, minimumFractionDigits: 1 })} %`;
+  if (part < MIN_CELL) return `unter ${percentText((100 * MIN_CELL) / whole)}`;
+  if (whole - part < MIN_CELL) return `über ${percentText(100 - (100 * MIN_CELL) / whole)}`;
+  return percentText((100 * part) / whole);
 }
 
 /** Hours as the report shows them ("36 Std." or "4,5 Tage"), or "–" for none. */

@@ -9,7 +9,7 @@ import {
   trendLabel,
   type ReportParams,
 } from './report';
-import { closedLoopOf, type ReportData } from './report.service';
+import type { ReportData } from './report.service';
 
 /**
  * What the report page, its CSV export and the printed annual report show: every table as text cells, with the
@@ -75,7 +75,7 @@ export function buildReportView(report: ReportData): ReportView {
     { label: 'Abgeschlossen', value: formatCount(t.completed) },
     {
       label: 'Kreis geschlossen',
-      value: t.sent < MIN_CELL ? '–' : percent(closedLoopOf(t)),
+      value: formatShare(t.declined + t.cancelled + t.completed + t.failed, t.sent),
       hint: 'Anteil der gesendeten Vermittlungen mit Ende (angenommen und abgeschlossen, abgelehnt, zurückgezogen oder nicht zustande gekommen)',
     },
     {
@@ -124,7 +124,7 @@ export function buildReportView(report: ReportData): ReportView {
         ],
         [
           'Kreis geschlossen',
-          t.sent < MIN_CELL ? '–' : percent(closedLoopOf(t)),
+          formatShare(t.declined + t.cancelled + t.completed + t.failed, t.sent),
           c.partners < MIN_CELL ? '–' : percent(c.closedLoopRate),
         ],
         [
