@@ -234,21 +234,52 @@ describe.each(testDialects)('network report on $name', (dialect) => {
     expect(await reportAs(test, 'fachkraft@partnernetz.example')).toEqual(officeBefore);
   });
 
-  it('shows no count under five anywhere in the view', async () => {
+  it('shows no count under five anywhere in the view (hidden as "< 5", or as "x" beside one)', async () => {
     for (const email of ['koordination@partnernetz.example', 'partner@partnernetz.example']) {
       const view = buildReportView(await reportAs(test, email));
       for (const table of view.tables) {
         for (const row of table.rows) {
           row.forEach((cell, index) => {
             if (table.countColumns.includes(index)) {
-              expect(cell === '< 5' || Number(cell.replace(/\./g, '')) >= 5, `${table.id}: ${cell}`).toBe(
-                true,
-              );
+              const hidden = cell === '< 5' || cell === 'x';
+              expect(hidden || Number(cell.replace(/\./g, '')) >= 5, `${table.id}: ${cell}`).toBe(true);
             }
           });
         }
       }
     }
+  });
+
+  it('never leaves a single hidden count in a group whose total is shown (trend columns, reasons of a status)', async () => {
+    const report = await reportAs(test, 'koordination@partnernetz.example');
+    // A period where one month and one reason are small: 3 would be the total minus the others.
+    report.trend = [
+      { ...report.trend[0]!, key: '2026-01', sent: 20, accepted: 9, declined: 6, completed: 5 },
+      { ...report.trend[0]!, key: '2026-02', sent: 3, accepted: 8, declined: 7, completed: 6 },
+      { ...report.trend[0]!, key: '2026-03', sent: 17, accepted: 10, declined: 2, completed: 7 },
+    ];
+    report.reasons = [
+      { ...report.reasons[0]!, status: 'declined', n: 12 },
+      { ...report.reasons[0]!, status: 'declined', n: 3 },
+      { ...report.reasons[0]!, status: 'declined', n: 9 },
+    ];
+    const view = buildReportView(report);
+    const groups: string[][] = [];
+    const trend = view.tables.find((t) => t.id === 'verlauf')!;
+    for (const column of [1, 2, 3, 4]) groups.push(trend.rows.map((row) => row[column]!));
+    const reasons = view.tables.find((t) => t.id === 'gruende')!;
+    groups.push(reasons.rows.map((row) => row[2]!));
+    expect(groups[0]).toEqual(['20', '< 5', 'x']);
+    expect(groups[4]).toEqual(['12', '< 5', 'x']);
+    for (const group of groups) {
+      const small = group.filter((cell) => cell === '< 5').length;
+      const shown = group.filter((cell) => cell !== '< 5' && cell !== 'x').length;
+      // One "< 5" beside only shown numbers would be the total minus them.
+      expect(small === 1 && shown === group.length - 1, group.join(' | ')).toBe(false);
+    }
+    // The chart leaves a gap where the table says "x" (charts never show more than tables).
+    const chart = view.charts.find((c) => c.id === 'verlauf')!;
+    expect(chart.series[0]!.data.map((d) => d.value === null)).toEqual([false, true, true]);
   });
 
   it("never names another partner in a partner's report", async () => {

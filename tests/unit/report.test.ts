@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { layoutBars, layoutLines } from '../../src/lib/report/chart';
 import {
   formatCount,
+  formatGroupCounts,
   formatShare,
   parseReportParams,
   percentileOf,
@@ -33,6 +34,16 @@ describe('network report rules', () => {
     expect(formatShare(1, 4)).toBe('–');
     expect(formatShare(7, 20)).toBe('35,0 %');
     expect(formatShare(5, 10)).toBe('50,0 %');
+  });
+
+  it('hides a second count of a group whose total is shown, so a single "< 5" cannot be worked out', () => {
+    // Total 40 is shown elsewhere: 40 − 20 − 17 would give the 3 away, so the 17 is hidden too.
+    expect(formatGroupCounts([20, 3, 17])).toEqual(['20', '< 5', 'x']);
+    expect(formatGroupCounts([20, 0, 17])).toEqual(['20', '< 5', 'x']);
+    // Two small ones protect each other; none small, nothing hidden; all small, nothing more to hide.
+    expect(formatGroupCounts([20, 3, 2, 17])).toEqual(['20', '< 5', '< 5', '17']);
+    expect(formatGroupCounts([20, 17])).toEqual(['20', '17']);
+    expect(formatGroupCounts([3])).toEqual(['< 5']);
   });
 
   it('never shows a share that gives away a part or a rest under five (share × base = count)', () => {

@@ -35,6 +35,26 @@ export function formatCount(n: number): string {
   return n < MIN_CELL ? '< 5' : n.toLocaleString('de-DE');
 }
 
+/** Shown for a count hidden only so that a count under five cannot be worked out from a total shown elsewhere. */
+export const HIDDEN_FOR_TOTAL = 'x';
+
+/**
+ * The counts of a group whose total the report shows elsewhere (the reasons of one status, one column of the trend):
+ * each under five as "< 5"; and if exactly one is under five, it would be the total minus the others, so the
+ * smallest other count is hidden as well ("x", secondary suppression as statistics offices do it).
+ */
+export function formatGroupCounts(counts: readonly number[]): string[] {
+  const texts = counts.map(formatCount);
+  const small = counts.filter((n) => n < MIN_CELL).length;
+  if (small !== 1) return texts;
+  let partner = -1;
+  counts.forEach((n, i) => {
+    if (n >= MIN_CELL && (partner < 0 || n < counts[partner]!)) partner = i;
+  });
+  if (partner >= 0) texts[partner] = HIDDEN_FOR_TOTAL;
+  return texts;
+}
+
 const percentText = (value: number) =>
   `${value.toLocaleString('de-DE', { maximumFractionDigits: 1, minimumFractionDigits: 1 })} %`;
 

@@ -2,6 +2,8 @@ import { OUTCOME_LABELS, type Outcome } from '../referrals/referral';
 import { REASON_LABELS, type ReasonCode } from './report-fact';
 import {
   formatCount,
+  formatGroupCounts,
+  HIDDEN_FOR_TOTAL,
   formatHours,
   formatShare,
   MIN_CELL,
@@ -62,6 +64,18 @@ const districtLabel = (d: string) => (d === '' ? 'Ohne Stadtteil' : d);
 
 /** A percentile is shown only over at least five answers. */
 const hoursIf = (answered: number, hours: number | null) => (answered < MIN_CELL ? '–' : formatHours(hours));
+
+/** The reasons with their shown counts, protected per status (each status's reasons add up to its total above). */
+function reasonRows<R extends { status: string; n: number }>(
+  reasons: readonly R[],
+): { reason: R; text: string }[] {
+  const texts = new Map<R, string>();
+  for (const status of new Set(reasons.map((r) => r.status))) {
+    const group = reasons.filter((r) => r.status === status);
+    formatGroupCounts(group.map((r) => r.n)).forEach((text, i) => texts.set(group[i]!, text));
+  }
+  return reasons.map((reason) => ({ reason, text: texts.get(reason)! }));
+}
 
 /** The report's tables, charts and headline figures, privacy rule applied. */
 export function buildReportView(report: ReportData): ReportView {
@@ -177,7 +191,11 @@ export function buildReportView(report: ReportData): ReportView {
     id: 'gruende',
     title: 'Gründe für Ablehnung und „nicht zustande gekommen“',
     head: ['Status', 'Grund', 'Anzahl'],
-    rows: report.reasons.map((r) => [statusLabel[r.status], reasonLabel(r.status, r.code), formatCount(r.n)]),
+    rows: reasonRows(report.reasons).map(({ reason: r, text }) => [
+      statusLabel[r.status],
+      reasonLabel(r.status, r.code),
+      text,
+    ]),
     countColumns: [2],
   });
 
@@ -223,16 +241,31 @@ export function buildReportView(report: ReportData): ReportView {
   });
 
   const trendName = report.grain === 'woche' ? 'Woche' : 'Monat';
+  // Each column sums to a total of the period shown above: protected as a group.
+  const trendTexts = {
+    sent: formatGroupCounts(report.trend.map((p) => p.sent)),
+    accepted: formatGroupCounts(report.trend.map((p) => p.accepted)),
+    declined: formatGroupCounts(report.trend.map((p) => p.declined)),
+    completed: formatGroupCounts(report.trend.map((p) => p.completed)),
+  };
+  const trendDatum = (column: keyof typeof trendTexts, i: number, n: number): ChartDatum => {
+    const text = trendTexts[column][i]!;
+    return {
+      label: trendLabel(report.trend[i]!.key, report.grain),
+      value: text === HIDDEN_FOR_TOTAL ? null : shown(n),
+      text,
+    };
+  };
   tables.push({
     id: 'verlauf',
     title: `Verlauf nach ${trendName}`,
     head: [trendName, 'Gesendet', 'Angenommen', 'Abgelehnt', 'Abgeschlossen'],
-    rows: report.trend.map((p) => [
+    rows: report.trend.map((p, i) => [
       trendLabel(p.key, report.grain),
-      formatCount(p.sent),
-      formatCount(p.accepted),
-      formatCount(p.declined),
-      formatCount(p.completed),
+      trendTexts.sent[i]!,
+      trendTexts.accepted[i]!,
+      trendTexts.declined[i]!,
+      trendTexts.completed[i]!,
     ]),
     countColumns: [1, 2, 3, 4],
   });
@@ -270,15 +303,9 @@ export function buildReportView(report: ReportData): ReportView {
       title: `Verlauf nach ${trendName}`,
       description: `Liniendiagramm: gesendete, angenommene und abgeschlossene Vermittlungen je ${trendName}, ${report.period.label}. Werte unter fünf bleiben eine Lücke in der Linie.`,
       series: [
-        { name: 'Gesendet', data: report.trend.map((p) => datum(trendLabel(p.key, report.grain), p.sent)) },
-        {
-          name: 'Angenommen',
-          data: report.trend.map((p) => datum(trendLabel(p.key, report.grain), p.accepted)),
-        },
-        {
-          name: 'Abgeschlossen',
-          data: report.trend.map((p) => datum(trendLabel(p.key, report.grain), p.completed)),
-        },
+        { name: 'Gesendet', data: report.trend.map((p, i) => trendDatum('sent', i, p.sent)) },
+        { name: 'Angenommen', data: report.trend.map((p, i) => trendDatum('accepted', i, p.accepted)) },
+        { name: 'Abgeschlossen', data: report.trend.map((p, i) => trendDatum('completed', i, p.completed)) },
       ],
     },
   ];
