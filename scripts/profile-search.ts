@@ -34,7 +34,8 @@ if (values.stats) {
   inner.statement = (sql: string, pluck?: boolean) => {
     const statement = original(sql, pluck) as Record<string, (...args: unknown[]) => unknown>;
     const key = sql.replace(/\s+/g, ' ').slice(0, 110);
-    const wrap = (method: string) =>
+    const wrap =
+      (method: string) =>
       (...args: unknown[]) => {
         const started = performance.now();
         const result = statement[method]!.apply(statement, args);
@@ -49,13 +50,26 @@ if (values.stats) {
 }
 
 const samples: number[] = [];
-for (const query of queries) await engine.search({ q: query.text, termId: query.termId, near: query.near, perPage: 10, facets: values.facets });
+for (const query of queries)
+  await engine.search({
+    q: query.text,
+    termId: query.termId,
+    near: query.near,
+    perPage: 10,
+    facets: values.facets,
+  });
 stats.clear();
 const started = performance.now();
 for (let round = 0; round < Number(values.rounds); round++) {
   for (const query of queries) {
     const t = performance.now();
-    await engine.search({ q: query.text, termId: query.termId, near: query.near, perPage: 10, facets: values.facets });
+    await engine.search({
+      q: query.text,
+      termId: query.termId,
+      near: query.near,
+      perPage: 10,
+      facets: values.facets,
+    });
     samples.push(performance.now() - t);
   }
 }
@@ -63,7 +77,15 @@ const totalMs = performance.now() - started;
 samples.sort((a, b) => a - b);
 const at = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]!.toFixed(3);
 console.log(
-  JSON.stringify({ size, buildMs: Math.round(buildMs), queries: samples.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), meanMs: (totalMs / samples.length).toFixed(3) }),
+  JSON.stringify({
+    size,
+    buildMs: Math.round(buildMs),
+    queries: samples.length,
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    meanMs: (totalMs / samples.length).toFixed(3),
+  }),
 );
 if (values.stats) {
   const perQuery = samples.length;

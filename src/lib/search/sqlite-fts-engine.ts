@@ -623,6 +623,9 @@ export class SqliteSearchEngine implements SearchEngine {
     const { where, params, tags, exact } = this.filters(query);
     // Filters expressed as tags narrow every full-text match inside FTS5 already.
     const tagged = (match: string) => (tags ? `(${match}) AND ${tags}` : match);
+    // A category alone is expressed exactly by its tag: a MATCH needs no per-match test against the document table.
+    const matchWhere = exact ? '' : where;
+    const matchParams = exact ? [] : params;
     const near = query.near;
     const distanceSql =
       near && Number.isFinite(near.lat) && Number.isFinite(near.lon)
@@ -647,9 +650,11 @@ export class SqliteSearchEngine implements SearchEngine {
             : 'd.closed ASC, bm25(search_fts, 10.0, 5.0, 3.0, 1.0, 1.0, 0.0) * (CASE WHEN d.assured >= ? THEN 1.15 ELSE 1.0 END) ASC, d.name_sort ASC';
       const bonus = order.includes('bm25(');
       const sql = match
-        ? `SELECT d.rowid ${join} WHERE search_fts MATCH ? ${where} ORDER BY ${order} LIMIT ?`
+        ? `SELECT d.rowid ${join} WHERE search_fts MATCH ? ${matchWhere} ORDER BY ${order} LIMIT ?`
         : `SELECT d.rowid FROM search_doc d WHERE 1 = 1 ${where} ORDER BY ${order} LIMIT ?`;
-      const args = match ? [tagged(match), ...params, ...(bonus ? [recent] : []), limit] : [...params, limit];
+      const args = match
+        ? [tagged(match), ...matchParams, ...(bonus ? [recent] : []), limit]
+        : [...params, limit];
       return this.statement(sql, true).all(...args) as number[];
     };
     // Counting stops after CAP + 1 matches ("über 1.000"): counting every one of 85,000 would cost more than the
@@ -716,15 +721,19 @@ export class SqliteSearchEngine implements SearchEngine {
         };
         const stream = (match: string) =>
           this.statement(
-            where
-              ? `SELECT d.rowid ${join} WHERE search_fts MATCH ? ${where} ORDER BY search_fts.rowid`
+            matchWhere
+              ? `SELECT d.rowid ${join} WHERE search_fts MATCH ? ${matchWhere} ORDER BY search_fts.rowid`
               : 'SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid',
             true,
-          ).iterate(...(where ? [tagged(match), ...params] : [tagged(match)])) as IterableIterator<number>;
+          ).iterate(
+            ...(matchWhere ? [tagged(match), ...matchParams] : [tagged(match)]),
+          ) as IterableIterator<number>;
         // When the (filtered) total is small, so is every tier.
         const allSmall = !totalCapped && total <= LARGE_TIER;
         for (const [k, expression] of prepared.tiers.entries()) {
           if (rows.length >= need) break; // the higher tiers filled the page
+          // Every match is listed already (the total is exact and small): the wider tiers cannot add one.
+          if (allSmall && rows.length >= total) break;
           const match = k === 0 ? expression : `(${expression}) NOT (${prepared.tiers[k - 1]})`;
           // A small tier is ranked by bm25; a large one (two letters match most of the index) is not scored: it
           // lists names beginning with the typed word (ordered name index), then name hits, then the rest.
