@@ -15,6 +15,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     stats: { type: 'boolean', default: false },
     facets: { type: 'boolean', default: false },
+    slowest: { type: 'boolean', default: false },
   },
 });
 const size = Number(values.size);
@@ -27,6 +28,11 @@ const buildStarted = performance.now();
 await engine.rebuild(batches);
 const buildMs = performance.now() - buildStarted;
 
+if (Number(values.rounds) === 0) {
+  console.log(JSON.stringify({ size, buildMs: Math.round(buildMs) }));
+  engine.close();
+  process.exit(0);
+}
 const stats = new Map<string, { n: number; ms: number }>();
 if (values.stats) {
   const inner = engine as unknown as { statement: (sql: string, pluck?: boolean) => unknown };
@@ -50,6 +56,7 @@ if (values.stats) {
 }
 
 const samples: number[] = [];
+const byQuery = new Map<string, number[]>();
 for (const query of queries)
   await engine.search({
     q: query.text,
@@ -71,6 +78,8 @@ for (let round = 0; round < Number(values.rounds); round++) {
       facets: values.facets,
     });
     samples.push(performance.now() - t);
+    const key = `${query.kind}/${query.variant} ${query.text}`;
+    byQuery.set(key, [...(byQuery.get(key) ?? []), performance.now() - t]);
   }
 }
 const totalMs = performance.now() - started;
@@ -91,5 +100,11 @@ if (values.stats) {
   const perQuery = samples.length;
   for (const [sql, { n, ms }] of [...stats].sort((a, b) => b[1].ms - a[1].ms))
     console.log(`${(n / perQuery).toFixed(2)}/q ${(ms / perQuery).toFixed(3)} ms/q  ${sql}`);
+}
+if (values.slowest) {
+  const slowest = [...byQuery]
+    .map(([key, list]) => [key, Math.min(...list)] as const)
+    .sort((a, b) => b[1] - a[1]);
+  for (const [key, ms] of slowest.slice(0, 25)) console.log(`${ms.toFixed(3)} ms  ${key}`);
 }
 engine.close();
