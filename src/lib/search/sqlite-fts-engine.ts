@@ -440,14 +440,21 @@ export class SqliteSearchEngine implements SearchEngine {
     indexWords.delete(this.writer);
     // Tables first, secondary indexes after the load.
     this.writer.exec(SCHEMA);
+    // No incremental merging of FTS5 segments during the load: one 'optimize' at the end merges them all at once.
+    this.writer.exec("INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 0)");
     let done = 0;
-    for await (const batch of batches) {
-      this.writer.transaction(() => writeSearchDocuments(this.writer, batch, { fresh: true }))();
-      done += batch.length;
-      onProgress?.(done);
+    try {
+      for await (const batch of batches) {
+        this.writer.transaction(() => writeSearchDocuments(this.writer, batch, { fresh: true }))();
+        done += batch.length;
+        onProgress?.(done);
+      }
+      this.writer.exec(INDEXES);
+      this.writer.exec("INSERT INTO search_fts(search_fts) VALUES ('optimize')");
+    } finally {
+      // Later writes (a few entries each) merge incrementally again (FTS5's default).
+      this.writer.exec("INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 4)");
     }
-    this.writer.exec(INDEXES);
-    this.writer.exec("INSERT INTO search_fts(search_fts) VALUES ('optimize')");
     // A rebuild writes the whole index through the write-ahead log; fold it back so no large -wal file stays.
     this.writer.pragma('wal_checkpoint(TRUNCATE)');
     this.vocabulary = null;
