@@ -71,6 +71,17 @@ CREATE INDEX IF NOT EXISTS search_doc_closed_idx ON search_doc(closed) WHERE clo
 CREATE INDEX IF NOT EXISTS search_open_doc_idx ON search_open(doc, start_min);
 `;
 
+/**
+ * After a rebuild's load: the category and language lookup tables from the JSON lists of the entries, in key order
+ * (one sorted statement instead of an insert per category and language of every entry).
+ */
+const FILL_LOOKUP_TABLES = `
+INSERT OR IGNORE INTO search_doc_term (term_id, doc)
+  SELECT j.value, d.rowid FROM search_doc d, json_each(d.term_ids) j ORDER BY 1, 2;
+INSERT OR IGNORE INTO search_doc_lang (lang, doc)
+  SELECT j.value, d.rowid FROM search_doc d, json_each(d.languages) j ORDER BY 1, 2;
+`;
+
 const indexWords = new WeakMap<SQLite.Database, Set<string>>();
 
 const DROP_INDEX_TABLES = `DROP TABLE IF EXISTS search_vocab; DROP TABLE IF EXISTS search_fts;
@@ -262,8 +273,11 @@ export function writeSearchDocuments(
       foldOnce(doc.description),
     ] as const;
     insertFts.run(rowid, ...fields, partsOf(fields.join(' ')), filterTags(doc));
-    for (const termId of doc.termIds) insertTerm.run(termId, rowid);
-    for (const language of doc.languages) insertLang.run(language, rowid);
+    // A rebuild fills the category and language tables in one statement each after the load (fillLookupTables).
+    if (!fresh) {
+      for (const termId of doc.termIds) insertTerm.run(termId, rowid);
+      for (const language of doc.languages) insertLang.run(language, rowid);
+    }
     let intervals = intervalsOf.get(doc.openingHours);
     if (!intervals) intervalsOf.set(doc.openingHours, (intervals = weeklyIntervals(doc.openingHours)));
     for (const interval of intervals) {
@@ -449,6 +463,7 @@ export class SqliteSearchEngine implements SearchEngine {
         done += batch.length;
         onProgress?.(done);
       }
+      this.writer.exec(FILL_LOOKUP_TABLES);
       this.writer.exec(INDEXES);
       this.writer.exec("INSERT INTO search_fts(search_fts) VALUES ('optimize')");
     } finally {
