@@ -58,7 +58,7 @@ const VARIANTS = ['ohne', 'umkreis', 'kategorie', 'umkreis+kategorie'] as const;
 type Variant = (typeof VARIANTS)[number];
 
 /** One benchmark query: text, filters, and for typo/umlaut queries the entry it should find. */
-interface BenchQuery {
+export interface BenchQuery {
   kind: QueryKind;
   variant: Variant;
   text: string;
@@ -230,7 +230,7 @@ const withoutUmlauts = (text: string) =>
  * most three entries, so an ideal engine has the intended one in its top 10. Every base query appears in four
  * variants: without filters, with a 25 km radius, with a category, with both.
  */
-function buildQueries(docs: SearchDocument[], seed: number): BenchQuery[] {
+export function buildQueries(docs: SearchDocument[], seed: number): BenchQuery[] {
   const random = mulberry32(seed ^ 0x5eed);
   const cityByName = new Map(GERMAN_CITIES.map((c) => [c.name, c]));
   const vocabulary = new Set<string>();
@@ -955,7 +955,10 @@ async function main() {
   emitJson({ machine, seed, rounds, memoryMethod: method, results, targets }, values.json);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exit(1);
-});
+// Run as a script (not when a profiling script imports buildQueries).
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  });
+}

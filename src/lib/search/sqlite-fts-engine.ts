@@ -71,6 +71,17 @@ CREATE INDEX IF NOT EXISTS search_doc_closed_idx ON search_doc(closed) WHERE clo
 CREATE INDEX IF NOT EXISTS search_open_doc_idx ON search_open(doc, start_min);
 `;
 
+/**
+ * After a rebuild's load: the category and language lookup tables from the JSON lists of the entries, in key order
+ * (one sorted statement instead of an insert per category and language of every entry).
+ */
+const FILL_LOOKUP_TABLES = `
+INSERT OR IGNORE INTO search_doc_term (term_id, doc)
+  SELECT j.value, d.rowid FROM search_doc d, json_each(d.term_ids) j ORDER BY 1, 2;
+INSERT OR IGNORE INTO search_doc_lang (lang, doc)
+  SELECT j.value, d.rowid FROM search_doc d, json_each(d.languages) j ORDER BY 1, 2;
+`;
+
 const indexWords = new WeakMap<SQLite.Database, Set<string>>();
 
 const DROP_INDEX_TABLES = `DROP TABLE IF EXISTS search_vocab; DROP TABLE IF EXISTS search_fts;
@@ -262,8 +273,11 @@ export function writeSearchDocuments(
       foldOnce(doc.description),
     ] as const;
     insertFts.run(rowid, ...fields, partsOf(fields.join(' ')), filterTags(doc));
-    for (const termId of doc.termIds) insertTerm.run(termId, rowid);
-    for (const language of doc.languages) insertLang.run(language, rowid);
+    // A rebuild fills the category and language tables in one statement each after the load (fillLookupTables).
+    if (!fresh) {
+      for (const termId of doc.termIds) insertTerm.run(termId, rowid);
+      for (const language of doc.languages) insertLang.run(language, rowid);
+    }
     let intervals = intervalsOf.get(doc.openingHours);
     if (!intervals) intervalsOf.set(doc.openingHours, (intervals = weeklyIntervals(doc.openingHours)));
     for (const interval of intervals) {
@@ -440,14 +454,22 @@ export class SqliteSearchEngine implements SearchEngine {
     indexWords.delete(this.writer);
     // Tables first, secondary indexes after the load.
     this.writer.exec(SCHEMA);
+    // No incremental merging of FTS5 segments during the load: one 'optimize' at the end merges them all at once.
+    this.writer.exec("INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 0)");
     let done = 0;
-    for await (const batch of batches) {
-      this.writer.transaction(() => writeSearchDocuments(this.writer, batch, { fresh: true }))();
-      done += batch.length;
-      onProgress?.(done);
+    try {
+      for await (const batch of batches) {
+        this.writer.transaction(() => writeSearchDocuments(this.writer, batch, { fresh: true }))();
+        done += batch.length;
+        onProgress?.(done);
+      }
+      this.writer.exec(FILL_LOOKUP_TABLES);
+      this.writer.exec(INDEXES);
+      this.writer.exec("INSERT INTO search_fts(search_fts) VALUES ('optimize')");
+    } finally {
+      // Later writes (a few entries each) merge incrementally again (FTS5's default).
+      this.writer.exec("INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 4)");
     }
-    this.writer.exec(INDEXES);
-    this.writer.exec("INSERT INTO search_fts(search_fts) VALUES ('optimize')");
     // A rebuild writes the whole index through the write-ahead log; fold it back so no large -wal file stays.
     this.writer.pragma('wal_checkpoint(TRUNCATE)');
     this.vocabulary = null;
@@ -623,6 +645,9 @@ export class SqliteSearchEngine implements SearchEngine {
     const { where, params, tags, exact } = this.filters(query);
     // Filters expressed as tags narrow every full-text match inside FTS5 already.
     const tagged = (match: string) => (tags ? `(${match}) AND ${tags}` : match);
+    // A category alone is expressed exactly by its tag: a MATCH needs no per-match test against the document table.
+    const matchWhere = exact ? '' : where;
+    const matchParams = exact ? [] : params;
     const near = query.near;
     const distanceSql =
       near && Number.isFinite(near.lat) && Number.isFinite(near.lon)
@@ -647,9 +672,11 @@ export class SqliteSearchEngine implements SearchEngine {
             : 'd.closed ASC, bm25(search_fts, 10.0, 5.0, 3.0, 1.0, 1.0, 0.0) * (CASE WHEN d.assured >= ? THEN 1.15 ELSE 1.0 END) ASC, d.name_sort ASC';
       const bonus = order.includes('bm25(');
       const sql = match
-        ? `SELECT d.rowid ${join} WHERE search_fts MATCH ? ${where} ORDER BY ${order} LIMIT ?`
+        ? `SELECT d.rowid ${join} WHERE search_fts MATCH ? ${matchWhere} ORDER BY ${order} LIMIT ?`
         : `SELECT d.rowid FROM search_doc d WHERE 1 = 1 ${where} ORDER BY ${order} LIMIT ?`;
-      const args = match ? [tagged(match), ...params, ...(bonus ? [recent] : []), limit] : [...params, limit];
+      const args = match
+        ? [tagged(match), ...matchParams, ...(bonus ? [recent] : []), limit]
+        : [...params, limit];
       return this.statement(sql, true).all(...args) as number[];
     };
     // Counting stops after CAP + 1 matches ("über 1.000"): counting every one of 85,000 would cost more than the
@@ -716,15 +743,19 @@ export class SqliteSearchEngine implements SearchEngine {
         };
         const stream = (match: string) =>
           this.statement(
-            where
-              ? `SELECT d.rowid ${join} WHERE search_fts MATCH ? ${where} ORDER BY search_fts.rowid`
+            matchWhere
+              ? `SELECT d.rowid ${join} WHERE search_fts MATCH ? ${matchWhere} ORDER BY search_fts.rowid`
               : 'SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid',
             true,
-          ).iterate(...(where ? [tagged(match), ...params] : [tagged(match)])) as IterableIterator<number>;
+          ).iterate(
+            ...(matchWhere ? [tagged(match), ...matchParams] : [tagged(match)]),
+          ) as IterableIterator<number>;
         // When the (filtered) total is small, so is every tier.
         const allSmall = !totalCapped && total <= LARGE_TIER;
         for (const [k, expression] of prepared.tiers.entries()) {
           if (rows.length >= need) break; // the higher tiers filled the page
+          // Every match is listed already (the total is exact and small): the wider tiers cannot add one.
+          if (allSmall && rows.length >= total) break;
           const match = k === 0 ? expression : `(${expression}) NOT (${prepared.tiers[k - 1]})`;
           // A small tier is ranked by bm25; a large one (two letters match most of the index) is not scored: it
           // lists names beginning with the typed word (ordered name index), then name hits, then the rest.
