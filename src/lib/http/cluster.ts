@@ -17,6 +17,8 @@ export interface ClusterOptions {
   graceMs: number;
   /** Printed once every worker listens. */
   readyMessage: string;
+  /** The clock for a worker's age when it dies (the restart rule); the wall clock unless a test moves it. */
+  now?: () => number;
 }
 
 interface Slot {
@@ -42,6 +44,7 @@ function listeningOrExit(worker: Worker): Promise<boolean> {
 
 /** Starts the workers and supervises them until a stop signal; never returns normally (the process exits). */
 export function runPrimary(options: ClusterOptions): void {
+  const now = options.now ?? Date.now;
   const slots = new Map<number, Slot>();
   // Workers this primary asked to stop: their exit is no death to replace.
   const retiring = new WeakSet<Worker>();
@@ -54,7 +57,7 @@ export function runPrimary(options: ClusterOptions): void {
     // Only the first slot runs the job loop; the leases in job_lease still decide who runs a job (two overlap while
     // a restart replaces that worker, and other instances may share the database).
     const worker = cluster.fork(slot === 0 ? {} : { JOBS_INTERVAL_SECONDS: '0' });
-    slots.set(slot, { worker, startedAt: Date.now() });
+    slots.set(slot, { worker, startedAt: now() });
     worker.once('listening', () =>
       console.log(`${label(slot, worker)} bereit${slot === 0 ? ' (führt die Hintergrundaufgaben aus)' : ''}`),
     );
@@ -66,7 +69,7 @@ export function runPrimary(options: ClusterOptions): void {
     if (retiring.has(worker) || shuttingDown) return;
     const current = slots.get(slot);
     if (current?.worker !== worker) return;
-    const decision = decideRestart(Date.now() - current.startedAt, earlyDeaths);
+    const decision = decideRestart(now() - current.startedAt, earlyDeaths);
     const how = signal ? `Signal ${signal}` : `Code ${code}`;
     if (decision.kind === 'give_up') {
       console.error(

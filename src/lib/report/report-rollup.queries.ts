@@ -173,6 +173,26 @@ function partnerDraft(key: {
   };
 }
 
+/** The row of `source`'s period, partner, category and district in `drafts` (keyed by their JSON), made if new. */
+function partnerDraftIn(
+  drafts: Map<string, PartnerDraft>,
+  source: { period: string; recipient_id: string; category_id: string; district: string },
+): PartnerDraft {
+  const key = {
+    period: source.period,
+    recipient_id: source.recipient_id,
+    category_id: source.category_id,
+    district: source.district,
+  };
+  const id = JSON.stringify(key);
+  let draft = drafts.get(id);
+  if (!draft) {
+    draft = partnerDraft(key);
+    drafts.set(id, draft);
+  }
+  return draft;
+}
+
 /** The partner rows of facts (one per period, partner, category and district), keyed by their JSON key. */
 function partnerDraftsOf(rows: readonly NewReferralFactRow[]): Map<string, PartnerDraft> {
   const partners = new Map<string, PartnerDraft>();
@@ -182,18 +202,7 @@ function partnerDraftsOf(rows: readonly NewReferralFactRow[]): Map<string, Partn
     const answer = row.first_answer === 1;
     if (!column && !answer) continue;
     for (const period of periodsOfMonth(row.sent_month)) {
-      const key = {
-        period,
-        recipient_id: row.recipient_id,
-        category_id: row.category_id,
-        district: row.district,
-      };
-      const id = JSON.stringify(key);
-      let partner = partners.get(id);
-      if (!partner) {
-        partner = partnerDraft(key);
-        partners.set(id, partner);
-      }
+      const partner = partnerDraftIn(partners, { ...row, period });
       if (column) partner[column] += 1;
       if (answer) {
         partner.answered += 1;
@@ -451,18 +460,7 @@ export async function rebuildFactRollups(db: Executor): Promise<void> {
     await insertPartnerDrafts(db, drafts);
     for (const draft of drafts) {
       for (const period of periodsOfMonth(month).slice(1)) {
-        const key = {
-          period,
-          recipient_id: draft.recipient_id,
-          category_id: draft.category_id,
-          district: draft.district,
-        };
-        const id = JSON.stringify(key);
-        let sum = longer.get(id);
-        if (!sum) {
-          sum = partnerDraft(key);
-          longer.set(id, sum);
-        }
+        const sum = partnerDraftIn(longer, { ...draft, period });
         for (const column of PARTNER_COUNT_COLUMNS) sum[column] += draft[column];
         for (const [hours, n] of draft.answerHours)
           sum.answerHours.set(hours, (sum.answerHours.get(hours) ?? 0) + n);
