@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SYNONYMS, type SearchDocument, type SearchEngine } from '../../src/lib/search/search';
+import { relaxQuery } from '../../src/lib/search/relax';
 import { FIELD_RELATED_TERMS } from '../../src/lib/search/vocabulary';
 
 // The behaviour every search engine must show (DESIGN.md §4): the same cases run against SQLite FTS5 (on both
@@ -341,6 +342,23 @@ export function runSearchContract(
         );
         expect((await vocabulary.search({ q: 'xqzwv' })).suggestion ?? null).toBeNull();
         expect((await vocabulary.search({ q: 'Schuldnerberatung' })).suggestion ?? null).toBeNull();
+      });
+
+      it('offers the query without the word that found nothing, with the same filters', async () => {
+        const query = { q: 'Schuldnerberatung Xylophonwerkstatt' };
+        expect((await vocabulary.search(query)).total).toBe(0);
+        const alone = (await vocabulary.search({ q: 'Schuldnerberatung' })).total;
+        expect(alone).toBeGreaterThan(0);
+        expect(await relaxQuery(vocabulary, query)).toEqual({
+          q: 'Schuldnerberatung',
+          dropped: 'Xylophonwerkstatt',
+          total: alone,
+        });
+        // The filters stay: nothing in this language, so nothing to offer.
+        expect(await relaxQuery(vocabulary, { ...query, language: 'ti' })).toBeNull();
+        // One word has nothing to leave out; a sentence is not taken apart.
+        expect(await relaxQuery(vocabulary, { q: 'Xylophonwerkstatt' })).toBeNull();
+        expect(await relaxQuery(vocabulary, { q: 'a b c d e f Schuldnerberatung' })).toBeNull();
       });
 
       it('marks temporarily closed offers and ranks them after the open ones', async () => {

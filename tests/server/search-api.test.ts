@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUserRowByEmail, rowToUser } from '../../src/lib/auth/auth.queries';
+import { createCase } from '../../src/lib/cases/case.service';
+import { CaseIdentitySchema } from '../../src/lib/cases/case';
 import { createDb } from '../../src/lib/db/create-db';
 import { createServiceEntry } from '../../src/lib/directory/upkeep.service';
 import { ServiceFormSchema } from '../../src/lib/directory/service';
@@ -256,6 +258,40 @@ describe('search API over HTTP', () => {
   it('says so when nothing matches', async () => {
     const html = await (await get('/suche?q=Xylophonwerkstatt')).text();
     expect(html).toContain('Kein Angebot passt zu dieser Suche.');
+  });
+
+  it('offers the search without the word that found nothing, and keeps the case in every suggestion', async () => {
+    const db = createDb({ databaseUrl: server.databaseUrl });
+    let caseId: string;
+    try {
+      const caseworkerUser = rowToUser((await findUserRowByEmail(db, 'fachkraft@partnernetz.example'))!);
+      const opened = await createCase(db, userContext(caseworkerUser), CaseIdentitySchema.parse({}));
+      if (!opened.ok) throw new Error('case not created');
+      caseId = opened.value.id;
+    } finally {
+      await db.destroy();
+    }
+    const alone = await search('q=Schuldnerberatung&facetten=nein');
+    expect(alone.total).toBeGreaterThan(0);
+
+    const html = await (await get(`/suche?q=Schuldnerberatung+Xylophonwerkstatt&fall=${caseId}`)).text();
+    expect(html).toContain('Kein Angebot passt zu dieser Suche.');
+    expect(html).toContain('Kein Angebot enthält alle Wörter. Ohne „Xylophonwerkstatt“:');
+    const relaxed = html.match(/<a href="([^"]+)">(\d+) Angebote? für „Schuldnerberatung“<\/a>/);
+    expect(relaxed?.[2]).toBe(String(alone.total));
+    expect(relaxed?.[1]?.replaceAll('&#38;', '&')).toBe(`/suche?q=Schuldnerberatung&fall=${caseId}`);
+
+    // "Meinten Sie …?" keeps the case as well (it was lost before).
+    const typo = await (await get(`/suche?q=Xylophonwerkstatt+Kurz&fall=${caseId}`)).text();
+    const suggestion = typo.match(/Meinten Sie <a href="([^"]+)"/);
+    expect(suggestion?.[1]?.replaceAll('&#38;', '&')).toMatch(
+      new RegExp(`^/suche\\?q=[a-z+]+kurs[a-z+]*&fall=${caseId}$`),
+    );
+
+    // A single word that finds nothing has nothing to leave out.
+    expect(await (await get('/suche?q=Xylophonwerkstatt')).text()).not.toContain(
+      'Kein Angebot enthält alle Wörter',
+    );
   });
 
   it('sends a signed-out visitor to the sign-in page', async () => {
