@@ -3,7 +3,7 @@ import type { SearchEngine, SearchQuery } from './search';
 /**
  * A search of several words that found nothing, and no "Meinten Sie …?" either, is most often one word too many:
  * a district the offer is not in ("Schuldnerberatung Moisling"), a word no entry uses. Rather than a dead end, the
- * page offers the query without the word whose absence finds the most ("Ohne „Moisling“: 1 Angebot").
+ * page offers the query without each word that stands in the way ("Ohne „Moisling“: 1 Angebot für „Schuldnerberatung“").
  */
 export interface RelaxedQuery {
   /** The query without `dropped`, words as the user typed them. */
@@ -18,21 +18,22 @@ export interface RelaxedQuery {
 export const RELAX_MAX_WORDS = 6;
 
 /**
- * Tries the query once without each of its words, with the same filters, and returns the shorter query that finds
- * the most (on a tie, the one that keeps the earlier words: people type the main word first). Only for a query that
+ * Tries the query once without each of its words, with the same filters, and returns every shorter query that finds
+ * something — the ones that keep the earlier words first (people type the main word first: "Schuldnerberatung
+ * Moisling" offers "Schuldnerberatung" before "Moisling", though the district alone finds more). Only for a query that
  * found nothing; at most `RELAX_MAX_WORDS` searches of one hit each, none of them counted as demand.
  */
 export async function relaxQuery(
   engine: Pick<SearchEngine, 'search'>,
   query: SearchQuery,
-): Promise<RelaxedQuery | null> {
+): Promise<RelaxedQuery[]> {
   const words = query.q.trim().split(/\s+/u).filter(Boolean);
-  if (words.length < 2 || words.length > RELAX_MAX_WORDS) return null;
-  let best: RelaxedQuery | null = null;
+  if (words.length < 2 || words.length > RELAX_MAX_WORDS) return [];
+  const found: RelaxedQuery[] = [];
   for (let i = words.length - 1; i >= 0; i--) {
     const q = words.filter((_, j) => j !== i).join(' ');
     const { total } = await engine.search({ ...query, q, page: 1, perPage: 1, facets: false });
-    if (total > 0 && (best === null || total > best.total)) best = { q, dropped: words[i]!, total };
+    if (total > 0) found.push({ q, dropped: words[i]!, total });
   }
-  return best;
+  return found;
 }
