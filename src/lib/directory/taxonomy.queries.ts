@@ -24,6 +24,12 @@ export async function listTerms(db: Executor): Promise<TaxonomyTerm[]> {
   }));
 }
 
+/** Whether a category with this id exists (one primary-key lookup). */
+export async function hasTerm(db: Executor, id: string): Promise<boolean> {
+  const row = await db.selectFrom('taxonomy_term').select('id').where('id', '=', id).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Adds a coordinator's own category below `parentId` (or at the top); returns its id. */
 export async function insertTerm(
   db: Executor,
