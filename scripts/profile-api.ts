@@ -4,13 +4,16 @@
  * time of a search API request goes, in the built server (docs/performance.md, "Such-API je Anfrage").
  *
  * 1. SQL statements per request: the server runs with scripts/sql-trace.mjs, which notes every statement; one request
- *    per path of bench:http's search load (and /healthz) after a warm-up, statements grouped by what they serve.
+ *    per path of bench:http's search load (and /healthz) after a warm-up, statements grouped by what they serve, with
+ *    the time spent in them.
  * 2. CPU per request: the server's own CPU time (/proc/PID/stat) over `--rounds` rounds of the ten search paths and as
  *    many /healthz requests, one request at a time — a count of work that other processes on the machine barely
  *    change. With `--compare` a second server (e.g. the build before a change) serves the same database and the
  *    blocks alternate between the two.
- * 3. With `--duration` seconds: autocannon on the search paths (10 connections), for `--cpu-prof DIR` (the server's
- *    V8 profile, summarised by self time per function and per file).
+ * 3. With `--duration` seconds: autocannon on /healthz and then on the ten search paths (10 connections, as bench:http),
+ *    for each build in turn, with the throughput ratio and the server's CPU per request; `--cpu-prof DIR` writes the
+ *    first build's V8 profile and summarises it by self time per function and per file.
+ * SQL statements are counted one request after another (10 per path after a warm-up).
  * Prints figures; never asserts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -380,31 +383,52 @@ async function main() {
       const cpuProfDir = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : undefined;
       if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
       const before = cpuProfDir ? new Set(fs.readdirSync(cpuProfDir)) : new Set<string>();
-      const server = await startServer(values.entry, databaseUrl, { cpuProfDir });
-      try {
-        const cookie = await signIn(server.url);
-        for (let i = 0; i < 5; i++) for (const p of SEARCHES) await get(`${server.url}${p}`, cookie);
-        const autocannon = createRequire(import.meta.url)('autocannon') as (options: unknown) => Promise<{
-          requests: { average: number; total: number };
-          non2xx: number;
-        }>;
-        const cpuBefore = server.cpuMs();
-        const result = await autocannon({
-          url: server.url,
-          connections: 10,
-          duration,
-          headers: { cookie, 'accept-encoding': 'gzip, deflate, br' },
-          requests: SEARCHES.map((p) => ({ method: 'GET', path: p })),
+      const autocannon = createRequire(import.meta.url)('autocannon') as (options: unknown) => Promise<{
+        requests: { average: number; total: number };
+        non2xx: number;
+      }>;
+      const rows = [];
+      // Each build in turn: /healthz, then the ten search paths, 10 connections each (as bench:http does).
+      for (const [index, entry] of entries.entries()) {
+        const server = await startServer(entry, databaseUrl, {
+          cpuProfDir: index === 0 ? cpuProfDir : undefined,
         });
-        const cpuMs = server.cpuMs() - cpuBefore;
-        console.log(
-          `\nautocannon ${duration} s: ${Math.round(result.requests.average)} req/s, ${result.requests.total} Anfragen ` +
-            `(${result.non2xx} nicht 2xx), Server-CPU ${Math.round((cpuMs / result.requests.total) * 1000) / 1000} ms je Anfrage; ` +
-            `Last ${os.loadavg()[0]!.toFixed(2)}`,
-        );
-      } finally {
-        await server.stop();
+        try {
+          const cookie = await signIn(server.url);
+          for (let i = 0; i < 5; i++)
+            for (const p of ['/healthz', ...SEARCHES]) await get(`${server.url}${p}`, cookie);
+          const run = async (paths: string[]) => {
+            const cpuBefore = server.cpuMs();
+            const result = await autocannon({
+              url: server.url,
+              connections: 10,
+              duration,
+              headers: { cookie, 'accept-encoding': 'gzip, deflate, br' },
+              requests: paths.map((p) => ({ method: 'GET', path: p })),
+            });
+            return {
+              rps: Math.round(result.requests.average),
+              cpu: Math.round(((server.cpuMs() - cpuBefore) / result.requests.total) * 1000) / 1000,
+              bad: result.non2xx,
+            };
+          };
+          const health = await run(['/healthz']);
+          const search = await run(SEARCHES);
+          rows.push({
+            server: entry,
+            'req/s /healthz': health.rps,
+            'req/s search': search.rps,
+            'such-api / trivial': `${Math.round((search.rps / health.rps) * 1000) / 10} %`,
+            'cpu ms /healthz': health.cpu,
+            'cpu ms search': search.cpu,
+            'nicht 2xx': health.bad + search.bad,
+            last: os.loadavg()[0]!.toFixed(2),
+          });
+        } finally {
+          await server.stop();
+        }
       }
+      console.log(`\nautocannon (${duration} s je Ziel, 10 Verbindungen):\n${formatTable(rows)}`);
       if (cpuProfDir) {
         const written = fs.readdirSync(cpuProfDir).filter((f) => !before.has(f) && f.endsWith('.cpuprofile'));
         for (const file of written) summariseProfile(path.join(cpuProfDir, file));
