@@ -55,6 +55,8 @@ describe.each(serverDialects)('search API across two processes ($name)', (dialec
   it('accepts a category added through one process as a filter in the other’s next request', async () => {
     // The other process has answered searches with category filters before (anything it keeps is warm).
     expect((await api(second, caseworkerOnSecond, 'q=kurs&kategorie=sprache')).status).toBe(200);
+    const pageBefore = await fetch(`${second.url}/suche?q=kurs`, { headers: { cookie: caseworkerOnSecond } });
+    expect(await pageBefore.text()).not.toContain('Kiwi-Beratung');
     const unknown = await api(second, caseworkerOnSecond, 'kategorie=eigene.gibtsnicht');
     expect(unknown.status).toBe(400);
     expect(((await unknown.json()) as { parameter: string }).parameter).toBe('kategorie');
@@ -74,6 +76,9 @@ describe.each(serverDialects)('search API across two processes ($name)', (dialec
     const response = await api(second, caseworkerOnSecond, `kategorie=${encodeURIComponent(id)}`);
     expect(response.status).toBe(200);
     expect(((await response.json()) as { total: number }).total).toBe(0);
+    // The search page, which keeps the category list per process, offers it in its filter on the other process too.
+    const searchPage = await fetch(`${second.url}/suche?q=kurs`, { headers: { cookie: caseworkerOnSecond } });
+    expect(await searchPage.text()).toContain(`value="${id}"`);
   });
 
   it('adds up the searches both processes counted, written when they stop', async () => {
