@@ -1,6 +1,7 @@
 /**
  * `npx tsx scripts/profile-api.ts [--services 10000] [--keep data/profile-api.sqlite] [--database-url URL]
- * [--entry dist/server/entry.mjs] [--compare OTHER_ENTRY] [--rounds 20] [--duration 0] [--cpu-prof DIR]`: where the
+ * [--entry dist/server/entry.mjs] [--compare OTHER_ENTRY] [--rounds 20] [--duration 0] [--cpu-prof DIR]
+ * [--target api|suche]`: where the
  * time of a search API request goes, in the built server (docs/performance.md, "Such-API je Anfrage").
  *
  * 1. SQL statements per request: the server runs with scripts/sql-trace.mjs, which notes every statement; one request
@@ -35,7 +36,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const CASEWORKER = 'fachkraft@partnernetz.example';
 const PASSWORD = 'Bench-Fachkraft-Passwort-7';
 // The paths of bench:http's search load (scripts/bench-http.ts, SEARCHES).
-const SEARCHES = [
+const QUERIES = [
   'q=integrationskurs',
   'q=schuldnerberatung+kassel',
   'q=auslaenderbehoerde',
@@ -46,7 +47,7 @@ const SEARCHES = [
   'q=sch&facetten=nein',
   'q=migrationsberatung+diakonie&kategorie=beratung',
   'q=hausaufgabenhilfe&lat=50.938&lon=6.96&radius_km=25',
-].map((q) => `/api/v1/search?${q}`);
+];
 
 const { values } = parseArgs({
   options: {
@@ -60,8 +61,11 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '0' },
     'cpu-prof': { type: 'string' },
     statements: { type: 'boolean', default: false },
+    // `suche`: the same searches as the search page (/suche) instead of the API.
+    target: { type: 'string', default: 'api' },
   },
 });
+const SEARCHES = QUERIES.map((q) => (values.target === 'suche' ? `/suche?${q}` : `/api/v1/search?${q}`));
 
 /** A seeded database: the sample region and the synthetic services with their search index (kept with --keep). */
 async function prepareDatabase(): Promise<{ databaseUrl: string; cleanup: () => void }> {
@@ -236,7 +240,7 @@ async function countStatements(entry: string, databaseUrl: string) {
         entry.us += micros / reps;
         shapes.set(shape, entry);
       }
-      const label = p.replace('/api/v1/search?', 'search?');
+      const label = p.replace('/api/v1/search?', 'search?').replace('/suche?', 'suche?');
       const row = (values: Record<string, number>, digits: number) => {
         const out: Record<string, string | number> = { pfad: label };
         const factor = 10 ** digits;
@@ -301,7 +305,7 @@ async function measureCpu(servers: { label: string; server: Server; cookie: stri
     return {
       server: label,
       'cpu ms /healthz': round3(healthMs),
-      'cpu ms /api/v1/search': round3(searchMs),
+      'cpu ms Suche': round3(searchMs),
       verhältnis: `${Math.round((healthMs / searchMs) * 1000) / 10} %`,
       anfragen: health.n + search.n,
     };
