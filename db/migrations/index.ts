@@ -21,6 +21,8 @@ import * as m20261203_0700 from './2026_12_03_0700_create_hsds_client_window';
 import * as m20261203_0500 from './2026_12_03_0500_create_referral_read';
 import * as m20261203_0100 from './2026_12_03_0100_create_report_period_rollups';
 import * as m20261203_0110 from './2026_12_03_0110_widen_report_fact_indexes';
+import * as m20261203_0900 from './2026_12_03_0900_index_location_coordinates';
+import * as m20261203_0910 from './2026_12_03_0910_create_taxonomy_state';
 
 /** All migrations in order; listed statically so the built server bundles them too. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +48,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_0500_create_referral_read': m20261203_0500,
   '2026_12_03_0100_create_report_period_rollups': m20261203_0100,
   '2026_12_03_0110_widen_report_fact_indexes': m20261203_0110,
+  '2026_12_03_0900_index_location_coordinates': m20261203_0900,
+  '2026_12_03_0910_create_taxonomy_state': m20261203_0910,
 };

@@ -9,6 +9,7 @@ import { loadReport, type ReportData } from '../../src/lib/report/report.service
 import { buildReportView } from '../../src/lib/report/report.view';
 import { parseReportParams, percentileOf } from '../../src/lib/report/report';
 import { listSearchCounts } from '../../src/lib/report/report.queries';
+import { flushSearchDemand } from '../../src/lib/report/search-demand';
 import { getSearchEngine } from '../../src/lib/search/engine';
 import { todayInGermany } from '../../src/lib/time/time';
 
@@ -344,6 +345,8 @@ describe.each(testDialects)('network report on $name', (dialect) => {
       now: NOW,
       near: { lat: 53.8655, lon: 10.6866, radiusKm: 5 },
     });
+    // Each process writes its counts in batches (decision 0028).
+    await flushSearchDemand(test.db);
     const rows = await listSearchCounts(test.db);
     expect(Object.keys(rows[0]!).sort()).toEqual(
       ['category_id', 'day', 'district', 'filters', 'hits', 'query', 'searches'].sort(),

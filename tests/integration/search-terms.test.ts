@@ -211,4 +211,34 @@ describe.each(testDialects)('two instances on one $name database', (dialect) => 
     });
     expect(await names(other, 'deutschkurs')).toContain('Jugendintegrationskurs am Nachmittag');
   });
+
+  it('a service saved through one instance is found by the other’s next search, and a quiet log costs no reads', async () => {
+    expect(await names(other, 'Kiwistraße')).toEqual([]);
+    const organization = await createTestOrganization(test.db);
+    const created = await createServiceEntry(test.db, userContext(coordinator), {
+      organizationId: organization.id,
+      form: ServiceFormSchema.parse({ name: 'Lernwerkstatt Kiwistraße', termIds: ['bildung'] }),
+    });
+    expect(created.ok).toBe(true);
+    expect(await names(other, 'Kiwistraße')).toEqual(['Lernwerkstatt Kiwistraße']);
+    if (dialect.name !== 'postgres') return;
+    // Nothing new since: an index beside PostgreSQL reads the vocabulary's generation and the change log's state in
+    // one statement per search (decision 0028; it was three). A plugin sees every statement the engine sends.
+    const statements: string[] = [];
+    const counting = second.withPlugin({
+      transformQuery: (args) => {
+        statements.push(args.node.kind);
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const engine = await openSearchEngine(counting, loadConfig({ DATABASE_URL: test.url }));
+    await rebuildSearchIndex(counting, engine);
+    await engine.search({ q: 'Kiwistraße' });
+    statements.length = 0;
+    expect((await engine.search({ q: 'Kiwistraße' })).hits.map((h) => h.name)).toEqual([
+      'Lernwerkstatt Kiwistraße',
+    ]);
+    expect(statements).toEqual(['SelectQueryNode']);
+  });
 });

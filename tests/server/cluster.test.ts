@@ -2,6 +2,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { seedSampleRegion } from '../../db/seed/seed';
 import { findJobState } from '../../src/lib/jobs/job.queries';
+import { listSearchCounts } from '../../src/lib/report/report.queries';
 import { primaryPid, startApp, workerPids, type AppProcess } from '../helpers/app-process';
 import { createTestDb, type TestDb } from '../helpers/db';
 import { DEMO_PASSWORDS } from '../helpers/server';
@@ -237,6 +238,19 @@ describe.each([
         async () => expect(pidOf((await findJobState(database.db, 'mail'))?.holder)).toBeGreaterThan(0),
         { timeout: 60_000, interval: 50 },
       );
+      // A counted search waits in the worker's memory (decision 0028) until the shutdown hook writes it.
+      const signedIn = await fetch(`${app.url}/anmelden`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url },
+        body: new URLSearchParams({
+          email: 'fachkraft@partnernetz.example',
+          password: DEMO_PASSWORDS['caseworker']!,
+        }),
+      });
+      const cookie = signedIn.headers.getSetCookie()[0]!.split(';')[0]!;
+      const search = await fetch(`${app.url}/api/v1/search?q=Abschiedsprobe`, { headers: { cookie } });
+      expect(search.status).toBe(200);
       const held = requestInFlight(app.url);
       await held.inFlight;
       const from = app.output().length;
@@ -247,6 +261,9 @@ describe.each([
       expect(await app.exited).toBe(0);
       // The shutdown hooks ran: the job loop gave its leases up, so another instance can take over at once.
       expect(await findJobState(database.db, 'mail')).toMatchObject({ holder: null });
+      // … and the worker wrote the searches it had counted.
+      const counted = (await listSearchCounts(database.db)).filter((row) => row.query === 'abschiedsprobe');
+      expect(counted.map((row) => Number(row.searches))).toEqual([1]);
       await expect(fetch(`${app.url}/healthz`)).rejects.toThrow();
     } finally {
       await app.stop();

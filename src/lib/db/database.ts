@@ -54,6 +54,7 @@ import type {
   ServiceLanguageTable,
   ServiceTable,
   ServiceTaxonomyTable,
+  TaxonomyStateTable,
   TaxonomyTermTable,
 } from '../directory/directory.table';
 import type { ApiKeyTable, ApiKeyWindowTable, HsdsIdentityTable } from '../hsds/hsds.table';
@@ -81,6 +82,7 @@ export interface Database {
   password_token: PasswordTokenTable;
   audit_log: AuditLogTable;
   taxonomy_term: TaxonomyTermTable;
+  taxonomy_state: TaxonomyStateTable;
   service: ServiceTable;
   service_taxonomy: ServiceTaxonomyTable;
   service_language: ServiceLanguageTable;

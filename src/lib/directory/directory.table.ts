@@ -11,6 +11,12 @@ export interface TaxonomyTermTable {
   created_at: string;
 }
 
+/** taxonomy_state: one row; its generation rises with every write of categories or aliases (decision 0028). */
+export interface TaxonomyStateTable {
+  id: number;
+  generation: number;
+}
+
 /** service: what an organization offers (HSDS service). */
 export interface ServiceTable {
   id: string;

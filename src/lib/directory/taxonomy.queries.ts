@@ -24,6 +24,12 @@ export async function listTerms(db: Executor): Promise<TaxonomyTerm[]> {
   }));
 }
 
+/** Whether a category with this id exists (one primary-key lookup). */
+export async function hasTerm(db: Executor, id: string): Promise<boolean> {
+  const row = await db.selectFrom('taxonomy_term').select('id').where('id', '=', id).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Adds a coordinator's own category below `parentId` (or at the top); returns its id. */
 export async function insertTerm(
   db: Executor,
@@ -47,6 +53,7 @@ export async function insertTerm(
       created_at: now.toISOString(),
     })
     .execute();
+  await bumpTaxonomyGeneration(db);
   return id;
 }
 
@@ -88,5 +95,29 @@ export async function upsertAlias(
       created_by: alias.createdBy,
       created_at: now.toISOString(),
     })
+    .execute();
+  await bumpTaxonomyGeneration(db);
+}
+
+/** The generation of categories and aliases: it rises with every write of either (decision 0028). */
+export async function findTaxonomyGeneration(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('taxonomy_state')
+    .select('generation')
+    .where('id', '=', 1)
+    .executeTakeFirst();
+  return Number(row?.generation ?? 0);
+}
+
+/**
+ * Raises the generation after a write of categories or aliases, in the writer's transaction: a process that keeps
+ * the category list in memory reloads it on its next request. Every writer of taxonomy_term and term_alias calls it
+ * (insertTerm, upsertAlias); on PostgreSQL the row lock also orders concurrent writers.
+ */
+async function bumpTaxonomyGeneration(db: Executor): Promise<void> {
+  await db
+    .updateTable('taxonomy_state')
+    .set((eb) => ({ generation: eb('generation', '+', 1) }))
+    .where('id', '=', 1)
     .execute();
 }

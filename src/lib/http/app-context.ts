@@ -1,6 +1,7 @@
 import { loadConfig, type Config } from '../config/config';
 import { createDb, type Db } from '../db/create-db';
 import { startJobLoop } from '../jobs/jobs';
+import { flushSearchDemand } from '../report/search-demand';
 import { isManaged, onShutdown } from './lifecycle';
 import fs from 'node:fs';
 import { offsetFileClock, systemClock, type Clock } from '../time/clock';
@@ -32,17 +33,32 @@ export function getAppContext(): AppContext {
     const db = createDb(config);
     context = { config, db, clock };
     // Served by scripts/start.ts (serve.ts handles the signals): stop the jobs and close the pool after the last
-    // request was answered. Started as `node dist/server/entry.mjs`: the job loop handles SIGTERM itself.
+    // request was answered. Started as `node dist/server/entry.mjs`: the signal handler below.
     const managed = isManaged();
-    const stopJobs =
-      config.jobsIntervalMs > 0
-        ? startJobLoop(context, config.jobsIntervalMs, { stopOnSignals: !managed })
-        : null;
+    const stopJobs = config.jobsIntervalMs > 0 ? startJobLoop(context, config.jobsIntervalMs) : null;
     if (managed) {
       onShutdown(async () => {
         await stopJobs?.();
+        // The searches this worker counted but has not written yet (decision 0028), before the pool closes.
+        await flushSearchDemand(db);
         await db.destroy();
       });
+    } else {
+      // A plain process (tests, `node dist/server/entry.mjs`): on SIGTERM/SIGINT stop the jobs and give their leases
+      // up, write the waiting search counts, then let the signal end the process.
+      const onSignal = (signal: NodeJS.Signals) => {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+        void (async () => {
+          await stopJobs?.();
+          await flushSearchDemand(db);
+        })().finally(() => {
+          // Our handler replaced the default "end the process"; with it gone, the same signal ends it as usual.
+          if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+        });
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
     }
   }
   return context;

@@ -405,17 +405,25 @@ async function summarizePartnerFacts(db: Executor, filter: FactFilter): Promise<
   return [...summaries.values()];
 }
 
-/** Adds one search to the day's counter of its folded query, filters and hit bucket (no user, session, address). */
-export async function countSearch(db: Executor, key: Omit<SearchCountTable, 'searches'>): Promise<void> {
-  await db
-    .insertInto('search_count')
-    .values({ ...key, searches: 1 })
-    .onConflict((oc) =>
-      oc
-        .columns(['day', 'query', 'category_id', 'district', 'filters', 'hits'])
-        .doUpdateSet((eb) => ({ searches: eb('search_count.searches', '+', 1) })),
-    )
-    .execute();
+/** Rows per statement when counters are added (7 parameters each: far below either dialect's limit). */
+const SEARCH_COUNT_CHUNK = 500;
+
+/**
+ * Adds searches to the days' counters of their folded query, filters and hit bucket (no user, session, address): one
+ * upsert per chunk of keys, each row's `searches` added to what is stored. Keys must be distinct within a call.
+ */
+export async function addSearchCounts(db: Executor, rows: SearchCountTable[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += SEARCH_COUNT_CHUNK) {
+    await db
+      .insertInto('search_count')
+      .values(rows.slice(start, start + SEARCH_COUNT_CHUNK))
+      .onConflict((oc) =>
+        oc
+          .columns(['day', 'query', 'category_id', 'district', 'filters', 'hits'])
+          .doUpdateSet((eb) => ({ searches: eb('search_count.searches', '+', eb.ref('excluded.searches')) })),
+      )
+      .execute();
+  }
 }
 
 /** Searches of a period by category, district and hit bucket. */

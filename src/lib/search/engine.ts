@@ -8,6 +8,7 @@ import {
   findLastSearchChangeSeq,
   listSearchChangesAfter,
   listSearchChangesBySeq,
+  type SearchState,
 } from './search.queries';
 import type { SearchDocument, SearchEngine, SearchQuery, SearchResult } from './search';
 import { ensureSearchSchema, openStandaloneSqliteEngine, SqliteSearchEngine } from './sqlite-fts-engine';
@@ -56,12 +57,17 @@ export class FollowingEngine implements SearchEngine {
     this.marked = true;
   }
 
-  /** Applies pending changes; concurrent callers share one run. */
-  async catchUp(): Promise<void> {
+  /**
+   * Applies pending changes; concurrent callers share one run. `known` is the change log's state, read by the caller
+   * together with its own check (VocabularyEngine, one round trip): with nothing new and no skipped number to look
+   * for, nothing more is read.
+   */
+  async catchUp(known?: Pick<SearchState, 'firstChangeSeq' | 'lastChangeSeq'>): Promise<void> {
+    if (known && !this.catchingUp && known.lastChangeSeq <= this.lastSeq && this.gaps.size === 0) return;
     this.catchingUp ??= (async () => {
       try {
         // Entries this index never saw were pruned (it served no search for a week): only a rebuild is safe.
-        const oldest = await findFirstSearchChangeSeq(this.db);
+        const oldest = known ? known.firstChangeSeq : await findFirstSearchChangeSeq(this.db);
         if (oldest !== null && oldest > this.lastSeq + 1 && this.lastSeq > 0) {
           // Not this.rebuild: it catches up afterwards and would wait for this very run.
           await this.markCurrent();
@@ -121,6 +127,12 @@ export class FollowingEngine implements SearchEngine {
     return this.inner.search(query);
   }
 
+  /** Answers after catching up to a state the caller has read (see catchUp). */
+  async searchAt(state: SearchState, query: SearchQuery): Promise<SearchResult> {
+    await this.catchUp(state);
+    return this.inner.search(query);
+  }
+
   upsert(documents: SearchDocument[]): Promise<void> {
     return this.inner.upsert(documents);
   }
@@ -157,7 +169,9 @@ export async function* searchDocumentBatches(db: Db): AsyncGenerator<SearchDocum
  * vocabulary in the database (decision 0026).
  */
 export async function openSearchEngine(db: Db, config: Config): Promise<VocabularyEngine> {
-  return new VocabularyEngine(db, await openBareSearchEngine(db, config));
+  const bare = await openBareSearchEngine(db, config);
+  // An index beside the database checks the vocabulary and the change log in one statement per search.
+  return new VocabularyEngine(db, bare, bare instanceof FollowingEngine ? bare : undefined);
 }
 
 async function openBareSearchEngine(db: Db, config: Config): Promise<SearchEngine> {

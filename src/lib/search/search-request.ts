@@ -110,19 +110,21 @@ export function parseSearchParams(
 
 /**
  * Checks what the schema alone cannot (a known category, lat with lon, a radius or distance sort with a centre) and
- * resolves `plz` to its centroid; an unknown postcode is an error naming `plz`.
+ * resolves `plz` to its centroid; an unknown postcode is an error naming `plz`. `isKnownTerm` is asked only when a
+ * category is given: a page that lists the categories anyway answers from its list, the API looks the one id up
+ * (`hasTerm`) instead of loading the whole tree per request.
  */
 export async function resolveSearchRequest(
   db: Db,
   params: SearchParams,
-  terms: TaxonomyTerm[],
+  isKnownTerm: (id: string) => boolean | Promise<boolean>,
   options: { facets: boolean; now: Date },
 ): Promise<Result<SearchRequest>> {
   const fail = (parameter: string, message: string): Result<SearchRequest> => ({
     ok: false,
     error: { parameter, message },
   });
-  if (params.kategorie && !terms.some((t) => t.id === params.kategorie)) {
+  if (params.kategorie && !(await isKnownTerm(params.kategorie))) {
     return fail(
       'kategorie',
       `Parameter „kategorie“: unbekannte Kategorie „${params.kategorie}“. Bitte eine Kategorie aus der Liste wählen.`,

@@ -1,6 +1,7 @@
 import type { Db } from '../db/create-db';
 import type { SearchDocument, SearchEngine, SearchQuery, SearchResult } from './search';
 import { findVocabularyGeneration } from './search-terms.queries';
+import { findSearchState, type SearchState } from './search.queries';
 import { loadSearchVocabulary } from './search-terms.service';
 import type { RelatedTermGroup } from './vocabulary';
 
@@ -18,6 +19,11 @@ export class VocabularyEngine implements SearchEngine {
   constructor(
     private readonly db: Db,
     readonly inner: SearchEngine,
+    /**
+     * The inner engine when it follows the change log (an index beside the database): each search then reads the
+     * vocabulary's generation and the log's state in one statement (findSearchState) and hands the state on.
+     */
+    private readonly follower?: { searchAt(state: SearchState, query: SearchQuery): Promise<SearchResult> },
   ) {}
 
   get name(): SearchEngine['name'] {
@@ -47,6 +53,12 @@ export class VocabularyEngine implements SearchEngine {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
+    if (this.follower) {
+      const state = await findSearchState(this.db);
+      // A refresh still running has not set the generation yet: this waits for it, as the path below does.
+      if (state.vocabularyGeneration !== this.generation) await this.refreshVocabulary();
+      return this.follower.searchAt(state, query);
+    }
     await this.refreshVocabulary();
     return this.inner.search(query);
   }

@@ -1,7 +1,7 @@
 import zlib from 'node:zlib';
 import type { APIRoute } from 'astro';
 import { can } from '../../../lib/auth/policy';
-import { listTerms } from '../../../lib/directory/taxonomy.queries';
+import { hasTerm } from '../../../lib/directory/taxonomy.queries';
 import { getSearchEngine } from '../../../lib/search/engine';
 import {
   apiError,
@@ -26,7 +26,7 @@ export const GET: APIRoute = async ({ locals, url, request: httpRequest }) => {
   const parsed = parseSearchParams(input, { refuseRepeated: true });
   if (!parsed.ok) return apiError(400, parsed.error.message, parsed.error.parameter);
   const { db } = locals.app;
-  const request = await resolveSearchRequest(db, parsed.value, await listTerms(db), {
+  const request = await resolveSearchRequest(db, parsed.value, (id) => hasTerm(db, id), {
     facets: false,
     now: locals.now,
   });

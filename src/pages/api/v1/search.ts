@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { can } from '../../../lib/auth/policy';
-import { listTerms } from '../../../lib/directory/taxonomy.queries';
+import { hasTerm } from '../../../lib/directory/taxonomy.queries';
 import { getSearchEngine } from '../../../lib/search/engine';
 import {
   apiError,
@@ -22,7 +22,7 @@ export const GET: APIRoute = async ({ locals, url }) => {
   const { db } = locals.app;
   // The autocomplete asks for names only; counting facets would be wasted work there.
   const facets = url.searchParams.get('facetten') !== 'nein';
-  const request = await resolveSearchRequest(db, parsed.value, await listTerms(db), {
+  const request = await resolveSearchRequest(db, parsed.value, (id) => hasTerm(db, id), {
     facets,
     now: locals.now,
   });
