@@ -21,6 +21,8 @@ import type { ReferralRow } from '../../src/lib/referrals/referral.table';
 import {
   countReferralGroups,
   listAnswersSince,
+  listLatestEvents,
+  listReferralPages,
   listReferrals,
   type ReferralGroup,
   type ReferralScope,
@@ -209,6 +211,47 @@ describe.each(testDialects)('referral lists on $name', (dialect) => {
       senderOfficeName: names.office,
       senderName: names.sender,
     });
+  });
+
+  it('lists several groups at once exactly as one list per group does', async () => {
+    const pages = [
+      { group: 'overdue', limit: 10 },
+      { group: 'waiting', limit: 10, offset: 5 },
+      { group: 'running', limit: 51 },
+      { group: 'draft', limit: 0 },
+      { group: 'closed', limit: 10, offset: 50 },
+      { group: 'all', limit: 25 },
+    ] as const;
+    for (const [name, scope] of scopes) {
+      const lists = await listReferralPages(test.db, scope, TODAY, pages);
+      expect(lists.map((list) => list.map((item) => item.id))).toEqual(
+        pages.map((page) =>
+          expectedPage(rows, scope, page.group, page.limit, 'offset' in page ? page.offset : 0),
+        ),
+      );
+      const one = await listReferrals(test.db, scope, 'running', TODAY, { limit: 51 });
+      expect(lists[2], name).toEqual(one);
+    }
+  });
+
+  it('finds the newest timeline entry of each referral, events of one instant in their causal order', async () => {
+    const events = await test.db
+      .selectFrom('referral_event')
+      .select(['id', 'referral_id', 'kind', 'at'])
+      .execute();
+    const rank = (kind: string) => ['created', 'send', 'link_sent', 'overdue'].indexOf(kind) + 1 || 5;
+    const ids = rows.slice(0, 150).map((row) => row.id);
+    const expected = new Map<string, string>();
+    for (const id of ids) {
+      const newest = events
+        .filter((e) => e.referral_id === id)
+        .sort((a, b) => compare(b.at, a.at) || rank(b.kind) - rank(a.kind) || compare(b.id, a.id))[0];
+      if (newest) expected.set(id, `${newest.at} ${newest.kind}`);
+    }
+    // Several entries of one referral at the same instant exist in the sample (created and sent together).
+    expect(events.length).toBeGreaterThan(expected.size);
+    const latest = await listLatestEvents(test.db, ids);
+    expect(new Map([...latest].map(([id, e]) => [id, `${e.at} ${e.kind}`]))).toEqual(expected);
   });
 
   it('counts each group as the lists define it', async () => {

@@ -337,16 +337,23 @@ export function inScope(scope: ReferralScope) {
   };
 }
 
-/** Lists referrals of a scope and group; overdue and due-soon first, newest answers first for closed ones. */
-export async function listReferrals(
+/** Which page of a list: how many rows, from which position. */
+export interface ListPage {
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * The ids of one page of a scope's list, in the list's order: overdue and due-soon first, newest change first for
+ * closed ones and for all. Read from the scope's indexes alone (migration 2026_12_01_0400).
+ */
+async function listPageIds(
   db: Executor,
   scope: ReferralScope,
   group: ReferralGroup,
   today: string,
-  options: { limit?: number; offset?: number } = {},
-): Promise<ReferralListItem[]> {
-  // The page of ids comes from an index alone (migration 2026_12_01_0400); only its rows get their names joined,
-  // in a second query: as a subquery of the six-table list query it costs PostgreSQL more planning than it saves.
+  page: ListPage,
+): Promise<string[]> {
   let query = db.selectFrom('referral').select('referral.id').where(inScope(scope));
   switch (group) {
     // Overdue as isOverdue() says: unanswered past the due date (a proposed appointment is an answer).
@@ -381,24 +388,58 @@ export async function listReferrals(
     case 'all':
       break;
   }
-  const newestFirst = group === 'closed' || group === 'all';
-  query = newestFirst
-    ? query.orderBy('referral.updated_at', 'desc')
-    : query.orderBy('referral.response_due_on').orderBy('referral.created_at');
-  const ids = (
-    await query
-      .orderBy('referral.id')
-      .limit(options.limit ?? 25)
-      .offset(options.offset ?? 0)
-      .execute()
-  ).map((row) => row.id);
-  if (ids.length === 0) return [];
-  let list = listQuery(db).where('referral.id', 'in', ids);
-  list = newestFirst
-    ? list.orderBy('referral.updated_at', 'desc')
-    : list.orderBy('referral.response_due_on').orderBy('referral.created_at');
-  const rows = (await list.orderBy('referral.id').execute()) as ListRow[];
-  return rows.map(rowToListItem);
+  query =
+    group === 'closed' || group === 'all'
+      ? query.orderBy('referral.updated_at', 'desc')
+      : query.orderBy('referral.response_due_on').orderBy('referral.created_at');
+  const rows = await query
+    .orderBy('referral.id')
+    .limit(page.limit ?? 25)
+    .offset(page.offset ?? 0)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** The list items of these referrals with their names, by id (one query for all of them). */
+async function listItemsById(db: Executor, ids: readonly string[]): Promise<Map<string, ReferralListItem>> {
+  if (ids.length === 0) return new Map();
+  const rows = (await listQuery(db)
+    .where('referral.id', 'in', [...ids])
+    .execute()) as ListRow[];
+  return new Map(rows.map((row) => [row.id, rowToListItem(row)]));
+}
+
+/** Lists referrals of a scope and group; overdue and due-soon first, newest answers first for closed ones. */
+export async function listReferrals(
+  db: Executor,
+  scope: ReferralScope,
+  group: ReferralGroup,
+  today: string,
+  options: ListPage = {},
+): Promise<ReferralListItem[]> {
+  // The page of ids comes from an index alone (migration 2026_12_01_0400); only its rows get their names joined,
+  // in a second query: as a subquery of the six-table list query it costs PostgreSQL more planning than it saves.
+  const ids = await listPageIds(db, scope, group, today, options);
+  const items = await listItemsById(db, ids);
+  return ids.flatMap((id) => items.get(id) ?? []);
+}
+
+/**
+ * Several lists of one scope at once, each as `listReferrals` would return it (the dashboard's groups): a page of ids
+ * per list, then the names of all of them in one query instead of one per list. A page with limit 0 is empty.
+ */
+export async function listReferralPages(
+  db: Executor,
+  scope: ReferralScope,
+  today: string,
+  pages: readonly (ListPage & { group: ReferralGroup })[],
+): Promise<ReferralListItem[][]> {
+  const idsPerPage: string[][] = [];
+  for (const page of pages) {
+    idsPerPage.push(page.limit === 0 ? [] : await listPageIds(db, scope, page.group, today, page));
+  }
+  const items = await listItemsById(db, idsPerPage.flat());
+  return idsPerPage.map((ids) => ids.flatMap((id) => items.get(id) ?? []));
 }
 
 /** Counts of a scope's referrals per group. */
@@ -564,14 +605,39 @@ export async function listLatestEvents(
 ): Promise<Map<string, LatestEvent>> {
   const latest = new Map<string, LatestEvent>();
   if (referralIds.length === 0) return latest;
-  // Only what the column shows: the page asks for up to 125 referrals' timelines at once.
+  // Only the newest entry of each referral, looked up per referral through referral_event_referral_idx and joined by
+  // its id: reading every entry of the page's referrals and keeping the first of each (620 rows for 95 referrals)
+  // took four times as long on SQLite and twice as long on PostgreSQL; an `id in (subquery)` form made PostgreSQL
+  // run the lookup twice per referral.
   const rows = await db
-    .selectFrom('referral_event')
-    .select(['referral_id', 'kind', 'to_status', 'note', 'at', 'actor_kind', 'reason', 'outcome'])
-    .where('referral_id', 'in', referralIds)
-    .orderBy('at', 'desc')
-    .orderBy(causalRank, 'desc')
-    .orderBy('id', 'desc')
+    .selectFrom('referral')
+    .innerJoin('referral_event as latest', (join) =>
+      join.on((eb) =>
+        eb(
+          'latest.id',
+          '=',
+          eb
+            .selectFrom('referral_event')
+            .select('referral_event.id')
+            .whereRef('referral_event.referral_id', '=', 'referral.id')
+            .orderBy('referral_event.at', 'desc')
+            .orderBy(causalRank, 'desc')
+            .orderBy('referral_event.id', 'desc')
+            .limit(1),
+        ),
+      ),
+    )
+    .select([
+      'latest.referral_id',
+      'latest.kind',
+      'latest.to_status',
+      'latest.note',
+      'latest.at',
+      'latest.actor_kind',
+      'latest.reason',
+      'latest.outcome',
+    ])
+    .where('referral.id', 'in', referralIds)
     .execute();
   for (const row of rows) {
     if (!latest.has(row.referral_id)) {
