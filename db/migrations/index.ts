@@ -22,6 +22,7 @@ import * as m20261203_0500 from './2026_12_03_0500_create_referral_read';
 import * as m20261203_0100 from './2026_12_03_0100_create_report_period_rollups';
 import * as m20261203_0110 from './2026_12_03_0110_widen_report_fact_indexes';
 import * as m20261203_1000 from './2026_12_03_1000_cover_referral_event_index';
+import * as m20261203_1010 from './2026_12_03_1010_add_referral_last_message';
 
 /** All migrations in order; listed statically so the built server bundles them too. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_0100_create_report_period_rollups': m20261203_0100,
   '2026_12_03_0110_widen_report_fact_indexes': m20261203_0110,
   '2026_12_03_1000_cover_referral_event_index': m20261203_1000,
+  '2026_12_03_1010_add_referral_last_message': m20261203_1010,
 };

@@ -5,7 +5,7 @@ import type { Executor } from '../db/executor';
 import { newId } from '../db/ids';
 import { parseCategories } from '../cases/case';
 import { recordReferralFact } from '../report/report.queries';
-import { unreadMessagesOf } from './referral-message.queries';
+import { threadSeenSinceNewestMessage, unreadMessagesOf } from './referral-message.queries';
 import type { ReferralEventRow, ReferralEventTable, ReferralRow, ReferralTable } from './referral.table';
 import {
   HIDDEN_FROM_PARTNER,
@@ -102,6 +102,16 @@ export async function updateReferralIfCurrent(
     .where('version', '=', version)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/** Records that a message was added to the referral's thread at `at` (never moves the time back). */
+export async function noteReferralMessage(db: Executor, id: string, at: string): Promise<void> {
+  await db
+    .updateTable('referral')
+    .set({ last_message_at: at })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_message_at', 'is', null), eb('last_message_at', '<', at)]))
+    .execute();
 }
 
 /** Moves a referral's retention date (any activity keeps it for the retention period from then). */
@@ -559,10 +569,16 @@ export async function listUnreadThreads(
   userId: string,
   limit = 10,
 ): Promise<{ total: number; items: UnreadThread[] }> {
+  // Only referrals with a message newer than the user's read mark (or never opened by the user) can hold an unread
+  // one: last_message_at, the scope's message index (migration 2026_12_03_1010) and the read mark decide that per
+  // referral before any message is read. Grouping the messages of every referral of the scope cost 0.5 ms without
+  // any message and 6 ms with 4,800 messages on 8,000 referrals of the benchmark caseworker.
   const threads = await unreadMessagesOf(db, userId)
     .innerJoin('referral', 'referral.id', 'referral_message.referral_id')
     .where(inScope(scope))
     .where('referral.status', '!=', 'draft')
+    .where('referral.last_message_at', 'is not', null)
+    .where((eb) => eb.not(threadSeenSinceNewestMessage(eb, userId)))
     .select((eb) => [
       'referral_message.referral_id as referral_id',
       eb.fn.countAll<number>().as('n'),
