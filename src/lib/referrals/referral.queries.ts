@@ -679,6 +679,15 @@ export async function findReferralListItem(db: Executor, id: string): Promise<Re
 
 /** Records a dashboard visit and returns the previous one (for "since your last visit"). */
 export async function touchDashboardVisit(db: Db, userId: string, now: string): Promise<string | null> {
+  // Most views come within ten minutes of the last one and change nothing: they read without a transaction, which on
+  // SQLite begins by taking the write lock (create-db.ts) and so made every dashboard view wait for writers.
+  const recent = await db
+    .selectFrom('dashboard_visit')
+    .select(['visited_at', 'previous_visited_at'])
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (recent && Date.parse(now) - Date.parse(recent.visited_at) < 10 * 60_000)
+    return recent.previous_visited_at;
   return db.transaction().execute(async (trx) => {
     const current = await trx
       .selectFrom('dashboard_visit')
