@@ -23,6 +23,8 @@ import * as m20261203_0100 from './2026_12_03_0100_create_report_period_rollups'
 import * as m20261203_0110 from './2026_12_03_0110_widen_report_fact_indexes';
 import * as m20261203_0900 from './2026_12_03_0900_index_location_coordinates';
 import * as m20261203_0910 from './2026_12_03_0910_create_taxonomy_state';
+import * as m20261203_1000 from './2026_12_03_1000_cover_referral_event_index';
+import * as m20261203_1010 from './2026_12_03_1010_add_referral_last_message';
 
 /** All migrations in order; listed statically so the built server bundles them too. */
 export const migrations: Record<string, Migration> = {
@@ -50,4 +52,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_0110_widen_report_fact_indexes': m20261203_0110,
   '2026_12_03_0900_index_location_coordinates': m20261203_0900,
   '2026_12_03_0910_create_taxonomy_state': m20261203_0910,
+  '2026_12_03_1000_cover_referral_event_index': m20261203_1000,
+  '2026_12_03_1010_add_referral_last_message': m20261203_1010,
 };

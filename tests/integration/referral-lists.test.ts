@@ -11,6 +11,7 @@ import type { Actor } from '../../src/lib/auth/policy';
 import { loadConfig } from '../../src/lib/config/config';
 import { findUserById } from '../../src/lib/auth/auth.queries';
 import { newId } from '../../src/lib/db/ids';
+import { insertReferralMessage, markThreadSeen } from '../../src/lib/referrals/referral-message.queries';
 import { ReferralFormSchema } from '../../src/lib/referrals/referral';
 import {
   createReferral,
@@ -21,7 +22,11 @@ import type { ReferralRow } from '../../src/lib/referrals/referral.table';
 import {
   countReferralGroups,
   listAnswersSince,
+  listLatestEvents,
+  listReferralPages,
   listReferrals,
+  listUnreadThreads,
+  noteReferralMessage,
   type ReferralGroup,
   type ReferralScope,
 } from '../../src/lib/referrals/referral.queries';
@@ -209,6 +214,103 @@ describe.each(testDialects)('referral lists on $name', (dialect) => {
       senderOfficeName: names.office,
       senderName: names.sender,
     });
+  });
+
+  it('lists several groups at once exactly as one list per group does', async () => {
+    const pages = [
+      { group: 'overdue', limit: 10 },
+      { group: 'waiting', limit: 10, offset: 5 },
+      { group: 'running', limit: 51 },
+      { group: 'draft', limit: 0 },
+      { group: 'closed', limit: 10, offset: 50 },
+      { group: 'all', limit: 25 },
+    ] as const;
+    for (const [name, scope] of scopes) {
+      const lists = await listReferralPages(test.db, scope, TODAY, pages);
+      expect(lists.map((list) => list.map((item) => item.id))).toEqual(
+        pages.map((page) =>
+          expectedPage(rows, scope, page.group, page.limit, 'offset' in page ? page.offset : 0),
+        ),
+      );
+      const one = await listReferrals(test.db, scope, 'running', TODAY, { limit: 51 });
+      expect(lists[2], name).toEqual(one);
+    }
+  });
+
+  it('finds the newest timeline entry of each referral, events of one instant in their causal order', async () => {
+    const events = await test.db
+      .selectFrom('referral_event')
+      .select(['id', 'referral_id', 'kind', 'at'])
+      .execute();
+    const rank = (kind: string) => ['created', 'send', 'link_sent', 'overdue'].indexOf(kind) + 1 || 5;
+    const ids = rows.slice(0, 150).map((row) => row.id);
+    const expected = new Map<string, string>();
+    for (const id of ids) {
+      const newest = events
+        .filter((e) => e.referral_id === id)
+        .sort((a, b) => compare(b.at, a.at) || rank(b.kind) - rank(a.kind) || compare(b.id, a.id))[0];
+      if (newest) expected.set(id, `${newest.at} ${newest.kind}`);
+    }
+    // Several entries of one referral at the same instant exist in the sample (created and sent together).
+    expect(events.length).toBeGreaterThan(expected.size);
+    const latest = await listLatestEvents(test.db, ids);
+    expect(new Map([...latest].map(([id, e]) => [id, `${e.at} ${e.kind}`]))).toEqual(expected);
+  });
+
+  it('lists the threads with unread messages of a scope exactly as the messages and read marks say', async () => {
+    const db = test.db;
+    const users = await db.selectFrom('app_user').select(['id']).orderBy('id').execute();
+    const sent = rows.filter((row) => row.status !== 'draft');
+    // Messages on every seventh referral, from both sides, some by the users who read; read marks before, between
+    // and after them. Written as the message service writes them: the message and the thread's newest time.
+    const messages: { referral_id: string; at: string; author_user_id: string | null }[] = [];
+    for (const [index, row] of sent.entries()) {
+      if (index % 7 !== 0) continue;
+      for (let k = 0; k < (index % 3) + 1; k++) {
+        const at = new Date(NOW.getTime() - (index * 13 + k * 61) * 60_000).toISOString();
+        const author = k % 2 === 0 ? null : users[index % users.length]!.id;
+        await insertReferralMessage(db, {
+          id: newId(),
+          referral_id: row.id,
+          at,
+          author_kind: author ? 'caseworker' : 'partner',
+          author_user_id: author,
+          author_organization_id: author ? null : row.recipient_organization_id,
+          body: 'Nachricht',
+        });
+        await noteReferralMessage(db, row.id, at);
+        messages.push({ referral_id: row.id, at, author_user_id: author });
+      }
+    }
+    const reads = new Map<string, string>();
+    for (const [index, message] of messages.entries()) {
+      if (index % 4 === 0) continue;
+      const user = users[index % users.length]!.id;
+      const seen = new Date(Date.parse(message.at) + ((index % 3) - 1) * 30 * 60_000).toISOString();
+      await markThreadSeen(db, message.referral_id, user, seen);
+      reads.set(`${message.referral_id} ${user}`, seen);
+    }
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    for (const user of users) {
+      for (const [name, scope] of scopes) {
+        const expected = new Map<string, { n: number; last: string }>();
+        for (const m of messages) {
+          const seen = reads.get(`${m.referral_id} ${user.id}`);
+          const row = byId.get(m.referral_id)!;
+          if (!inScope(row, scope) || row.status === 'draft' || m.author_user_id === user.id) continue;
+          if (seen !== undefined && m.at <= seen) continue;
+          const entry = expected.get(m.referral_id) ?? { n: 0, last: '' };
+          expected.set(m.referral_id, { n: entry.n + 1, last: m.at > entry.last ? m.at : entry.last });
+        }
+        const listed = await listUnreadThreads(db, scope, user.id, 1000);
+        expect(listed.total, `${name} ${user.id}`).toBe(expected.size);
+        expect(
+          new Map(listed.items.map((t) => [t.id, { n: t.unread, last: t.lastMessageAt }])),
+          `${name} ${user.id}`,
+        ).toEqual(expected);
+      }
+    }
+    expect(messages.length).toBeGreaterThan(40);
   });
 
   it('counts each group as the lists define it', async () => {

@@ -1773,6 +1773,19 @@ describe.each(testDialects)('referrals on $name', (dialect) => {
       ).resolves.toEqual([null, null]);
     });
 
+    it('remembers the last dashboard visit; views within ten minutes count as one and keep the previous visit', async () => {
+      const user = await createTestUser(test.db, {
+        organizationId: caseworker.organizationId,
+        password: null,
+      });
+      const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000).toISOString();
+      expect(await touchDashboardVisit(test.db, user.id, minutes(0))).toBeNull();
+      expect(await touchDashboardVisit(test.db, user.id, minutes(5))).toBeNull();
+      expect(await touchDashboardVisit(test.db, user.id, minutes(11))).toBe(minutes(0));
+      expect(await touchDashboardVisit(test.db, user.id, minutes(15))).toBe(minutes(0));
+      expect(await touchDashboardVisit(test.db, user.id, minutes(30))).toBe(minutes(11));
+    });
+
     it('flags an overdue referral to an institution without any address, without claiming a reminder went out', async () => {
       const orphan = await createTestOrganization(test.db, {
         name: `Ohne Adresse ${newId().slice(0, 4)}`,

@@ -4,6 +4,10 @@ import {
   answerLabel,
   answersSince,
   createdMessage,
+  dashboardHref,
+  dashboardPages,
+  dashboardSelection,
+  DASHBOARD_PAGE_SIZE,
   draftSavedMessage,
   draftTarget,
   eventActorText,
@@ -209,5 +213,37 @@ describe('what happened, in plain German (issue 11, item 8)', () => {
     expect(draftTarget({ referral: { id: 'r1' }, toCheck: true })).toBe('/vermittlungen/entwurf/r1/pruefen');
     expect(draftTarget({ referral: { id: 'r1' }, toCheck: false })).toBe('/vermittlungen/entwurf/r1');
     expect(draftSavedMessage({ toCheck: false })).toContain('Entwurf ist gespeichert');
+  });
+
+  it('the dashboard shows one group alone page by page; junk in the address shows the overview or page 1', () => {
+    const select = (query: string) => dashboardSelection(new URLSearchParams(query));
+    expect(select('')).toEqual({ shown: null, page: 1 });
+    expect(select('gruppe=running&seite=3')).toEqual({ shown: 'running', page: 3 });
+    expect(select('gruppe=running&seite=abc')).toEqual({ shown: 'running', page: 1 });
+    expect(select('gruppe=running&seite=0')).toEqual({ shown: 'running', page: 1 });
+    expect(select('gruppe=running&seite=2.5')).toEqual({ shown: 'running', page: 1 });
+    expect(select('gruppe=running&seite=1e400')).toEqual({ shown: 'running', page: 1 });
+    expect(select('gruppe=alle&seite=2')).toEqual({ shown: null, page: 1 });
+  });
+
+  it('each group asks for its first rows, the group shown alone for its page and one row more, an empty one for none', () => {
+    const counts = { overdue: 0, waiting: 3, running: 500, draft: 12, closed: 0 };
+    const pages = dashboardPages(counts, { shown: 'running', page: 3 });
+    expect(pages).toEqual([
+      { group: 'overdue', limit: 0, offset: 0 },
+      { group: 'waiting', limit: 10, offset: 0 },
+      { group: 'running', limit: DASHBOARD_PAGE_SIZE + 1, offset: 2 * DASHBOARD_PAGE_SIZE },
+      { group: 'draft', limit: 10, offset: 0 },
+      // Closed referrals are never counted: their newest rows are always asked for.
+      { group: 'closed', limit: 10, offset: 0 },
+    ]);
+  });
+
+  it('the dashboard links keep the view and carry only the group and the page', () => {
+    expect(dashboardHref(false)).toBe('/vermittlungen');
+    expect(dashboardHref(true)).toBe('/vermittlungen?ansicht=dienststelle');
+    expect(dashboardHref(true, 'overdue')).toBe('/vermittlungen?ansicht=dienststelle&gruppe=overdue#overdue');
+    expect(dashboardHref(false, 'closed', 1)).toBe('/vermittlungen?gruppe=closed#closed');
+    expect(dashboardHref(false, 'closed', 4)).toBe('/vermittlungen?gruppe=closed&seite=4#closed');
   });
 });

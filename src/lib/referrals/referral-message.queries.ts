@@ -1,3 +1,5 @@
+import type { ExpressionBuilder } from 'kysely';
+import type { Database } from '../db/database';
 import type { Executor } from '../db/executor';
 import type { ReferralMessageRow, ReferralMessageTable } from './referral-message.table';
 
@@ -117,6 +119,21 @@ export function unreadMessagesOf(db: Executor, userId: string) {
         eb('referral_message.at', '>', eb.ref('referral_read.seen_at')),
       ]),
     );
+}
+
+/**
+ * A condition on `referral`: the user opened its thread at or after its newest message (`last_message_at`), so nothing
+ * in it is new. Checked per referral before any message is read (decision 0029).
+ */
+export function threadSeenSinceNewestMessage(eb: ExpressionBuilder<Database, 'referral'>, userId: string) {
+  return eb.exists(
+    eb
+      .selectFrom('referral_read as seen')
+      .select('seen.user_id')
+      .whereRef('seen.referral_id', '=', 'referral.id')
+      .where('seen.user_id', '=', userId)
+      .whereRef('seen.seen_at', '>=', 'referral.last_message_at'),
+  );
 }
 
 /** How many unseen messages each of these referrals holds for the user (referrals without any are absent). */

@@ -19,7 +19,7 @@ import {
   markThreadSeen,
   type ReferralMessage,
 } from './referral-message.queries';
-import { findReferral } from './referral.queries';
+import { findReferral, noteReferralMessage } from './referral.queries';
 import { eventActor, reachPartner } from './referral.service';
 
 export type { ReferralMessage } from './referral-message.queries';
@@ -89,6 +89,7 @@ export async function postReferralMessage(
       author_organization_id: who.actor_organization_id,
       body: input.body,
     });
+    await noteReferralMessage(trx, referral.id, at);
     const baseUrl = ctx.config.publicBaseUrl;
     if (party === 'partner') {
       const sender = await findUserById(trx, referral.senderUserId);

@@ -31,6 +31,12 @@ export interface ReferralTable {
   updated_at: string;
   delete_after: string;
   version: number;
+  /**
+   * When the newest message of the referral's thread was written (null: no message yet), set in the transaction that
+   * adds a message: the dashboard looks for unread threads only among referrals that have one (decision 0029).
+   * Optional on insert: a new referral has no message.
+   */
+  last_message_at?: string | null;
 }
 
 /** referral_event: the append-only timeline of a referral, "viewed" included. */

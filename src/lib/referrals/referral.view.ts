@@ -131,12 +131,63 @@ export function linkPageState(
 
 /** The groups of the caseworker's dashboard, in order, with how many rows each shows at a glance. */
 export const DASHBOARD_GROUPS = [
-  { group: 'overdue', title: 'Überfällig', empty: 'Keine überfälligen Vermittlungen.', rows: 25 },
-  { group: 'waiting', title: 'Warten auf Antwort', empty: 'Keine Vermittlung wartet auf Antwort.', rows: 25 },
-  { group: 'running', title: 'Laufend', empty: 'Keine laufenden Vermittlungen.', rows: 25 },
+  { group: 'overdue', title: 'Überfällig', empty: 'Keine überfälligen Vermittlungen.', rows: 10 },
+  { group: 'waiting', title: 'Warten auf Antwort', empty: 'Keine Vermittlung wartet auf Antwort.', rows: 10 },
+  { group: 'running', title: 'Laufend', empty: 'Keine laufenden Vermittlungen.', rows: 10 },
   { group: 'draft', title: 'Entwürfe', empty: 'Keine Entwürfe.', rows: 10 },
   { group: 'closed', title: 'Abgeschlossen', empty: 'Noch nichts abgeschlossen.', rows: 10 },
 ] as const;
+
+/** A group of the dashboard. */
+export type DashboardGroup = (typeof DASHBOARD_GROUPS)[number]['group'];
+
+/** Rows per page when the dashboard shows one group alone ("Weitere anzeigen"). */
+export const DASHBOARD_PAGE_SIZE = 50;
+
+/** What the dashboard's address asks for: one group alone (`?gruppe=`) and which page of it (`?seite=`, from 1). */
+export interface DashboardSelection {
+  shown: DashboardGroup | null;
+  page: number;
+}
+
+/** Reads `?gruppe=` and `?seite=`; an unknown group shows the overview, a junk or missing page number page 1. */
+export function dashboardSelection(params: URLSearchParams): DashboardSelection {
+  const group = params.get('gruppe');
+  const shown = DASHBOARD_GROUPS.find((g) => g.group === group)?.group ?? null;
+  const page = Number(params.get('seite') ?? '1');
+  return { shown, page: shown && Number.isSafeInteger(page) && page >= 1 ? page : 1 };
+}
+
+/**
+ * Which rows each group's list asks for: the group shown alone a page of DASHBOARD_PAGE_SIZE and one row more (so the
+ * page knows whether another follows), every other group its first rows, and an open group counted empty none.
+ */
+export function dashboardPages(
+  counts: Record<DashboardGroup, number>,
+  selection: DashboardSelection,
+): { group: DashboardGroup; limit: number; offset: number }[] {
+  return DASHBOARD_GROUPS.map((g) => {
+    if (selection.shown === g.group) {
+      return {
+        group: g.group,
+        limit: DASHBOARD_PAGE_SIZE + 1,
+        offset: (selection.page - 1) * DASHBOARD_PAGE_SIZE,
+      };
+    }
+    // Closed referrals are not counted (the office's whole history): their first rows are always asked for.
+    return { group: g.group, limit: g.group !== 'closed' && counts[g.group] === 0 ? 0 : g.rows, offset: 0 };
+  });
+}
+
+/** The dashboard's address for a view, a group shown alone and a page of it (no personal data, only these keys). */
+export function dashboardHref(officeView: boolean, group?: DashboardGroup, page = 1): string {
+  const params = new URLSearchParams();
+  if (officeView) params.set('ansicht', 'dienststelle');
+  if (group) params.set('gruppe', group);
+  if (group && page > 1) params.set('seite', String(page));
+  const query = params.toString();
+  return `/vermittlungen${query ? `?${query}` : ''}${group ? `#${group}` : ''}`;
+}
 
 /** The marker of a referral with messages the user has not seen yet ("Neue Nachricht", "3 neue Nachrichten"). */
 export function unreadLabel(count: number): string {
