@@ -1,12 +1,11 @@
 /**
  * CLI: `npm start` — builds the app when the build is missing or older than the sources, migrates the
  * database, seeds the Lübeck sample region into an empty database (printing the demo logins once,
- * never in production), then serves the built app: with WEB_CONCURRENCY workers (default one per core) through
- * node:cluster, or in this one process when it is 1. SIGTERM/SIGINT stop gracefully, SIGHUP restarts the workers
- * one at a time (decision 0025).
+ * never in production), then serves the built app with WEB_CONCURRENCY workers (default one per core; one is one
+ * worker) through node:cluster. The workers run the bundled dist/serve/worker.mjs, without the TypeScript loader
+ * this script runs under. SIGTERM/SIGINT stop gracefully, SIGHUP restarts the workers one at a time (decision 0025).
  */
 import { execFileSync } from 'node:child_process';
-import cluster from 'node:cluster';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, ConfigError } from '../src/lib/config/config';
@@ -14,13 +13,14 @@ import { createDb } from '../src/lib/db/create-db';
 import { migrateToLatest } from '../src/lib/db/migrator';
 import { sealClearMfaSecrets } from '../src/lib/auth/mfa.service';
 import { runPrimary } from '../src/lib/http/cluster';
-import { serveUntilSignalled } from '../src/lib/http/serve';
 import { isDatabaseEmpty, seedSampleRegion } from '../db/seed/seed';
 import { seedSampleReferrals } from '../db/seed/sample-referrals';
 import { printDemoLogins, progressBar } from './cli';
 
 const root = path.resolve(import.meta.dirname, '..');
 const entry = path.join(root, 'dist/server/entry.mjs');
+// What every worker runs: plain JavaScript, bundled by `npm run build` (no TypeScript loader in the request path).
+const workerProgram = path.join(root, 'dist/serve/worker.mjs');
 
 function newestMtime(target: string): number {
   if (!fs.existsSync(target)) return 0;
@@ -40,18 +40,7 @@ try {
   throw error;
 }
 
-// A worker of the cluster only serves: the primary built, migrated and seeded before it forked.
-if (cluster.isWorker) {
-  await serveUntilSignalled({
-    entry,
-    host: config.host,
-    port: config.port,
-    graceMs: config.shutdownGraceMs,
-    worker: true,
-  });
-} else {
-  await prepareAndServe();
-}
+await prepareAndServe();
 
 async function prepareAndServe(): Promise<void> {
   const sourcesChanged =
@@ -61,13 +50,22 @@ async function prepareAndServe(): Promise<void> {
       ),
     ) > newestMtime(entry);
   // `--no-build` serves the existing build as it is (containers, tests); otherwise a stale build is rebuilt.
-  if (!process.argv.includes('--no-build') && (!fs.existsSync(entry) || sourcesChanged)) {
+  const built = fs.existsSync(entry) && fs.existsSync(workerProgram);
+  if (!process.argv.includes('--no-build') && (!built || sourcesChanged)) {
     console.log('Baue die Anwendung (einmalig nach jeder Änderung) …');
-    execFileSync(process.execPath, [path.join(root, 'node_modules/astro/astro.js'), 'build'], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
-    });
+    const build = (args: string[]) =>
+      execFileSync(process.execPath, args, {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+      });
+    // The same two steps as `npm run build`.
+    build([path.join(root, 'node_modules/astro/astro.js'), 'build']);
+    build([path.join(root, 'scripts/build-serve.mjs')]);
+  }
+  if (!fs.existsSync(workerProgram)) {
+    console.error(`${path.relative(root, workerProgram)} fehlt: bitte zuerst \`npm run build\` ausführen.`);
+    process.exit(2);
   }
 
   const db = createDb(config);
@@ -84,16 +82,11 @@ async function prepareAndServe(): Promise<void> {
   await db.destroy();
 
   const ready = `JMD Partnernetz läuft: ${config.publicBaseUrl} (Datenbank: ${config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'PostgreSQL'})`;
-  if (config.webConcurrency > 1) {
-    runPrimary({ workers: config.webConcurrency, graceMs: config.shutdownGraceMs, readyMessage: ready });
-  } else {
-    await serveUntilSignalled({
-      entry,
-      host: config.host,
-      port: config.port,
-      graceMs: config.shutdownGraceMs,
-      worker: false,
-    });
-    console.log(ready);
-  }
+  // Also one worker runs under the primary: the primary runs under tsx, the worker without it (decision 0025).
+  runPrimary({
+    workers: config.webConcurrency,
+    graceMs: config.shutdownGraceMs,
+    readyMessage: ready,
+    program: workerProgram,
+  });
 }

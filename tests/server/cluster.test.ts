@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { seedSampleRegion } from '../../db/seed/seed';
 import { findJobState } from '../../src/lib/jobs/job.queries';
@@ -109,6 +111,17 @@ describe('npm start with two workers on one SQLite file', () => {
     }
     expect([...holders]).toEqual([pids.get(1)]);
   }, 120_000);
+
+  it('runs the bundled worker program without the TypeScript loader the primary runs under', async () => {
+    const commandLine = (pid: number) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const primary = commandLine(primaryPid(app.output()));
+    expect(primary.join(' ')).toContain('tsx');
+    for (const pid of workerPids(app.output()).values()) {
+      const worker = commandLine(pid);
+      // Only node and the program: no --import/--require of a loader whose hooks every request would pass through.
+      expect(worker.filter(Boolean)).toEqual([process.execPath, path.resolve('dist/serve/worker.mjs')]);
+    }
+  });
 
   it('finds a service renamed through one worker in the next search on either worker', async () => {
     const coordinator = await signIn(
@@ -233,6 +246,8 @@ describe.each([
   it('answers the request in flight, gives the job leases up and exits with 0', async () => {
     const app = await startApp(database.url, { WEB_CONCURRENCY: workers, JOBS_INTERVAL_SECONDS: '1' });
     try {
+      // One is one worker under the primary too (decision 0025): the server never runs under the TypeScript loader.
+      expect(workerPids(app.output()).size).toBe(Number(workers));
       // No request yet: the job loop starts with the worker, not with its first visitor.
       await vi.waitFor(
         async () => expect(pidOf((await findJobState(database.db, 'mail'))?.holder)).toBeGreaterThan(0),

@@ -17,6 +17,12 @@ export interface ClusterOptions {
   graceMs: number;
   /** Printed once every worker listens. */
   readyMessage: string;
+  /**
+   * The program each worker runs (dist/serve/worker.mjs), forked without this process's Node options: the primary
+   * runs under tsx, whose loader hooks would otherwise sit in every worker's request path. Operators' own flags go
+   * through NODE_OPTIONS, which every worker inherits. Without it the workers run this process's script.
+   */
+  program?: string;
   /** The clock for a worker's age when it dies (the restart rule); the wall clock unless a test moves it. */
   now?: () => number;
 }
@@ -45,6 +51,7 @@ function listeningOrExit(worker: Worker): Promise<boolean> {
 /** Starts the workers and supervises them until a stop signal; never returns normally (the process exits). */
 export function runPrimary(options: ClusterOptions): void {
   const now = options.now ?? Date.now;
+  if (options.program) cluster.setupPrimary({ exec: options.program, execArgv: [], args: [] });
   const slots = new Map<number, Slot>();
   // Workers this primary asked to stop: their exit is no death to replace.
   const retiring = new WeakSet<Worker>();

@@ -1,8 +1,8 @@
 /**
  * Serves the built app (dist/server/entry.mjs of @astrojs/node, standalone) on an http.Server of our own, so a stop
  * can be graceful: stop accepting, answer every request in flight, close keep-alive connections without racing a
- * client that is about to reuse them, then stop the job loop and close the database (lifecycle.ts). Used by
- * `npm start` in the single process and in every cluster worker (cluster.ts).
+ * client that is about to reuse them, then stop the job loop and close the database (lifecycle.ts). Run by
+ * every worker of `npm start` (worker-main.ts, bundled to dist/serve/worker.mjs; cluster.ts forks it).
  * @module
  */
 import http from 'node:http';
