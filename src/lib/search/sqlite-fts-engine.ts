@@ -247,7 +247,7 @@ export function writeSearchDocuments(
       service_id: doc.id,
       external_id: doc.externalId,
       name: doc.name,
-      name_sort: fold(doc.name),
+      name_sort: foldOnce(doc.name),
       organization: doc.organization,
       term_ids: JSON.stringify(doc.termIds),
       languages: JSON.stringify(doc.languages),
@@ -365,6 +365,12 @@ export const COUNT_CAP = 1000;
 /** A tier with more matches than this is not scored by bm25 (see search()). */
 const LARGE_TIER = 1000;
 
+/**
+ * A rebuild writes batches of the caller in one transaction until it holds this many entries (about half a second
+ * of the write lock at most).
+ */
+const REBUILD_TRANSACTION_DOCS = 10_000;
+
 /** The columns of the text itself (the fifth, `parts`, holds compound parts). */
 const TEXT_COLUMNS = '{name categories organization description}';
 
@@ -456,13 +462,29 @@ export class SqliteSearchEngine implements SearchEngine {
     this.writer.exec(SCHEMA);
     // No incremental merging of FTS5 segments during the load: one 'optimize' at the end merges them all at once.
     this.writer.exec("INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 0)");
+    // Several of the caller's batches go into one transaction: every commit writes FTS5's pending terms as a
+    // segment of its own, which the final 'optimize' then has to merge. Each batch is still written on its own, so
+    // compounds are split against the same words as before (those of the batches up to this one).
     let done = 0;
+    let pending: SearchDocument[][] = [];
+    let pendingDocs = 0;
+    const flush = () => {
+      const group = pending;
+      pending = [];
+      pendingDocs = 0;
+      this.writer.transaction(() => {
+        for (const batch of group) writeSearchDocuments(this.writer, batch, { fresh: true });
+      })();
+      for (const batch of group) done += batch.length;
+      onProgress?.(done);
+    };
     try {
       for await (const batch of batches) {
-        this.writer.transaction(() => writeSearchDocuments(this.writer, batch, { fresh: true }))();
-        done += batch.length;
-        onProgress?.(done);
+        pending.push(batch);
+        pendingDocs += batch.length;
+        if (pendingDocs >= REBUILD_TRANSACTION_DOCS) flush();
       }
+      if (pending.length > 0) flush();
       this.writer.exec(FILL_LOOKUP_TABLES);
       this.writer.exec(INDEXES);
       this.writer.exec("INSERT INTO search_fts(search_fts) VALUES ('optimize')");
