@@ -101,7 +101,19 @@ try {
     if (ids(a) !== ids(b) || a.total !== b.total || Boolean(a.totalCapped) !== Boolean(b.totalCapped))
       different.push(`${query.kind}/${query.variant} ${query.text}`);
   }
+  // SQL statements per search, counted through the engine's statement cache (both engines have it).
+  const statements = { alt: 0, neu: 0 };
+  for (const name of ['alt', 'neu'] as const) {
+    const inner = engines[name].engine as unknown as { statement: (...args: unknown[]) => unknown };
+    const original = inner.statement.bind(inner);
+    inner.statement = (...args: unknown[]) => {
+      statements[name]++;
+      return original(...args);
+    };
+  }
   const samples = { alt: [] as number[], neu: [] as number[] };
+  // The fastest of the rounds per query: less affected by other processes than single samples.
+  const fastest = { alt: new Map<number, number>(), neu: new Map<number, number>() };
   const byKind = new Map<string, { alt: number[]; neu: number[] }>();
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const [i, query] of queries.entries()) {
@@ -112,6 +124,7 @@ try {
         await engine.search(request(query));
         const took = performance.now() - started;
         samples[name].push(took);
+        fastest[name].set(i, Math.min(fastest[name].get(i) ?? Infinity, took));
         const kind = byKind.get(query.kind) ?? { alt: [], neu: [] };
         kind[name].push(took);
         byKind.set(query.kind, kind);
@@ -130,6 +143,11 @@ try {
         buildMs: { alt: engines.alt.build, neu: engines.neu.build },
         alt: summary(samples.alt),
         neu: summary(samples.neu),
+        fastestOfRounds: { alt: summary([...fastest.alt.values()]), neu: summary([...fastest.neu.values()]) },
+        statementsPerSearch: {
+          alt: round3(statements.alt / samples.alt.length),
+          neu: round3(statements.neu / samples.neu.length),
+        },
         p95ByKind: Object.fromEntries(
           [...byKind].map(([kind, s]) => [kind, { alt: summary(s.alt).p95, neu: summary(s.neu).p95 }]),
         ),

@@ -59,6 +59,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
   content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3 4'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS search_vocab USING fts5vocab(search_fts, 'row');
+CREATE VIRTUAL TABLE IF NOT EXISTS search_vocab_col USING fts5vocab(search_fts, 'col');
 CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO search_meta (key, value) VALUES ('generation', '0');
 `;
@@ -84,7 +85,8 @@ INSERT OR IGNORE INTO search_doc_lang (lang, doc)
 
 const indexWords = new WeakMap<SQLite.Database, Set<string>>();
 
-const DROP_INDEX_TABLES = `DROP TABLE IF EXISTS search_vocab; DROP TABLE IF EXISTS search_fts;
+const DROP_INDEX_TABLES = `DROP TABLE IF EXISTS search_vocab; DROP TABLE IF EXISTS search_vocab_col;
+  DROP TABLE IF EXISTS search_fts;
   DROP TABLE IF EXISTS search_doc; DROP TABLE IF EXISTS search_doc_term; DROP TABLE IF EXISTS search_doc_lang;
   DROP TABLE IF EXISTS search_open;`;
 
@@ -331,6 +333,19 @@ function bumpGeneration(handle: SQLite.Database): void {
   handle.prepare("UPDATE search_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'").run();
 }
 
+/** Whether a term of the sorted list begins with `prefix` (with `other`: a term other than `prefix` itself). */
+function hasPrefix(sorted: string[], prefix: string, other = false): boolean {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < prefix) low = middle + 1;
+    else high = middle;
+  }
+  if (other && sorted[low] === prefix) low++;
+  return low < sorted.length && sorted[low]!.startsWith(prefix);
+}
+
 /** All 1-deletions of a word ("kurs" → "urs", "krs", "kus", "kur"). */
 function deletions(word: string): string[] {
   const result: string[] = [];
@@ -354,6 +369,11 @@ interface Slot {
  */
 interface PreparedQuery {
   tiers: string[];
+  /**
+   * Per tier: its expression finds nothing the tier before did not (known from the index's terms, so the tier is
+   * not asked). Only what is certain is marked: a term missing from the index, a prefix no other term begins with.
+   */
+  empty: boolean[];
   /** Per tier: the same expression limited to the name (a large tier lists its name hits first). */
   nameTiers: string[];
   /** A single typed word still being typed ("sc"): names beginning with it come first in a large tier. */
@@ -495,6 +515,7 @@ export class SqliteSearchEngine implements SearchEngine {
     // A rebuild writes the whole index through the write-ahead log; fold it back so no large -wal file stays.
     this.writer.pragma('wal_checkpoint(TRUNCATE)');
     this.vocabulary = null;
+    this.lexiconCache = null;
     this.closedCache = null;
     this.attributeCache = null;
     this.statements.clear();
@@ -520,6 +541,30 @@ export class SqliteSearchEngine implements SearchEngine {
   /** Number of indexed documents. */
   count(): number {
     return (this.reader.prepare('SELECT count(*) AS n FROM search_doc').get() as { n: number }).n;
+  }
+
+  private lexiconCache: {
+    generation: string;
+    has: Set<string>;
+    terms: string[];
+    hasPart: Set<string>;
+    partTerms: string[];
+  } | null = null;
+
+  /** The index's terms, sorted, and those of the columns outside the text (reloaded when the index changed). */
+  private lexicon(): NonNullable<SqliteSearchEngine['lexiconCache']> {
+    const generation = this.generation();
+    if (!this.lexiconCache || this.lexiconCache.generation !== generation) {
+      const terms = (this.reader.prepare('SELECT term FROM search_vocab').pluck().all() as string[]).sort();
+      const partTerms = (
+        this.reader
+          .prepare("SELECT DISTINCT term FROM search_vocab_col WHERE col IN ('parts', 'tags')")
+          .pluck()
+          .all() as string[]
+      ).sort();
+      this.lexiconCache = { generation, has: new Set(terms), terms, hasPart: new Set(partTerms), partTerms };
+    }
+    return this.lexiconCache;
   }
 
   private typoCandidates(token: string): string[] {
@@ -580,7 +625,7 @@ export class SqliteSearchEngine implements SearchEngine {
     const folded = foldGerman(q);
     let tokens = folded.split(/[^a-z0-9]+/).filter(Boolean);
     if (tokens.length > 1) tokens = tokens.filter((t) => t.length > 1);
-    if (tokens.length === 0) return { tiers: [], nameTiers: [], namePrefix: null };
+    if (tokens.length === 0) return { tiers: [], empty: [], nameTiers: [], namePrefix: null };
     const typingLast = !/\s$/.test(q);
     const slots: Slot[] = [];
     for (let i = 0; i < tokens.length;) {
@@ -624,15 +669,43 @@ export class SqliteSearchEngine implements SearchEngine {
       slots.map((slot) => render(slot, extras(slot), prefix, widen)).join(' AND ');
     const whole = expression(false);
     const withPrefix = expression(true);
+    // Which tiers cannot find anything new, from the index's terms (a tier asked costs 0.1–0.3 ms even when empty).
+    const lexicon = this.lexicon();
+    const isPrefix = (slot: Slot, phrase: string[]) => slot.prefix && phrase.length === 1;
+    const found = (slot: Slot, phrase: string[]) =>
+      isPrefix(slot, phrase) ? hasPrefix(lexicon.terms, phrase[0]!) : phrase.every((t) => lexicon.has.has(t));
+    // Some slot has no alternative in the index: the AND of the slots finds nothing.
+    const wholeEmpty = slots.some(
+      (slot) => !slot.alternatives.some((phrase) => phrase.every((t) => lexicon.has.has(t))),
+    );
+    const prefixEmpty = slots.some((slot) => !slot.alternatives.some((phrase) => found(slot, phrase)));
+    // No term but the typed one begins with it: the prefix finds what the whole word finds.
+    const prefixAddsNothing = slots.every((slot) =>
+      slot.alternatives.every(
+        (phrase) => !isPrefix(slot, phrase) || !hasPrefix(lexicon.terms, phrase[0]!, true),
+      ),
+    );
+    // No alternative occurs in the columns outside the text (compound parts, tags): all columns find what the text
+    // columns find.
+    const partsAddNothing = slots.every((slot) =>
+      slot.alternatives.every((phrase) =>
+        isPrefix(slot, phrase)
+          ? !hasPrefix(lexicon.partTerms, phrase[0]!)
+          : !phrase.every((t) => lexicon.hasPart.has(t)),
+      ),
+    );
     const tiers = [`${TEXT_COLUMNS} : (${whole})`];
+    const empty = [wholeEmpty];
     const nameTiers = [`name : (${whole})`];
     if (withPrefix !== whole) {
       tiers.push(`${TEXT_COLUMNS} : (${withPrefix})`);
+      empty.push(prefixEmpty || prefixAddsNothing);
       nameTiers.push(`name : (${withPrefix})`);
     }
     // All columns: the parts column too, so "beratung" finds "Schuldnerberatung".
     if (slots.some((slot) => slot.token !== null && slot.token.length >= MIN_PART_LENGTH)) {
       tiers.push(withPrefix);
+      empty.push(prefixEmpty || partsAddNothing);
       nameTiers.push(`name : (${withPrefix})`);
     }
     // Typo candidates are looked up once per slot; the corrected word itself ranks before the words it stands for
@@ -644,16 +717,18 @@ export class SqliteSearchEngine implements SearchEngine {
       const corrected = expression(true, (slot) => candidatesOf.get(slot)!, false);
       const widened = expression(true, (slot) => candidatesOf.get(slot)!);
       tiers.push(corrected);
+      empty.push(false);
       nameTiers.push(`name : (${corrected})`);
       if (widened !== corrected) {
         tiers.push(widened);
+        empty.push(false);
         nameTiers.push(`name : (${widened})`);
       }
     }
     const only = slots.length === 1 ? slots[0]! : null;
     const namePrefix =
       only && only.prefix && only.alternatives.length === 1 && only.token !== null ? only.token : null;
-    return { tiers, nameTiers, namePrefix };
+    return { tiers, empty, nameTiers, namePrefix };
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
@@ -680,7 +755,7 @@ export class SqliteSearchEngine implements SearchEngine {
     const recent = query.now ? new Date(query.now.getTime() - 182 * 86_400_000).toISOString() : '\uffff';
     const prepared = query.q.trim()
       ? this.prepare(query.q)
-      : { tiers: [] as string[], nameTiers: [] as string[], namePrefix: null };
+      : { tiers: [] as string[], empty: [] as boolean[], nameTiers: [] as string[], namePrefix: null };
     const join = 'FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid';
 
     // Ordered by the engine: by name or distance (every match), or by bm25 within a tier that is small enough.
@@ -778,6 +853,7 @@ export class SqliteSearchEngine implements SearchEngine {
           if (rows.length >= need) break; // the higher tiers filled the page
           // Every match is listed already (the total is exact and small): the wider tiers cannot add one.
           if (allSmall && rows.length >= total) break;
+          if (prepared.empty[k]) continue;
           const match = k === 0 ? expression : `(${expression}) NOT (${prepared.tiers[k - 1]})`;
           // A small tier is ranked by bm25; a large one (two letters match most of the index) is not scored: it
           // lists names beginning with the typed word (ordered name index), then name hits, then the rest.
