@@ -71,9 +71,17 @@ const batches: SearchDocument[][] = [];
 for (let i = 0; i < docs.length; i += 1000) batches.push(docs.slice(i, i + 1000));
 
 const old = await engineAt(values.ref);
-const engines: Record<'alt' | 'neu', { open: () => Engine; build: number[]; engine: Engine | null }> = {
-  alt: { open: () => old.module.openStandaloneSqliteEngine(':memory:'), build: [], engine: null },
-  neu: { open: () => current.openStandaloneSqliteEngine(':memory:'), build: [], engine: null },
+const engines: Record<
+  'alt' | 'neu',
+  { open: () => Engine; build: number[]; buildCpu: number[]; engine: Engine | null }
+> = {
+  alt: {
+    open: () => old.module.openStandaloneSqliteEngine(':memory:'),
+    build: [],
+    buildCpu: [],
+    engine: null,
+  },
+  neu: { open: () => current.openStandaloneSqliteEngine(':memory:'), build: [], buildCpu: [], engine: null },
 };
 const load = () => os.loadavg()[0]!.toFixed(2);
 const loadBefore = load();
@@ -86,8 +94,11 @@ try {
       global.gc?.();
       const engine = entry.open();
       const started = performance.now();
+      const cpu = process.cpuUsage();
       await engine.rebuild(batches);
       entry.build.push(Math.round(performance.now() - started));
+      const used = process.cpuUsage(cpu);
+      entry.buildCpu.push(Math.round((used.user + used.system) / 1000));
       entry.engine = engine;
     }
   }
@@ -141,6 +152,8 @@ try {
         facets: values.facets,
         load: `${loadBefore} → ${load()}`,
         buildMs: { alt: engines.alt.build, neu: engines.neu.build },
+        // CPU time of the process during each build (less affected by other processes than the wall clock).
+        buildCpuMs: { alt: engines.alt.buildCpu, neu: engines.neu.buildCpu },
         alt: summary(samples.alt),
         neu: summary(samples.neu),
         fastestOfRounds: { alt: summary([...fastest.alt.values()]), neu: summary([...fastest.neu.values()]) },

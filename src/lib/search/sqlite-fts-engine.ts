@@ -59,7 +59,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
   content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3 4'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS search_vocab USING fts5vocab(search_fts, 'row');
-CREATE VIRTUAL TABLE IF NOT EXISTS search_vocab_col USING fts5vocab(search_fts, 'col');
 CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO search_meta (key, value) VALUES ('generation', '0');
 `;
@@ -85,8 +84,10 @@ INSERT OR IGNORE INTO search_doc_lang (lang, doc)
 
 const indexWords = new WeakMap<SQLite.Database, Set<string>>();
 
-const DROP_INDEX_TABLES = `DROP TABLE IF EXISTS search_vocab; DROP TABLE IF EXISTS search_vocab_col;
-  DROP TABLE IF EXISTS search_fts;
+/** Folded texts a write or rebuild keeps (beyond this, texts are folded each time they occur). */
+const FOLD_CACHE_LIMIT = 50_000;
+
+const DROP_INDEX_TABLES = `DROP TABLE IF EXISTS search_vocab; DROP TABLE IF EXISTS search_fts;
   DROP TABLE IF EXISTS search_doc; DROP TABLE IF EXISTS search_doc_term; DROP TABLE IF EXISTS search_doc_lang;
   DROP TABLE IF EXISTS search_open;`;
 
@@ -173,7 +174,11 @@ function cellExpression(south: number, north: number, west: number, east: number
 export function writeSearchDocuments(
   handle: SQLite.Database,
   documents: SearchDocument[],
-  options: { fresh?: boolean } = {},
+  options: {
+    fresh?: boolean;
+    /** Folded texts of the batches before (a rebuild passes one map for all its batches). */
+    folded?: Map<string, string>;
+  } = {},
 ): void {
   if (documents.length === 0) return;
   // A rebuild writes into empty tables: nothing to look up or delete first.
@@ -207,19 +212,19 @@ export function writeSearchDocuments(
     'INSERT INTO search_open (doc, start_min, end_min, from_prev) VALUES (?, ?, ?, ?)',
   );
   const flag = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
-  // Names of organizations, categories and opening hours repeat across entries: each is folded, split or parsed
-  // once per batch.
-  const folded = new Map<string, string>();
-  const foldOnce = (text: string) => {
-    let value = folded.get(text);
-    if (value === undefined) folded.set(text, (value = fold(text)));
-    return value;
-  };
+  // Names of organizations, categories, descriptions and opening hours repeat across entries: each is folded, split
+  // or parsed once per batch, and folded once per rebuild (100,000 synthetic entries have 15,000 distinct texts).
+  const folded = options.folded ?? new Map<string, string>();
+  const foldOnce = (text: string) => folded.get(text) ?? fold(text);
   // Compounds are split against the index's vocabulary, the words of this batch and the field's word list.
   const vocabulary = indexWordsOf(handle);
   for (const doc of documents) {
     for (const text of [doc.name, doc.organization, doc.description, ...doc.categories]) {
-      for (const word of wordsOf(foldOnce(text))) vocabulary.add(word);
+      // A text folded before had its words added then (the vocabulary lives as long as the index tables).
+      if (folded.has(text)) continue;
+      const value = fold(text);
+      if (folded.size < FOLD_CACHE_LIMIT) folded.set(text, value);
+      for (const word of wordsOf(value)) vocabulary.add(word);
     }
   }
   const known = (part: string) => vocabulary.has(part);
@@ -372,6 +377,8 @@ interface PreparedQuery {
   /**
    * Per tier: its expression finds nothing the tier before did not (known from the index's terms, so the tier is
    * not asked). Only what is certain is marked: a term missing from the index, a prefix no other term begins with.
+   * (Whether a word occurs as a compound part is not known this way: fts5vocab's per-column counts read the whole
+   * index, too slow for each change of the index.)
    */
   empty: boolean[];
   /** Per tier: the same expression limited to the name (a large tier lists its name hits first). */
@@ -406,6 +413,9 @@ export class SqliteSearchEngine implements SearchEngine {
     deletes: Map<string, string[]>;
     /** Long words by first letter and length: the second typo is looked for among these. */
     long: Map<string, string[]>;
+    /** Every term of the index, sorted (a prefix's terms are neighbours). */
+    sorted: string[];
+    has: Set<string>;
   } | null = null;
 
   /**
@@ -486,6 +496,7 @@ export class SqliteSearchEngine implements SearchEngine {
     // segment of its own, which the final 'optimize' then has to merge. Each batch is still written on its own, so
     // compounds are split against the same words as before (those of the batches up to this one).
     let done = 0;
+    const folded = new Map<string, string>();
     let pending: SearchDocument[][] = [];
     let pendingDocs = 0;
     const flush = () => {
@@ -493,7 +504,7 @@ export class SqliteSearchEngine implements SearchEngine {
       pending = [];
       pendingDocs = 0;
       this.writer.transaction(() => {
-        for (const batch of group) writeSearchDocuments(this.writer, batch, { fresh: true });
+        for (const batch of group) writeSearchDocuments(this.writer, batch, { fresh: true, folded });
       })();
       for (const batch of group) done += batch.length;
       onProgress?.(done);
@@ -515,7 +526,6 @@ export class SqliteSearchEngine implements SearchEngine {
     // A rebuild writes the whole index through the write-ahead log; fold it back so no large -wal file stays.
     this.writer.pragma('wal_checkpoint(TRUNCATE)');
     this.vocabulary = null;
-    this.lexiconCache = null;
     this.closedCache = null;
     this.attributeCache = null;
     this.statements.clear();
@@ -543,33 +553,11 @@ export class SqliteSearchEngine implements SearchEngine {
     return (this.reader.prepare('SELECT count(*) AS n FROM search_doc').get() as { n: number }).n;
   }
 
-  private lexiconCache: {
-    generation: string;
-    has: Set<string>;
-    terms: string[];
-    hasPart: Set<string>;
-    partTerms: string[];
-  } | null = null;
-
-  /** The index's terms, sorted, and those of the columns outside the text (reloaded when the index changed). */
-  private lexicon(): NonNullable<SqliteSearchEngine['lexiconCache']> {
-    const generation = this.generation();
-    if (!this.lexiconCache || this.lexiconCache.generation !== generation) {
-      const terms = (this.reader.prepare('SELECT term FROM search_vocab').pluck().all() as string[]).sort();
-      const partTerms = (
-        this.reader
-          .prepare("SELECT DISTINCT term FROM search_vocab_col WHERE col IN ('parts', 'tags')")
-          .pluck()
-          .all() as string[]
-      ).sort();
-      this.lexiconCache = { generation, has: new Set(terms), terms, hasPart: new Set(partTerms), partTerms };
-    }
-    return this.lexiconCache;
-  }
-
-  private typoCandidates(token: string): string[] {
-    const max = allowedTypos(token.length);
-    if (max === 0) return [];
+  /**
+   * The index's terms (read once per generation of the index, or after the synonyms changed): sorted, and as a
+   * deletion index for typos.
+   */
+  private terms(): NonNullable<SqliteSearchEngine['vocabulary']> {
     const generation = this.generation();
     if (!this.vocabulary || this.vocabulary.generation !== generation) {
       const deletes = new Map<string, string[]>();
@@ -585,9 +573,11 @@ export class SqliteSearchEngine implements SearchEngine {
         if (!list) deletes.set(key, [term]);
         else if (list[list.length - 1] !== term) list.push(term);
       };
+      const all: string[] = [];
       for (const { term } of this.reader.prepare('SELECT term FROM search_vocab').iterate() as Iterable<{
         term: string;
       }>) {
+        all.push(term);
         if (term.length < 4 || isTag(term)) continue;
         add(term, term);
         for (const variant of deletions(term)) add(variant, term);
@@ -598,14 +588,22 @@ export class SqliteSearchEngine implements SearchEngine {
         add(key, key);
         for (const variant of deletions(key)) add(variant, key);
       }
-      this.vocabulary = { generation, deletes, long };
+      all.sort();
+      this.vocabulary = { generation, deletes, long, sorted: all, has: new Set(all) };
     }
+    return this.vocabulary;
+  }
+
+  private typoCandidates(token: string): string[] {
+    const max = allowedTypos(token.length);
+    if (max === 0) return [];
+    const vocabulary = this.terms();
     const variants = new Set([token, ...deletions(token)]);
     if (max >= 2)
       for (const first of deletions(token)) for (const second of deletions(first)) variants.add(second);
     const found = new Set<string>();
     for (const variant of variants) {
-      for (const term of this.vocabulary.deletes.get(variant) ?? []) {
+      for (const term of vocabulary.deletes.get(variant) ?? []) {
         if (term !== token && !found.has(term) && editDistance(token, term, max) <= max) found.add(term);
       }
     }
@@ -613,7 +611,7 @@ export class SqliteSearchEngine implements SearchEngine {
       // Two typos the deletion index cannot see (e.g. a missing letter plus a swap): compare with words of the
       // same first letter and similar length — people rarely mistype the first letter, and it keeps this fast.
       for (let length = token.length - 2; length <= token.length + 2; length++) {
-        for (const term of this.vocabulary.long.get(`${token[0]}${length}`) ?? []) {
+        for (const term of vocabulary.long.get(`${token[0]}${length}`) ?? []) {
           if (editDistance(token, term, max) <= max) found.add(term);
         }
       }
@@ -670,28 +668,21 @@ export class SqliteSearchEngine implements SearchEngine {
     const whole = expression(false);
     const withPrefix = expression(true);
     // Which tiers cannot find anything new, from the index's terms (a tier asked costs 0.1–0.3 ms even when empty).
-    const lexicon = this.lexicon();
+    const lexicon = this.terms();
     const isPrefix = (slot: Slot, phrase: string[]) => slot.prefix && phrase.length === 1;
-    const found = (slot: Slot, phrase: string[]) =>
-      isPrefix(slot, phrase) ? hasPrefix(lexicon.terms, phrase[0]!) : phrase.every((t) => lexicon.has.has(t));
+    const inIndex = (phrase: string[]) => phrase.every((t) => lexicon.has.has(t));
     // Some slot has no alternative in the index: the AND of the slots finds nothing.
-    const wholeEmpty = slots.some(
-      (slot) => !slot.alternatives.some((phrase) => phrase.every((t) => lexicon.has.has(t))),
+    const wholeEmpty = slots.some((slot) => !slot.alternatives.some(inIndex));
+    const prefixEmpty = slots.some(
+      (slot) =>
+        !slot.alternatives.some((phrase) =>
+          isPrefix(slot, phrase) ? hasPrefix(lexicon.sorted, phrase[0]!) : inIndex(phrase),
+        ),
     );
-    const prefixEmpty = slots.some((slot) => !slot.alternatives.some((phrase) => found(slot, phrase)));
     // No term but the typed one begins with it: the prefix finds what the whole word finds.
     const prefixAddsNothing = slots.every((slot) =>
       slot.alternatives.every(
-        (phrase) => !isPrefix(slot, phrase) || !hasPrefix(lexicon.terms, phrase[0]!, true),
-      ),
-    );
-    // No alternative occurs in the columns outside the text (compound parts, tags): all columns find what the text
-    // columns find.
-    const partsAddNothing = slots.every((slot) =>
-      slot.alternatives.every((phrase) =>
-        isPrefix(slot, phrase)
-          ? !hasPrefix(lexicon.partTerms, phrase[0]!)
-          : !phrase.every((t) => lexicon.hasPart.has(t)),
+        (phrase) => !isPrefix(slot, phrase) || !hasPrefix(lexicon.sorted, phrase[0]!, true),
       ),
     );
     const tiers = [`${TEXT_COLUMNS} : (${whole})`];
@@ -705,7 +696,7 @@ export class SqliteSearchEngine implements SearchEngine {
     // All columns: the parts column too, so "beratung" finds "Schuldnerberatung".
     if (slots.some((slot) => slot.token !== null && slot.token.length >= MIN_PART_LENGTH)) {
       tiers.push(withPrefix);
-      empty.push(prefixEmpty || partsAddNothing);
+      empty.push(prefixEmpty);
       nameTiers.push(`name : (${withPrefix})`);
     }
     // Typo candidates are looked up once per slot; the corrected word itself ranks before the words it stands for
