@@ -599,8 +599,11 @@ export class SqliteSearchEngine implements SearchEngine {
     if (max === 0) return [];
     const vocabulary = this.terms();
     const variants = new Set([token, ...deletions(token)]);
+    // Two letters taken out, each pair once (in the order the deletions of each deletion would give them first).
     if (max >= 2)
-      for (const first of deletions(token)) for (const second of deletions(first)) variants.add(second);
+      for (let i = 0; i < token.length; i++)
+        for (let j = i + 1; j < token.length; j++)
+          variants.add(token.slice(0, i) + token.slice(i + 1, j) + token.slice(j + 1));
     const found = new Set<string>();
     for (const variant of variants) {
       for (const term of vocabulary.deletes.get(variant) ?? []) {
