@@ -385,6 +385,11 @@ interface PreparedQuery {
   nameTiers: string[];
   /** A single typed word still being typed ("sc"): names beginning with it come first in a large tier. */
   namePrefix: string | null;
+  /**
+   * Each tier finds everything the one before finds, so the widest tier's matches are exactly what the tiers list.
+   * Not so when a typo's synonyms replace a candidate that was matched as a prefix in the tier before.
+   */
+  nested: boolean;
 }
 
 /** Counting stops here; a larger total is reported as "über 1.000" (`totalCapped`). */
@@ -626,7 +631,7 @@ export class SqliteSearchEngine implements SearchEngine {
     const folded = foldGerman(q);
     let tokens = folded.split(/[^a-z0-9]+/).filter(Boolean);
     if (tokens.length > 1) tokens = tokens.filter((t) => t.length > 1);
-    if (tokens.length === 0) return { tiers: [], empty: [], nameTiers: [], namePrefix: null };
+    if (tokens.length === 0) return { tiers: [], empty: [], nameTiers: [], namePrefix: null, nested: true };
     const typingLast = !/\s$/.test(q);
     const slots: Slot[] = [];
     for (let i = 0; i < tokens.length;) {
@@ -705,6 +710,7 @@ export class SqliteSearchEngine implements SearchEngine {
     // Typo candidates are looked up once per slot; the corrected word itself ranks before the words it stands for
     // ("Integrationskurz" → the Integrationskurse before what "integrationskurs" widens to: sprachkurs, deutschkurs …,
     // whose rarer words would otherwise score higher in bm25).
+    let nested = true;
     const candidatesOf = new Map<Slot, string[]>();
     for (const slot of slots) candidatesOf.set(slot, slot.token ? this.typoCandidates(slot.token) : []);
     if ([...candidatesOf.values()].some((list) => list.length > 0)) {
@@ -714,6 +720,7 @@ export class SqliteSearchEngine implements SearchEngine {
       empty.push(false);
       nameTiers.push(`name : (${corrected})`);
       if (widened !== corrected) {
+        nested = false;
         tiers.push(widened);
         empty.push(false);
         nameTiers.push(`name : (${widened})`);
@@ -722,7 +729,7 @@ export class SqliteSearchEngine implements SearchEngine {
     const only = slots.length === 1 ? slots[0]! : null;
     const namePrefix =
       only && only.prefix && only.alternatives.length === 1 && only.token !== null ? only.token : null;
-    return { tiers, empty, nameTiers, namePrefix };
+    return { tiers, empty, nameTiers, namePrefix, nested };
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
@@ -749,7 +756,13 @@ export class SqliteSearchEngine implements SearchEngine {
     const recent = query.now ? new Date(query.now.getTime() - 182 * 86_400_000).toISOString() : '\uffff';
     const prepared = query.q.trim()
       ? this.prepare(query.q)
-      : { tiers: [] as string[], empty: [] as boolean[], nameTiers: [] as string[], namePrefix: null };
+      : {
+          tiers: [] as string[],
+          empty: [] as boolean[],
+          nameTiers: [] as string[],
+          namePrefix: null,
+          nested: true,
+        };
     const join = 'FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid';
 
     // Ordered by the engine: by name or distance (every match), or by bm25 within a tier that is small enough.
@@ -772,20 +785,24 @@ export class SqliteSearchEngine implements SearchEngine {
     };
     // Counting stops after CAP + 1 matches ("über 1.000"): counting every one of 85,000 would cost more than the
     // search itself. With facets all matches are read anyway and counted exactly.
-    const cappedCount = (match: string | null, withFilters: boolean): number => {
+    // With the count comes the (largest) rowid counted: when there is one match, that is the match.
+    const cappedCount = (
+      match: string | null,
+      withFilters: boolean,
+    ): { count: number; last: number | null } => {
       const inner = match
         ? withFilters && where && !exact
-          ? `SELECT 1 ${join} WHERE search_fts MATCH ? ${where}`
-          : 'SELECT 1 FROM search_fts WHERE search_fts MATCH ?'
-        : `SELECT 1 FROM search_doc d WHERE 1 = 1 ${where}`;
+          ? `SELECT d.rowid AS r ${join} WHERE search_fts MATCH ? ${where}`
+          : 'SELECT rowid AS r FROM search_fts WHERE search_fts MATCH ?'
+        : `SELECT d.rowid AS r FROM search_doc d WHERE 1 = 1 ${where}`;
       const args = match
         ? withFilters && where && !exact
           ? [tagged(match), ...params]
           : [tagged(match)]
         : params;
-      return this.statement(`SELECT count(*) FROM (${inner} LIMIT ${COUNT_CAP + 1})`, true).get(
-        ...args,
-      ) as number;
+      return this.statement(
+        `SELECT count(*) AS count, max(r) AS last FROM (${inner} LIMIT ${COUNT_CAP + 1})`,
+      ).get(...args) as { count: number; last: number | null };
     };
     const idsFor = (match: string | null): number[] => {
       // Without filters the tags cannot express, FTS5 alone knows the matches: no document table per match.
@@ -804,9 +821,15 @@ export class SqliteSearchEngine implements SearchEngine {
     const all = query.facets ? idsFor(widest) : null;
     let total: number;
     let totalCapped = false;
-    if (all) total = all.length;
-    else {
-      total = cappedCount(widest, true);
+    // The only match, when there is exactly one.
+    let single: number | null = null;
+    if (all) {
+      total = all.length;
+      if (total === 1) single = all[0]!;
+    } else {
+      const counted = cappedCount(widest, true);
+      total = counted.count;
+      if (total === 1) single = counted.last;
       if (total > COUNT_CAP) {
         total = COUNT_CAP;
         totalCapped = true;
@@ -816,6 +839,8 @@ export class SqliteSearchEngine implements SearchEngine {
     const rows: number[] = [];
     if (total > 0) {
       if (!widest || sort !== 'relevanz') rows.push(...orderedRows(widest, need));
+      // One match is the whole list, whichever tier finds it: no tier needs to be asked (or ranked).
+      else if (single !== null && prepared.nested) rows.push(single);
       else {
         const seen = new Set<number>();
         const closed = this.closedRowids();
@@ -851,7 +876,7 @@ export class SqliteSearchEngine implements SearchEngine {
           const match = k === 0 ? expression : `(${expression}) NOT (${prepared.tiers[k - 1]})`;
           // A small tier is ranked by bm25; a large one (two letters match most of the index) is not scored: it
           // lists names beginning with the typed word (ordered name index), then name hits, then the rest.
-          const size = allSmall ? 1 : cappedCount(match, false);
+          const size = allSmall ? 1 : cappedCount(match, false).count;
           if (size === 0) continue;
           if (size <= LARGE_TIER) take(orderedRows(match, need - rows.length), null);
           else {
