@@ -351,6 +351,21 @@ function hasPrefix(sorted: string[], prefix: string, other = false): boolean {
   return low < sorted.length && sorted[low]!.startsWith(prefix);
 }
 
+/** The entries containing a term that begins with `prefix`, summed over those terms; stops above `cap`. */
+function prefixDocs(sorted: string[], docs: Map<string, number>, prefix: string, cap: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < prefix) low = middle + 1;
+    else high = middle;
+  }
+  let sum = 0;
+  for (let i = low; i < sorted.length && sorted[i]!.startsWith(prefix) && sum <= cap; i++)
+    sum += docs.get(sorted[i]!) ?? 0;
+  return sum;
+}
+
 /** All 1-deletions of a word ("kurs" → "urs", "krs", "kus", "kur"). */
 function deletions(word: string): string[] {
   const result: string[] = [];
@@ -390,6 +405,11 @@ interface PreparedQuery {
    * Not so when a typo's synonyms replace a candidate that was matched as a prefix in the tier before.
    */
   nested: boolean;
+  /**
+   * At most this many entries match the text of any tier, filters left aside (from the index's term counts; capped
+   * just above TEXT_ALONE_LIMIT).
+   */
+  textBound: number;
 }
 
 /** Counting stops here; a larger total is reported as "über 1.000" (`totalCapped`). */
@@ -402,6 +422,13 @@ const LARGE_TIER = 1000;
  * of the write lock at most).
  */
 const REBUILD_TRANSACTION_DOCS = 10_000;
+
+/**
+ * A ranked tier whose text matches at most this many entries leaves out the filter tags when the document table
+ * checks every filter anyway: bm25 then does not look at up to 64 map-cell phrases (they weigh 0, the order is the
+ * same), and joining so few matches with the document table costs less. Above, the tags narrow the match first.
+ */
+const TEXT_ALONE_LIMIT = 500;
 
 /** The columns of the text itself (the fifth, `parts`, holds compound parts). */
 const TEXT_COLUMNS = '{name categories organization description}';
@@ -421,6 +448,8 @@ export class SqliteSearchEngine implements SearchEngine {
     /** Every term of the index, sorted (a prefix's terms are neighbours). */
     sorted: string[];
     has: Set<string>;
+    /** In how many entries each term occurs (an upper bound: removed entries may still count until a merge). */
+    docs: Map<string, number>;
   } | null = null;
 
   /**
@@ -579,10 +608,15 @@ export class SqliteSearchEngine implements SearchEngine {
         else if (list[list.length - 1] !== term) list.push(term);
       };
       const all: string[] = [];
-      for (const { term } of this.reader.prepare('SELECT term FROM search_vocab').iterate() as Iterable<{
+      const docs = new Map<string, number>();
+      for (const { term, doc } of this.reader
+        .prepare('SELECT term, doc FROM search_vocab')
+        .iterate() as Iterable<{
         term: string;
+        doc: number;
       }>) {
         all.push(term);
+        docs.set(term, doc);
         if (term.length < 4 || isTag(term)) continue;
         add(term, term);
         for (const variant of deletions(term)) add(variant, term);
@@ -594,7 +628,7 @@ export class SqliteSearchEngine implements SearchEngine {
         for (const variant of deletions(key)) add(variant, key);
       }
       all.sort();
-      this.vocabulary = { generation, deletes, long, sorted: all, has: new Set(all) };
+      this.vocabulary = { generation, deletes, long, sorted: all, has: new Set(all), docs };
     }
     return this.vocabulary;
   }
@@ -631,7 +665,8 @@ export class SqliteSearchEngine implements SearchEngine {
     const folded = foldGerman(q);
     let tokens = folded.split(/[^a-z0-9]+/).filter(Boolean);
     if (tokens.length > 1) tokens = tokens.filter((t) => t.length > 1);
-    if (tokens.length === 0) return { tiers: [], empty: [], nameTiers: [], namePrefix: null, nested: true };
+    if (tokens.length === 0)
+      return { tiers: [], empty: [], nameTiers: [], namePrefix: null, nested: true, textBound: 0 };
     const typingLast = !/\s$/.test(q);
     const slots: Slot[] = [];
     for (let i = 0; i < tokens.length;) {
@@ -726,10 +761,28 @@ export class SqliteSearchEngine implements SearchEngine {
         nameTiers.push(`name : (${widened})`);
       }
     }
+    // Per slot, the entries any of its alternatives (typo candidates and their synonyms included) can match; the
+    // slots are ANDed, so the smallest bounds every tier.
+    const cap = TEXT_ALONE_LIMIT + 1;
+    const phraseDocs = (phrase: string[]) => Math.min(...phrase.map((t) => lexicon.docs.get(t) ?? 0));
+    let textBound = cap;
+    for (const slot of slots) {
+      let sum = 0;
+      const words = (phrase: string[]) =>
+        (sum += isPrefix(slot, phrase)
+          ? prefixDocs(lexicon.sorted, lexicon.docs, phrase[0]!, cap)
+          : phraseDocs(phrase));
+      for (const phrase of slot.alternatives) words(phrase);
+      for (const candidate of candidatesOf.get(slot)!) {
+        words([candidate]);
+        for (const phrase of this.synonymIndex.get(candidate) ?? []) sum += phraseDocs(phrase);
+      }
+      textBound = Math.min(textBound, sum);
+    }
     const only = slots.length === 1 ? slots[0]! : null;
     const namePrefix =
       only && only.prefix && only.alternatives.length === 1 && only.token !== null ? only.token : null;
-    return { tiers, empty, nameTiers, namePrefix, nested };
+    return { tiers, empty, nameTiers, namePrefix, nested, textBound };
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
@@ -762,8 +815,11 @@ export class SqliteSearchEngine implements SearchEngine {
           nameTiers: [] as string[],
           namePrefix: null,
           nested: true,
+          textBound: 0,
         };
     const join = 'FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid';
+    // Few entries match the text: a ranked tier filters them by the document table alone (see TEXT_ALONE_LIMIT).
+    const textAlone = tags !== null && !exact && where !== '' && prepared.textBound <= TEXT_ALONE_LIMIT;
 
     // Ordered by the engine: by name or distance (every match), or by bm25 within a tier that is small enough.
     const orderedRows = (match: string | null, limit: number): number[] => {
@@ -779,7 +835,7 @@ export class SqliteSearchEngine implements SearchEngine {
         ? `SELECT d.rowid ${join} WHERE search_fts MATCH ? ${matchWhere} ORDER BY ${order} LIMIT ?`
         : `SELECT d.rowid FROM search_doc d WHERE 1 = 1 ${where} ORDER BY ${order} LIMIT ?`;
       const args = match
-        ? [tagged(match), ...matchParams, ...(bonus ? [recent] : []), limit]
+        ? [textAlone ? match : tagged(match), ...matchParams, ...(bonus ? [recent] : []), limit]
         : [...params, limit];
       return this.statement(sql, true).all(...args) as number[];
     };
