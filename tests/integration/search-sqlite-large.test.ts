@@ -107,6 +107,24 @@ describe('the SQLite engine on a large result set', () => {
     expect(munich.total).toBe(0);
   });
 
+  it('filters a rare word by the document table alone and keeps it exact (open before closed, one match alone)', async () => {
+    // "schuldnerberatung" occurs in three entries: the ranked tiers leave the map-cell tags out (decision 0027).
+    const kiel = await engine.search({ q: 'Schuldnerberatung', near: { ...KIEL, radiusKm: 25 } });
+    expect(kiel.hits.map((hit) => [hit.name, hit.closed])).toEqual([
+      ['Schuldnerberatung Süd', false],
+      ['Schuldnerberatung Nord', true],
+    ]);
+    expect(kiel.total).toBe(2);
+    const munich = await engine.search({ q: 'Schuldnerberatung', near: { ...MUNICH, radiusKm: 25 } });
+    expect(munich.hits.map((hit) => hit.name)).toEqual(['Schuldnerberatung Mitte']);
+    expect(munich.total).toBe(1);
+    const nowhere = await engine.search({
+      q: 'Schuldnerberatung',
+      near: { lat: 52.52, lon: 13.405, radiusKm: 25 },
+    });
+    expect(nowhere.total).toBe(0);
+  });
+
   it('ranks a typo’s corrected word before the words it stands for', async () => {
     const result = await engine.search({ q: 'Integrationskurz', perPage: 5 });
     expect(result.hits[0]?.name).toBe('Integrationskurs am Abend');

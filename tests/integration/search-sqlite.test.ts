@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { createTestDb, testDialects } from '../helpers/db';
 import { runSearchContract } from '../helpers/search-contract';
@@ -118,6 +121,54 @@ describe.each(testDialects)('temporarily closed entries on $name', (dialect) => 
       ['Sprachcafé Süd', false],
       ['Sprachcafé Nord', true],
     ]);
+  });
+});
+
+describe.each(testDialects)('two engines on one database on $name', (dialect) => {
+  let test: Awaited<ReturnType<typeof createTestDb>>;
+  let dir: string;
+  beforeAll(async () => {
+    test = await createTestDb(dialect);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jmd-two-engines-'));
+  });
+  afterAll(async () => {
+    await test?.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("see each other's writes in their next search, though each remembers the index's terms", async () => {
+    // Beside PostgreSQL each instance has an index file of its own; on SQLite both read the database's index.
+    const open = (n: number) =>
+      openSearchEngine(
+        test.db,
+        loadConfig({ DATABASE_URL: test.url, SEARCH_INDEX_PATH: path.join(dir, `index-${n}.sqlite`) }),
+      );
+    const engines = [await open(1), await open(2)];
+    for (const engine of engines) await rebuildSearchIndex(test.db, engine);
+    const coordinator = await createTestUser(test.db, { role: 'coordinator' });
+    const organization = await createTestOrganization(test.db);
+    const create = async (name: string) => {
+      const created = await createServiceEntry(test.db, userContext(coordinator), {
+        organizationId: organization.id,
+        form: ServiceFormSchema.parse({ name, termIds: ['freizeit.sport'] }),
+      });
+      if (!created.ok) throw new Error('not created');
+    };
+    const names = async (engine: SearchEngine, q: string) =>
+      (await engine.search({ q })).hits.map((hit) => hit.name);
+
+    await create('Kletterhalle Nord');
+    // Both engines now know the index's terms: "kletter" only as the beginning of "kletterhalle", no "treff".
+    for (const engine of engines) {
+      expect(await names(engine, 'kletter')).toEqual(['Kletterhalle Nord']);
+      expect(await names(engine, 'Treff')).toEqual([]);
+    }
+    await create('Kletter Treff');
+    // The whole word ranks before the prefix; a tier thought empty by a stale list of terms would lose it.
+    for (const engine of engines) {
+      expect(await names(engine, 'kletter')).toEqual(['Kletter Treff', 'Kletterhalle Nord']);
+      expect(await names(engine, 'Treff')).toEqual(['Kletter Treff']);
+    }
   });
 });
 

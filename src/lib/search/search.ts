@@ -138,29 +138,51 @@ export function allowedTypos(length: number): number {
   return length >= 9 ? 2 : length >= 5 ? 1 : 0;
 }
 
-/** Optimal string alignment distance (a swap of neighbours is one typo, as in Meilisearch), capped at max + 1. */
+/** Rows of editDistance's table, reused across calls (three rows side by side; grown when a word is longer). */
+let distanceRows = new Int32Array(3 * 64);
+
+/**
+ * Optimal string alignment distance (a swap of neighbours is one typo, as in Meilisearch), capped at max + 1.
+ * Runs for every typo candidate of every search: one reused integer buffer, no allocation per row.
+ */
 export function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let beforePrevious: number[] = [];
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      let value = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        value = Math.min(value, (beforePrevious[j - 2] ?? 0) + 1);
+  const n = a.length;
+  const m = b.length;
+  if (Math.abs(n - m) > max) return max + 1;
+  const width = m + 1;
+  if (distanceRows.length < 3 * width) distanceRows = new Int32Array(3 * width * 2);
+  const rows = distanceRows;
+  // Offsets of the row two above (for swaps), the row above and the current row.
+  let beforePrevious = 0;
+  let previous = width;
+  let current = 2 * width;
+  for (let j = 0; j <= m; j++) rows[previous + j] = j;
+  for (let i = 1; i <= n; i++) {
+    const ai = a.charCodeAt(i - 1);
+    const aBefore = i > 1 ? a.charCodeAt(i - 2) : -1;
+    rows[current] = i;
+    let rowMin = i;
+    for (let j = 1; j <= m; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let value = rows[previous + j]! + 1;
+      const insert = rows[current + j - 1]! + 1;
+      if (insert < value) value = insert;
+      const replace = rows[previous + j - 1]! + (ai === bj ? 0 : 1);
+      if (replace < value) value = replace;
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && aBefore === bj) {
+        const swap = rows[beforePrevious + j - 2]! + 1;
+        if (swap < value) value = swap;
       }
-      current.push(value);
+      rows[current + j] = value;
+      if (value < rowMin) rowMin = value;
     }
-    if (Math.min(...current) > max) return max + 1;
+    if (rowMin > max) return max + 1;
+    const oldest = beforePrevious;
     beforePrevious = previous;
     previous = current;
+    current = oldest;
   }
-  return Math.min(previous[b.length] ?? 0, max + 1);
+  return Math.min(rows[previous + m]!, max + 1);
 }
 
 /** Distance between two points on Earth in kilometres (haversine). */

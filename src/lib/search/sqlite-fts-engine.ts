@@ -84,6 +84,9 @@ INSERT OR IGNORE INTO search_doc_lang (lang, doc)
 
 const indexWords = new WeakMap<SQLite.Database, Set<string>>();
 
+/** Folded texts a write or rebuild keeps (beyond this, texts are folded each time they occur). */
+const FOLD_CACHE_LIMIT = 50_000;
+
 const DROP_INDEX_TABLES = `DROP TABLE IF EXISTS search_vocab; DROP TABLE IF EXISTS search_fts;
   DROP TABLE IF EXISTS search_doc; DROP TABLE IF EXISTS search_doc_term; DROP TABLE IF EXISTS search_doc_lang;
   DROP TABLE IF EXISTS search_open;`;
@@ -171,7 +174,11 @@ function cellExpression(south: number, north: number, west: number, east: number
 export function writeSearchDocuments(
   handle: SQLite.Database,
   documents: SearchDocument[],
-  options: { fresh?: boolean } = {},
+  options: {
+    fresh?: boolean;
+    /** Folded texts of the batches before (a rebuild passes one map for all its batches). */
+    folded?: Map<string, string>;
+  } = {},
 ): void {
   if (documents.length === 0) return;
   // A rebuild writes into empty tables: nothing to look up or delete first.
@@ -205,19 +212,19 @@ export function writeSearchDocuments(
     'INSERT INTO search_open (doc, start_min, end_min, from_prev) VALUES (?, ?, ?, ?)',
   );
   const flag = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
-  // Names of organizations, categories and opening hours repeat across entries: each is folded, split or parsed
-  // once per batch.
-  const folded = new Map<string, string>();
-  const foldOnce = (text: string) => {
-    let value = folded.get(text);
-    if (value === undefined) folded.set(text, (value = fold(text)));
-    return value;
-  };
+  // Names of organizations, categories, descriptions and opening hours repeat across entries: each is folded, split
+  // or parsed once per batch, and folded once per rebuild (100,000 synthetic entries have 15,000 distinct texts).
+  const folded = options.folded ?? new Map<string, string>();
+  const foldOnce = (text: string) => folded.get(text) ?? fold(text);
   // Compounds are split against the index's vocabulary, the words of this batch and the field's word list.
   const vocabulary = indexWordsOf(handle);
   for (const doc of documents) {
     for (const text of [doc.name, doc.organization, doc.description, ...doc.categories]) {
-      for (const word of wordsOf(foldOnce(text))) vocabulary.add(word);
+      // A text folded before had its words added then (the vocabulary lives as long as the index tables).
+      if (folded.has(text)) continue;
+      const value = fold(text);
+      if (folded.size < FOLD_CACHE_LIMIT) folded.set(text, value);
+      for (const word of wordsOf(value)) vocabulary.add(word);
     }
   }
   const known = (part: string) => vocabulary.has(part);
@@ -247,7 +254,7 @@ export function writeSearchDocuments(
       service_id: doc.id,
       external_id: doc.externalId,
       name: doc.name,
-      name_sort: fold(doc.name),
+      name_sort: foldOnce(doc.name),
       organization: doc.organization,
       term_ids: JSON.stringify(doc.termIds),
       languages: JSON.stringify(doc.languages),
@@ -331,6 +338,34 @@ function bumpGeneration(handle: SQLite.Database): void {
   handle.prepare("UPDATE search_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'").run();
 }
 
+/** Whether a term of the sorted list begins with `prefix` (with `other`: a term other than `prefix` itself). */
+function hasPrefix(sorted: string[], prefix: string, other = false): boolean {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < prefix) low = middle + 1;
+    else high = middle;
+  }
+  if (other && sorted[low] === prefix) low++;
+  return low < sorted.length && sorted[low]!.startsWith(prefix);
+}
+
+/** The entries containing a term that begins with `prefix`, summed over those terms; stops above `cap`. */
+function prefixDocs(sorted: string[], docs: Map<string, number>, prefix: string, cap: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < prefix) low = middle + 1;
+    else high = middle;
+  }
+  let sum = 0;
+  for (let i = low; i < sorted.length && sorted[i]!.startsWith(prefix) && sum <= cap; i++)
+    sum += docs.get(sorted[i]!) ?? 0;
+  return sum;
+}
+
 /** All 1-deletions of a word ("kurs" → "urs", "krs", "kus", "kur"). */
 function deletions(word: string): string[] {
   const result: string[] = [];
@@ -354,16 +389,46 @@ interface Slot {
  */
 interface PreparedQuery {
   tiers: string[];
+  /**
+   * Per tier: its expression finds nothing the tier before did not (known from the index's terms, so the tier is
+   * not asked). Only what is certain is marked: a term missing from the index, a prefix no other term begins with.
+   * (Whether a word occurs as a compound part is not known this way: fts5vocab's per-column counts read the whole
+   * index, too slow for each change of the index.)
+   */
+  empty: boolean[];
   /** Per tier: the same expression limited to the name (a large tier lists its name hits first). */
   nameTiers: string[];
   /** A single typed word still being typed ("sc"): names beginning with it come first in a large tier. */
   namePrefix: string | null;
+  /**
+   * Each tier finds everything the one before finds, so the widest tier's matches are exactly what the tiers list.
+   * Not so when a typo's synonyms replace a candidate that was matched as a prefix in the tier before.
+   */
+  nested: boolean;
+  /**
+   * At most this many entries match the text of any tier, filters left aside (from the index's term counts; capped
+   * just above TEXT_ALONE_LIMIT).
+   */
+  textBound: number;
 }
 
 /** Counting stops here; a larger total is reported as "über 1.000" (`totalCapped`). */
 export const COUNT_CAP = 1000;
 /** A tier with more matches than this is not scored by bm25 (see search()). */
 const LARGE_TIER = 1000;
+
+/**
+ * A rebuild writes batches of the caller in one transaction until it holds this many entries (about half a second
+ * of the write lock at most).
+ */
+const REBUILD_TRANSACTION_DOCS = 10_000;
+
+/**
+ * A ranked tier whose text matches at most this many entries leaves out the filter tags when the document table
+ * checks every filter anyway: bm25 then does not look at up to 64 map-cell phrases (they weigh 0, the order is the
+ * same), and joining so few matches with the document table costs less. Above, the tags narrow the match first.
+ */
+const TEXT_ALONE_LIMIT = 500;
 
 /** The columns of the text itself (the fifth, `parts`, holds compound parts). */
 const TEXT_COLUMNS = '{name categories organization description}';
@@ -380,6 +445,11 @@ export class SqliteSearchEngine implements SearchEngine {
     deletes: Map<string, string[]>;
     /** Long words by first letter and length: the second typo is looked for among these. */
     long: Map<string, string[]>;
+    /** Every term of the index, sorted (a prefix's terms are neighbours). */
+    sorted: string[];
+    has: Set<string>;
+    /** In how many entries each term occurs (an upper bound: removed entries may still count until a merge). */
+    docs: Map<string, number>;
   } | null = null;
 
   /**
@@ -456,13 +526,30 @@ export class SqliteSearchEngine implements SearchEngine {
     this.writer.exec(SCHEMA);
     // No incremental merging of FTS5 segments during the load: one 'optimize' at the end merges them all at once.
     this.writer.exec("INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 0)");
+    // Several of the caller's batches go into one transaction: every commit writes FTS5's pending terms as a
+    // segment of its own, which the final 'optimize' then has to merge. Each batch is still written on its own, so
+    // compounds are split against the same words as before (those of the batches up to this one).
     let done = 0;
+    const folded = new Map<string, string>();
+    let pending: SearchDocument[][] = [];
+    let pendingDocs = 0;
+    const flush = () => {
+      const group = pending;
+      pending = [];
+      pendingDocs = 0;
+      this.writer.transaction(() => {
+        for (const batch of group) writeSearchDocuments(this.writer, batch, { fresh: true, folded });
+      })();
+      for (const batch of group) done += batch.length;
+      onProgress?.(done);
+    };
     try {
       for await (const batch of batches) {
-        this.writer.transaction(() => writeSearchDocuments(this.writer, batch, { fresh: true }))();
-        done += batch.length;
-        onProgress?.(done);
+        pending.push(batch);
+        pendingDocs += batch.length;
+        if (pendingDocs >= REBUILD_TRANSACTION_DOCS) flush();
       }
+      if (pending.length > 0) flush();
       this.writer.exec(FILL_LOOKUP_TABLES);
       this.writer.exec(INDEXES);
       this.writer.exec("INSERT INTO search_fts(search_fts) VALUES ('optimize')");
@@ -500,9 +587,11 @@ export class SqliteSearchEngine implements SearchEngine {
     return (this.reader.prepare('SELECT count(*) AS n FROM search_doc').get() as { n: number }).n;
   }
 
-  private typoCandidates(token: string): string[] {
-    const max = allowedTypos(token.length);
-    if (max === 0) return [];
+  /**
+   * The index's terms (read once per generation of the index, or after the synonyms changed): sorted, and as a
+   * deletion index for typos.
+   */
+  private terms(): NonNullable<SqliteSearchEngine['vocabulary']> {
     const generation = this.generation();
     if (!this.vocabulary || this.vocabulary.generation !== generation) {
       const deletes = new Map<string, string[]>();
@@ -518,9 +607,16 @@ export class SqliteSearchEngine implements SearchEngine {
         if (!list) deletes.set(key, [term]);
         else if (list[list.length - 1] !== term) list.push(term);
       };
-      for (const { term } of this.reader.prepare('SELECT term FROM search_vocab').iterate() as Iterable<{
+      const all: string[] = [];
+      const docs = new Map<string, number>();
+      for (const { term, doc } of this.reader
+        .prepare('SELECT term, doc FROM search_vocab')
+        .iterate() as Iterable<{
         term: string;
+        doc: number;
       }>) {
+        all.push(term);
+        docs.set(term, doc);
         if (term.length < 4 || isTag(term)) continue;
         add(term, term);
         for (const variant of deletions(term)) add(variant, term);
@@ -531,14 +627,25 @@ export class SqliteSearchEngine implements SearchEngine {
         add(key, key);
         for (const variant of deletions(key)) add(variant, key);
       }
-      this.vocabulary = { generation, deletes, long };
+      all.sort();
+      this.vocabulary = { generation, deletes, long, sorted: all, has: new Set(all), docs };
     }
+    return this.vocabulary;
+  }
+
+  private typoCandidates(token: string): string[] {
+    const max = allowedTypos(token.length);
+    if (max === 0) return [];
+    const vocabulary = this.terms();
     const variants = new Set([token, ...deletions(token)]);
+    // Two letters taken out, each pair once (in the order the deletions of each deletion would give them first).
     if (max >= 2)
-      for (const first of deletions(token)) for (const second of deletions(first)) variants.add(second);
+      for (let i = 0; i < token.length; i++)
+        for (let j = i + 1; j < token.length; j++)
+          variants.add(token.slice(0, i) + token.slice(i + 1, j) + token.slice(j + 1));
     const found = new Set<string>();
     for (const variant of variants) {
-      for (const term of this.vocabulary.deletes.get(variant) ?? []) {
+      for (const term of vocabulary.deletes.get(variant) ?? []) {
         if (term !== token && !found.has(term) && editDistance(token, term, max) <= max) found.add(term);
       }
     }
@@ -546,7 +653,7 @@ export class SqliteSearchEngine implements SearchEngine {
       // Two typos the deletion index cannot see (e.g. a missing letter plus a swap): compare with words of the
       // same first letter and similar length — people rarely mistype the first letter, and it keeps this fast.
       for (let length = token.length - 2; length <= token.length + 2; length++) {
-        for (const term of this.vocabulary.long.get(`${token[0]}${length}`) ?? []) {
+        for (const term of vocabulary.long.get(`${token[0]}${length}`) ?? []) {
           if (editDistance(token, term, max) <= max) found.add(term);
         }
       }
@@ -558,7 +665,8 @@ export class SqliteSearchEngine implements SearchEngine {
     const folded = foldGerman(q);
     let tokens = folded.split(/[^a-z0-9]+/).filter(Boolean);
     if (tokens.length > 1) tokens = tokens.filter((t) => t.length > 1);
-    if (tokens.length === 0) return { tiers: [], nameTiers: [], namePrefix: null };
+    if (tokens.length === 0)
+      return { tiers: [], empty: [], nameTiers: [], namePrefix: null, nested: true, textBound: 0 };
     const typingLast = !/\s$/.test(q);
     const slots: Slot[] = [];
     for (let i = 0; i < tokens.length;) {
@@ -602,36 +710,79 @@ export class SqliteSearchEngine implements SearchEngine {
       slots.map((slot) => render(slot, extras(slot), prefix, widen)).join(' AND ');
     const whole = expression(false);
     const withPrefix = expression(true);
+    // Which tiers cannot find anything new, from the index's terms (a tier asked costs 0.1–0.3 ms even when empty).
+    const lexicon = this.terms();
+    const isPrefix = (slot: Slot, phrase: string[]) => slot.prefix && phrase.length === 1;
+    const inIndex = (phrase: string[]) => phrase.every((t) => lexicon.has.has(t));
+    // Some slot has no alternative in the index: the AND of the slots finds nothing.
+    const wholeEmpty = slots.some((slot) => !slot.alternatives.some(inIndex));
+    const prefixEmpty = slots.some(
+      (slot) =>
+        !slot.alternatives.some((phrase) =>
+          isPrefix(slot, phrase) ? hasPrefix(lexicon.sorted, phrase[0]!) : inIndex(phrase),
+        ),
+    );
+    // No term but the typed one begins with it: the prefix finds what the whole word finds.
+    const prefixAddsNothing = slots.every((slot) =>
+      slot.alternatives.every(
+        (phrase) => !isPrefix(slot, phrase) || !hasPrefix(lexicon.sorted, phrase[0]!, true),
+      ),
+    );
     const tiers = [`${TEXT_COLUMNS} : (${whole})`];
+    const empty = [wholeEmpty];
     const nameTiers = [`name : (${whole})`];
     if (withPrefix !== whole) {
       tiers.push(`${TEXT_COLUMNS} : (${withPrefix})`);
+      empty.push(prefixEmpty || prefixAddsNothing);
       nameTiers.push(`name : (${withPrefix})`);
     }
     // All columns: the parts column too, so "beratung" finds "Schuldnerberatung".
     if (slots.some((slot) => slot.token !== null && slot.token.length >= MIN_PART_LENGTH)) {
       tiers.push(withPrefix);
+      empty.push(prefixEmpty);
       nameTiers.push(`name : (${withPrefix})`);
     }
     // Typo candidates are looked up once per slot; the corrected word itself ranks before the words it stands for
     // ("Integrationskurz" → the Integrationskurse before what "integrationskurs" widens to: sprachkurs, deutschkurs …,
     // whose rarer words would otherwise score higher in bm25).
+    let nested = true;
     const candidatesOf = new Map<Slot, string[]>();
     for (const slot of slots) candidatesOf.set(slot, slot.token ? this.typoCandidates(slot.token) : []);
     if ([...candidatesOf.values()].some((list) => list.length > 0)) {
       const corrected = expression(true, (slot) => candidatesOf.get(slot)!, false);
       const widened = expression(true, (slot) => candidatesOf.get(slot)!);
       tiers.push(corrected);
+      empty.push(false);
       nameTiers.push(`name : (${corrected})`);
       if (widened !== corrected) {
+        nested = false;
         tiers.push(widened);
+        empty.push(false);
         nameTiers.push(`name : (${widened})`);
       }
+    }
+    // Per slot, the entries any of its alternatives (typo candidates and their synonyms included) can match; the
+    // slots are ANDed, so the smallest bounds every tier.
+    const cap = TEXT_ALONE_LIMIT + 1;
+    const phraseDocs = (phrase: string[]) => Math.min(...phrase.map((t) => lexicon.docs.get(t) ?? 0));
+    let textBound = cap;
+    for (const slot of slots) {
+      let sum = 0;
+      const words = (phrase: string[]) =>
+        (sum += isPrefix(slot, phrase)
+          ? prefixDocs(lexicon.sorted, lexicon.docs, phrase[0]!, cap)
+          : phraseDocs(phrase));
+      for (const phrase of slot.alternatives) words(phrase);
+      for (const candidate of candidatesOf.get(slot)!) {
+        words([candidate]);
+        for (const phrase of this.synonymIndex.get(candidate) ?? []) sum += phraseDocs(phrase);
+      }
+      textBound = Math.min(textBound, sum);
     }
     const only = slots.length === 1 ? slots[0]! : null;
     const namePrefix =
       only && only.prefix && only.alternatives.length === 1 && only.token !== null ? only.token : null;
-    return { tiers, nameTiers, namePrefix };
+    return { tiers, empty, nameTiers, namePrefix, nested, textBound };
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
@@ -658,8 +809,17 @@ export class SqliteSearchEngine implements SearchEngine {
     const recent = query.now ? new Date(query.now.getTime() - 182 * 86_400_000).toISOString() : '\uffff';
     const prepared = query.q.trim()
       ? this.prepare(query.q)
-      : { tiers: [] as string[], nameTiers: [] as string[], namePrefix: null };
+      : {
+          tiers: [] as string[],
+          empty: [] as boolean[],
+          nameTiers: [] as string[],
+          namePrefix: null,
+          nested: true,
+          textBound: 0,
+        };
     const join = 'FROM search_fts JOIN search_doc d ON d.rowid = search_fts.rowid';
+    // Few entries match the text: a ranked tier filters them by the document table alone (see TEXT_ALONE_LIMIT).
+    const textAlone = tags !== null && !exact && where !== '' && prepared.textBound <= TEXT_ALONE_LIMIT;
 
     // Ordered by the engine: by name or distance (every match), or by bm25 within a tier that is small enough.
     const orderedRows = (match: string | null, limit: number): number[] => {
@@ -675,26 +835,30 @@ export class SqliteSearchEngine implements SearchEngine {
         ? `SELECT d.rowid ${join} WHERE search_fts MATCH ? ${matchWhere} ORDER BY ${order} LIMIT ?`
         : `SELECT d.rowid FROM search_doc d WHERE 1 = 1 ${where} ORDER BY ${order} LIMIT ?`;
       const args = match
-        ? [tagged(match), ...matchParams, ...(bonus ? [recent] : []), limit]
+        ? [textAlone ? match : tagged(match), ...matchParams, ...(bonus ? [recent] : []), limit]
         : [...params, limit];
       return this.statement(sql, true).all(...args) as number[];
     };
     // Counting stops after CAP + 1 matches ("über 1.000"): counting every one of 85,000 would cost more than the
     // search itself. With facets all matches are read anyway and counted exactly.
-    const cappedCount = (match: string | null, withFilters: boolean): number => {
+    // With the count comes the (largest) rowid counted: when there is one match, that is the match.
+    const cappedCount = (
+      match: string | null,
+      withFilters: boolean,
+    ): { count: number; last: number | null } => {
       const inner = match
         ? withFilters && where && !exact
-          ? `SELECT 1 ${join} WHERE search_fts MATCH ? ${where}`
-          : 'SELECT 1 FROM search_fts WHERE search_fts MATCH ?'
-        : `SELECT 1 FROM search_doc d WHERE 1 = 1 ${where}`;
+          ? `SELECT d.rowid AS r ${join} WHERE search_fts MATCH ? ${where}`
+          : 'SELECT rowid AS r FROM search_fts WHERE search_fts MATCH ?'
+        : `SELECT d.rowid AS r FROM search_doc d WHERE 1 = 1 ${where}`;
       const args = match
         ? withFilters && where && !exact
           ? [tagged(match), ...params]
           : [tagged(match)]
         : params;
-      return this.statement(`SELECT count(*) FROM (${inner} LIMIT ${COUNT_CAP + 1})`, true).get(
-        ...args,
-      ) as number;
+      return this.statement(
+        `SELECT count(*) AS count, max(r) AS last FROM (${inner} LIMIT ${COUNT_CAP + 1})`,
+      ).get(...args) as { count: number; last: number | null };
     };
     const idsFor = (match: string | null): number[] => {
       // Without filters the tags cannot express, FTS5 alone knows the matches: no document table per match.
@@ -713,9 +877,15 @@ export class SqliteSearchEngine implements SearchEngine {
     const all = query.facets ? idsFor(widest) : null;
     let total: number;
     let totalCapped = false;
-    if (all) total = all.length;
-    else {
-      total = cappedCount(widest, true);
+    // The only match, when there is exactly one.
+    let single: number | null = null;
+    if (all) {
+      total = all.length;
+      if (total === 1) single = all[0]!;
+    } else {
+      const counted = cappedCount(widest, true);
+      total = counted.count;
+      if (total === 1) single = counted.last;
       if (total > COUNT_CAP) {
         total = COUNT_CAP;
         totalCapped = true;
@@ -725,6 +895,8 @@ export class SqliteSearchEngine implements SearchEngine {
     const rows: number[] = [];
     if (total > 0) {
       if (!widest || sort !== 'relevanz') rows.push(...orderedRows(widest, need));
+      // One match is the whole list, whichever tier finds it: no tier needs to be asked (or ranked).
+      else if (single !== null && prepared.nested) rows.push(single);
       else {
         const seen = new Set<number>();
         const closed = this.closedRowids();
@@ -756,10 +928,11 @@ export class SqliteSearchEngine implements SearchEngine {
           if (rows.length >= need) break; // the higher tiers filled the page
           // Every match is listed already (the total is exact and small): the wider tiers cannot add one.
           if (allSmall && rows.length >= total) break;
+          if (prepared.empty[k]) continue;
           const match = k === 0 ? expression : `(${expression}) NOT (${prepared.tiers[k - 1]})`;
           // A small tier is ranked by bm25; a large one (two letters match most of the index) is not scored: it
           // lists names beginning with the typed word (ordered name index), then name hits, then the rest.
-          const size = allSmall ? 1 : cappedCount(match, false);
+          const size = allSmall ? 1 : cappedCount(match, false).count;
           if (size === 0) continue;
           if (size <= LARGE_TIER) take(orderedRows(match, need - rows.length), null);
           else {
