@@ -87,6 +87,10 @@ export const EnvSchema = z.object({
   MEILISEARCH_URL: UrlSchema('MEILISEARCH_URL').optional(),
   MEILISEARCH_KEY: z.string().optional(),
   SEARCH_INDEX_PATH: z.string().default(':memory:'),
+  // Recent search results kept per process for the index's current state (decision 0030); 0 switches it off.
+  SEARCH_RESULT_CACHE: CountSchema('SEARCH_RESULT_CACHE', 'Einträge', 0, 500).pipe(
+    z.number().max(100_000, { message: 'SEARCH_RESULT_CACHE darf höchstens 100000 betragen.' }),
+  ),
   TILE_URL: z.string().default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
   TILE_ATTRIBUTION: z
     .string()
@@ -183,6 +187,8 @@ export interface Config {
   meilisearchKey: string | null;
   /** Where the SQLite search index lives when the database is PostgreSQL (default: in memory, rebuilt at start). */
   searchIndexPath: string;
+  /** Search results kept per process for the index's current state (SQLite engine; 0 = none). */
+  searchResultCache: number;
   /** Empty string switches map tiles off (no tile requests at all). */
   tileUrl: string;
   tileAttribution: string;
@@ -277,6 +283,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     meilisearchUrl: e.MEILISEARCH_URL ?? null,
     meilisearchKey: e.MEILISEARCH_KEY ?? null,
     searchIndexPath: e.SEARCH_INDEX_PATH,
+    searchResultCache: e.SEARCH_RESULT_CACHE,
     tileUrl: env['TILE_URL'] === '' ? '' : e.TILE_URL,
     tileAttribution: e.TILE_ATTRIBUTION,
     seedOnEmpty: e.SEED_ON_EMPTY ?? e.NODE_ENV !== 'production',

@@ -188,11 +188,19 @@ async function openBareSearchEngine(db: Db, config: Config): Promise<SearchEngin
     // Searches read through a second connection: WAL lets it see only committed data, without waiting for writers.
     const file = sqlitePathOf(config.databaseUrl);
     const reader = file === ':memory:' ? handle : new SQLite(file, { readonly: true });
-    return new SqliteSearchEngine(handle, reader, () => {
-      if (reader !== handle) reader.close();
-    });
+    return new SqliteSearchEngine(
+      handle,
+      reader,
+      () => {
+        if (reader !== handle) reader.close();
+      },
+      { resultCacheEntries: config.searchResultCache },
+    );
   }
-  return new FollowingEngine(db, openStandaloneSqliteEngine(config.searchIndexPath));
+  return new FollowingEngine(
+    db,
+    openStandaloneSqliteEngine(config.searchIndexPath, { resultCacheEntries: config.searchResultCache }),
+  );
 }
 
 /** Fills an engine from the database, reporting progress. */

@@ -456,16 +456,29 @@ export class SqliteSearchEngine implements SearchEngine {
    * @param writer the connection writes go through (the app's own when the database is SQLite)
    * @param reader a connection for searches; a second connection to the same file sees only committed data
    */
+  /**
+   * Recent results by query (decision 0030), valid for one state of the index: its generation in `search_meta`
+   * (written in the same transaction as every change, by any process on the file) and this engine's vocabulary.
+   * Null: every search is computed (benchmarks of the engine, profiles).
+   */
+  private readonly results: SearchResultCache | null;
+  /** Counts the vocabularies this engine was given: part of a cached result's state. */
+  private vocabularyVersion = 0;
+
   constructor(
     private readonly writer: SQLite.Database,
     private readonly reader: SQLite.Database = writer,
     private readonly onClose: () => void = () => {},
+    options: { resultCacheEntries?: number } = {},
   ) {
     ensureSearchSchema(writer);
     this.applySynonyms(DEFAULT_SYNONYMS);
+    const entries = options.resultCacheEntries ?? 0;
+    this.results = entries > 0 ? new SearchResultCache(entries) : null;
   }
 
   async setSynonyms(groups: string[][], related?: RelatedTermGroup[]): Promise<void> {
+    this.vocabularyVersion += 1;
     this.applySynonyms(groups, related);
     // The vocabulary's words are known from now on ("Meinten Sie …?" may suggest a coordinator's new word).
     for (const word of fieldWords(groups, related)) indexWordsOf(this.writer).add(word);
@@ -553,6 +566,8 @@ export class SqliteSearchEngine implements SearchEngine {
       this.writer.exec(FILL_LOOKUP_TABLES);
       this.writer.exec(INDEXES);
       this.writer.exec("INSERT INTO search_fts(search_fts) VALUES ('optimize')");
+      // Also an empty rebuild is a new state of the index (cached results and term lists of every process).
+      bumpGeneration(this.writer);
     } finally {
       // Later writes (a few entries each) merge incrementally again (FTS5's default).
       this.writer.exec("INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 4)");
@@ -786,6 +801,27 @@ export class SqliteSearchEngine implements SearchEngine {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
+    const key = this.results ? resultCacheKey(query) : null;
+    if (!this.results || key === null) return this.compute(query);
+    const started = performance.now();
+    // The state is read before the search: a result computed while another process writes is filed under the older
+    // generation, which no later search reads again (generations only grow).
+    const state = `${this.generation()}:${this.vocabularyVersion}`;
+    const cached = this.results.get(state, key);
+    if (cached) {
+      return {
+        ...cached,
+        hits: cached.hits.slice(),
+        tookMs: Math.round((performance.now() - started) * 1000) / 1000,
+      };
+    }
+    const result = this.compute(query);
+    this.results.set(state, key, result);
+    return { ...result, hits: result.hits.slice() };
+  }
+
+  /** Answers a query from the index (no cache). */
+  private compute(query: SearchQuery): SearchResult {
     const started = performance.now();
     const perPage = query.perPage ?? 20;
     const page = query.page ?? 1;
@@ -1158,9 +1194,68 @@ export class SqliteSearchEngine implements SearchEngine {
 }
 
 /** An engine with its own SQLite index file (or ':memory:'), e.g. for benchmarks or beside PostgreSQL. */
-export function openStandaloneSqliteEngine(path: string): SqliteSearchEngine {
+export function openStandaloneSqliteEngine(
+  path: string,
+  options: { resultCacheEntries?: number } = {},
+): SqliteSearchEngine {
   const handle = new SQLite(path);
   handle.pragma('journal_mode = WAL');
   handle.pragma('synchronous = NORMAL');
-  return new SqliteSearchEngine(handle, handle, () => handle.close());
+  return new SqliteSearchEngine(handle, handle, () => handle.close(), options);
+}
+
+/**
+ * What identifies a query's result apart from the index's state, or null for a query that must be computed each
+ * time: "open now" depends on the minute. The request's time matters only through the recency bonus (confirmed in
+ * the half year before it), so results are kept for the hour.
+ */
+export function resultCacheKey(query: SearchQuery): string | null {
+  if (query.openAt) return null;
+  return JSON.stringify([
+    query.q.trim(),
+    query.termId ?? null,
+    query.language ?? null,
+    query.age ?? null,
+    query.freeOfCharge ?? null,
+    query.wheelchairAccessible ?? null,
+    query.freePlaces ?? null,
+    query.near ? [query.near.lat, query.near.lon, query.near.radiusKm ?? null] : null,
+    query.bbox ?? null,
+    query.sort ?? null,
+    query.page ?? 1,
+    query.perPage ?? 20,
+    query.facets ?? false,
+    query.now ? query.now.toISOString().slice(0, 13) : null,
+  ]);
+}
+
+/** A bounded map of results for one state of the index; a new state empties it (least recently used goes first). */
+export class SearchResultCache {
+  private state = '';
+  private readonly entries = new Map<string, SearchResult>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(state: string, key: string): SearchResult | undefined {
+    if (state !== this.state) return undefined;
+    const result = this.entries.get(key);
+    if (result) {
+      this.entries.delete(key);
+      this.entries.set(key, result);
+    }
+    return result;
+  }
+
+  set(state: string, key: string, result: SearchResult): void {
+    if (state !== this.state) {
+      this.entries.clear();
+      this.state = state;
+    }
+    this.entries.set(key, result);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
 }
