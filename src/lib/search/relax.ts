@@ -32,6 +32,7 @@ export async function relaxQuery(
   const found: RelaxedQuery[] = [];
   for (let i = words.length - 1; i >= 0; i--) {
     const q = words.filter((_, j) => j !== i).join(' ');
+    // Without facets: not a search someone started, so the demand report does not count it (isCountedSearch).
     const { total } = await engine.search({ ...query, q, page: 1, perPage: 1, facets: false });
     if (total > 0) found.push({ q, dropped: words[i]!, total });
   }
