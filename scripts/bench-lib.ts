@@ -222,7 +222,9 @@ export async function startBenchServer(
       SEED_ON_EMPTY: 'false',
       WEB_CONCURRENCY: String(workers),
       // `SEARCH_RESULT_CACHE=0 npm run bench:http` measures every search computed (decision 0030).
-      ...(process.env['SEARCH_RESULT_CACHE'] ? { SEARCH_RESULT_CACHE: process.env['SEARCH_RESULT_CACHE'] } : {}),
+      ...(process.env['SEARCH_RESULT_CACHE']
+        ? { SEARCH_RESULT_CACHE: process.env['SEARCH_RESULT_CACHE'] }
+        : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
