@@ -370,9 +370,11 @@ export async function getFollowing(
 
 /**
  * Tables that a request may write to even when it is refused, by design: failed sign-ins are counted (rate limit),
- * sessions record when they were last seen and when they end.
+ * sessions record when they were last seen and when they end. `search_count` is written in batches, up to five
+ * seconds after the searches it counts (decision 0028): its rows can land during any later request. A refused search
+ * never reaches the engine, where searches are counted (`countingEngine`).
  */
-export const WRITTEN_WHEN_REFUSED = ['login_attempt', 'session'] as const;
+export const WRITTEN_WHEN_REFUSED = ['login_attempt', 'session', 'search_count'] as const;
 
 /**
  * Rows a refused request may add, by design: reading personal data is audited on every render (a form shown again
