@@ -35,6 +35,8 @@ import {
   machineInfo,
   mark,
   summarize,
+  BENCH_SEARCHES,
+  signInOverForm,
 } from './bench-lib';
 import { insertOfficeReferrals, insertSyntheticServices } from './bench-data';
 import { progressBar } from './cli';
@@ -82,32 +84,7 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 // What caseworkers type: words, a typo, umlaut-free spelling, a prefix, with and without filters; some as the
 // autocomplete sends them (no facet counts).
-const SEARCHES = [
-  'q=integrationskurs',
-  'q=schuldnerberatung+kassel',
-  'q=auslaenderbehoerde',
-  'q=sprachcaf%C3%A9&facetten=nein',
-  'q=berufsberatung&kategorie=arbeit',
-  'q=jugendintegrationskurs&lat=51.313&lon=9.48&radius_km=25',
-  'q=bewerbungstrainig',
-  'q=sch&facetten=nein',
-  'q=migrationsberatung+diakonie&kategorie=beratung',
-  'q=hausaufgabenhilfe&lat=50.938&lon=6.96&radius_km=25',
-];
-
-/** Signs in over HTTP like a browser form and returns the session cookie pair. */
-async function signIn(url: string, email = CASEWORKER, password = PASSWORD): Promise<string> {
-  const response = await fetch(`${url}/anmelden`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
-    body: new URLSearchParams({ email, password }),
-  });
-  const cookie = response.headers.getSetCookie().find((c) => c.includes('jmd_session='));
-  if (response.status !== 303 || !cookie)
-    throw new Error(`Anmeldung fehlgeschlagen: HTTP ${response.status}`);
-  return cookie.split(';')[0]!;
-}
+const SEARCHES = BENCH_SEARCHES;
 
 /** Bytes on the wire of a GET as a browser asks for it (gzip or Brotli allowed), without decompressing. */
 function wireSize(url: string, cookie: string): Promise<{ bytes: number; encoding: string | null }> {
@@ -401,7 +378,7 @@ async function main() {
     // The same measurements against the server with each worker count (WEB_CONCURRENCY), one after another.
     const measure = async (url: string, workers: number) => {
       console.log(`\n=== ${workers} Worker ===`);
-      const cookie = await signIn(url);
+      const cookie = await signInOverForm(url, CASEWORKER, PASSWORD);
       // A new connection per request: the cluster hands each to the next worker, so every worker gets warm.
       const warm = async (p: string, pageCookie = cookie) => {
         for (let i = 0; i < workers * 3; i++) {
@@ -554,7 +531,7 @@ async function main() {
       if (runs('dashboard') && referralSeed) {
         // The peer: the same page for a caseworker of the other office, which has no referrals (same layout,
         // session check and queries, no rows), so the difference is what 10,000 referrals cost.
-        const emptyCookie = await signIn(url, EMPTY_OFFICE_CASEWORKER, EMPTY_OFFICE_PASSWORD);
+        const emptyCookie = await signInOverForm(url, EMPTY_OFFICE_CASEWORKER, EMPTY_OFFICE_PASSWORD);
         const pages = [
           { label: 'GET /vermittlungen (leere Dienststelle)', path: '/vermittlungen', cookie: emptyCookie },
           { label: 'GET /vermittlungen (eigene)', path: '/vermittlungen', cookie },

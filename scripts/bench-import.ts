@@ -27,6 +27,7 @@ import {
   mark,
   summarize,
   type LatencySummary,
+  signInOverForm,
 } from './bench-lib';
 import { progressBar } from './cli';
 
@@ -127,19 +128,6 @@ async function startServer(databaseUrl: string): Promise<{ url: string; child: C
   return { url, child };
 }
 
-async function signIn(url: string): Promise<string> {
-  const response = await fetch(`${url}/anmelden`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
-    body: new URLSearchParams({ email: COORDINATOR, password: PASSWORD }),
-  });
-  const cookie = response.headers.getSetCookie().find((c) => c.includes('jmd_session='));
-  if (response.status !== 303 || !cookie)
-    throw new Error(`Anmeldung fehlgeschlagen: HTTP ${response.status}`);
-  return cookie.split(';')[0]!;
-}
-
 /** `n` generated services of 500 partner organizations (one address each), as Excel writes a German CSV. */
 function generatedCsv(n: number): string {
   const lines = [
@@ -224,7 +212,7 @@ async function benchDatabase(dialect: 'sqlite' | 'postgres', csv: string): Promi
   const server = await startServer(databaseUrl);
   const db = createDb({ databaseUrl });
   try {
-    const cookie = await signIn(server.url);
+    const cookie = await signInOverForm(server.url, COORDINATOR, PASSWORD);
     const probe = probeHealth(server.url);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
 

@@ -264,3 +264,31 @@ export function parseWorkerCounts(value: string): number[] {
   }
   return counts;
 }
+
+/** The search API's query strings that bench:http loads and profile-api profiles (the same ten, so figures compare). */
+export const BENCH_SEARCHES = [
+  'q=integrationskurs',
+  'q=schuldnerberatung+kassel',
+  'q=auslaenderbehoerde',
+  'q=sprachcaf%C3%A9&facetten=nein',
+  'q=berufsberatung&kategorie=arbeit',
+  'q=jugendintegrationskurs&lat=51.313&lon=9.48&radius_km=25',
+  'q=bewerbungstrainig',
+  'q=sch&facetten=nein',
+  'q=migrationsberatung+diakonie&kategorie=beratung',
+  'q=hausaufgabenhilfe&lat=50.938&lon=6.96&radius_km=25',
+];
+
+/** Signs in through the form like a browser and returns the session cookie pair. */
+export async function signInOverForm(url: string, email: string, password: string): Promise<string> {
+  const response = await fetch(`${url}/anmelden`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
+    body: new URLSearchParams({ email, password }),
+  });
+  const cookie = response.headers.getSetCookie().find((c) => c.includes('jmd_session='));
+  if (response.status !== 303 || !cookie)
+    throw new Error(`Anmeldung von ${email} fehlgeschlagen: HTTP ${response.status}`);
+  return cookie.split(';')[0]!;
+}

@@ -32,6 +32,7 @@ import {
   startBenchServer,
   summarize,
   type BenchServer,
+  signInOverForm,
 } from './bench-lib';
 import { progressBar } from './cli';
 
@@ -109,20 +110,6 @@ function get(
   });
 }
 
-/** Signs in through the form like a browser and returns the session cookie pair. */
-async function signIn(url: string, email: string): Promise<string> {
-  const response = await fetch(`${url}/anmelden`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
-    body: new URLSearchParams({ email, password: PASSWORD }),
-  });
-  const cookie = response.headers.getSetCookie().find((c) => c.includes('jmd_session='));
-  if (response.status !== 303 || !cookie)
-    throw new Error(`Anmeldung von ${email} fehlgeschlagen: HTTP ${response.status}`);
-  return cookie.split(';')[0]!;
-}
-
 interface Sample {
   route: Route;
   ms: number;
@@ -157,7 +144,8 @@ async function runUsers(
   console.log(`\n=== ${server.workers} Worker: ${options.users} Nutzerinnen melden sich an …`);
   const cookies: string[] = [];
   // One after another, as people arrive in the morning (sign-in hashes with argon2 on purpose).
-  for (let i = 0; i < options.users; i++) cookies.push(await signIn(url, emails[i % emails.length]!));
+  for (let i = 0; i < options.users; i++)
+    cookies.push(await signInOverForm(url, emails[i % emails.length]!, PASSWORD));
   // Ids to click on: referrals of the office (from the dashboard) and services (from the search).
   const probe = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const dashboard = await get(probe, `${url}/vermittlungen?ansicht=dienststelle`, cookies[0]!);

@@ -30,24 +30,11 @@ import { migrateToLatest } from '../src/lib/db/migrator';
 import { countServices } from '../src/lib/directory/service.queries';
 import { openSearchEngine, rebuildSearchIndex } from '../src/lib/search/engine';
 import { insertSyntheticServices } from './bench-data';
-import { formatTable, freePort } from './bench-lib';
+import { BENCH_SEARCHES, formatTable, freePort, signInOverForm } from './bench-lib';
 
 const root = path.resolve(import.meta.dirname, '..');
 const CASEWORKER = 'fachkraft@partnernetz.example';
 const PASSWORD = 'Bench-Fachkraft-Passwort-7';
-// The paths of bench:http's search load (scripts/bench-http.ts, SEARCHES).
-const QUERIES = [
-  'q=integrationskurs',
-  'q=schuldnerberatung+kassel',
-  'q=auslaenderbehoerde',
-  'q=sprachcaf%C3%A9&facetten=nein',
-  'q=berufsberatung&kategorie=arbeit',
-  'q=jugendintegrationskurs&lat=51.313&lon=9.48&radius_km=25',
-  'q=bewerbungstrainig',
-  'q=sch&facetten=nein',
-  'q=migrationsberatung+diakonie&kategorie=beratung',
-  'q=hausaufgabenhilfe&lat=50.938&lon=6.96&radius_km=25',
-];
 
 const { values } = parseArgs({
   options: {
@@ -65,7 +52,9 @@ const { values } = parseArgs({
     target: { type: 'string', default: 'api' },
   },
 });
-const SEARCHES = QUERIES.map((q) => (values.target === 'suche' ? `/suche?${q}` : `/api/v1/search?${q}`));
+const SEARCHES = BENCH_SEARCHES.map((q) =>
+  values.target === 'suche' ? `/suche?${q}` : `/api/v1/search?${q}`,
+);
 
 /** A seeded database: the sample region and the synthetic services with their search index (kept with --keep). */
 async function prepareDatabase(): Promise<{ databaseUrl: string; cleanup: () => void }> {
@@ -166,19 +155,6 @@ async function startServer(
   };
 }
 
-async function signIn(url: string): Promise<string> {
-  const response = await fetch(`${url}/anmelden`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
-    body: new URLSearchParams({ email: CASEWORKER, password: PASSWORD }),
-  });
-  const cookie = response.headers.getSetCookie().find((c) => c.includes('jmd_session='));
-  if (response.status !== 303 || !cookie)
-    throw new Error(`Anmeldung fehlgeschlagen: HTTP ${response.status}`);
-  return cookie.split(';')[0]!;
-}
-
 async function get(url: string, cookie: string): Promise<number> {
   const response = await fetch(url, { headers: { cookie, 'accept-encoding': 'gzip, deflate, br' } });
   await response.arrayBuffer();
@@ -215,7 +191,7 @@ async function countStatements(entry: string, databaseUrl: string) {
   const server = await startServer(entry, databaseUrl, { traceFile });
   const reps = 10;
   try {
-    const cookie = await signIn(server.url);
+    const cookie = await signInOverForm(server.url, CASEWORKER, PASSWORD);
     for (let i = 0; i < 3; i++)
       for (const p of ['/healthz', ...SEARCHES]) await get(`${server.url}${p}`, cookie);
     const counts = [];
@@ -368,7 +344,11 @@ async function main() {
       const servers = [];
       for (const entry of entries) {
         const server = await startServer(entry, databaseUrl);
-        servers.push({ label: entry, server, cookie: await signIn(server.url) });
+        servers.push({
+          label: entry,
+          server,
+          cookie: await signInOverForm(server.url, CASEWORKER, PASSWORD),
+        });
       }
       try {
         // Warm-up: caches, JIT.
@@ -398,7 +378,7 @@ async function main() {
           cpuProfDir: index === 0 ? cpuProfDir : undefined,
         });
         try {
-          const cookie = await signIn(server.url);
+          const cookie = await signInOverForm(server.url, CASEWORKER, PASSWORD);
           for (let i = 0; i < 5; i++)
             for (const p of ['/healthz', ...SEARCHES]) await get(`${server.url}${p}`, cookie);
           const run = async (paths: string[]) => {
