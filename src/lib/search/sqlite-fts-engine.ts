@@ -338,8 +338,8 @@ function bumpGeneration(handle: SQLite.Database): void {
   handle.prepare("UPDATE search_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'").run();
 }
 
-/** Whether a term of the sorted list begins with `prefix` (with `other`: a term other than `prefix` itself). */
-function hasPrefix(sorted: string[], prefix: string, other = false): boolean {
+/** The index of the first term of the sorted list that is not less than `prefix` (where its terms begin). */
+function lowerBound(sorted: string[], prefix: string): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {
@@ -347,21 +347,24 @@ function hasPrefix(sorted: string[], prefix: string, other = false): boolean {
     if (sorted[middle]! < prefix) low = middle + 1;
     else high = middle;
   }
+  return low;
+}
+
+/** Whether a term of the sorted list begins with `prefix` (with `other`: a term other than `prefix` itself). */
+function hasPrefix(sorted: string[], prefix: string, other = false): boolean {
+  let low = lowerBound(sorted, prefix);
   if (other && sorted[low] === prefix) low++;
   return low < sorted.length && sorted[low]!.startsWith(prefix);
 }
 
 /** The entries containing a term that begins with `prefix`, summed over those terms; stops above `cap`. */
 function prefixDocs(sorted: string[], docs: Map<string, number>, prefix: string, cap: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (sorted[middle]! < prefix) low = middle + 1;
-    else high = middle;
-  }
   let sum = 0;
-  for (let i = low; i < sorted.length && sorted[i]!.startsWith(prefix) && sum <= cap; i++)
+  for (
+    let i = lowerBound(sorted, prefix);
+    i < sorted.length && sorted[i]!.startsWith(prefix) && sum <= cap;
+    i++
+  )
     sum += docs.get(sorted[i]!) ?? 0;
   return sum;
 }
